@@ -1,0 +1,151 @@
+/**
+ * The events of a run: plain JSON objects discriminated on `type`, safe to send over SSE or store as they
+ * are. Every event carries the `runId`; events of a sub-agent also carry its `path`.
+ *
+ * @packageDocumentation
+ */
+import type { JsonValue } from '../model/message.js';
+import type { Usage } from '../model/usage.js';
+import type { RunResult } from './run-result.js';
+
+/** Fields every event carries. */
+export interface EventBase {
+  /** Unique id of the run that emitted the event. */
+  readonly runId: string;
+  /** For a sub-agent's events, the chain of agent names from the top-level run down to it. */
+  readonly path?: readonly string[];
+}
+
+/**
+ * Why a tool result is an error, for programs that react to it. The model sees a readable message instead.
+ *
+ * - `PERMISSION_DENIED`: the policy, a hook or a person refused the call.
+ * - `WORKSPACE_ESCAPE`: the call reached outside the sandbox root.
+ * - `TOOL_NOT_FOUND`: the model named a tool that does not exist.
+ * - `TOOL_INPUT_INVALID`: the input was not valid JSON or did not match the tool's schema.
+ * - `TOOL_EXECUTION_FAILED`: the tool threw.
+ * - `TOOL_TIMEOUT`: the tool ran past its `timeoutMs`.
+ * - `ABORTED`: the run was aborted while the tool ran.
+ */
+export type ToolErrorCode =
+  | 'PERMISSION_DENIED'
+  | 'WORKSPACE_ESCAPE'
+  | 'TOOL_NOT_FOUND'
+  | 'TOOL_INPUT_INVALID'
+  | 'TOOL_EXECUTION_FAILED'
+  | 'TOOL_TIMEOUT'
+  | 'ABORTED';
+
+/** Who made a permission decision. */
+export type DecisionSource = 'mode' | 'rule' | 'approver' | 'hook';
+
+/** The run started. */
+export interface RunStartEvent extends EventBase {
+  readonly type: 'run-start';
+  readonly sessionId: string;
+}
+/** A model call (turn) starts; turns count from 1 within a run. */
+export interface TurnStartEvent extends EventBase {
+  readonly type: 'turn-start';
+  readonly turn: number;
+}
+/** A piece of the model's text. */
+export interface TextDeltaEvent extends EventBase {
+  readonly type: 'text-delta';
+  readonly text: string;
+}
+/** A piece of the model's reasoning. */
+export interface ReasoningDeltaEvent extends EventBase {
+  readonly type: 'reasoning-delta';
+  readonly text: string;
+}
+/** The model called a tool (input complete). */
+export interface ToolCallEvent extends EventBase {
+  readonly type: 'tool-call';
+  readonly id: string;
+  readonly name: string;
+  readonly input: JsonValue;
+}
+/** The policy asks whether a tool call may run. */
+export interface PermissionRequestEvent extends EventBase {
+  readonly type: 'permission-request';
+  readonly id: string;
+  readonly name: string;
+  readonly input: JsonValue;
+  readonly reason: string;
+}
+/** A permission was decided: the audit trail of every call that was not simply allowed by its mode. */
+export interface PermissionDecisionEvent extends EventBase {
+  readonly type: 'permission-decision';
+  readonly id: string;
+  readonly decision: 'allow' | 'deny';
+  readonly source: DecisionSource;
+  /** The rule that decided, when one did. */
+  readonly rule?: string;
+  readonly reason?: string;
+}
+/** A tool call finished. */
+export interface ToolResultEvent extends EventBase {
+  readonly type: 'tool-result';
+  readonly id: string;
+  readonly name: string;
+  readonly output: JsonValue;
+  readonly isError: boolean;
+  readonly errorCode?: ToolErrorCode;
+}
+/** A turn ended: its model call and its tool calls are done and stored. */
+export interface TurnEndEvent extends EventBase {
+  readonly type: 'turn-end';
+  readonly turn: number;
+  /** Usage of this turn's model call. */
+  readonly usage: Usage;
+}
+/** Older history was compacted to fit the context window. */
+export interface CompactionEvent extends EventBase {
+  readonly type: 'compaction';
+  readonly strategy: string;
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+}
+/** A model call failed with a retryable error and will be tried again after `delayMs`. */
+export interface RetryEvent extends EventBase {
+  readonly type: 'retry';
+  /** 1 for the first retry. */
+  readonly attempt: number;
+  readonly delayMs: number;
+  /** A readable description of the failure (never an API key). */
+  readonly error: string;
+}
+/** The run ended; `result` is what `run.result` resolves to. */
+export interface RunEndEvent extends EventBase {
+  readonly type: 'run-end';
+  readonly result: RunResult;
+}
+
+/**
+ * Any event of a run.
+ *
+ * @example
+ * ```ts
+ * for await (const event of agent.run('List the files')) {
+ *   if (event.type === 'text-delta') process.stdout.write(event.text);
+ *   if (event.type === 'tool-result' && event.isError) console.warn(event.errorCode, event.output);
+ * }
+ * ```
+ */
+export type AgentEvent =
+  | RunStartEvent
+  | TurnStartEvent
+  | TextDeltaEvent
+  | ReasoningDeltaEvent
+  | ToolCallEvent
+  | PermissionRequestEvent
+  | PermissionDecisionEvent
+  | ToolResultEvent
+  | TurnEndEvent
+  | CompactionEvent
+  | RetryEvent
+  | RunEndEvent;
+
+/** The `type` of an {@link AgentEvent}. */
+export type AgentEventType = AgentEvent['type'];

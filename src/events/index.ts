@@ -1,0 +1,20 @@
+export type {
+  AgentEvent,
+  AgentEventType,
+  CompactionEvent,
+  DecisionSource,
+  EventBase,
+  PermissionDecisionEvent,
+  PermissionRequestEvent,
+  ReasoningDeltaEvent,
+  RetryEvent,
+  RunEndEvent,
+  RunStartEvent,
+  TextDeltaEvent,
+  ToolCallEvent,
+  ToolErrorCode,
+  ToolResultEvent,
+  TurnEndEvent,
+  TurnStartEvent,
+} from './agent-event.js';
+export type { PendingApproval, RunResult, RunStatus } from './run-result.js';

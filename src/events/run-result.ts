@@ -1,0 +1,51 @@
+import type { JsonValue, Message } from '../model/message.js';
+import type { Usage } from '../model/usage.js';
+
+/**
+ * How a run ended: `completed` when the model answered without asking for tools, `max-turns` when it hit
+ * `maxTurns`, `aborted` when its signal fired or `abort()` was called, `paused` when a tool call waits for
+ * an approval (see {@link RunResult.pending}).
+ */
+export type RunStatus = 'completed' | 'max-turns' | 'aborted' | 'paused';
+
+/**
+ * A tool call waiting for a person's decision. A paused run stores these in its session; answer them with
+ * `agent.resume(sessionId, { approvals: { [id]: 'allow' } })`.
+ */
+export interface PendingApproval {
+  /** The tool call id. */
+  readonly id: string;
+  readonly name: string;
+  readonly input: JsonValue;
+  /** Why the policy asks, for the person deciding. */
+  readonly reason: string;
+  /** The narrowest rule that "allow always" would add, e.g. `Bash(npm test:*)`. */
+  readonly suggestedRule?: string;
+}
+
+/**
+ * What a run produced.
+ *
+ * @example
+ * ```ts
+ * const result = await agent.run('Fix the failing test').result;
+ * if (result.status === 'paused') console.log('waiting for', result.pending);
+ * console.log(result.text, result.usage.outputTokens);
+ * ```
+ */
+export interface RunResult {
+  readonly sessionId: string;
+  readonly status: RunStatus;
+  /** The final assistant text (the text of the last assistant message). */
+  readonly text: string;
+  /** The messages this run added to the session, in order (the input included). */
+  readonly messages: readonly Message[];
+  /** Token usage summed over every model call of this run. */
+  readonly usage: Usage;
+  /** Cost in USD, where the model's prices are known. */
+  readonly cost?: number;
+  /** Model calls made by this run. */
+  readonly turns: number;
+  /** Approvals a `paused` run waits for. */
+  readonly pending?: readonly PendingApproval[];
+}

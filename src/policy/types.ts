@@ -1,0 +1,80 @@
+/**
+ * The Policy contract: what the agent asks before every tool call.
+ *
+ * @packageDocumentation
+ */
+import type { JsonValue } from '../model/message.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { ToolAccess } from '../tools/tool.js';
+
+/**
+ * How much the agent may do without asking.
+ *
+ * - `read-only`: only read-only tools and bash commands analysed as read-only run.
+ * - `workspace-write`: file writes inside the workspace run too; other bash asks.
+ * - `full-access`: everything runs, but deny rules and dangerous commands still hold.
+ */
+export type PermissionMode = 'read-only' | 'workspace-write' | 'full-access';
+
+/** One tool call, as the policy sees it. */
+export interface PermissionCheck {
+  readonly name: string;
+  readonly input: JsonValue;
+  /** Whether the tool declared itself read-only. Unknown tools count as not read-only. */
+  readonly readOnly?: boolean;
+  /** What the call touches, from the tool's `access()`; built-in tools are also known by name. */
+  readonly access?: readonly ToolAccess[];
+  /** The sandbox paths are resolved in, so rules match canonical paths. */
+  readonly sandbox?: Sandbox;
+}
+
+/** A policy's answer. */
+export interface PolicyDecision {
+  readonly decision: 'allow' | 'ask' | 'deny';
+  /** Why, in words a person and a model understand. */
+  readonly reason: string;
+  /** The rule that decided, as written (`Bash(npm test:*)`); absent when the mode decided. */
+  readonly rule?: string;
+  /** For `ask`: the narrowest rule that would allow exactly this call ("allow always"). */
+  readonly suggestedRule?: string;
+}
+
+/** What a person answered to an approval request. */
+export type ApprovalAnswer =
+  | 'allow'
+  /** Allow, and add the request's narrow `suggestedRule` so the same call is not asked again. */
+  | 'allow-always'
+  | 'deny'
+  /** Deny, and tell the model why or what to do instead. */
+  | { readonly decision: 'deny'; readonly feedback: string };
+
+/** What the approver is shown. */
+export interface ApprovalRequest {
+  /** The tool call id. */
+  readonly id: string;
+  readonly name: string;
+  readonly input: JsonValue;
+  readonly reason: string;
+  readonly suggestedRule?: string;
+  readonly sessionId: string;
+}
+
+/** Decides an `ask`: a prompt in a terminal, a button in a web UI, a rule of your own. */
+export type Approver = (request: ApprovalRequest) => ApprovalAnswer | Promise<ApprovalAnswer>;
+
+/**
+ * A permission policy. Make one with `createPolicy`, or implement it yourself.
+ *
+ * @example
+ * ```ts
+ * const policy = createPolicy({ mode: 'read-only', allow: ['Bash(npm test:*)'] });
+ * await policy.decide({ name: 'bash', input: { command: 'npm test -- --watch=false' } }); // { decision: 'allow', … }
+ * ```
+ */
+export interface Policy {
+  decide(check: PermissionCheck): Promise<PolicyDecision>;
+  /** Called for `ask` decisions; without it, a run pauses until `agent.resume`. */
+  readonly approve?: Approver;
+  /** Adds an allow rule for the rest of this policy's life ("allow always"). */
+  allowAlways?(rule: string): void;
+}

@@ -1,0 +1,153 @@
+/**
+ * The SessionStore contract: where a session's conversation, pending approvals, compaction boundaries and
+ * workspace snapshot ids live, as one ordered log of entries.
+ *
+ * @packageDocumentation
+ */
+import type { PendingApproval } from '../events/run-result.js';
+import type { JsonValue, Message } from '../model/message.js';
+
+/**
+ * The schema number of the entries this version of icode writes. Stores record it with each entry so a
+ * later version can read what an earlier one wrote.
+ */
+export const ENTRY_SCHEMA_VERSION = 1;
+
+/** A message of the conversation. `turn` is the run-local turn that produced it (0 for user input). */
+export interface MessageEntry {
+  readonly type: 'message';
+  readonly message: Message;
+  /** The session-wide turn number this message belongs to. */
+  readonly turn?: number;
+}
+
+/** Tool calls that wait for a person's decision; the run paused after storing this. */
+export interface PendingApprovalsEntry {
+  readonly type: 'pending-approvals';
+  readonly requests: readonly PendingApproval[];
+}
+
+/** Decisions on pending approvals, recorded when a paused run resumes. */
+export interface ApprovalsResolvedEntry {
+  readonly type: 'approvals-resolved';
+  readonly decisions: Readonly<Record<string, 'allow' | 'deny'>>;
+}
+
+/**
+ * A compaction boundary: the messages before entry `upTo` (exclusive, by version) are represented by
+ * `summary` from here on. Full history stays on disk.
+ */
+export interface CompactionEntry {
+  readonly type: 'compaction';
+  readonly strategy: string;
+  readonly summary: string;
+  /** Version (entry count) up to which history is summarised. */
+  readonly upTo: number;
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+}
+
+/** A workspace snapshot taken before a turn that may change files. */
+export interface SnapshotEntry {
+  readonly type: 'snapshot';
+  readonly snapshotId: string;
+  readonly turn: number;
+}
+
+/** Free-form data an application or a tool keeps with the session (todo lists, notes). */
+export interface DataEntry {
+  readonly type: 'data';
+  readonly key: string;
+  readonly value: JsonValue;
+}
+
+/** Any entry of a session log. */
+export type SessionEntry =
+  | MessageEntry
+  | PendingApprovalsEntry
+  | ApprovalsResolvedEntry
+  | CompactionEntry
+  | SnapshotEntry
+  | DataEntry;
+
+/** An entry as stored: with its position and the schema it was written with. */
+export interface StoredEntry {
+  /** 1-based position in the session; the session's version after this entry was appended. */
+  readonly seq: number;
+  readonly schemaVersion: number;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  readonly entry: SessionEntry;
+}
+
+/** What a store knows about a session. */
+export interface SessionInfo {
+  readonly id: string;
+  /** Number of entries; appends pass it back as `expectedVersion`. */
+  readonly version: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly metadata: Readonly<Record<string, JsonValue>>;
+  /** The session this one was forked from. */
+  readonly parentId?: string;
+}
+
+/** Options of {@link SessionStore.create}. */
+export interface CreateSessionOptions {
+  /** Use this id instead of a generated one. */
+  readonly id?: string;
+  readonly metadata?: Readonly<Record<string, JsonValue>>;
+}
+
+/** Options of {@link SessionStore.list}. */
+export interface ListSessionsOptions {
+  /** Page size. @defaultValue 50 */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+  /** Only sessions whose metadata has all of these key/value pairs. */
+  readonly metadata?: Readonly<Record<string, JsonValue>>;
+}
+
+/** A page of sessions, newest (last updated) first. */
+export interface SessionPage {
+  readonly sessions: readonly SessionInfo[];
+  readonly nextCursor?: string;
+}
+
+/** A whole session. */
+export interface LoadedSession {
+  readonly info: SessionInfo;
+  readonly entries: readonly StoredEntry[];
+}
+
+/**
+ * Where sessions live. Appends are atomic (all entries or none) and ordered: each append names the
+ * version it expects, and a stale one throws `StoreConflictError`. Every method throws
+ * `SessionNotFoundError` for an unknown id, except `get` (which returns `undefined`) and `delete` (a no-op).
+ *
+ * Entries are treated as immutable once appended: stores may keep the objects they were given.
+ *
+ * @example
+ * ```ts
+ * const store = memoryStore();
+ * const session = await store.create({ metadata: { user: 'ada' } });
+ * await store.append(session.id, [{ type: 'message', message: userMessage }], { expectedVersion: 0 });
+ * const { entries } = await store.load(session.id);
+ * ```
+ */
+export interface SessionStore {
+  create(options?: CreateSessionOptions): Promise<SessionInfo>;
+  get(sessionId: string): Promise<SessionInfo | undefined>;
+  list(options?: ListSessionsOptions): Promise<SessionPage>;
+  /** Appends entries atomically; returns the new version. */
+  append(sessionId: string, entries: readonly SessionEntry[], options: { expectedVersion: number }): Promise<number>;
+  load(sessionId: string): Promise<LoadedSession>;
+  /** Keeps the first `version` entries and drops the rest. */
+  truncate(sessionId: string, options: { version: number; expectedVersion?: number }): Promise<SessionInfo>;
+  /** A new session holding a copy of the first `version` entries (all when omitted), independent afterwards. */
+  fork(sessionId: string, options?: { version?: number; id?: string; metadata?: Readonly<Record<string, JsonValue>> }): Promise<SessionInfo>;
+  delete(sessionId: string): Promise<void>;
+  /** Releases connections and handles. */
+  close(): Promise<void>;
+}

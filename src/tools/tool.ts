@@ -1,0 +1,76 @@
+/**
+ * Tools: typed functions the model can call.
+ *
+ * @packageDocumentation
+ */
+import type { z } from 'zod';
+import type { JsonSchema } from '../model/language-model.js';
+import type { JsonValue } from '../model/message.js';
+import type { Sandbox } from '../sandbox/types.js';
+
+/** What a tool may return: a string for the model to read, or any JSON value. */
+export type ToolOutput = JsonValue;
+
+/**
+ * What a tool call touches, for the policy: `Read(...)` rules match `read` paths, `Edit(...)`/`Write(...)`
+ * rules match `write` paths, `Bash(...)` rules match `exec` commands, `WebFetch(domain:...)` matches `fetch`.
+ * Paths are as the model gave them; the policy canonicalises them.
+ */
+export type ToolAccess =
+  | { readonly kind: 'read'; readonly path: string }
+  | { readonly kind: 'write'; readonly path: string }
+  | { readonly kind: 'exec'; readonly command: string; readonly cwd?: string }
+  | { readonly kind: 'fetch'; readonly url: string };
+
+/** What `execute` gets besides its input. */
+export interface ToolContext {
+  /** Fires when the run is aborted or the tool's `timeoutMs` passes. Pass it to everything you await. */
+  readonly signal: AbortSignal;
+  readonly sessionId: string;
+  readonly runId: string;
+  /** The id of this tool call. */
+  readonly toolCallId: string;
+  /** The agent's sandbox. */
+  readonly sandbox: Sandbox;
+  /**
+   * Registers a cleanup that runs when the run ends, however it ends (background processes, temp files).
+   */
+  onRunEnd(cleanup: () => void | Promise<void>): void;
+}
+
+/**
+ * A tool the agent can call. Make one with {@link tool}.
+ *
+ * @typeParam TInput - The parsed input type (from the zod schema).
+ */
+export interface Tool<TInput = any> {
+  readonly name: string;
+  readonly description: string;
+  /** Validates the model's input before `execute` sees it. */
+  readonly input: z.ZodType<TInput>;
+  /** Safe to run in `read-only` mode: it changes nothing. */
+  readonly readOnly: boolean;
+  /** Abort the call after this many ms; the model gets a `TOOL_TIMEOUT` error result. */
+  readonly timeoutMs?: number;
+  /** JSON Schema sent to the model; derived from `input` unless given (MCP tools bring their own). */
+  readonly inputSchema: JsonSchema;
+  /** What a call with this (validated) input touches, for the policy. */
+  access?(input: TInput): readonly ToolAccess[];
+  execute(input: TInput, context: ToolContext): Promise<ToolOutput> | ToolOutput;
+}
+
+/** The options of {@link tool}. */
+export interface ToolDefinition<TSchema extends z.ZodType> {
+  /** Name the model calls it by: letters, digits, `_` and `-`, at most 64 characters. */
+  readonly name: string;
+  /** What it does and when to use it; the model decides from this. */
+  readonly description: string;
+  readonly input: TSchema;
+  /** @defaultValue false */
+  readonly readOnly?: boolean;
+  readonly timeoutMs?: number;
+  /** Overrides the JSON Schema derived from `input`. */
+  readonly inputSchema?: JsonSchema;
+  access?(input: z.output<TSchema>): readonly ToolAccess[];
+  execute(input: z.output<TSchema>, context: ToolContext): Promise<ToolOutput> | ToolOutput;
+}

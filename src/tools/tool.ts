@@ -22,6 +22,16 @@ export type ToolAccess =
   | { readonly kind: 'exec'; readonly command: string; readonly cwd?: string }
   | { readonly kind: 'fetch'; readonly url: string };
 
+/**
+ * Key/value state kept with the session: a tool's memory across turns and runs (a todo list, which files
+ * were read). Values set during a turn are stored in the session log when the turn ends and come back on a
+ * later run or after a restart.
+ */
+export interface SessionState {
+  get(key: string): JsonValue | undefined;
+  set(key: string, value: JsonValue): void;
+}
+
 /** What `execute` gets besides its input. */
 export interface ToolContext {
   /** Fires when the run is aborted or the tool's `timeoutMs` passes. Pass it to everything you await. */
@@ -32,6 +42,8 @@ export interface ToolContext {
   readonly toolCallId: string;
   /** The agent's sandbox. */
   readonly sandbox: Sandbox;
+  /** State kept with the session; see {@link SessionState}. */
+  readonly state: SessionState;
   /**
    * Registers a cleanup that runs when the run ends, however it ends (background processes, temp files).
    */

@@ -1,0 +1,169 @@
+import { SessionNotFoundError, StoreConflictError, StoreError } from '../errors/store-error.js';
+import { createId } from '../internal/ids.js';
+import type { JsonValue } from '../model/message.js';
+import {
+  ENTRY_SCHEMA_VERSION,
+  type CreateSessionOptions,
+  type ListSessionsOptions,
+  type LoadedSession,
+  type SessionEntry,
+  type SessionInfo,
+  type SessionPage,
+  type SessionStore,
+  type StoredEntry,
+} from './types.js';
+
+interface MemorySession {
+  info: SessionInfo;
+  entries: StoredEntry[];
+}
+
+/** Whether `metadata` holds every key/value pair of `filter` (values compared as JSON). */
+export function metadataMatches(
+  metadata: Readonly<Record<string, JsonValue>>,
+  filter: Readonly<Record<string, JsonValue>> | undefined,
+): boolean {
+  if (!filter) return true;
+  for (const [key, value] of Object.entries(filter)) {
+    if (!(key in metadata) || JSON.stringify(metadata[key]) !== JSON.stringify(value)) return false;
+  }
+  return true;
+}
+
+/** Checks an `expectedVersion`/`version` argument: a non-negative integer. */
+export function assertVersion(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`Expected ${name} to be a non-negative integer, got ${String(value)}.`);
+  }
+}
+
+/**
+ * A `SessionStore` in memory: the default, for tests and short-lived processes. Sessions are lost when
+ * the process ends; use `sqliteStore` or `postgresStore` to keep them.
+ *
+ * Entries are kept as the objects given (they are immutable once appended), so appends cost no copy.
+ *
+ * @example
+ * ```ts
+ * const agent = createAgent({ model, store: memoryStore() });
+ * ```
+ */
+export function memoryStore(): SessionStore {
+  const sessions = new Map<string, MemorySession>();
+  let closed = false;
+  // Bumped on every write so sessions updated in the same millisecond still list newest first.
+  let clock = 0;
+  const now = (): number => (clock = Math.max(clock + 1, Date.now()));
+
+  const open = (): void => {
+    if (closed) throw new StoreError('The memory store is closed.');
+  };
+  const session = (id: string): MemorySession => {
+    open();
+    const found = sessions.get(id);
+    if (!found) throw new SessionNotFoundError(id);
+    return found;
+  };
+
+  return {
+    async create(options: CreateSessionOptions = {}) {
+      open();
+      const id = options.id ?? createId('ses');
+      if (sessions.has(id)) throw new StoreError(`Session ${id} already exists.`, { sessionId: id });
+      const time = now();
+      const info: SessionInfo = { id, version: 0, createdAt: time, updatedAt: time, metadata: { ...options.metadata } };
+      sessions.set(id, { info, entries: [] });
+      return info;
+    },
+
+    async get(id) {
+      open();
+      return sessions.get(id)?.info;
+    },
+
+    async list(options: ListSessionsOptions = {}): Promise<SessionPage> {
+      open();
+      const limit = options.limit ?? 50;
+      const all = [...sessions.values()]
+        .map((s) => s.info)
+        .filter((info) => metadataMatches(info.metadata, options.metadata))
+        .sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
+      const start = options.cursor ? Number(options.cursor) : 0;
+      const page = all.slice(start, start + limit);
+      return start + limit < all.length ? { sessions: page, nextCursor: String(start + limit) } : { sessions: page };
+    },
+
+    async append(id, entries: readonly SessionEntry[], options) {
+      const target = session(id);
+      assertVersion('expectedVersion', options.expectedVersion);
+      const version = target.info.version;
+      if (options.expectedVersion !== version) {
+        throw new StoreConflictError({ sessionId: id, expectedVersion: options.expectedVersion, actualVersion: version });
+      }
+      const createdAt = now();
+      let seq = version;
+      for (const entry of entries) target.entries.push({ seq: ++seq, schemaVersion: ENTRY_SCHEMA_VERSION, createdAt, entry });
+      target.info = { ...target.info, version: seq, updatedAt: createdAt };
+      return seq;
+    },
+
+    async load(id): Promise<LoadedSession> {
+      const target = session(id);
+      return { info: target.info, entries: target.entries.slice() };
+    },
+
+    async truncate(id, options) {
+      const target = session(id);
+      assertVersion('version', options.version);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== target.info.version) {
+        throw new StoreConflictError({
+          sessionId: id,
+          expectedVersion: options.expectedVersion,
+          actualVersion: target.info.version,
+        });
+      }
+      if (options.version > target.info.version) {
+        throw new StoreError(`Cannot truncate session ${id} to version ${options.version}: it has ${target.info.version} entries.`, {
+          sessionId: id,
+        });
+      }
+      target.entries.length = options.version;
+      target.info = { ...target.info, version: options.version, updatedAt: now() };
+      return target.info;
+    },
+
+    async fork(id, options = {}) {
+      const source = session(id);
+      const version = options.version ?? source.info.version;
+      assertVersion('version', version);
+      if (version > source.info.version) {
+        throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.info.version} entries.`, {
+          sessionId: id,
+        });
+      }
+      const forkId = options.id ?? createId('ses');
+      if (sessions.has(forkId)) throw new StoreError(`Session ${forkId} already exists.`, { sessionId: forkId });
+      const time = now();
+      const info: SessionInfo = {
+        id: forkId,
+        version,
+        createdAt: time,
+        updatedAt: time,
+        metadata: { ...(options.metadata ?? source.info.metadata) },
+        parentId: id,
+      };
+      sessions.set(forkId, { info, entries: source.entries.slice(0, version) });
+      return info;
+    },
+
+    async delete(id) {
+      open();
+      sessions.delete(id);
+    },
+
+    async close() {
+      closed = true;
+      sessions.clear();
+    },
+  };
+}

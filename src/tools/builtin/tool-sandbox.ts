@@ -1,0 +1,51 @@
+/**
+ * Which sandbox a built-in tool works in.
+ *
+ * @packageDocumentation
+ */
+import { localSandbox } from '../../sandbox/local-sandbox.js';
+import type { Sandbox } from '../../sandbox/types.js';
+import type { ToolContext } from '../tool.js';
+
+/**
+ * Options every built-in tool takes. With neither field, a tool uses the agent's sandbox (`ctx.sandbox`).
+ *
+ * @example
+ * ```ts
+ * codingTools({ root: '/srv/repo' });            // a localSandbox on that root
+ * codingTools({ sandbox: bubblewrapSandbox({ root }) });
+ * ```
+ */
+export interface BuiltinToolOptions {
+  /** Work in a `localSandbox` on this directory instead of the agent's sandbox. */
+  readonly root?: string;
+  /** Work in this sandbox instead of the agent's. Wins over `root`. */
+  readonly sandbox?: Sandbox;
+}
+
+// One sandbox per options object, so tools made from the same options share it and nothing is rebuilt
+// per call. A WeakMap lets it go with the options.
+const cache = new WeakMap<BuiltinToolOptions, Sandbox>();
+
+/**
+ * The sandbox a tool call works in: `options.sandbox`, else a `localSandbox` on `options.root` (made once
+ * per options object), else the agent's `ctx.sandbox`.
+ *
+ * @example
+ * ```ts
+ * execute: async (input, ctx) => {
+ *   const sandbox = sandboxFor(options, ctx);
+ *   return new TextDecoder().decode(await sandbox.readFile(input.file_path));
+ * }
+ * ```
+ */
+export function sandboxFor(options: BuiltinToolOptions, ctx: Pick<ToolContext, 'sandbox'>): Sandbox {
+  if (options.sandbox) return options.sandbox;
+  if (options.root === undefined) return ctx.sandbox;
+  let sandbox = cache.get(options);
+  if (!sandbox) {
+    sandbox = localSandbox({ root: options.root });
+    cache.set(options, sandbox);
+  }
+  return sandbox;
+}

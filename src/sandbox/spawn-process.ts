@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { OutputBuffer } from './output-buffer.js';
 import type { ExecResult } from './types.js';
 
@@ -36,6 +37,33 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals | 0): boolean
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether the group still has a member that is not a zombie. A killed grandchild is re-parented to PID 1
+ * and stays a zombie until PID 1 reaps it, which some container inits do late; `kill(-pgid, 0)` still
+ * succeeds for zombies, so on Linux `/proc` tells the difference.
+ */
+function groupAlive(pid: number | undefined): boolean {
+  if (!killGroup(pid, 0)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state, ppid, pgrp, …
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pid && fields[0] !== 'Z') return true;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return false;
 }
 
 /**
@@ -131,7 +159,7 @@ export function spawnProcess(options: SpawnOptions): Promise<ExecResult> {
     child.once('exit', (code, exitSignal) => {
       exit = { code, signal: exitSignal };
       // Whatever the command left running in its group goes with it.
-      if (killGroup(child.pid, 0)) stop();
+      if (groupAlive(child.pid)) stop();
       // A member that left the group (setsid) may still hold the pipes: stop waiting for them.
       later(2 * grace + 100, () => {
         child.stdout.destroy();
@@ -157,7 +185,7 @@ export function spawnProcess(options: SpawnOptions): Promise<ExecResult> {
       // Wait until the group is gone (or has been sent SIGKILL), so no process outlives the result.
       const deadline = performance.now() + grace;
       const poll = (): void => {
-        if (!killGroup(child.pid, 0)) return finish();
+        if (!groupAlive(child.pid)) return finish();
         if (performance.now() >= deadline) {
           killGroup(child.pid, 'SIGKILL');
           return finish();

@@ -1,0 +1,208 @@
+/**
+ * The Anthropic Messages wire: `POST /v1/messages` answered with the SSE events of the streaming API
+ * (`message_start`, `content_block_start` / `content_block_delta` / `content_block_stop` with `text_delta`,
+ * `thinking_delta`, `signature_delta` and `input_json_delta`, `message_delta` with the stop reason and
+ * usage, `message_stop`; `error` events for in-stream failures).
+ *
+ * @packageDocumentation
+ */
+import type { FinishReason, ModelRequest, ModelTool, ToolChoice } from '../../model/language-model.js';
+import type { JsonValue, Message } from '../../model/message.js';
+import type { MockStep } from '../mock-step.js';
+import {
+  splitArguments,
+  splitText,
+  sseFrame,
+  stepFinishReason,
+  stepUsage,
+  toolArguments,
+  toolCallId,
+} from './frames.js';
+import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+const STOP_REASONS: Record<FinishReason, string> = {
+  stop: 'end_turn',
+  'tool-calls': 'tool_use',
+  length: 'max_tokens',
+  'content-filter': 'refusal',
+  error: 'end_turn',
+  other: 'pause_turn',
+};
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  402: 'billing_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+
+function blocks(content: unknown): Obj[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return arr(content).filter(isObj);
+}
+
+function decodeMessages(messages: unknown): Message[] {
+  const out: Message[] = [];
+  for (const message of arr(messages).filter(isObj)) {
+    if (message.role === 'assistant') {
+      const content: Extract<Message, { role: 'assistant' }>['content'][number][] = [];
+      for (const block of blocks(message.content)) {
+        if (block.type === 'text') content.push({ type: 'text', text: str(block.text) });
+        if (block.type === 'thinking')
+          content.push({ type: 'reasoning', text: str(block.thinking), signature: str(block.signature) });
+        if (block.type === 'tool_use')
+          content.push({ type: 'tool-call', id: str(block.id), name: str(block.name), input: (block.input ?? {}) as JsonValue });
+      }
+      out.push({ role: 'assistant', content });
+      continue;
+    }
+    const results: Extract<Message, { role: 'tool' }>['content'][number][] = [];
+    const user: Extract<Message, { role: 'user' }>['content'][number][] = [];
+    for (const block of blocks(message.content)) {
+      if (block.type === 'tool_result') {
+        const output = typeof block.content === 'string' ? block.content : blocks(block.content).map((b) => str(b.text)).join('');
+        results.push({ type: 'tool-result', id: str(block.tool_use_id), name: '', output, isError: block.is_error === true });
+      }
+      if (block.type === 'text') user.push({ type: 'text', text: str(block.text) });
+      if (block.type === 'image' && isObj(block.source)) {
+        const source = block.source;
+        user.push(
+          source.type === 'url'
+            ? { type: 'image', mediaType: '', url: str(source.url) }
+            : { type: 'image', mediaType: str(source.media_type), data: str(source.data) },
+        );
+      }
+    }
+    if (results.length > 0) out.push({ role: 'tool', content: results });
+    if (user.length > 0) out.push({ role: 'user', content: user });
+  }
+  return out;
+}
+
+function decodeToolChoice(choice: unknown): ToolChoice | undefined {
+  if (!isObj(choice)) return undefined;
+  if (choice.type === 'any') return 'required';
+  if (choice.type === 'none') return 'none';
+  if (choice.type === 'tool') return { name: str(choice.name) };
+  return 'auto';
+}
+
+/**
+ * The Anthropic wire format.
+ *
+ * @example
+ * ```ts
+ * const server = await startMockServer({ wire: 'anthropic', script: [{ text: 'Hi' }] });
+ * const model = anthropic({ model: 'claude-sonnet-4-5', apiKey: 'test', baseURL: server.baseURL });
+ * ```
+ */
+export const anthropicWire: WireFormat = {
+  name: 'anthropic',
+  contentType: 'text/event-stream',
+  basePath: '',
+  matches: (method, path) => method === 'POST' && path === '/v1/messages',
+  modelOf: (_path, body) => (isObj(body) ? str(body.model) : ''),
+  decodeRequest(body): ModelRequest {
+    const b = isObj(body) ? body : {};
+    const system =
+      typeof b.system === 'string' ? b.system : arr(b.system).filter(isObj).map((block) => str(block.text)).join('\n');
+    const tools: ModelTool[] = arr(b.tools)
+      .filter(isObj)
+      .map((t) => ({ name: str(t.name), description: str(t.description), inputSchema: (t.input_schema ?? {}) as ModelTool['inputSchema'] }));
+    const toolChoice = decodeToolChoice(b.tool_choice);
+    return {
+      ...(system !== '' ? { system } : {}),
+      messages: decodeMessages(b.messages),
+      tools,
+      ...(toolChoice ? { toolChoice } : {}),
+      ...(typeof b.max_tokens === 'number' ? { maxOutputTokens: b.max_tokens } : {}),
+      ...(typeof b.temperature === 'number' ? { temperature: b.temperature } : {}),
+    };
+  },
+  encode(step: MockStep, context: WireContext): EncodedStream {
+    const usage = stepUsage(step, context);
+    const cacheRead = usage.cacheReadTokens ?? 0;
+    const cacheWrite = usage.cacheWriteTokens ?? 0;
+    const frames: string[] = [
+      sseFrame(
+        {
+          type: 'message_start',
+          message: {
+            id: `msg_mock_${context.call}`,
+            type: 'message',
+            role: 'assistant',
+            model: context.model,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: {
+              // Anthropic's input_tokens excludes what the cache served or stored.
+              input_tokens: Math.max(0, usage.inputTokens - cacheRead - cacheWrite),
+              cache_read_input_tokens: cacheRead,
+              cache_creation_input_tokens: cacheWrite,
+              output_tokens: 1,
+            },
+          },
+        },
+        'message_start',
+      ),
+      sseFrame({ type: 'ping' }, 'ping'),
+    ];
+    let index = 0;
+    const block = (start: Obj, deltas: Obj[]): void => {
+      frames.push(sseFrame({ type: 'content_block_start', index, content_block: start }, 'content_block_start'));
+      for (const delta of deltas)
+        frames.push(sseFrame({ type: 'content_block_delta', index, delta }, 'content_block_delta'));
+      frames.push(sseFrame({ type: 'content_block_stop', index }, 'content_block_stop'));
+      index += 1;
+    };
+    if (step.reasoning !== undefined) {
+      block({ type: 'thinking', thinking: '', signature: '' }, [
+        ...splitText(step.reasoning).map((thinking) => ({ type: 'thinking_delta', thinking })),
+        { type: 'signature_delta', signature: `sig_mock_${context.call}` },
+      ]);
+    }
+    if (step.text !== undefined && step.text !== '') {
+      block(
+        { type: 'text', text: '' },
+        splitText(step.text).map((text) => ({ type: 'text_delta', text })),
+      );
+    }
+    (step.toolCalls ?? []).forEach((call, i) => {
+      block(
+        { type: 'tool_use', id: toolCallId(call, i, context), name: call.name, input: {} },
+        splitArguments(toolArguments(call, context)).map((partial_json) => ({ type: 'input_json_delta', partial_json })),
+      );
+    });
+    frames.push(
+      sseFrame(
+        {
+          type: 'message_delta',
+          delta: { stop_reason: STOP_REASONS[stepFinishReason(step)], stop_sequence: null },
+          usage: { output_tokens: usage.outputTokens },
+        },
+        'message_delta',
+      ),
+      sseFrame({ type: 'message_stop' }, 'message_stop'),
+    );
+    return { frames, terminalFrames: 1, headers: { 'request-id': `req_mock_${context.call}` } };
+  },
+  streamError(kind: StreamErrorKind, message: string): string {
+    const type = kind === 'overloaded' ? 'overloaded_error' : kind === 'rate-limit' ? 'rate_limit_error' : 'api_error';
+    return sseFrame({ type: 'error', error: { type, message } }, 'error');
+  },
+  errorBody(status: number, message: string): unknown {
+    const type = ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+    return { type: 'error', error: { type, message } };
+  },
+};

@@ -1,0 +1,200 @@
+/**
+ * The OpenAI Chat Completions wire: `POST /v1/chat/completions` answered with `chat.completion.chunk`
+ * SSE data lines (tool calls as `tool_calls[].index` deltas, two calls interleaved), a `finish_reason`
+ * chunk, the usage chunk of `stream_options.include_usage`, then `data: [DONE]`. In-stream failures are
+ * `data: {"error": …}` frames.
+ *
+ * @packageDocumentation
+ */
+import type { FinishReason, ModelRequest, ModelTool, ToolChoice } from '../../model/language-model.js';
+import type { JsonValue, Message } from '../../model/message.js';
+import type { MockStep } from '../mock-step.js';
+import {
+  splitArguments,
+  splitText,
+  sseFrame,
+  stepFinishReason,
+  stepUsage,
+  toolArguments,
+  toolCallId,
+} from './frames.js';
+import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Parses tool arguments back to JSON, keeping the raw string when they do not parse. */
+export function parseArguments(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return text;
+  }
+}
+
+/** A `data:` URL split into media type and base64, or the URL itself. */
+export function decodeImageUrl(url: string): { mediaType: string; data?: string; url?: string } {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  return match ? { mediaType: match[1] ?? '', data: match[2] ?? '' } : { mediaType: '', url };
+}
+
+const FINISH: Record<FinishReason, string> = {
+  stop: 'stop',
+  'tool-calls': 'tool_calls',
+  length: 'length',
+  'content-filter': 'content_filter',
+  error: 'stop',
+  other: 'stop',
+};
+
+/** The OpenAI error object for a status, as in HTTP error bodies and error frames. */
+export function openaiError(status: number, message: string): Obj {
+  const type =
+    status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_request_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  const code = status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_api_key' : status >= 500 ? 'server_error' : null;
+  return { message, type, param: null, code };
+}
+
+function decodeContent(content: unknown): Extract<Message, { role: 'user' }>['content'][number][] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  const out: Extract<Message, { role: 'user' }>['content'][number][] = [];
+  for (const part of arr(content).filter(isObj)) {
+    if (part.type === 'text') out.push({ type: 'text', text: str(part.text) });
+    if (part.type === 'image_url' && isObj(part.image_url)) out.push({ type: 'image', ...decodeImageUrl(str(part.image_url.url)) });
+  }
+  return out;
+}
+
+function decodeMessages(messages: unknown): { system?: string; messages: Message[] } {
+  const out: Message[] = [];
+  let system: string | undefined;
+  for (const message of arr(messages).filter(isObj)) {
+    if (message.role === 'system' || message.role === 'developer') {
+      system = decodeContent(message.content).map((p) => (p.type === 'text' ? p.text : '')).join('');
+    } else if (message.role === 'user') {
+      out.push({ role: 'user', content: decodeContent(message.content) });
+    } else if (message.role === 'assistant') {
+      const content: Extract<Message, { role: 'assistant' }>['content'][number][] = [];
+      const text = decodeContent(message.content).map((p) => (p.type === 'text' ? p.text : '')).join('');
+      if (text !== '') content.push({ type: 'text', text });
+      for (const call of arr(message.tool_calls).filter(isObj)) {
+        const fn = isObj(call.function) ? call.function : {};
+        content.push({ type: 'tool-call', id: str(call.id), name: str(fn.name), input: parseArguments(str(fn.arguments)) });
+      }
+      out.push({ role: 'assistant', content });
+    } else if (message.role === 'tool') {
+      const part = { type: 'tool-result' as const, id: str(message.tool_call_id), name: '', output: str(message.content), isError: false };
+      const last = out.at(-1);
+      if (last?.role === 'tool') out[out.length - 1] = { role: 'tool', content: [...last.content, part] };
+      else out.push({ role: 'tool', content: [part] });
+    }
+  }
+  return { ...(system !== undefined ? { system } : {}), messages: out };
+}
+
+function decodeToolChoice(choice: unknown): ToolChoice | undefined {
+  if (choice === 'auto' || choice === 'required' || choice === 'none') return choice;
+  if (isObj(choice) && isObj(choice.function)) return { name: str(choice.function.name) };
+  if (isObj(choice) && typeof choice.name === 'string') return { name: choice.name };
+  return undefined;
+}
+
+/** The parts of a Chat Completions request body every OpenAI wire decodes the same way. */
+export function decodeCommon(b: Obj): Omit<ModelRequest, 'messages' | 'system' | 'tools'> {
+  const toolChoice = decodeToolChoice(b.tool_choice);
+  const max = b.max_completion_tokens ?? b.max_output_tokens ?? b.max_tokens;
+  return {
+    ...(toolChoice ? { toolChoice } : {}),
+    ...(typeof max === 'number' ? { maxOutputTokens: max } : {}),
+    ...(typeof b.temperature === 'number' ? { temperature: b.temperature } : {}),
+  };
+}
+
+/**
+ * The OpenAI Chat Completions wire format.
+ *
+ * @example
+ * ```ts
+ * const server = await startMockServer({ wire: 'openai', script: [{ text: 'Hi' }] });
+ * const model = openai({ model: 'gpt-4.1-mini', apiKey: 'test', baseURL: server.baseURL });
+ * ```
+ */
+export const openaiChatWire: WireFormat = {
+  name: 'openai',
+  contentType: 'text/event-stream',
+  basePath: '/v1',
+  matches: (method, path) => method === 'POST' && path === '/v1/chat/completions',
+  modelOf: (_path, body) => (isObj(body) ? str(body.model) : ''),
+  decodeRequest(body): ModelRequest {
+    const b = isObj(body) ? body : {};
+    const tools: ModelTool[] = arr(b.tools)
+      .filter(isObj)
+      .map((t) => (isObj(t.function) ? t.function : t))
+      .map((f) => ({ name: str(f.name), description: str(f.description), inputSchema: (f.parameters ?? {}) as ModelTool['inputSchema'] }));
+    return { ...decodeMessages(b.messages), tools, ...decodeCommon(b) };
+  },
+  encode(step: MockStep, context: WireContext): EncodedStream {
+    const id = `chatcmpl-mock-${context.call}`;
+    const chunk = (delta: Obj, finish: string | null = null): string =>
+      sseFrame({
+        id,
+        object: 'chat.completion.chunk',
+        created: 1_700_000_000,
+        model: context.model,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      });
+    const frames: string[] = [chunk({ role: 'assistant', content: '' })];
+    // OpenAI-compatible servers (DeepSeek, vLLM) stream reasoning as `reasoning_content`.
+    if (step.reasoning !== undefined) for (const text of splitText(step.reasoning)) frames.push(chunk({ reasoning_content: text }));
+    if (step.text !== undefined) for (const text of splitText(step.text)) frames.push(chunk({ content: text }));
+
+    // Tool calls: each announced with id and name, then their argument pieces interleaved round-robin.
+    const calls = (step.toolCalls ?? []).map((call, index) => ({
+      index,
+      id: toolCallId(call, index, context),
+      name: call.name,
+      pieces: splitArguments(toolArguments(call, context)),
+    }));
+    for (const call of calls) {
+      frames.push(
+        chunk({ tool_calls: [{ index: call.index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
+      );
+    }
+    const longest = Math.max(0, ...calls.map((call) => call.pieces.length));
+    for (let i = 0; i < longest; i += 1) {
+      for (const call of calls) {
+        const piece = call.pieces[i];
+        if (piece !== undefined) frames.push(chunk({ tool_calls: [{ index: call.index, function: { arguments: piece } }] }));
+      }
+    }
+    frames.push(chunk({}, FINISH[stepFinishReason(step)]));
+    const usage = stepUsage(step, context);
+    frames.push(
+      sseFrame({
+        id,
+        object: 'chat.completion.chunk',
+        created: 1_700_000_000,
+        model: context.model,
+        choices: [],
+        usage: {
+          prompt_tokens: usage.inputTokens,
+          completion_tokens: usage.outputTokens,
+          total_tokens: usage.inputTokens + usage.outputTokens,
+          prompt_tokens_details: { cached_tokens: usage.cacheReadTokens ?? 0 },
+        },
+      }),
+      sseFrame('[DONE]'),
+    );
+    // Truncation drops the finish chunk, the usage chunk and [DONE]: the SDK hides [DONE], so the
+    // finish_reason is what a client can check.
+    return { frames, terminalFrames: 3, headers: { 'x-request-id': `req_mock_${context.call}` } };
+  },
+  streamError(kind: StreamErrorKind, message: string): string {
+    return sseFrame({ error: openaiError(kind === 'rate-limit' ? 429 : 500, message) });
+  },
+  errorBody(status: number, message: string): unknown {
+    return { error: openaiError(status, message) };
+  },
+};

@@ -100,6 +100,15 @@ export function memoryStore(): SessionStore {
       if (options.expectedVersion !== version) {
         throw new StoreConflictError({ sessionId: id, expectedVersion: options.expectedVersion, actualVersion: version });
       }
+      // Durable stores serialise entries as JSON; refuse here too what they cannot keep (BigInt, cycles),
+      // before anything is written, so the append stays all-or-nothing and behaves the same in every store.
+      for (const entry of entries) {
+        try {
+          JSON.stringify(entry);
+        } catch (error) {
+          throw new StoreError(`Cannot append to session ${id}: an entry is not JSON-serialisable.`, { sessionId: id, cause: error });
+        }
+      }
       const createdAt = now();
       let seq = version;
       for (const entry of entries) target.entries.push({ seq: ++seq, schemaVersion: ENTRY_SCHEMA_VERSION, createdAt, entry });

@@ -8,3 +8,5 @@ export type { IsolatedSandbox, LocalSandboxOptions } from './local-sandbox.js';
 export { localSandbox } from './local-sandbox.js';
 export type { ScrubEnvOption } from './scrub-env.js';
 export { DEFAULT_SECRET_PATTERNS, scrubEnv } from './scrub-env.js';
+export type { BubblewrapSandbox, BubblewrapSandboxOptions } from './bubblewrap-sandbox.js';
+export { bubblewrapSandbox, isBubblewrapAvailable } from './bubblewrap-sandbox.js';

@@ -1,0 +1,120 @@
+/**
+ * A compact unified diff of two texts, for tool results: the model sees what changed without re-reading
+ * the file. Common leading and trailing lines are cut before diffing, so a one-line edit in a 10 MB file
+ * costs as much as diffing that line.
+ */
+
+/** Options of {@link compactDiff}. */
+export interface CompactDiffOptions {
+  /** Unchanged lines shown around each change. @defaultValue 3 */
+  readonly context?: number;
+  /** Diff lines kept before the rest is summarised. @defaultValue 200 */
+  readonly maxLines?: number;
+}
+
+type Op = { readonly kind: ' ' | '-' | '+'; readonly text: string; readonly oldLine: number; readonly newLine: number };
+
+/** Largest middle section diffed line by line; beyond it the middle is shown as removed then added. */
+const MAX_DP_CELLS = 4_000_000;
+
+/**
+ * A unified diff (hunks only, no file header) of `before` → `after`, plus added/removed line counts.
+ *
+ * @example
+ * ```ts
+ * compactDiff('a\nb\nc\n', 'a\nB\nc\n').text; // '@@ -1,3 +1,3 @@\n a\n-b\n+B\n c'
+ * ```
+ */
+export function compactDiff(before: string, after: string, options: CompactDiffOptions = {}): { text: string; added: number; removed: number } {
+  const context = options.context ?? 3;
+  const maxLines = options.maxLines ?? 200;
+  const a = splitLines(before);
+  const b = splitLines(after);
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+
+  const ops: Op[] = [];
+  for (let i = Math.max(0, prefix - context); i < prefix; i++) ops.push({ kind: ' ', text: a[i] ?? '', oldLine: i + 1, newLine: i + 1 });
+  diffMiddle(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix), prefix, ops);
+  for (let k = 0; k < Math.min(context, suffix); k++) {
+    const i = a.length - suffix + k;
+    const j = b.length - suffix + k;
+    ops.push({ kind: ' ', text: a[i] ?? '', oldLine: i + 1, newLine: j + 1 });
+  }
+
+  const added = ops.filter((op) => op.kind === '+').length;
+  const removed = ops.filter((op) => op.kind === '-').length;
+  const lines = renderHunks(ops, context);
+  const text = lines.length > maxLines ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join('\n') : lines.join('\n');
+  return { text, added, removed };
+}
+
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+function diffMiddle(a: readonly string[], b: readonly string[], offset: number, ops: Op[]): void {
+  if (a.length * b.length > MAX_DP_CELLS) {
+    a.forEach((text, i) => ops.push({ kind: '-', text, oldLine: offset + i + 1, newLine: offset + 1 }));
+    b.forEach((text, j) => ops.push({ kind: '+', text, oldLine: offset + a.length + 1, newLine: offset + j + 1 }));
+    return;
+  }
+  // Longest common subsequence table, filled from the end so the walk below goes forwards.
+  const width = b.length + 1;
+  const table = new Uint32Array((a.length + 1) * width);
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      table[i * width + j] = a[i] === b[j] ? (table[(i + 1) * width + j + 1] ?? 0) + 1 : Math.max(table[(i + 1) * width + j] ?? 0, table[i * width + j + 1] ?? 0);
+    }
+  }
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push({ kind: ' ', text: a[i] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
+      i++;
+      j++;
+    } else if (j < b.length && (i === a.length || (table[i * width + j + 1] ?? 0) >= (table[(i + 1) * width + j] ?? 0))) {
+      ops.push({ kind: '+', text: b[j] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
+      j++;
+    } else {
+      ops.push({ kind: '-', text: a[i] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
+      i++;
+    }
+  }
+}
+
+/** Groups ops into hunks, keeping `context` unchanged lines around each change. */
+function renderHunks(ops: readonly Op[], context: number): string[] {
+  const changed = ops.map((op, index) => (op.kind === ' ' ? -1 : index)).filter((index) => index >= 0);
+  if (changed.length === 0) return [];
+  const out: string[] = [];
+  let start = Math.max(0, (changed[0] ?? 0) - context);
+  let end = Math.min(ops.length - 1, (changed[0] ?? 0) + context);
+  const flush = (): void => {
+    const hunk = ops.slice(start, end + 1);
+    const first = hunk[0];
+    if (!first) return;
+    const oldCount = hunk.filter((op) => op.kind !== '+').length;
+    const newCount = hunk.filter((op) => op.kind !== '-').length;
+    const oldStart = oldCount === 0 ? first.oldLine - 1 : first.oldLine;
+    const newStart = newCount === 0 ? first.newLine - 1 : first.newLine;
+    out.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`);
+    for (const op of hunk) out.push(op.kind + op.text);
+  };
+  for (const index of changed.slice(1)) {
+    if (index - context <= end + 1) end = Math.min(ops.length - 1, index + context);
+    else {
+      flush();
+      start = index - context;
+      end = Math.min(ops.length - 1, index + context);
+    }
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * File access shared by read, write, edit, multi_edit and apply_patch: every path goes through
+ * `sandbox.resolve` first, contents are decoded once, and every write updates the read record so the next
+ * edit of the same file works without another read.
+ */
+import path from 'node:path';
+import type { Sandbox } from '../../sandbox/types.js';
+import type { SessionState } from '../tool.js';
+import { assertFresh, hashBytes, recordRead } from './file-tracker.js';
+import { decodeText, encodeText, looksBinary, type DecodedText } from './text-encoding.js';
+
+/** Largest file the edit tools load. Bigger files are refused with advice, not loaded into memory. */
+export const MAX_EDIT_BYTES = 64 * 1024 * 1024;
+
+/** A path as the model should see it: relative to the workspace root, with `/` separators. */
+export function displayPath(sandbox: Sandbox, absolute: string): string {
+  const relative = path.relative(sandbox.root, absolute);
+  return relative === '' ? '.' : relative.split(path.sep).join('/');
+}
+
+/** A file opened for editing; `current` is missing when the file does not exist yet. */
+export interface EditTarget {
+  readonly absolute: string;
+  readonly display: string;
+  readonly current?: { readonly bytes: Uint8Array; readonly decoded: DecodedText };
+}
+
+/**
+ * Resolves `filePath` for writing and loads it if it exists, checking that the model read it in this
+ * session and that it has not changed since.
+ *
+ * @throws WorkspaceEscapeError for a path outside the workspace; Error with advice otherwise.
+ */
+export async function openForEdit(sandbox: Sandbox, state: SessionState, filePath: string): Promise<EditTarget> {
+  const absolute = await sandbox.resolve(filePath, 'write');
+  const display = displayPath(sandbox, absolute);
+  const info = await sandbox.stat(absolute);
+  if (!info) return { absolute, display };
+  if (info.type === 'directory') throw new Error(`${display} is a directory. Give the path of a file.`);
+  if (info.type !== 'file') throw new Error(`${display} is not a regular file; the file tools only edit regular files.`);
+  if (info.size > MAX_EDIT_BYTES) {
+    throw new Error(`${display} is ${formatBytes(info.size)}, over the ${formatBytes(MAX_EDIT_BYTES)} the edit tools load. Edit it with a command through bash (e.g. sed) instead.`);
+  }
+  const bytes = await sandbox.readFile(absolute);
+  assertFresh(state, absolute, display, bytes);
+  if (looksBinary(bytes)) throw new Error(`${display} is a binary file; the edit tools only change text files.`);
+  return { absolute, display, current: { bytes, decoded: decodeText(bytes) } };
+}
+
+/** Writes `text` (with `\n` line endings) in the file's form, atomically, and records it as read. */
+export async function commitText(
+  sandbox: Sandbox,
+  state: SessionState,
+  absolute: string,
+  text: string,
+  form: { readonly bom: boolean; readonly lineEnding: '\n' | '\r\n' },
+): Promise<void> {
+  const data = encodeText(text, form);
+  await sandbox.writeFile(absolute, data);
+  const info = await sandbox.stat(absolute);
+  recordRead(state, absolute, { hash: hashBytes(data), mtimeMs: info?.mtimeMs ?? Date.now() });
+}
+
+/** `1.5 MB`-style sizes for messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

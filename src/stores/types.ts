@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { PendingApproval } from '../events/run-result.js';
-import type { JsonValue, Message } from '../model/message.js';
+import type { JsonValue, Message, ToolResultPart } from '../model/message.js';
 
 /**
  * The schema number of the entries this version of icode writes. Stores record it with each entry so a
@@ -25,6 +25,10 @@ export interface MessageEntry {
 export interface PendingApprovalsEntry {
   readonly type: 'pending-approvals';
   readonly requests: readonly PendingApproval[];
+  /** Results of the same turn's other tool calls, sent to the model together with the decided ones. */
+  readonly results?: readonly ToolResultPart[];
+  /** The session turn that paused. */
+  readonly turn?: number;
 }
 
 /** Decisions on pending approvals, recorded when a paused run resumes. */

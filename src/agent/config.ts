@@ -1,0 +1,44 @@
+import { ConfigError } from '../errors/config-error.js';
+import type { ModelTool } from '../model/language-model.js';
+import type { Policy } from '../policy/types.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { SessionStore } from '../stores/types.js';
+import type { Tool } from '../tools/tool.js';
+import type { AgentOptions } from './types.js';
+
+/** Everything a run needs, resolved and validated once per agent. */
+export interface AgentConfig {
+  readonly options: AgentOptions;
+  readonly tools: ReadonlyMap<string, Tool>;
+  /** Tool descriptions for the model, computed once: not per turn. */
+  readonly modelTools: readonly ModelTool[];
+  readonly policy: Policy;
+  readonly store: SessionStore;
+  readonly maxTurns: number;
+  readonly maxParallelTools: number;
+  readonly maxToolOutputChars: number;
+  readonly eventBufferSize: number;
+  readonly name: string;
+  /** The sandbox, created on first use when none was given (it is Node-only). */
+  sandbox(): Promise<Sandbox>;
+}
+
+/** Throws a {@link ConfigError} unless `value` is a positive integer (or undefined). */
+export function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got ${value}.`);
+  return value;
+}
+
+/** Indexes the tools by name, refusing duplicates. */
+export function indexTools(tools: readonly Tool[]): Map<string, Tool> {
+  const byName = new Map<string, Tool>();
+  for (const tool of tools) {
+    if (!tool || typeof tool.execute !== 'function' || typeof tool.name !== 'string') {
+      throw new ConfigError('Every entry of `tools` must be a tool made with tool().');
+    }
+    if (byName.has(tool.name)) throw new ConfigError(`Two tools are named "${tool.name}"; tool names must be unique.`);
+    byName.set(tool.name, tool);
+  }
+  return byName;
+}

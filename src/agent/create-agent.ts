@@ -1,0 +1,97 @@
+import { ConfigError } from '../errors/config-error.js';
+import { createId } from '../internal/ids.js';
+import type { UserMessage } from '../model/message.js';
+import { createPolicy } from '../policy/create-policy.js';
+import type { Policy } from '../policy/types.js';
+import type { Sandbox } from '../sandbox/types.js';
+import { memoryStore } from '../stores/memory-store.js';
+import { Run } from './agent-run.js';
+import { indexTools, positiveInteger, type AgentConfig } from './config.js';
+import { RunContext } from './run-context.js';
+import { runLoop, type RunStart } from './run-loop.js';
+import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions } from './types.js';
+
+/**
+ * Creates an agent: a model, tools, a permission policy and a session store, ready to run.
+ *
+ * @example
+ * ```ts
+ * import { createAgent, tool } from 'icode';
+ * import { anthropic } from 'icode/providers/anthropic';
+ * import { codingTools } from 'icode/tools';
+ *
+ * const agent = createAgent({
+ *   provider: anthropic({ model: 'claude-sonnet-4-5' }),
+ *   instructions: 'You are a careful coding agent.',
+ *   tools: codingTools({ root: process.cwd() }),
+ *   policy: { mode: 'workspace-write', allow: ['Bash(npm test:*)'] },
+ * });
+ * const run = agent.run('Fix the failing test');
+ * for await (const event of run) if (event.type === 'text-delta') process.stdout.write(event.text);
+ * console.log((await run.result).status);
+ * ```
+ * @throws ConfigError for a missing provider, duplicate tool names, a malformed policy rule, or a
+ * non-positive limit.
+ */
+export function createAgent(options: AgentOptions): Agent {
+  const provider = options?.provider;
+  if (!provider || typeof provider.stream !== 'function') {
+    throw new ConfigError('createAgent needs `provider`: a LanguageModel such as anthropic({ model }) or mockProvider(steps).');
+  }
+  if (options.maxCostUsd !== undefined && !provider.pricing) {
+    throw new ConfigError(`maxCostUsd needs the model's prices, and ${provider.provider}/${provider.modelId} has none: set \`pricing\` on the provider.`);
+  }
+  const tools = indexTools(options.tools ?? []);
+  const policy: Policy = isPolicy(options.policy) ? options.policy : createPolicy(options.policy ?? {});
+  let sandbox: Promise<Sandbox> | undefined = options.sandbox ? Promise.resolve(options.sandbox) : undefined;
+  const config: AgentConfig = {
+    options,
+    tools,
+    modelTools: [...tools.values()].map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+    policy,
+    store: options.store ?? memoryStore(),
+    maxTurns: positiveInteger('maxTurns', options.maxTurns, 50),
+    maxParallelTools: positiveInteger('maxParallelTools', options.maxParallelTools, 8),
+    maxToolOutputChars: positiveInteger('maxToolOutputChars', options.maxToolOutputChars, 50_000),
+    eventBufferSize: positiveInteger('eventBufferSize', options.eventBufferSize, 256),
+    name: options.name ?? 'agent',
+    // The local sandbox is Node-only: load it on first use so importing icode stays runtime-neutral.
+    sandbox: () =>
+      (sandbox ??= import('../sandbox/local-sandbox.js').then(({ localSandbox }) => localSandbox({ root: process.cwd() }))),
+  };
+
+  const start = (sessionId: string, begin: RunStart, runOptions: { signal?: AbortSignal; maxTurns?: number }, metadata?: RunOptions['metadata']): AgentRun => {
+    const maxTurns = positiveInteger('maxTurns', runOptions.maxTurns, config.maxTurns);
+    const ctx = new RunContext(config, createId('run'), sessionId);
+    return new Run(ctx, () => runLoop(ctx, begin, maxTurns, metadata), runOptions.signal);
+  };
+
+  return {
+    provider,
+    tools: [...tools.values()],
+    store: config.store,
+    policy,
+    run(input: RunInput, runOptions: RunOptions = {}) {
+      const message = toUserMessage(input);
+      return start(runOptions.sessionId ?? createId('ses'), { kind: 'input', message }, runOptions, runOptions.metadata);
+    },
+    resume(sessionId: string, resumeOptions: ResumeOptions) {
+      if (!resumeOptions || typeof resumeOptions.approvals !== 'object' || resumeOptions.approvals === null) {
+        throw new ConfigError('resume needs `approvals`: a decision for each pending tool call id.');
+      }
+      return start(sessionId, { kind: 'resume', approvals: resumeOptions.approvals }, resumeOptions);
+    },
+  };
+}
+
+function isPolicy(value: AgentOptions['policy']): value is Policy {
+  return typeof (value as Policy | undefined)?.decide === 'function';
+}
+
+function toUserMessage(input: RunInput): UserMessage {
+  if (typeof input === 'string') return { role: 'user', content: [{ type: 'text', text: input }] };
+  if (!Array.isArray(input) || input.length === 0) {
+    throw new ConfigError('run needs input: a string, or a non-empty array of text and image parts.');
+  }
+  return { role: 'user', content: input };
+}

@@ -1,0 +1,177 @@
+import { RunStateError } from '../errors/config-error.js';
+import { abortReason } from '../internal/abort.js';
+import type { PendingApproval, RunResult } from '../events/run-result.js';
+import { addUsage, type Usage } from '../model/usage.js';
+import { messageText, type JsonValue, type Message, type ToolResultPart, type UserMessage } from '../model/message.js';
+import type { ApprovalAnswer } from '../policy/types.js';
+import type { SessionEntry } from '../stores/types.js';
+import { callModel } from './call-model.js';
+import { checkBudget, costOf } from './cost.js';
+import { prepareRequest } from './prepare-request.js';
+import type { RunContext } from './run-context.js';
+import { runApproved, runTools } from './run-tools.js';
+import { closeToolCalls, unansweredToolCalls, viewSession, type SessionView } from './session-history.js';
+
+/** How a run starts: with new user input, or with decisions on a paused session's approvals. */
+export type RunStart =
+  | { readonly kind: 'input'; readonly message: UserMessage }
+  | { readonly kind: 'resume'; readonly approvals: Readonly<Record<string, ApprovalAnswer>> };
+
+const NEW_INPUT_INSTEAD = 'Not run: the user sent a new message instead of deciding on this call.';
+const INTERRUPTED = 'Not completed: the run was interrupted before this tool call finished. Check its effects before retrying.';
+
+/**
+ * The agent loop: load the session, add the input (or the approved calls), then turn by turn call the
+ * model, run its tool calls and store the turn, until the model answers without tools, `maxTurns` is
+ * reached, a call waits for approval, or the run is aborted.
+ */
+export async function runLoop(
+  ctx: RunContext,
+  start: RunStart,
+  maxTurns: number,
+  metadata?: Readonly<Record<string, JsonValue>>,
+): Promise<RunResult> {
+  const store = ctx.config.store;
+  const info =
+    (await store.get(ctx.sessionId)) ??
+    (start.kind === 'resume' ? undefined : await store.create({ id: ctx.sessionId, ...(metadata ? { metadata } : {}) }));
+  if (!info) throw new RunStateError(`Session ${ctx.sessionId} does not exist, so there is nothing to resume.`);
+  const view = info.version === 0 ? viewSession([]) : viewSession((await store.load(ctx.sessionId)).entries);
+  ctx.version = info.version;
+  ctx.history = view.history;
+  ctx.state = view.state;
+  ctx.sessionTurn = view.lastTurn;
+
+  await ctx.emit({ type: 'run-start', sessionId: ctx.sessionId });
+  if (start.kind === 'input') await addInput(ctx, view, start.message);
+  else await resumeApprovals(ctx, view, start.approvals);
+
+  let pending: PendingApproval[] | undefined;
+  let lastUsage: Usage | undefined;
+  const { maxCostUsd, provider } = ctx.config.options;
+  for (;;) {
+    if (ctx.signal.aborted) {
+      ctx.status = 'aborted';
+      break;
+    }
+    if (ctx.turns >= maxTurns) {
+      ctx.status = 'max-turns';
+      break;
+    }
+    if (maxCostUsd !== undefined && provider.pricing) checkBudget(ctx.cost, maxCostUsd, lastUsage, provider.pricing);
+    const turn = ++ctx.turns;
+    const sessionTurn = ++ctx.sessionTurn;
+    const started = ctx.emit({ type: 'turn-start', turn });
+    if (started) await started;
+
+    const request = await prepareRequest(ctx);
+    const answer = await callModel(ctx, request);
+    lastUsage = answer.usage;
+    addUsage(ctx.usage, answer.usage);
+    if (provider.pricing) {
+      ctx.cost += costOf(answer.usage, provider.pricing);
+      ctx.costKnown = true;
+    }
+    add(ctx, answer.message);
+    const entries: SessionEntry[] = [{ type: 'message', message: answer.message, turn: sessionTurn }];
+
+    if (answer.toolCalls.length > 0) {
+      const batch = await runTools(ctx, answer.toolCalls);
+      if (batch.pending.length > 0) {
+        pending = batch.pending;
+        entries.push({ type: 'pending-approvals', requests: batch.pending, results: batch.results, turn: sessionTurn });
+      } else {
+        const toolMessage: Message = { role: 'tool', content: batch.results };
+        add(ctx, toolMessage);
+        entries.push({ type: 'message', message: toolMessage, turn: sessionTurn });
+      }
+    }
+    await ctx.persist(entries);
+    const ended = ctx.emit({ type: 'turn-end', turn, usage: answer.usage });
+    if (ended) await ended;
+
+    if (pending) {
+      ctx.status = 'paused';
+      break;
+    }
+    if (answer.toolCalls.length === 0) {
+      ctx.status = 'completed';
+      break;
+    }
+  }
+  return buildResult(ctx, pending);
+}
+
+/** The result of the run so far (also the partial result of a failed run). */
+export function buildResult(ctx: RunContext, pending?: readonly PendingApproval[]): RunResult {
+  let text = '';
+  for (let i = ctx.messages.length - 1; i >= 0; i--) {
+    const message = ctx.messages[i] as Message;
+    if (message.role === 'assistant') {
+      text = messageText(message);
+      break;
+    }
+  }
+  return {
+    sessionId: ctx.sessionId,
+    status: ctx.status,
+    text,
+    messages: ctx.messages,
+    usage: ctx.usage,
+    turns: ctx.turns,
+    ...(ctx.costKnown ? { cost: ctx.cost } : {}),
+    ...(pending ? { pending } : {}),
+  };
+}
+
+function add(ctx: RunContext, message: Message): void {
+  ctx.history.push(message);
+  ctx.messages.push(message);
+}
+
+/** Adds the user's input, first answering any tool call that would otherwise stay without a result. */
+async function addInput(ctx: RunContext, view: SessionView, message: UserMessage): Promise<void> {
+  const entries: SessionEntry[] = [];
+  let open: ToolResultPart[] = [];
+  if (view.pending) {
+    const decisions = Object.fromEntries(view.pending.requests.map((r) => [r.id, 'deny' as const]));
+    entries.push({ type: 'approvals-resolved', decisions });
+    open = orderResults(ctx, [...(view.pending.results ?? []), ...closeToolCalls(view.pending.requests, NEW_INPUT_INSTEAD)]);
+  } else {
+    open = closeToolCalls(unansweredToolCalls(ctx.history), INTERRUPTED);
+  }
+  if (open.length > 0) {
+    const toolMessage: Message = { role: 'tool', content: open };
+    add(ctx, toolMessage);
+    entries.push({ type: 'message', message: toolMessage, turn: ctx.sessionTurn });
+  }
+  add(ctx, message);
+  entries.push({ type: 'message', message, turn: ctx.sessionTurn });
+  await ctx.persist(entries);
+}
+
+/** Runs or refuses the calls a paused session waits for, per the given decisions. */
+async function resumeApprovals(ctx: RunContext, view: SessionView, approvals: Readonly<Record<string, ApprovalAnswer>>): Promise<void> {
+  if (!view.pending) throw new RunStateError(`Session ${ctx.sessionId} is not waiting for any approval.`);
+  const missing = view.pending.requests.filter((r) => !(r.id in approvals)).map((r) => r.id);
+  if (missing.length > 0) {
+    throw new RunStateError(`Resume needs a decision for every pending call; missing: ${missing.join(', ')}.`);
+  }
+  const decided = await runApproved(ctx, view.pending.requests, approvals);
+  const decisions = Object.fromEntries(
+    view.pending.requests.map((r) => [r.id, approvals[r.id] === 'allow' || approvals[r.id] === 'allow-always' ? ('allow' as const) : ('deny' as const)]),
+  );
+  const toolMessage: Message = { role: 'tool', content: orderResults(ctx, [...(view.pending.results ?? []), ...decided]) };
+  add(ctx, toolMessage);
+  await ctx.persist([
+    { type: 'approvals-resolved', decisions },
+    { type: 'message', message: toolMessage, turn: view.pending.turn ?? ctx.sessionTurn },
+  ]);
+  if (ctx.signal.aborted) throw abortReason(ctx.signal);
+}
+
+/** Puts results in the order of the calls of the last assistant message. */
+function orderResults(ctx: RunContext, results: ToolResultPart[]): ToolResultPart[] {
+  const order = new Map(unansweredToolCalls(ctx.history).map((call, index) => [call.id, index]));
+  return results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}

@@ -1,0 +1,124 @@
+import PQueue from 'p-queue';
+import type { PendingApproval } from '../events/run-result.js';
+import type { JsonValue, ToolCallPart, ToolResultPart } from '../model/message.js';
+import { applyAnswer, authorize, refuseByHook, type Authorization } from './authorize.js';
+import { executeTool, toolError, type ToolOutcome } from './execute-tool.js';
+import type { RunContext } from './run-context.js';
+import { truncateOutput } from './truncate-output.js';
+import type { ApprovalAnswer } from '../policy/types.js';
+import type { Tool } from '../tools/tool.js';
+
+/** What a turn's tool calls produced. */
+export interface ToolBatch {
+  /** Results in the model's order, for every call that is not pending. */
+  readonly results: ToolResultPart[];
+  /** Calls that wait for a person (no approver configured). */
+  readonly pending: PendingApproval[];
+}
+
+/**
+ * Runs one turn's tool calls concurrently, at most `maxParallelTools` at a time, and returns their
+ * results in the model's order. Every problem becomes an error result the model can act on.
+ */
+export async function runTools(ctx: RunContext, calls: readonly ToolCallPart[]): Promise<ToolBatch> {
+  const outcomes = await mapBounded(ctx.config.maxParallelTools, calls, (call) => runCall(ctx, call));
+  const results: ToolResultPart[] = [];
+  const pending: PendingApproval[] = [];
+  for (const outcome of outcomes) {
+    if ('request' in outcome) pending.push(outcome.request);
+    else results.push(outcome);
+  }
+  return { results, pending };
+}
+
+/** Runs the calls a person decided on after a pause; denied ones get the refusal as their result. */
+export async function runApproved(
+  ctx: RunContext,
+  requests: readonly PendingApproval[],
+  answers: Readonly<Record<string, ApprovalAnswer>>,
+): Promise<ToolResultPart[]> {
+  return mapBounded(ctx.config.maxParallelTools, requests, async (request) => {
+    const authorization = await applyAnswer(ctx, request, answers[request.id]);
+    const tool = ctx.config.tools.get(request.name);
+    if (authorization.kind === 'refuse' || !tool) {
+      const outcome = authorization.kind === 'refuse' ? authorization.outcome : toolError('TOOL_NOT_FOUND', `Tool "${request.name}" no longer exists.`);
+      return finish(ctx, request.id, request.name, request.input, outcome);
+    }
+    const parsed = tool.input.safeParse(request.input);
+    const outcome = parsed.success
+      ? await executeTool(ctx, tool, request.id, parsed.data)
+      : toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error));
+    return finish(ctx, request.id, request.name, request.input, outcome);
+  });
+}
+
+async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultPart | { request: PendingApproval }> {
+  const tool = ctx.config.tools.get(call.name);
+  if (!tool) {
+    const names = [...ctx.config.tools.keys()].join(', ') || 'none';
+    return finish(ctx, call.id, call.name, call.input,
+      toolError('TOOL_NOT_FOUND', `Tool "${call.name}" does not exist. Available tools: ${names}.`));
+  }
+  if (typeof call.input === 'string') {
+    return finish(ctx, call.id, call.name, call.input, toolError('TOOL_INPUT_INVALID',
+      `The input for "${call.name}" was not valid JSON: ${call.input.slice(0, 200)}. Send the arguments as one JSON object that matches the tool's schema.`));
+  }
+  let input: JsonValue = call.input;
+  let parsed = tool.input.safeParse(input);
+  if (!parsed.success) return finish(ctx, call.id, call.name, input, toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)));
+
+  const hook = ctx.config.options.hooks?.beforeToolCall;
+  if (hook) {
+    const verdict = await hook({ id: call.id, name: call.name, input, sessionId: ctx.sessionId });
+    if (verdict && 'deny' in verdict) {
+      const refused = await refuseByHook(ctx, call.id, verdict.deny);
+      return finish(ctx, call.id, call.name, input, (refused as Extract<Authorization, { kind: 'refuse' }>).outcome);
+    }
+    if (verdict && 'input' in verdict) {
+      input = verdict.input;
+      parsed = tool.input.safeParse(input);
+      if (!parsed.success) return finish(ctx, call.id, call.name, input, toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)));
+    }
+  }
+
+  const authorization = await authorize(ctx, tool, call.id, input, parsed.data);
+  if (authorization.kind === 'pending') return { request: authorization.request };
+  const outcome = authorization.kind === 'refuse' ? authorization.outcome : await executeTool(ctx, tool, call.id, parsed.data);
+  return finish(ctx, call.id, call.name, input, outcome);
+}
+
+/** Applies the `afterToolCall` hook and the output cap, emits the result event, and builds the part. */
+async function finish(ctx: RunContext, id: string, name: string, input: JsonValue, outcome: ToolOutcome): Promise<ToolResultPart> {
+  const hook = ctx.config.options.hooks?.afterToolCall;
+  if (hook) {
+    const replaced = await hook({ id, name, input, sessionId: ctx.sessionId }, outcome);
+    if (replaced) outcome = replaced;
+  }
+  const output = truncateOutput(outcome.output, ctx.config.maxToolOutputChars);
+  const wait = ctx.emit(
+    outcome.errorCode === undefined
+      ? { type: 'tool-result', id, name, output, isError: outcome.isError }
+      : { type: 'tool-result', id, name, output, isError: outcome.isError, errorCode: outcome.errorCode },
+  );
+  if (wait) await wait;
+  return { type: 'tool-result', id, name, output, isError: outcome.isError };
+}
+
+function invalidInputMessage(tool: Tool, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const problems = error.issues
+    .slice(0, 10)
+    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(input)'}: ${issue.message}`)
+    .join('; ');
+  return `Invalid input for "${tool.name}": ${problems}. Fix the arguments to match the schema: ${JSON.stringify(tool.inputSchema)}`;
+}
+
+/**
+ * Maps with bounded concurrency, results in input order. Up to the bound no queue is needed, so the
+ * common turn (a handful of calls) pays nothing for it; past it, p-queue holds the rest.
+ */
+async function mapBounded<T, R>(limit: number, items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  if (items.length <= 1) return items.length === 0 ? [] : [await fn(items[0] as T)];
+  if (items.length <= limit) return Promise.all(items.map(fn));
+  const queue = new PQueue({ concurrency: limit });
+  return Promise.all(items.map((item) => queue.add(() => fn(item))));
+}

@@ -1,0 +1,174 @@
+/**
+ * The public shape of an agent: its options, hooks, and the run handle.
+ *
+ * @packageDocumentation
+ */
+import type { AgentEvent, ToolErrorCode } from '../events/agent-event.js';
+import type { RunResult } from '../events/run-result.js';
+import type { LanguageModel, ModelRequest } from '../model/language-model.js';
+import type { ImagePart, JsonValue, TextPart } from '../model/message.js';
+import type { ApprovalAnswer, Approver, PermissionMode, Policy } from '../policy/types.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { SessionStore } from '../stores/types.js';
+import type { Tool } from '../tools/tool.js';
+
+/** A tool call as hooks see it. */
+export interface ToolCallInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly input: JsonValue;
+  readonly sessionId: string;
+}
+
+/** A tool result as hooks see it. */
+export interface ToolResultInfo {
+  readonly output: JsonValue;
+  readonly isError: boolean;
+  readonly errorCode?: ToolErrorCode;
+}
+
+/** What `beforeToolCall` may answer: nothing (go on), a denial with a reason, or a replacement input. */
+export type BeforeToolCallResult = void | undefined | { readonly deny: string } | { readonly input: JsonValue };
+
+/**
+ * Callbacks at fixed points of the loop. Each may be async; a hook that throws fails the run with its error.
+ *
+ * @example
+ * ```ts
+ * const hooks: AgentHooks = {
+ *   beforeToolCall: (call) => (call.name === 'bash' && String((call.input as any).command).includes('curl')
+ *     ? { deny: 'No network from bash; use web_fetch.' } : undefined),
+ *   afterToolCall: (_call, result) => ({ ...result, output: redact(result.output) }),
+ *   onEvent: (event) => log.debug(event),
+ * };
+ * ```
+ */
+export interface AgentHooks {
+  /** Before each model call; return a request to send instead. */
+  beforeModelCall?(request: ModelRequest): ModelRequest | void | Promise<ModelRequest | void>;
+  /** Before each tool call (after input validation, before the policy); deny it or replace its input. */
+  beforeToolCall?(call: ToolCallInfo): BeforeToolCallResult | Promise<BeforeToolCallResult>;
+  /** After each tool call; return a result to use instead. */
+  afterToolCall?(call: ToolCallInfo, result: ToolResultInfo): ToolResultInfo | void | Promise<ToolResultInfo | void>;
+  /** Every event of every run, whether or not anyone iterates the run. Called synchronously. */
+  onEvent?(event: AgentEvent): void;
+}
+
+/** Options of the policy, as `createAgent({ policy })` accepts them instead of a `Policy`. */
+export interface AgentPolicyOptions {
+  readonly mode?: PermissionMode;
+  readonly allow?: string | readonly string[];
+  readonly ask?: string | readonly string[];
+  readonly deny?: string | readonly string[];
+  readonly approve?: Approver;
+}
+
+/**
+ * Options of {@link createAgent}.
+ *
+ * @example
+ * ```ts
+ * const options: AgentOptions = {
+ *   provider: anthropic({ model: 'claude-sonnet-4-5' }),
+ *   instructions: 'You are a careful coding agent.',
+ *   tools: codingTools({ root }),
+ *   policy: { mode: 'workspace-write', allow: ['Bash(npm test:*)'] },
+ * };
+ * ```
+ */
+export interface AgentOptions {
+  /** The model: any {@link LanguageModel}. */
+  readonly provider: LanguageModel;
+  /** System instructions sent with every model call. */
+  readonly instructions?: string;
+  readonly tools?: readonly Tool[];
+  /** A policy, or its options. @defaultValue `{ mode: 'workspace-write' }` */
+  readonly policy?: Policy | AgentPolicyOptions;
+  /** Where sessions live. @defaultValue `memoryStore()` */
+  readonly store?: SessionStore;
+  /** Where tools touch files and run commands. @defaultValue `localSandbox({ root: process.cwd() })`, loaded on first use */
+  readonly sandbox?: Sandbox;
+  /** Model calls per run. @defaultValue 50 */
+  readonly maxTurns?: number;
+  /** Tool calls of one turn that run at once. @defaultValue 8 */
+  readonly maxParallelTools?: number;
+  /** Default timeout of a tool call, for tools that set none. @defaultValue none */
+  readonly toolTimeoutMs?: number;
+  /** Longer tool outputs are cut (head and tail kept) with a marker. @defaultValue 50000 */
+  readonly maxToolOutputChars?: number;
+  /** Events buffered for a slow consumer before the run waits for it. @defaultValue 256 */
+  readonly eventBufferSize?: number;
+  /** End the run before a model call that would take its cost past this many USD. */
+  readonly maxCostUsd?: number;
+  readonly maxOutputTokens?: number;
+  readonly temperature?: number;
+  readonly hooks?: AgentHooks;
+  /** Name of this agent, used in sub-agent event paths. @defaultValue 'agent' */
+  readonly name?: string;
+}
+
+/** What `run` accepts as input: text, or text and image parts. */
+export type RunInput = string | readonly (TextPart | ImagePart)[];
+
+/** Options of {@link Agent.run}. */
+export interface RunOptions {
+  /** Continue this session (created when it does not exist). @defaultValue a new session */
+  readonly sessionId?: string;
+  /** Aborts the run: the model stream and every running tool are cancelled. */
+  readonly signal?: AbortSignal;
+  /** Overrides the agent's `maxTurns` for this run. */
+  readonly maxTurns?: number;
+  /** Metadata of a session this run creates. */
+  readonly metadata?: Readonly<Record<string, JsonValue>>;
+}
+
+/** Options of {@link Agent.resume}. */
+export interface ResumeOptions {
+  /** A decision for every pending approval, by tool call id. */
+  readonly approvals: Readonly<Record<string, ApprovalAnswer>>;
+  readonly signal?: AbortSignal;
+  readonly maxTurns?: number;
+}
+
+/**
+ * A running agent: iterate it for events, await `result` for the outcome.
+ *
+ * The run starts on the next tick. An iterator attached before then receives every event, with
+ * backpressure; with no iterator, events are not buffered and the run goes on. `break` out of the loop
+ * aborts the run. Iterating twice throws.
+ *
+ * @example
+ * ```ts
+ * const run = agent.run('Fix the failing test');
+ * for await (const event of run) if (event.type === 'text-delta') process.stdout.write(event.text);
+ * const { status, usage } = await run.result;
+ * ```
+ */
+export interface AgentRun extends AsyncIterable<AgentEvent> {
+  /** Settles when the run ends; rejects with an `AgentError` carrying the partial result if it fails. */
+  readonly result: Promise<RunResult>;
+  readonly sessionId: string;
+  readonly runId: string;
+  /** Stops the run: it ends with status `aborted`. */
+  abort(reason?: string): void;
+}
+
+/**
+ * An agent: a model, tools, a policy and a store, ready to run.
+ *
+ * @example
+ * ```ts
+ * const agent = createAgent({ provider: mockProvider([{ text: 'Hello' }]) });
+ * const { text } = await agent.run('Hi').result;
+ * ```
+ */
+export interface Agent {
+  readonly provider: LanguageModel;
+  readonly tools: readonly Tool[];
+  readonly store: SessionStore;
+  readonly policy: Policy;
+  /** Starts a run with new input, in a new session or the one named by `options.sessionId`. */
+  run(input: RunInput, options?: RunOptions): AgentRun;
+  /** Continues a paused session with decisions on its pending approvals, also in a new process. */
+  resume(sessionId: string, options: ResumeOptions): AgentRun;
+}

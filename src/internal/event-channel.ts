@@ -1,0 +1,104 @@
+/**
+ * A single-consumer channel between a run and the code iterating it.
+ *
+ * - Before a consumer attaches, and after it detaches, `push` drops values: an unobserved run buffers
+ *   nothing and never waits.
+ * - With a consumer attached, values queue up to `capacity`; past that `push` returns a promise that
+ *   resolves when the consumer has taken one, so a slow consumer holds the producer back instead of
+ *   growing memory.
+ * - `push` is synchronous (returns `undefined`) on the fast path, so a hot producer pays no promise per value.
+ */
+export class EventChannel<T> {
+  readonly #capacity: number;
+  #buffer: T[] = [];
+  #head = 0;
+  #attached = false;
+  #detached = false;
+  #closed = false;
+  #error: unknown = undefined;
+  #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
+  #space: (() => void) | undefined;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** Whether a consumer is reading. */
+  get observed(): boolean {
+    return this.#attached && !this.#detached;
+  }
+
+  /** Starts consumption; values pushed from now on are delivered. */
+  attach(): void {
+    this.#attached = true;
+  }
+
+  /** Offers a value. Returns a promise only when the producer must wait for the consumer. */
+  push(value: T): Promise<void> | undefined {
+    if (!this.#attached || this.#detached || this.#closed) return undefined;
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = undefined;
+      waiter.resolve({ value, done: false });
+      return undefined;
+    }
+    this.#buffer.push(value);
+    if (this.#buffer.length - this.#head < this.#capacity) return undefined;
+    return new Promise<void>((resolve) => {
+      this.#space = resolve;
+    });
+  }
+
+  /** Ends the stream; the consumer drains what is buffered, then sees the end (or `error`). */
+  close(error?: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#error = error;
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = undefined;
+      if (error === undefined) waiter.resolve({ value: undefined, done: true });
+      else waiter.reject(error);
+    }
+    this.#releaseProducer();
+  }
+
+  /** The consumer stops reading: drop the buffer and never block the producer again. */
+  detach(): void {
+    this.#detached = true;
+    this.#buffer = [];
+    this.#head = 0;
+    this.#releaseProducer();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#head < this.#buffer.length) {
+      const value = this.#buffer[this.#head++] as T;
+      if (this.#head === this.#buffer.length) {
+        this.#buffer.length = 0;
+        this.#head = 0;
+      } else if (this.#head > 1024) {
+        this.#buffer = this.#buffer.slice(this.#head);
+        this.#head = 0;
+      }
+      if (this.#space) this.#releaseProducer();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#closed || this.#detached) {
+      return this.#error === undefined || this.#detached
+        ? Promise.resolve({ value: undefined, done: true })
+        : Promise.reject(this.#error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  #releaseProducer(): void {
+    const space = this.#space;
+    if (space) {
+      this.#space = undefined;
+      space();
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Test helpers for agents built with icode: a scripted model, mock wire servers that speak the real
+ * provider formats, and the store conformance suite.
+ *
+ * @packageDocumentation
+ */
+export { mockProvider } from './mock-provider.js';
+export type { MockProvider, MockProviderOptions } from './mock-provider.js';
+export type { MockScript, MockStep, MockStepInput, MockToolCall } from './mock-step.js';
+export { startMockServer } from './mock-server/server.js';
+export type {
+  EncodedStream,
+  Fault,
+  MockServer,
+  MockServerOptions,
+  RecordedRequest,
+  StreamErrorKind,
+  WireContext,
+  WireFormat,
+  WireName,
+} from './mock-server/types.js';
+export { storeConformance } from './store-conformance.js';
+export type { StoreConformanceOptions } from './store-conformance.js';

@@ -1,0 +1,15 @@
+import type { JsonValue } from '../../model/message.js';
+
+/**
+ * The parsed input of a tool call: its JSON, `{}` for empty arguments (a call with no parameters), or the
+ * raw string when it is not valid JSON, which the agent answers with an error result. Never repaired:
+ * a guessed input could run a tool the model did not ask for.
+ */
+export function parseToolInput(raw: string): JsonValue {
+  if (raw.trim() === '') return {};
+  try {
+    return JSON.parse(raw) as JsonValue;
+  } catch {
+    return raw;
+  }
+}

@@ -79,12 +79,13 @@ function diffMiddle(a: readonly string[], b: readonly string[], offset: number, 
       ops.push({ kind: ' ', text: a[i] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || (table[i * width + j + 1] ?? 0) >= (table[(i + 1) * width + j] ?? 0))) {
-      ops.push({ kind: '+', text: b[j] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
-      j++;
-    } else {
+    } else if (i < a.length && (j === b.length || (table[(i + 1) * width + j] ?? 0) >= (table[i * width + j + 1] ?? 0))) {
+      // Removals before additions, as unified diffs show them.
       ops.push({ kind: '-', text: a[i] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
       i++;
+    } else {
+      ops.push({ kind: '+', text: b[j] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
+      j++;
     }
   }
 }

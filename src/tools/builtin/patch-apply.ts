@@ -74,12 +74,13 @@ export function applyChunks(text: string, chunks: readonly PatchChunk[], path: s
       return;
     }
     let oldLines = chunk.oldLines;
-    let newLines = chunk.newLines;
+    let ops = chunk.lines;
     let at = seek(lines, oldLines, cursor, chunk.endOfFile);
     // A trailing empty context line often stands for the file's final newline, which is not a line here.
-    if (at === -1 && oldLines[oldLines.length - 1] === '') {
+    const lastOp = ops[ops.length - 1];
+    if (at === -1 && lastOp?.op === ' ' && lastOp.text === '') {
       oldLines = oldLines.slice(0, -1);
-      if (newLines[newLines.length - 1] === '') newLines = newLines.slice(0, -1);
+      ops = ops.slice(0, -1);
       at = seek(lines, oldLines, cursor, chunk.endOfFile);
     }
     if (at === -1) {
@@ -87,7 +88,15 @@ export function applyChunks(text: string, chunks: readonly PatchChunk[], path: s
         `${label}: could not find these lines${cursor > 0 ? ` after line ${cursor}` : ''}:\n${chunk.oldLines.join('\n')}\nRead the file again and make the context and "-" lines match it exactly.`,
       );
     }
-    replacements.push({ start: at, removeCount: oldLines.length, insert: newLines });
+    // Context lines keep the file's own text: a loosely matched line is not rewritten to the patch's spelling.
+    const insert: string[] = [];
+    let k = at;
+    for (const { op, text: line } of ops) {
+      if (op === ' ') insert.push(lines[k++] ?? line);
+      else if (op === '-') k++;
+      else insert.push(line);
+    }
+    replacements.push({ start: at, removeCount: oldLines.length, insert });
     cursor = at + oldLines.length;
   });
   for (const r of [...replacements].sort((a, b) => b.start - a.start)) lines.splice(r.start, r.removeCount, ...r.insert);

@@ -18,6 +18,8 @@ export interface PatchChunk {
   readonly context?: string;
   readonly oldLines: readonly string[];
   readonly newLines: readonly string[];
+  /** The chunk's lines in order: `' '` context, `'-'` removed, `'+'` added. */
+  readonly lines: readonly { readonly op: ' ' | '-' | '+'; readonly text: string }[];
   /** `*** End of File` followed the chunk: its lines must be the last of the file. */
   readonly endOfFile: boolean;
 }
@@ -110,6 +112,7 @@ export function parsePatch(text: string): PatchOperation[] {
         }
         const oldLines: string[] = [];
         const newLines: string[] = [];
+        const chunkLines: { op: ' ' | '-' | '+'; text: string }[] = [];
         let endOfFile = false;
         while (i < last) {
           const body = lines[i] ?? '';
@@ -120,18 +123,24 @@ export function parsePatch(text: string): PatchOperation[] {
             break;
           }
           const marker = body[0];
+          const text = body.slice(1);
           if (body === '' || marker === ' ') {
-            oldLines.push(body.slice(1));
-            newLines.push(body.slice(1));
-          } else if (marker === '-') oldLines.push(body.slice(1));
-          else if (marker === '+') newLines.push(body.slice(1));
-          else throw new PatchParseError(`${where()}: a change line must start with " ", "-" or "+", got ${JSON.stringify(body)}.`);
+            oldLines.push(text);
+            newLines.push(text);
+            chunkLines.push({ op: ' ', text });
+          } else if (marker === '-') {
+            oldLines.push(text);
+            chunkLines.push({ op: '-', text });
+          } else if (marker === '+') {
+            newLines.push(text);
+            chunkLines.push({ op: '+', text });
+          } else throw new PatchParseError(`${where()}: a change line must start with " ", "-" or "+", got ${JSON.stringify(body)}.`);
           i++;
         }
         if (oldLines.length === 0 && newLines.length === 0) {
           throw new PatchParseError(`${where()}: the change ${context ? `"@@ ${context}" ` : ''}of "${path}" has no lines.`);
         }
-        chunks.push({ ...(context === undefined ? {} : { context }), oldLines, newLines, endOfFile });
+        chunks.push({ ...(context === undefined ? {} : { context }), oldLines, newLines, lines: chunkLines, endOfFile });
       }
       if (chunks.length === 0 && moveTo === undefined) throw new PatchParseError(`"*** Update File: ${path}" has no changes.`);
       operations.push({ kind: 'update', path, ...(moveTo === undefined ? {} : { moveTo }), chunks });

@@ -1,0 +1,9 @@
+/**
+ * `icode/stores/sqlite`: the embedded durable session store.
+ *
+ * @packageDocumentation
+ */
+export { sqliteStore } from './sqlite-store.js';
+export type { SqliteSessionStore, SqliteStoreOptions } from './sqlite-store.js';
+export type { SqliteDriverName } from './driver.js';
+export type { LockSessionOptions, SessionLock } from './session-lock.js';

@@ -1,0 +1,458 @@
+import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../../errors/config-error.js';
+import { SessionNotFoundError, StoreConflictError, StoreError } from '../../errors/store-error.js';
+import { sleep } from '../../internal/abort.js';
+import { createId } from '../../internal/ids.js';
+import type { JsonValue } from '../../model/message.js';
+import { assertVersion, metadataMatches } from '../memory-store.js';
+import {
+  ENTRY_SCHEMA_VERSION,
+  type CreateSessionOptions,
+  type ListSessionsOptions,
+  type LoadedSession,
+  type SessionEntry,
+  type SessionInfo,
+  type SessionPage,
+  type SessionStore,
+  type StoredEntry,
+} from '../types.js';
+import { decodeCursor, encodeCursor, encodeEntries, encodeMetadata, exactFilterPairs } from './codec.js';
+import { openSqlite, type ModuleImporter, type SqliteConnection, type SqliteDriverName, type SqliteRow } from './driver.js';
+import { migrate } from './migrations.js';
+import type { LockSessionOptions, SessionLock } from './session-lock.js';
+
+/** Options of {@link sqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file; created with its folder's permissions when missing. `':memory:'` for a private in-memory database. */
+  readonly path: string;
+  /** How long a write waits for another connection's write lock, in milliseconds. @defaultValue 5000 */
+  readonly busyTimeoutMs?: number;
+  /**
+   * `auto` uses Node's built-in `node:sqlite` when the running Node has it (22.5+), else the optional peer
+   * `better-sqlite3`.
+   * @defaultValue 'auto'
+   */
+  readonly driver?: SqliteDriverName | 'auto';
+  /**
+   * SQLite's `synchronous` setting. `full` syncs the WAL on every commit, so an append that returned
+   * survives a power loss; `normal` survives a crashed process but may lose the last appends on power loss.
+   * @defaultValue 'full'
+   */
+  readonly synchronous?: 'full' | 'normal';
+  /** How long a run lock of a crashed process blocks others, in milliseconds; live holders renew it. @defaultValue 30000 */
+  readonly lockLeaseMs?: number;
+  /** @internal Replaces the module loader, to test a missing driver. */
+  readonly importModule?: ModuleImporter;
+}
+
+/**
+ * A `SessionStore` in a SQLite file, with a per-session run lock: two processes sharing the file never run
+ * the same session at once when both take the lock.
+ */
+export interface SqliteSessionStore extends SessionStore {
+  /** Opens the database and applies migrations now instead of at the first call; rejects on a bad path or a missing driver. */
+  ready(): Promise<void>;
+  /**
+   * Waits until this caller holds the run lock of `sessionId`. The lock is a leased row: a crashed
+   * holder's lock frees itself after `lockLeaseMs`.
+   */
+  lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
+  /** Takes the run lock of `sessionId` if it is free, else returns `undefined` at once. */
+  tryLockSession(sessionId: string): Promise<SessionLock | undefined>;
+  /** The driver in use, once open. */
+  readonly driver: SqliteDriverName | undefined;
+}
+
+interface SessionRow {
+  id: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  touch: number;
+  metadata: string;
+  parent_id: string | null;
+}
+
+const SESSION_COLUMNS = 'id, version, created_at, updated_at, touch, metadata, parent_id';
+const NEXT_TOUCH = '(SELECT coalesce(max(touch), 0) + 1 FROM sessions)';
+
+function toInfo(row: SqliteRow): SessionInfo {
+  const r = row as unknown as SessionRow;
+  const info: SessionInfo = {
+    id: r.id,
+    version: Number(r.version),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    metadata: JSON.parse(r.metadata) as Record<string, JsonValue>,
+  };
+  return r.parent_id === null ? info : { ...info, parentId: r.parent_id };
+}
+
+function toStored(row: SqliteRow): StoredEntry {
+  return {
+    seq: Number(row.seq),
+    schemaVersion: Number(row.schema_version),
+    createdAt: Number(row.created_at),
+    entry: JSON.parse(row.entry as string) as SessionEntry,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return /UNIQUE constraint failed|PRIMARY KEY/i.test(message);
+}
+
+/**
+ * A durable `SessionStore` in one SQLite file: WAL mode, one `BEGIN IMMEDIATE` transaction per write with
+ * the version check inside it, numbered migrations recorded in `schema_migrations`, and safe for several
+ * processes on one machine. Entries are stored as JSON text with their `seq`, `schema_version` and
+ * `created_at`.
+ *
+ * The database opens at the first call (or at `ready()`). It runs on Node's built-in `node:sqlite` when the
+ * running Node has it (22.5+), else on the optional peer `better-sqlite3` (12.x on Node 20), which must then
+ * be installed: a missing driver is a `ConfigError` naming the package.
+ *
+ * @example
+ * ```ts
+ * import { sqliteStore } from 'icode/stores/sqlite';
+ *
+ * const store = sqliteStore({ path: '.icode/sessions.db' });
+ * const agent = createAgent({ model, store });
+ * // … at shutdown:
+ * await store.close();
+ * ```
+ */
+export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
+  if (typeof options?.path !== 'string' || options.path.length === 0) {
+    throw new ConfigError('sqliteStore: `path` must be a non-empty file path (or ":memory:").');
+  }
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+  const lockLeaseMs = options.lockLeaseMs ?? 30_000;
+  const synchronous = options.synchronous ?? 'full';
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ConfigError('sqliteStore: `busyTimeoutMs` must be a non-negative integer.');
+  if (!Number.isInteger(lockLeaseMs) || lockLeaseMs < 100) throw new ConfigError('sqliteStore: `lockLeaseMs` must be an integer of at least 100.');
+  if (synchronous !== 'full' && synchronous !== 'normal') throw new ConfigError("sqliteStore: `synchronous` must be 'full' or 'normal'.");
+
+  let connection: Promise<SqliteConnection> | undefined;
+  let opened: SqliteConnection | undefined;
+  let closed = false;
+  const heldLocks = new Set<{ release(): Promise<void> }>();
+
+  const cannotOpen = (error: unknown): StoreError =>
+    new StoreError(`sqliteStore: cannot open ${options.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+
+  const openOnce = async (): Promise<SqliteConnection> => {
+    let raw: SqliteConnection;
+    try {
+      raw = await openSqlite(options.path, options.driver ?? 'auto', options.importModule);
+    } catch (error) {
+      if (ConfigError.isInstance(error)) throw error;
+      throw cannotOpen(error);
+    }
+    // Statements are prepared once per connection and reused: preparing costs as much as a small insert.
+    const statements = new Map<string, ReturnType<SqliteConnection['prepare']>>();
+    const db: SqliteConnection = {
+      ...raw,
+      prepare(sql) {
+        let statement = statements.get(sql);
+        if (!statement) statements.set(sql, (statement = raw.prepare(sql)));
+        return statement;
+      },
+    };
+    try {
+      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+      // Switching to WAL needs a moment of exclusive access; another process opening the same new file may
+      // hold it, and this pragma does not wait on the busy timeout everywhere, so retry it briefly.
+      const deadline = Date.now() + busyTimeoutMs;
+      for (;;) {
+        try {
+          db.exec('PRAGMA journal_mode = WAL');
+          break;
+        } catch (error) {
+          if (Date.now() > deadline || !/locked|busy/i.test(String(error))) throw error;
+          await sleep(10);
+        }
+      }
+      db.exec(`PRAGMA synchronous = ${synchronous.toUpperCase()}`);
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw StoreError.isInstance(error) ? error : cannotOpen(error);
+    }
+    if (closed) {
+      db.close();
+      throw new StoreError('The SQLite store is closed.');
+    }
+    opened = db;
+    return db;
+  };
+
+  const db = async (): Promise<SqliteConnection> => {
+    if (closed) throw new StoreError('The SQLite store is closed.');
+    connection ??= openOnce();
+    try {
+      return await connection;
+    } catch (error) {
+      // Let a later call try again (the driver may have been installed, the folder created).
+      connection = undefined;
+      throw error;
+    }
+  };
+
+  /** Runs `work` in one write transaction; driver errors become StoreErrors, icode errors pass through. */
+  const write = async <T>(sessionId: string | undefined, work: (db: SqliteConnection) => T): Promise<T> => {
+    const conn = await db();
+    try {
+      conn.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      throw new StoreError(`SQLite could not start a write: ${String(error)}`, { cause: error, ...(sessionId ? { sessionId } : {}) });
+    }
+    try {
+      const result = work(conn);
+      conn.exec('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        conn.exec('ROLLBACK');
+      } catch {
+        // The transaction is already gone (SQLite rolls back on some errors itself).
+      }
+      if (StoreError.isInstance(error) || error instanceof TypeError) throw error;
+      throw new StoreError(`SQLite write failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        ...(sessionId ? { sessionId } : {}),
+      });
+    }
+  };
+
+  /** Runs `work` in one read transaction, so it sees a single consistent snapshot. */
+  const read = async <T>(work: (db: SqliteConnection) => T): Promise<T> => {
+    const conn = await db();
+    conn.exec('BEGIN');
+    try {
+      return work(conn);
+    } finally {
+      conn.exec('COMMIT');
+    }
+  };
+
+  const sessionRow = (conn: SqliteConnection, id: string): SessionInfo => {
+    const row = conn.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(id);
+    if (!row) throw new SessionNotFoundError(id);
+    return toInfo(row);
+  };
+
+  const insertSession = (conn: SqliteConnection, id: string, version: number, metadata: string, parentId: string | null): SessionInfo => {
+    const time = Date.now();
+    try {
+      conn
+        .prepare(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ${NEXT_TOUCH}, ?, ?)`)
+        .run(id, version, time, time, metadata, parentId);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new StoreError(`Session ${id} already exists.`, { sessionId: id, cause: error });
+      throw error;
+    }
+    return sessionRow(conn, id);
+  };
+
+  const takeLock = async (sessionId: string): Promise<SessionLock | undefined> => {
+    const owner = randomUUID();
+    const taken = await write(sessionId, (conn) => {
+      const now = Date.now();
+      const holder = conn.prepare('SELECT owner, expires_at FROM session_locks WHERE session_id = ?').get(sessionId);
+      if (holder && Number(holder.expires_at) > now) return false;
+      conn
+        .prepare('INSERT OR REPLACE INTO session_locks (session_id, owner, expires_at) VALUES (?, ?, ?)')
+        .run(sessionId, owner, now + lockLeaseMs);
+      return true;
+    });
+    if (!taken) return undefined;
+    const conn = await db();
+    // Renew well before the lease runs out; unref'd so a forgotten lock does not keep the process alive.
+    const renew = setInterval(() => {
+      if (closed) return;
+      try {
+        conn
+          .prepare('UPDATE session_locks SET expires_at = ? WHERE session_id = ? AND owner = ?')
+          .run(Date.now() + lockLeaseMs, sessionId, owner);
+      } catch {
+        // Busy for longer than the timeout: the next tick tries again, well within the lease.
+      }
+    }, Math.max(50, Math.floor(lockLeaseMs / 3)));
+    renew.unref();
+    let released = false;
+    const lock: SessionLock = {
+      sessionId,
+      async release() {
+        if (released) return;
+        released = true;
+        clearInterval(renew);
+        heldLocks.delete(lock);
+        // close() releases held locks before it closes the connection.
+        if (closed) return;
+        conn.prepare('DELETE FROM session_locks WHERE session_id = ? AND owner = ?').run(sessionId, owner);
+      },
+    };
+    heldLocks.add(lock);
+    return lock;
+  };
+
+  return {
+    get driver() {
+      return opened?.driver;
+    },
+
+    async ready() {
+      await db();
+    },
+
+    async create(createOptions: CreateSessionOptions = {}) {
+      const id = createOptions.id ?? createId('ses');
+      const metadata = encodeMetadata(createOptions.metadata);
+      return write(id, (conn) => insertSession(conn, id, 0, metadata, null));
+    },
+
+    async get(id) {
+      return read((conn) => {
+        const row = conn.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(id);
+        return row ? toInfo(row) : undefined;
+      });
+    },
+
+    async list(listOptions: ListSessionsOptions = {}): Promise<SessionPage> {
+      const limit = listOptions.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`Expected limit to be a positive integer, got ${String(limit)}.`);
+      let position = listOptions.cursor === undefined ? undefined : decodeCursor(listOptions.cursor);
+      const pairs = exactFilterPairs(listOptions.metadata);
+      const where = pairs.map(() => `metadata -> ? = ?`);
+      const batch = Math.max(limit + 1, 100);
+      return read((conn) => {
+        const found: { info: SessionInfo; touch: number }[] = [];
+        for (;;) {
+          const conditions = position ? ['(updated_at, touch) < (?, ?)', ...where] : where;
+          const params = [
+            ...(position ? [position.updatedAt, position.touch] : []),
+            ...pairs.flatMap(([key, value]) => [`$."${key}"`, value]),
+            batch,
+          ];
+          const rows = conn
+            .prepare(
+              `SELECT ${SESSION_COLUMNS} FROM sessions ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY updated_at DESC, touch DESC LIMIT ?`,
+            )
+            .all(...params);
+          for (const row of rows) {
+            const info = toInfo(row);
+            if (metadataMatches(info.metadata, listOptions.metadata)) found.push({ info, touch: Number(row.touch) });
+            if (found.length > limit) break;
+          }
+          const last = rows.at(-1);
+          if (found.length > limit || rows.length < batch || !last) break;
+          position = { updatedAt: Number(last.updated_at), touch: Number(last.touch) };
+        }
+        const page = found.slice(0, limit);
+        const end = page.at(-1);
+        return found.length > limit && end
+          ? { sessions: page.map((s) => s.info), nextCursor: encodeCursor({ updatedAt: end.info.updatedAt, touch: end.touch }) }
+          : { sessions: page.map((s) => s.info) };
+      });
+    },
+
+    async append(id, entries: readonly SessionEntry[], appendOptions) {
+      assertVersion('expectedVersion', appendOptions?.expectedVersion);
+      const expectedVersion = appendOptions.expectedVersion;
+      const texts = encodeEntries(id, entries);
+      return write(id, (conn) => {
+        const row = conn.prepare('SELECT version FROM sessions WHERE id = ?').get(id);
+        if (!row) throw new SessionNotFoundError(id);
+        const version = Number(row.version);
+        if (version !== expectedVersion) throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: version });
+        const createdAt = Date.now();
+        const insert = conn.prepare('INSERT INTO entries (session_id, seq, schema_version, created_at, entry) VALUES (?, ?, ?, ?, ?)');
+        let seq = version;
+        for (const text of texts) insert.run(id, ++seq, ENTRY_SCHEMA_VERSION, createdAt, text);
+        conn.prepare(`UPDATE sessions SET version = ?, updated_at = ?, touch = ${NEXT_TOUCH} WHERE id = ?`).run(seq, createdAt, id);
+        return seq;
+      });
+    },
+
+    async load(id): Promise<LoadedSession> {
+      return read((conn) => {
+        const info = sessionRow(conn, id);
+        const rows = conn.prepare('SELECT seq, schema_version, created_at, entry FROM entries WHERE session_id = ? ORDER BY seq').all(id);
+        return { info, entries: rows.map(toStored) };
+      });
+    },
+
+    async truncate(id, truncateOptions) {
+      assertVersion('version', truncateOptions?.version);
+      const { version, expectedVersion } = truncateOptions;
+      return write(id, (conn) => {
+        const info = sessionRow(conn, id);
+        if (expectedVersion !== undefined && expectedVersion !== info.version) {
+          throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: info.version });
+        }
+        if (version > info.version) {
+          throw new StoreError(`Cannot truncate session ${id} to version ${version}: it has ${info.version} entries.`, { sessionId: id });
+        }
+        conn.prepare('DELETE FROM entries WHERE session_id = ? AND seq > ?').run(id, version);
+        conn.prepare(`UPDATE sessions SET version = ?, updated_at = ?, touch = ${NEXT_TOUCH} WHERE id = ?`).run(version, Date.now(), id);
+        return sessionRow(conn, id);
+      });
+    },
+
+    async fork(id, forkOptions = {}) {
+      const forkId = forkOptions.id ?? createId('ses');
+      const metadata = forkOptions.metadata === undefined ? undefined : encodeMetadata(forkOptions.metadata);
+      if (forkOptions.version !== undefined) assertVersion('version', forkOptions.version);
+      return write(id, (conn) => {
+        const source = sessionRow(conn, id);
+        const version = forkOptions.version ?? source.version;
+        if (version > source.version) {
+          throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, { sessionId: id });
+        }
+        const info = insertSession(conn, forkId, version, metadata ?? JSON.stringify(source.metadata), id);
+        conn
+          .prepare(
+            'INSERT INTO entries (session_id, seq, schema_version, created_at, entry) SELECT ?, seq, schema_version, created_at, entry FROM entries WHERE session_id = ? AND seq <= ?',
+          )
+          .run(forkId, id, version);
+        return info;
+      });
+    },
+
+    async delete(id) {
+      await write(id, (conn) => {
+        conn.prepare('DELETE FROM entries WHERE session_id = ?').run(id);
+        conn.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+      });
+    },
+
+    async lockSession(sessionId, lockOptions = {}) {
+      for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
+        lockOptions.signal?.throwIfAborted();
+        const lock = await takeLock(sessionId);
+        if (lock) return lock;
+        await sleep(wait, lockOptions.signal);
+      }
+    },
+
+    async tryLockSession(sessionId) {
+      return takeLock(sessionId);
+    },
+
+    async close() {
+      if (closed) return;
+      await Promise.allSettled([...heldLocks].map((lock) => lock.release()));
+      closed = true;
+      const pending = connection;
+      connection = undefined;
+      if (!pending) return;
+      try {
+        (await pending).close();
+      } catch {
+        // It never opened: nothing to close.
+      }
+      opened = undefined;
+    },
+  };
+}

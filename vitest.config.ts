@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The long-run memory test measures the heap after forced collections.
+    execArgv: ['--expose-gc'],
   },
 });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createAgent, type LanguageModel, type ModelStreamPart } from '../../src/index.js';
+import { echoTool, fixedPolicy } from '../helpers/agent.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** A model that calls `echo` for `turns` turns, then answers; it keeps nothing (unlike the recording mock). */
+function looping(turns: number): LanguageModel {
+  let call = 0;
+  return {
+    specificationVersion: 'v1',
+    provider: 'loop',
+    modelId: 'loop',
+    async *stream(): AsyncGenerator<ModelStreamPart> {
+      call++;
+      if (call <= turns) yield { type: 'tool-call', id: `c${call}`, name: 'echo', input: { text: `turn ${call}` } };
+      else yield { type: 'text-delta', text: 'done' };
+      yield { type: 'usage', usage: { inputTokens: 10, outputTokens: 2 } };
+      yield { type: 'finish', reason: call <= turns ? 'tool-calls' : 'stop' };
+    },
+  };
+}
+
+describe('long runs', () => {
+  it.runIf(gc)('keeps memory flat over a 1,000-turn run', async () => {
+    const turns = 1000;
+    const agent = createAgent({ provider: looping(turns), tools: [echoTool], policy: fixedPolicy('allow'), maxTurns: turns + 1 });
+    gc!();
+    const baseline = process.memoryUsage().heapUsed;
+    const samples: number[] = [];
+    // In a function of its own so that nothing of the run stays referenced from this scope.
+    const { sessionId, turnsRun } = await (async () => {
+      const run = agent.run('go');
+      for await (const event of run) {
+        if (event.type === 'turn-end' && event.turn % 250 === 0) {
+          gc!();
+          samples.push(process.memoryUsage().heapUsed - baseline);
+        }
+      }
+      const result = await run.result;
+      return { sessionId: result.sessionId, turnsRun: result.turns };
+    })();
+    expect(turnsRun).toBe(turns + 1);
+    // Growth per 250 turns is the history itself (it lives in the session store, as it must) and stays
+    // the same from the first quarter to the last: linear, nothing accumulating per turn on top.
+    const quarters = samples.map((s, i) => s - (samples[i - 1] ?? 0));
+    expect(quarters).toHaveLength(4);
+    expect(Math.max(...quarters)).toBeLessThan(Math.max(1.6 * quarters[0]!, 256 * 1024) + 512 * 1024);
+    // About 2 KB per turn (two messages, one stored entry each, events already consumed) at most.
+    expect(samples.at(-1)!).toBeLessThan(turns * 2048 + 1024 * 1024);
+    // Dropping the session and the run gives the memory back: nothing is retained by the agent itself.
+    await agent.store.delete(sessionId);
+    gc!();
+    expect(process.memoryUsage().heapUsed - baseline).toBeLessThan(1024 * 1024);
+  });
+});

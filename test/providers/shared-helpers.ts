@@ -1,4 +1,4 @@
-import type { LanguageModel, ModelRequest, ModelStreamPart } from '../../src/model/language-model.js';
+import type { LanguageModel, ModelRequest, ModelStreamPart, ModelTool } from '../../src/model/language-model.js';
 
 /** Runs one model call to its end: the parts it yielded, and what it threw (if anything). */
 export async function collect(
@@ -27,7 +27,7 @@ export const ask = (text: string, extra: Partial<ModelRequest> = {}): ModelReque
 });
 
 /** A small tool for requests. */
-export const readTool = {
+export const readTool: ModelTool = {
   name: 'read',
   description: 'Read a file',
   inputSchema: {
@@ -36,7 +36,7 @@ export const readTool = {
     required: ['file_path'],
     additionalProperties: false,
   },
-} as const;
+};
 
 /** A 1×1 transparent PNG. */
 export const PNG =

@@ -107,14 +107,7 @@ export type {
   UserMessage,
 } from './model/index.js';
 
-export type {
-  AccessIntent,
-  ExecOptions,
-  ExecResult,
-  Sandbox,
-  SandboxDirEntry,
-  SandboxStat,
-} from './sandbox/types.js';
+export type { AccessIntent, ExecOptions, ExecResult, Sandbox, SandboxDirEntry, SandboxStat } from './sandbox/types.js';
 export type {
   ApprovalAnswer,
   ApprovalRequest,

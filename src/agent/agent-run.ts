@@ -9,7 +9,9 @@ import type { AgentRun } from './types.js';
 // The run starts on the next turn of the event loop, so an iterator attached right after `run()` sees
 // every event; setImmediate is far cheaper than a 1 ms timer where it exists.
 const schedule: (fn: () => void) => void =
-  typeof globalThis.setImmediate === 'function' ? (fn) => void globalThis.setImmediate(fn) : (fn) => void setTimeout(fn, 0);
+  typeof globalThis.setImmediate === 'function'
+    ? (fn) => void globalThis.setImmediate(fn)
+    : (fn) => void setTimeout(fn, 0);
 
 /** The handle returned by `agent.run` and `agent.resume`. */
 export class Run implements AgentRun {
@@ -57,7 +59,11 @@ export class Run implements AgentRun {
   }
 }
 
-async function execute(ctx: RunContext, body: () => Promise<RunResult>, signal: AbortSignal | undefined): Promise<RunResult> {
+async function execute(
+  ctx: RunContext,
+  body: () => Promise<RunResult>,
+  signal: AbortSignal | undefined,
+): Promise<RunResult> {
   const forward = (): void => ctx.controller.abort(signal?.reason);
   if (signal?.aborted) forward();
   else signal?.addEventListener('abort', forward, { once: true });

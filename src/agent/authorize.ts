@@ -18,7 +18,13 @@ const RUN: Authorization = { kind: 'run' };
  * Decides whether a validated call may run: the repeated-call guard, then the policy, then (for `ask`)
  * the approver, or a pending approval when there is none. Emits the audit events.
  */
-export async function authorize(ctx: RunContext, tool: Tool, id: string, input: JsonValue, parsed: unknown): Promise<Authorization> {
+export async function authorize(
+  ctx: RunContext,
+  tool: Tool,
+  id: string,
+  input: JsonValue,
+  parsed: unknown,
+): Promise<Authorization> {
   const repeated = isRepeated(ctx, tool.name, input);
   const sandbox = await ctx.sandbox();
   let decision: PolicyDecision = await ctx.config.policy.decide({
@@ -34,20 +40,37 @@ export async function authorize(ctx: RunContext, tool: Tool, id: string, input: 
       reason: `This exact ${tool.name} call was made ${REPEAT_LIMIT} times in a row.`,
     };
     if (!ctx.config.policy.approve) {
-      return refuse(ctx, id, 'mode', undefined,
-        `You have made this exact ${tool.name} call ${REPEAT_LIMIT} times in a row with the same input. It will not run again: change your approach (different input, another tool, or ask the user).`);
+      return refuse(
+        ctx,
+        id,
+        'mode',
+        undefined,
+        `You have made this exact ${tool.name} call ${REPEAT_LIMIT} times in a row with the same input. It will not run again: change your approach (different input, another tool, or ask the user).`,
+      );
     }
   }
   if (decision.decision === 'allow') {
     if (decision.rule !== undefined) {
-      const wait = ctx.emit({ type: 'permission-decision', id, decision: 'allow', source: 'rule', rule: decision.rule, reason: decision.reason });
+      const wait = ctx.emit({
+        type: 'permission-decision',
+        id,
+        decision: 'allow',
+        source: 'rule',
+        rule: decision.rule,
+        reason: decision.reason,
+      });
       if (wait) await wait;
     }
     return RUN;
   }
   if (decision.decision === 'deny') {
-    return refuse(ctx, id, decision.rule ? 'rule' : 'mode', decision.rule,
-      `Permission denied: ${decision.reason}${decision.rule ? ` (rule ${decision.rule})` : ''}. Do not retry this call; find another way or ask the user.`);
+    return refuse(
+      ctx,
+      id,
+      decision.rule ? 'rule' : 'mode',
+      decision.rule,
+      `Permission denied: ${decision.reason}${decision.rule ? ` (rule ${decision.rule})` : ''}. Do not retry this call; find another way or ask the user.`,
+    );
   }
   const wait = ctx.emit({ type: 'permission-request', id, name: tool.name, input, reason: decision.reason });
   if (wait) await wait;
@@ -65,21 +88,32 @@ export async function authorize(ctx: RunContext, tool: Tool, id: string, input: 
 }
 
 /** Turns an approver's (or a resume's) answer into an authorization, emitting the decision event. */
-export async function applyAnswer(ctx: RunContext, request: PendingApproval, answer: ApprovalAnswer | undefined): Promise<Authorization> {
+export async function applyAnswer(
+  ctx: RunContext,
+  request: PendingApproval,
+  answer: ApprovalAnswer | undefined,
+): Promise<Authorization> {
   if (answer === 'allow' || answer === 'allow-always') {
-    if (answer === 'allow-always' && request.suggestedRule !== undefined) ctx.config.policy.allowAlways?.(request.suggestedRule);
+    if (answer === 'allow-always' && request.suggestedRule !== undefined)
+      ctx.config.policy.allowAlways?.(request.suggestedRule);
     const wait = ctx.emit({ type: 'permission-decision', id: request.id, decision: 'allow', source: 'approver' });
     if (wait) await wait;
     return RUN;
   }
-  const feedback = typeof answer === 'object' && answer !== null && answer.decision === 'deny' ? answer.feedback : undefined;
+  const feedback =
+    typeof answer === 'object' && answer !== null && answer.decision === 'deny' ? answer.feedback : undefined;
   const known = answer === 'deny' || feedback !== undefined;
-  return refuse(ctx, request.id, 'approver', undefined,
+  return refuse(
+    ctx,
+    request.id,
+    'approver',
+    undefined,
     feedback !== undefined
       ? `The user denied this ${request.name} call and said: ${feedback}`
       : known
         ? `The user denied this ${request.name} call. Do not retry it; ask the user how to proceed or take another approach.`
-        : `This ${request.name} call was not approved (the approver gave no valid answer). Do not retry it.`);
+        : `This ${request.name} call was not approved (the approver gave no valid answer). Do not retry it.`,
+  );
 }
 
 async function refuse(
@@ -89,7 +123,14 @@ async function refuse(
   rule: string | undefined,
   message: string,
 ): Promise<Authorization> {
-  const wait = ctx.emit({ type: 'permission-decision', id, decision: 'deny', source, ...(rule !== undefined ? { rule } : {}), reason: message });
+  const wait = ctx.emit({
+    type: 'permission-decision',
+    id,
+    decision: 'deny',
+    source,
+    ...(rule !== undefined ? { rule } : {}),
+    reason: message,
+  });
   if (wait) await wait;
   return { kind: 'refuse', outcome: toolError('PERMISSION_DENIED', message) };
 }

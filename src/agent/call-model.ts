@@ -120,7 +120,13 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
           const call: ToolCallPart =
             part.providerMetadata === undefined
               ? { type: 'tool-call', id: part.id, name: part.name, input: part.input }
-              : { type: 'tool-call', id: part.id, name: part.name, input: part.input, providerMetadata: part.providerMetadata };
+              : {
+                  type: 'tool-call',
+                  id: part.id,
+                  name: part.name,
+                  input: part.input,
+                  providerMetadata: part.providerMetadata,
+                };
           content.push(call);
           toolCalls.push(call);
           break;
@@ -132,7 +138,9 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
           finishReason = part.reason;
           break;
         case 'error':
-          throw part.error instanceof Error ? part.error : new AgentError('RUN_FAILED', { message: String(part.error) });
+          throw part.error instanceof Error
+            ? part.error
+            : new AgentError('RUN_FAILED', { message: String(part.error) });
         case 'tool-call-start':
         case 'tool-call-delta':
           break;

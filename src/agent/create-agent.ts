@@ -36,10 +36,14 @@ import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions
 export function createAgent(options: AgentOptions): Agent {
   const provider = options?.provider;
   if (!provider || typeof provider.stream !== 'function') {
-    throw new ConfigError('createAgent needs `provider`: a LanguageModel such as anthropic({ model }) or mockProvider(steps).');
+    throw new ConfigError(
+      'createAgent needs `provider`: a LanguageModel such as anthropic({ model }) or mockProvider(steps).',
+    );
   }
   if (options.maxCostUsd !== undefined && !provider.pricing) {
-    throw new ConfigError(`maxCostUsd needs the model's prices, and ${provider.provider}/${provider.modelId} has none: set \`pricing\` on the provider.`);
+    throw new ConfigError(
+      `maxCostUsd needs the model's prices, and ${provider.provider}/${provider.modelId} has none: set \`pricing\` on the provider.`,
+    );
   }
   const tools = indexTools(options.tools ?? []);
   const policy: Policy = isPolicy(options.policy) ? options.policy : createPolicy(options.policy ?? {});
@@ -47,7 +51,11 @@ export function createAgent(options: AgentOptions): Agent {
   const config: AgentConfig = {
     options,
     tools,
-    modelTools: [...tools.values()].map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+    modelTools: [...tools.values()].map((t) => ({
+      name: t.name,
+      description: t.description,
+      inputSchema: t.inputSchema,
+    })),
     policy,
     store: options.store ?? memoryStore(),
     maxTurns: positiveInteger('maxTurns', options.maxTurns, 50),
@@ -57,10 +65,17 @@ export function createAgent(options: AgentOptions): Agent {
     name: options.name ?? 'agent',
     // The local sandbox is Node-only: load it on first use so importing icode stays runtime-neutral.
     sandbox: () =>
-      (sandbox ??= import('../sandbox/local-sandbox.js').then(({ localSandbox }) => localSandbox({ root: process.cwd() }))),
+      (sandbox ??= import('../sandbox/local-sandbox.js').then(({ localSandbox }) =>
+        localSandbox({ root: process.cwd() }),
+      )),
   };
 
-  const start = (sessionId: string, begin: RunStart, runOptions: { signal?: AbortSignal; maxTurns?: number }, metadata?: RunOptions['metadata']): AgentRun => {
+  const start = (
+    sessionId: string,
+    begin: RunStart,
+    runOptions: { signal?: AbortSignal; maxTurns?: number },
+    metadata?: RunOptions['metadata'],
+  ): AgentRun => {
     const maxTurns = positiveInteger('maxTurns', runOptions.maxTurns, config.maxTurns);
     const ctx = new RunContext(config, createId('run'), sessionId);
     return new Run(ctx, () => runLoop(ctx, begin, maxTurns, metadata), runOptions.signal);
@@ -73,7 +88,12 @@ export function createAgent(options: AgentOptions): Agent {
     policy,
     run(input: RunInput, runOptions: RunOptions = {}) {
       const message = toUserMessage(input);
-      return start(runOptions.sessionId ?? createId('ses'), { kind: 'input', message }, runOptions, runOptions.metadata);
+      return start(
+        runOptions.sessionId ?? createId('ses'),
+        { kind: 'input', message },
+        runOptions,
+        runOptions.metadata,
+      );
     },
     resume(sessionId: string, resumeOptions: ResumeOptions) {
       if (!resumeOptions || typeof resumeOptions.approvals !== 'object' || resumeOptions.approvals === null) {

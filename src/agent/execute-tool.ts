@@ -71,7 +71,10 @@ export async function executeTool(ctx: RunContext, tool: Tool, id: string, input
 function failure(error: unknown, signal: AbortSignal, name: string): ToolOutcome {
   const reason: unknown = signal.aborted ? signal.reason : undefined;
   if (reason instanceof ToolTimeout) {
-    return toolError('TOOL_TIMEOUT', `Tool "${name}" ${reason.message} and was stopped. Try a smaller task or a longer timeout.`);
+    return toolError(
+      'TOOL_TIMEOUT',
+      `Tool "${name}" ${reason.message} and was stopped. Try a smaller task or a longer timeout.`,
+    );
   }
   if (signal.aborted || isAbortError(error)) return toolError('ABORTED', `Tool "${name}" was aborted.`);
   if (WorkspaceEscapeError.isInstance(error)) return toolError('WORKSPACE_ESCAPE', error.message);

@@ -18,7 +18,8 @@ export type RunStart =
   | { readonly kind: 'resume'; readonly approvals: Readonly<Record<string, ApprovalAnswer>> };
 
 const NEW_INPUT_INSTEAD = 'Not run: the user sent a new message instead of deciding on this call.';
-const INTERRUPTED = 'Not completed: the run was interrupted before this tool call finished. Check its effects before retrying.';
+const INTERRUPTED =
+  'Not completed: the run was interrupted before this tool call finished. Check its effects before retrying.';
 
 /**
  * The agent loop: load the session, add the input (or the approved calls), then turn by turn call the
@@ -34,7 +35,9 @@ export async function runLoop(
   const store = ctx.config.store;
   const info =
     (await store.get(ctx.sessionId)) ??
-    (start.kind === 'resume' ? undefined : await store.create({ id: ctx.sessionId, ...(metadata ? { metadata } : {}) }));
+    (start.kind === 'resume'
+      ? undefined
+      : await store.create({ id: ctx.sessionId, ...(metadata ? { metadata } : {}) }));
   if (!info) throw new RunStateError(`Session ${ctx.sessionId} does not exist, so there is nothing to resume.`);
   const view = info.version === 0 ? viewSession([]) : viewSession((await store.load(ctx.sessionId)).entries);
   ctx.version = info.version;
@@ -136,7 +139,10 @@ async function addInput(ctx: RunContext, view: SessionView, message: UserMessage
   if (view.pending) {
     const decisions = Object.fromEntries(view.pending.requests.map((r) => [r.id, 'deny' as const]));
     entries.push({ type: 'approvals-resolved', decisions });
-    open = orderResults(ctx, [...(view.pending.results ?? []), ...closeToolCalls(view.pending.requests, NEW_INPUT_INSTEAD)]);
+    open = orderResults(ctx, [
+      ...(view.pending.results ?? []),
+      ...closeToolCalls(view.pending.requests, NEW_INPUT_INSTEAD),
+    ]);
   } else {
     open = closeToolCalls(unansweredToolCalls(ctx.history), INTERRUPTED);
   }
@@ -151,7 +157,11 @@ async function addInput(ctx: RunContext, view: SessionView, message: UserMessage
 }
 
 /** Runs or refuses the calls a paused session waits for, per the given decisions. */
-async function resumeApprovals(ctx: RunContext, view: SessionView, approvals: Readonly<Record<string, ApprovalAnswer>>): Promise<void> {
+async function resumeApprovals(
+  ctx: RunContext,
+  view: SessionView,
+  approvals: Readonly<Record<string, ApprovalAnswer>>,
+): Promise<void> {
   if (!view.pending) throw new RunStateError(`Session ${ctx.sessionId} is not waiting for any approval.`);
   const missing = view.pending.requests.filter((r) => !(r.id in approvals)).map((r) => r.id);
   if (missing.length > 0) {
@@ -159,9 +169,15 @@ async function resumeApprovals(ctx: RunContext, view: SessionView, approvals: Re
   }
   const decided = await runApproved(ctx, view.pending.requests, approvals);
   const decisions = Object.fromEntries(
-    view.pending.requests.map((r) => [r.id, approvals[r.id] === 'allow' || approvals[r.id] === 'allow-always' ? ('allow' as const) : ('deny' as const)]),
+    view.pending.requests.map((r) => [
+      r.id,
+      approvals[r.id] === 'allow' || approvals[r.id] === 'allow-always' ? ('allow' as const) : ('deny' as const),
+    ]),
   );
-  const toolMessage: Message = { role: 'tool', content: orderResults(ctx, [...(view.pending.results ?? []), ...decided]) };
+  const toolMessage: Message = {
+    role: 'tool',
+    content: orderResults(ctx, [...(view.pending.results ?? []), ...decided]),
+  };
   add(ctx, toolMessage);
   await ctx.persist([
     { type: 'approvals-resolved', decisions },

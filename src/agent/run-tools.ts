@@ -41,7 +41,10 @@ export async function runApproved(
     const authorization = await applyAnswer(ctx, request, answers[request.id]);
     const tool = ctx.config.tools.get(request.name);
     if (authorization.kind === 'refuse' || !tool) {
-      const outcome = authorization.kind === 'refuse' ? authorization.outcome : toolError('TOOL_NOT_FOUND', `Tool "${request.name}" no longer exists.`);
+      const outcome =
+        authorization.kind === 'refuse'
+          ? authorization.outcome
+          : toolError('TOOL_NOT_FOUND', `Tool "${request.name}" no longer exists.`);
       return finish(ctx, request.id, request.name, request.input, outcome);
     }
     const parsed = tool.input.safeParse(request.input);
@@ -56,16 +59,36 @@ async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultP
   const tool = ctx.config.tools.get(call.name);
   if (!tool) {
     const names = [...ctx.config.tools.keys()].join(', ') || 'none';
-    return finish(ctx, call.id, call.name, call.input,
-      toolError('TOOL_NOT_FOUND', `Tool "${call.name}" does not exist. Available tools: ${names}.`));
+    return finish(
+      ctx,
+      call.id,
+      call.name,
+      call.input,
+      toolError('TOOL_NOT_FOUND', `Tool "${call.name}" does not exist. Available tools: ${names}.`),
+    );
   }
   if (typeof call.input === 'string') {
-    return finish(ctx, call.id, call.name, call.input, toolError('TOOL_INPUT_INVALID',
-      `The input for "${call.name}" was not valid JSON: ${call.input.slice(0, 200)}. Send the arguments as one JSON object that matches the tool's schema.`));
+    return finish(
+      ctx,
+      call.id,
+      call.name,
+      call.input,
+      toolError(
+        'TOOL_INPUT_INVALID',
+        `The input for "${call.name}" was not valid JSON: ${call.input.slice(0, 200)}. Send the arguments as one JSON object that matches the tool's schema.`,
+      ),
+    );
   }
   let input: JsonValue = call.input;
   let parsed = tool.input.safeParse(input);
-  if (!parsed.success) return finish(ctx, call.id, call.name, input, toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)));
+  if (!parsed.success)
+    return finish(
+      ctx,
+      call.id,
+      call.name,
+      input,
+      toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)),
+    );
 
   const hook = ctx.config.options.hooks?.beforeToolCall;
   if (hook) {
@@ -77,18 +100,32 @@ async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultP
     if (verdict && 'input' in verdict) {
       input = verdict.input;
       parsed = tool.input.safeParse(input);
-      if (!parsed.success) return finish(ctx, call.id, call.name, input, toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)));
+      if (!parsed.success)
+        return finish(
+          ctx,
+          call.id,
+          call.name,
+          input,
+          toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)),
+        );
     }
   }
 
   const authorization = await authorize(ctx, tool, call.id, input, parsed.data);
   if (authorization.kind === 'pending') return { request: authorization.request };
-  const outcome = authorization.kind === 'refuse' ? authorization.outcome : await executeTool(ctx, tool, call.id, parsed.data);
+  const outcome =
+    authorization.kind === 'refuse' ? authorization.outcome : await executeTool(ctx, tool, call.id, parsed.data);
   return finish(ctx, call.id, call.name, input, outcome);
 }
 
 /** Applies the `afterToolCall` hook and the output cap, emits the result event, and builds the part. */
-async function finish(ctx: RunContext, id: string, name: string, input: JsonValue, outcome: ToolOutcome): Promise<ToolResultPart> {
+async function finish(
+  ctx: RunContext,
+  id: string,
+  name: string,
+  input: JsonValue,
+  outcome: ToolOutcome,
+): Promise<ToolResultPart> {
   const hook = ctx.config.options.hooks?.afterToolCall;
   if (hook) {
     const replaced = await hook({ id, name, input, sessionId: ctx.sessionId }, outcome);
@@ -104,7 +141,10 @@ async function finish(ctx: RunContext, id: string, name: string, input: JsonValu
   return { type: 'tool-result', id, name, output, isError: outcome.isError };
 }
 
-function invalidInputMessage(tool: Tool, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+function invalidInputMessage(
+  tool: Tool,
+  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+): string {
   const problems = error.issues
     .slice(0, 10)
     .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(input)'}: ${issue.message}`)

@@ -35,10 +35,7 @@ export function viewSession(entries: readonly StoredEntry[]): SessionView {
         if (entry.turn !== undefined && entry.turn > lastTurn) lastTurn = entry.turn;
         break;
       case 'compaction':
-        messages = [
-          { seq, message: summaryMessage(entry.summary) },
-          ...messages.filter((m) => m.seq > entry.upTo),
-        ];
+        messages = [{ seq, message: summaryMessage(entry.summary) }, ...messages.filter((m) => m.seq > entry.upTo)];
         break;
       case 'pending-approvals':
         pending = entry;

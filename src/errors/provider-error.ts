@@ -21,7 +21,13 @@ export type ProviderErrorKind =
   | 'network'
   | 'timeout';
 
-const RETRYABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set(['rate-limit', 'overloaded', 'server', 'network', 'timeout']);
+const RETRYABLE_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate-limit',
+  'overloaded',
+  'server',
+  'network',
+  'timeout',
+]);
 
 /** Options of a {@link ProviderError}. */
 export interface ProviderErrorOptions {

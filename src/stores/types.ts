@@ -67,12 +67,7 @@ export interface DataEntry {
 
 /** Any entry of a session log. */
 export type SessionEntry =
-  | MessageEntry
-  | PendingApprovalsEntry
-  | ApprovalsResolvedEntry
-  | CompactionEntry
-  | SnapshotEntry
-  | DataEntry;
+  MessageEntry | PendingApprovalsEntry | ApprovalsResolvedEntry | CompactionEntry | SnapshotEntry | DataEntry;
 
 /** An entry as stored: with its position and the schema it was written with. */
 export interface StoredEntry {
@@ -150,7 +145,10 @@ export interface SessionStore {
   /** Keeps the first `version` entries and drops the rest. */
   truncate(sessionId: string, options: { version: number; expectedVersion?: number }): Promise<SessionInfo>;
   /** A new session holding a copy of the first `version` entries (all when omitted), independent afterwards. */
-  fork(sessionId: string, options?: { version?: number; id?: string; metadata?: Readonly<Record<string, JsonValue>> }): Promise<SessionInfo>;
+  fork(
+    sessionId: string,
+    options?: { version?: number; id?: string; metadata?: Readonly<Record<string, JsonValue>> },
+  ): Promise<SessionInfo>;
   delete(sessionId: string): Promise<void>;
   /** Releases connections and handles. */
   close(): Promise<void>;

@@ -1,6 +1,13 @@
 import { UnexpectedModelCallError } from '../errors/provider-error.js';
 import { abortReason, sleep } from '../internal/abort.js';
-import type { LanguageModel, ModelCallOptions, ModelPricing, ModelRequest, ModelStreamPart, RetryPolicy } from '../model/language-model.js';
+import type {
+  LanguageModel,
+  ModelCallOptions,
+  ModelPricing,
+  ModelRequest,
+  ModelStreamPart,
+  RetryPolicy,
+} from '../model/language-model.js';
 import type { Usage } from '../model/usage.js';
 import type { MockScript, MockStep } from './mock-step.js';
 
@@ -85,7 +92,9 @@ export function mockProvider(script: MockScript, options: MockProviderOptions = 
     },
     assertComplete() {
       if (steps && requests.length < steps.length) {
-        throw new Error(`mockProvider: ${steps.length - requests.length} of ${steps.length} scripted steps were never used.`);
+        throw new Error(
+          `mockProvider: ${steps.length - requests.length} of ${steps.length} scripted steps were never used.`,
+        );
       }
     },
   };
@@ -123,7 +132,8 @@ function splitText(text: string): string[] {
 /** About four characters a token, as the usual rule of thumb. */
 function estimateUsage(step: MockStep, request: ModelRequest): Usage {
   let input = request.system?.length ?? 0;
-  for (const message of request.messages) for (const part of message.content) input += 'text' in part ? part.text.length : 40;
+  for (const message of request.messages)
+    for (const part of message.content) input += 'text' in part ? part.text.length : 40;
   const output = (step.text?.length ?? 0) + (step.reasoning?.length ?? 0) + JSON.stringify(step.toolCalls ?? []).length;
   return { inputTokens: Math.ceil(input / 4), outputTokens: Math.ceil(output / 4) };
 }

@@ -49,4 +49,5 @@ export interface MockStep {
 export type MockStepInput = MockStep | ((request: ModelRequest, call: number) => MockStep | Promise<MockStep>);
 
 /** A whole script: steps in order, or one function that answers every call. */
-export type MockScript = readonly MockStepInput[] | ((request: ModelRequest, call: number) => MockStep | Promise<MockStep>);
+export type MockScript =
+  readonly MockStepInput[] | ((request: ModelRequest, call: number) => MockStep | Promise<MockStep>);

@@ -47,7 +47,9 @@ export function tool<TSchema extends z.ZodType>(definition: ToolDefinition<TSche
     throw new ConfigError(`Tool "${definition.name}": input must be a zod schema.`);
   }
   if (definition.timeoutMs !== undefined && !(definition.timeoutMs > 0)) {
-    throw new ConfigError(`Tool "${definition.name}": timeoutMs must be a positive number, got ${definition.timeoutMs}.`);
+    throw new ConfigError(
+      `Tool "${definition.name}": timeoutMs must be a positive number, got ${definition.timeoutMs}.`,
+    );
   }
   const result: Tool<z.output<TSchema>> = {
     name: definition.name,

@@ -52,7 +52,15 @@ describe('abort', () => {
           });
         }),
     });
-    const model = mockProvider([{ toolCalls: [{ name: 'wait', input: {} }, { name: 'wait', input: {} }] }, { text: 'never' }]);
+    const model = mockProvider([
+      {
+        toolCalls: [
+          { name: 'wait', input: {} },
+          { name: 'wait', input: {} },
+        ],
+      },
+      { text: 'never' },
+    ]);
     const agent = createAgent({ provider: model, tools: [wait], policy: allow });
     const run = agent.run('go');
     const seen: string[] = [];
@@ -76,7 +84,8 @@ describe('abort', () => {
 
   it('ends at once when the signal is already aborted', async () => {
     const model = mockProvider([{ text: 'x' }]);
-    const result = await createAgent({ provider: model, policy: allow }).run('hi', { signal: AbortSignal.abort() }).result;
+    const result = await createAgent({ provider: model, policy: allow }).run('hi', { signal: AbortSignal.abort() })
+      .result;
     expect(result.status).toBe('aborted');
   });
 
@@ -96,7 +105,10 @@ describe('abort', () => {
         return 'started';
       },
     });
-    const model = mockProvider([{ toolCalls: [{ name: 'bg', input: {} }] }, { text: 'one two three four five six', delayMs: 50 }]);
+    const model = mockProvider([
+      { toolCalls: [{ name: 'bg', input: {} }] },
+      { text: 'one two three four five six', delayMs: 50 },
+    ]);
     const agent = createAgent({ provider: model, tools: [bg], policy: allow });
     const handlesBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const run = agent.run('go');

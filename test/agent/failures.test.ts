@@ -54,7 +54,12 @@ describe('failures', () => {
 
   it('fails with the typed error and the partial result after retries run out', async () => {
     const error = () => new ProviderError({ kind: 'server', message: 'boom', status: 500 });
-    const model = mockProvider([{ text: 'first turn', toolCalls: [{ name: 'echo', input: { text: 'a' } }] }, { error: error() }, { error: error() }, { error: error() }]);
+    const model = mockProvider([
+      { text: 'first turn', toolCalls: [{ name: 'echo', input: { text: 'a' } }] },
+      { error: error() },
+      { error: error() },
+      { error: error() },
+    ]);
     const run = createAgent({ provider: model, tools: [echoTool], policy: allow }).run('hi');
     const { events, error: thrown } = await drain(run);
     await expect(run.result).rejects.toBe(thrown);
@@ -68,7 +73,10 @@ describe('failures', () => {
   });
 
   it('does not retry a non-retryable error', async () => {
-    const model = mockProvider([{ error: new ProviderError({ kind: 'auth', message: 'bad key', status: 401 }) }, { text: 'never' }]);
+    const model = mockProvider([
+      { error: new ProviderError({ kind: 'auth', message: 'bad key', status: 401 }) },
+      { text: 'never' },
+    ]);
     const run = createAgent({ provider: model, policy: allow }).run('hi');
     await expect(run.result).rejects.toMatchObject({ kind: 'auth', retryable: false });
     expect(model.requests).toHaveLength(1);
@@ -76,7 +84,11 @@ describe('failures', () => {
 
   it('does not retry once text reached the consumer', async () => {
     const model = mockProvider([
-      { text: 'partial output that was streamed', error: new ProviderError({ kind: 'network', message: 'reset' }), errorAfterChunks: 2 },
+      {
+        text: 'partial output that was streamed',
+        error: new ProviderError({ kind: 'network', message: 'reset' }),
+        errorAfterChunks: 2,
+      },
       { text: 'would duplicate' },
     ]);
     const run = createAgent({ provider: model, policy: allow }).run('hi');
@@ -119,19 +131,30 @@ describe('failures', () => {
         return inner.append(...args);
       },
     };
-    const model = mockProvider([{ toolCalls: [{ name: 'echo', input: { text: 'a' } }] }, { toolCalls: [{ name: 'echo', input: { text: 'b' } }] }]);
+    const model = mockProvider([
+      { toolCalls: [{ name: 'echo', input: { text: 'a' } }] },
+      { toolCalls: [{ name: 'echo', input: { text: 'b' } }] },
+    ]);
     const run = createAgent({ provider: model, tools: [echoTool], policy: allow, store: flaky }).run('hi');
     const error = await run.result.catch((e: unknown) => e);
     expect(StoreError.isInstance(error)).toBe(true);
     const { entries } = await inner.load(run.sessionId);
-    expect(entries.map((e) => (e.entry.type === 'message' ? e.entry.message.role : e.entry.type))).toEqual(['user', 'assistant', 'tool']);
+    expect(entries.map((e) => (e.entry.type === 'message' ? e.entry.message.role : e.entry.type))).toEqual([
+      'user',
+      'assistant',
+      'tool',
+    ]);
   });
 
   it('fails the run when a hook throws', async () => {
     const run = createAgent({
       provider: mockProvider([{ text: 'x' }]),
       policy: allow,
-      hooks: { beforeModelCall: () => { throw new Error('hook bug'); } },
+      hooks: {
+        beforeModelCall: () => {
+          throw new Error('hook bug');
+        },
+      },
     }).run('hi');
     await expect(run.result).rejects.toMatchObject({ code: 'RUN_FAILED', message: 'Run failed: hook bug' });
   });

@@ -16,7 +16,12 @@ describe('hooks', () => {
 
   it('beforeToolCall may deny a call or replace its input', async () => {
     const model = mockProvider([
-      { toolCalls: [{ name: 'echo', input: { text: 'secret' } }, { name: 'echo', input: { text: 'plain' } }] },
+      {
+        toolCalls: [
+          { name: 'echo', input: { text: 'secret' } },
+          { name: 'echo', input: { text: 'plain' } },
+        ],
+      },
       { text: 'done' },
     ]);
     const run = createAgent({
@@ -25,11 +30,17 @@ describe('hooks', () => {
       policy: fixedPolicy('allow'),
       hooks: {
         beforeToolCall: (call) =>
-          (call.input as { text: string }).text === 'secret' ? { deny: 'no secrets' } : { input: { text: 'rewritten' } },
+          (call.input as { text: string }).text === 'secret'
+            ? { deny: 'no secrets' }
+            : { input: { text: 'rewritten' } },
       },
     }).run('go');
     const { events } = await collect(run);
-    expect(events.find((e) => e.type === 'permission-decision')).toMatchObject({ id: 'call_1_1', decision: 'deny', source: 'hook' });
+    expect(events.find((e) => e.type === 'permission-decision')).toMatchObject({
+      id: 'call_1_1',
+      decision: 'deny',
+      source: 'hook',
+    });
     const outputs = model.requests[1]?.messages.at(-1)?.content;
     expect(outputs).toMatchObject([
       { isError: true, output: 'Permission denied by a hook: no secrets' },
@@ -43,7 +54,9 @@ describe('hooks', () => {
       provider: model,
       tools: [echoTool],
       policy: fixedPolicy('allow'),
-      hooks: { afterToolCall: (_call, result) => ({ ...result, output: `[redacted ${String(result.output).length}]` }) },
+      hooks: {
+        afterToolCall: (_call, result) => ({ ...result, output: `[redacted ${String(result.output).length}]` }),
+      },
     }).run('go').result;
     expect(model.requests[1]?.messages.at(-1)?.content[0]).toMatchObject({ output: '[redacted 7]' });
   });

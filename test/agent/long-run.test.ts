@@ -24,7 +24,12 @@ function looping(turns: number): LanguageModel {
 describe('long runs', () => {
   it.runIf(gc)('keeps memory flat over a 1,000-turn run', async () => {
     const turns = 1000;
-    const agent = createAgent({ provider: looping(turns), tools: [echoTool], policy: fixedPolicy('allow'), maxTurns: turns + 1 });
+    const agent = createAgent({
+      provider: looping(turns),
+      tools: [echoTool],
+      policy: fixedPolicy('allow'),
+      maxTurns: turns + 1,
+    });
     gc!();
     const baseline = process.memoryUsage().heapUsed;
     const samples: number[] = [];

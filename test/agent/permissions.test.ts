@@ -5,7 +5,12 @@ import { collect, echoTool, fixedPolicy } from '../helpers/agent.js';
 
 function twoCalls() {
   return [
-    { toolCalls: [{ name: 'echo', input: { text: 'first' }, id: 'a' }, { name: 'echo', input: { text: 'second' }, id: 'b' }] },
+    {
+      toolCalls: [
+        { name: 'echo', input: { text: 'first' }, id: 'a' },
+        { name: 'echo', input: { text: 'second' }, id: 'b' },
+      ],
+    },
     { text: 'finished' },
   ];
 }
@@ -20,20 +25,33 @@ describe('permissions in the loop', () => {
       { id: 'a', decision: 'deny', source: 'rule', rule: 'Echo' },
       { id: 'b', decision: 'deny', source: 'rule', rule: 'Echo' },
     ]);
-    expect(events.find((e) => e.type === 'tool-result')).toMatchObject({ errorCode: 'PERMISSION_DENIED', isError: true });
-    expect(String(model.requests[1]?.messages.at(-1)?.content[0] && (model.requests[1]!.messages.at(-1)!.content[0] as { output: string }).output)).toMatch(/echo is off limits \(rule Echo\)/);
+    expect(events.find((e) => e.type === 'tool-result')).toMatchObject({
+      errorCode: 'PERMISSION_DENIED',
+      isError: true,
+    });
+    expect(
+      String(
+        model.requests[1]?.messages.at(-1)?.content[0] &&
+          (model.requests[1]!.messages.at(-1)!.content[0] as { output: string }).output,
+      ),
+    ).toMatch(/echo is off limits \(rule Echo\)/);
     expect((await run.result).status).toBe('completed');
   });
 
   it('asks the approver: allow, deny, deny with feedback', async () => {
-    const answers: Record<string, ApprovalAnswer> = { a: 'allow', b: { decision: 'deny', feedback: 'use the other file' } };
+    const answers: Record<string, ApprovalAnswer> = {
+      a: 'allow',
+      b: { decision: 'deny', feedback: 'use the other file' },
+    };
     const asked: string[] = [];
     const policy = fixedPolicy('ask', { approve: (request) => (asked.push(request.id), answers[request.id]!) });
     const model = mockProvider(twoCalls());
     const run = createAgent({ provider: model, tools: [echoTool], policy }).run('go');
     const { events } = await collect(run);
     expect(asked.sort()).toEqual(['a', 'b']);
-    expect(events.filter((e) => e.type === 'permission-request').map((e) => e.type === 'permission-request' && e.reason)).toEqual(['fixed ask', 'fixed ask']);
+    expect(
+      events.filter((e) => e.type === 'permission-request').map((e) => e.type === 'permission-request' && e.reason),
+    ).toEqual(['fixed ask', 'fixed ask']);
     expect(events.filter((e) => e.type === 'permission-decision')).toMatchObject([
       { id: 'a', decision: 'allow', source: 'approver' },
       { id: 'b', decision: 'deny', source: 'approver' },
@@ -53,8 +71,12 @@ describe('permissions in the loop', () => {
 
   it('pauses without an approver and resumes in a fresh agent over the same store', async () => {
     const store = memoryStore();
-    const paused = await createAgent({ provider: mockProvider([twoCalls()[0]!]), tools: [echoTool], policy: fixedPolicy('ask'), store })
-      .run('go').result;
+    const paused = await createAgent({
+      provider: mockProvider([twoCalls()[0]!]),
+      tools: [echoTool],
+      policy: fixedPolicy('ask'),
+      store,
+    }).run('go').result;
     expect(paused.status).toBe('paused');
     expect(paused.pending).toMatchObject([
       { id: 'a', name: 'echo', input: { text: 'first' }, reason: 'fixed ask', suggestedRule: 'Echo' },
@@ -72,7 +94,9 @@ describe('permissions in the loop', () => {
     const result = await resumed.result;
     expect(result.status).toBe('completed');
     expect(result.text).toBe('finished');
-    expect(events.filter((e) => e.type === 'permission-decision').map((e) => e.type === 'permission-decision' && e.decision)).toEqual(['allow', 'deny']);
+    expect(
+      events.filter((e) => e.type === 'permission-decision').map((e) => e.type === 'permission-decision' && e.decision),
+    ).toEqual(['allow', 'deny']);
     const history = model.requests[0]!.messages;
     expect(history.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(history[2]?.content).toMatchObject([
@@ -84,12 +108,22 @@ describe('permissions in the loop', () => {
 
   it('answers pending calls as not run when new input arrives instead of a decision', async () => {
     const store = memoryStore();
-    const paused = await createAgent({ provider: mockProvider([twoCalls()[0]!]), tools: [echoTool], policy: fixedPolicy('ask'), store }).run('go').result;
+    const paused = await createAgent({
+      provider: mockProvider([twoCalls()[0]!]),
+      tools: [echoTool],
+      policy: fixedPolicy('ask'),
+      store,
+    }).run('go').result;
     const model = mockProvider([{ text: 'ok, something else' }]);
-    await createAgent({ provider: model, tools: [echoTool], policy: fixedPolicy('ask'), store }).run('never mind', { sessionId: paused.sessionId }).result;
+    await createAgent({ provider: model, tools: [echoTool], policy: fixedPolicy('ask'), store }).run('never mind', {
+      sessionId: paused.sessionId,
+    }).result;
     const history = model.requests[0]!.messages;
     expect(history.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'user']);
-    expect(history[2]?.content).toMatchObject([{ id: 'a', isError: true }, { id: 'b', isError: true }]);
+    expect(history[2]?.content).toMatchObject([
+      { id: 'a', isError: true },
+      { id: 'b', isError: true },
+    ]);
   });
 
   it('closes tool calls left without results by a crash before going on', async () => {
@@ -99,12 +133,18 @@ describe('permissions in the loop', () => {
       session.id,
       [
         { type: 'message', message: { role: 'user', content: [{ type: 'text', text: 'go' }] }, turn: 0 },
-        { type: 'message', message: { role: 'assistant', content: [{ type: 'tool-call', id: 'x', name: 'echo', input: { text: 'a' } }] }, turn: 1 },
+        {
+          type: 'message',
+          message: { role: 'assistant', content: [{ type: 'tool-call', id: 'x', name: 'echo', input: { text: 'a' } }] },
+          turn: 1,
+        },
       ],
       { expectedVersion: 0 },
     );
     const model = mockProvider([{ text: 'continuing' }]);
-    await createAgent({ provider: model, tools: [echoTool], policy: fixedPolicy('allow'), store }).run('continue', { sessionId: session.id }).result;
+    await createAgent({ provider: model, tools: [echoTool], policy: fixedPolicy('allow'), store }).run('continue', {
+      sessionId: session.id,
+    }).result;
     const history = model.requests[0]!.messages;
     expect(history.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'user']);
     expect(history[2]?.content[0]).toMatchObject({ id: 'x', isError: true });
@@ -112,12 +152,22 @@ describe('permissions in the loop', () => {
 
   it('refuses the third identical call in a row when nobody can approve it', async () => {
     const same = { name: 'echo', input: { text: 'again' } };
-    const model = mockProvider([{ toolCalls: [same] }, { toolCalls: [same] }, { toolCalls: [same] }, { text: 'changed approach' }]);
+    const model = mockProvider([
+      { toolCalls: [same] },
+      { toolCalls: [same] },
+      { toolCalls: [same] },
+      { text: 'changed approach' },
+    ]);
     const run = createAgent({ provider: model, tools: [echoTool], policy: fixedPolicy('allow') }).run('go');
     const { events } = await collect(run);
     const outcomes = events.flatMap((e) => (e.type === 'tool-result' ? [e.errorCode ?? 'ok'] : []));
     expect(outcomes).toEqual(['ok', 'ok', 'PERMISSION_DENIED']);
-    expect(String(model.requests[3]?.messages.at(-1)?.content[0] && (model.requests[3]!.messages.at(-1)!.content[0] as { output: string }).output)).toMatch(/change your approach/);
+    expect(
+      String(
+        model.requests[3]?.messages.at(-1)?.content[0] &&
+          (model.requests[3]!.messages.at(-1)!.content[0] as { output: string }).output,
+      ),
+    ).toMatch(/change your approach/);
   });
 
   it('asks the approver about the third identical call when there is one', async () => {

@@ -8,7 +8,9 @@ const allow = fixedPolicy('allow');
 
 describe('agent.run', () => {
   it('streams text in deltas and ends with a completed result', async () => {
-    const model = mockProvider([{ text: 'Hello there from the mock model, streaming in pieces.', usage: { inputTokens: 10, outputTokens: 7 } }]);
+    const model = mockProvider([
+      { text: 'Hello there from the mock model, streaming in pieces.', usage: { inputTokens: 10, outputTokens: 7 } },
+    ]);
     const agent = createAgent({ provider: model, instructions: 'Be brief.', policy: allow });
     const run = agent.run('Hi');
     const { events, types } = await collect(run);
@@ -31,7 +33,11 @@ describe('agent.run', () => {
 
   it('emits events in loop order for a tool turn', async () => {
     const model = mockProvider([
-      { text: 'Let me echo.', toolCalls: [{ name: 'echo', input: { text: 'a' } }], usage: { inputTokens: 5, outputTokens: 3 } },
+      {
+        text: 'Let me echo.',
+        toolCalls: [{ name: 'echo', input: { text: 'a' } }],
+        usage: { inputTokens: 5, outputTokens: 3 },
+      },
       { text: 'Done.', usage: { inputTokens: 9, outputTokens: 1 } },
     ]);
     const agent = createAgent({ provider: model, tools: [echoTool], policy: allow });
@@ -53,7 +59,10 @@ describe('agent.run', () => {
 
   it('sums usage over turns and reports turn usage', async () => {
     const model = mockProvider([
-      { toolCalls: [{ name: 'echo', input: { text: 'x' } }], usage: { inputTokens: 100, outputTokens: 10, cacheReadTokens: 80 } },
+      {
+        toolCalls: [{ name: 'echo', input: { text: 'x' } }],
+        usage: { inputTokens: 100, outputTokens: 10, cacheReadTokens: 80 },
+      },
       { text: 'ok', usage: { inputTokens: 120, outputTokens: 5, cacheReadTokens: 100, cacheWriteTokens: 20 } },
     ]);
     const agent = createAgent({ provider: model, tools: [echoTool], policy: allow });
@@ -64,7 +73,12 @@ describe('agent.run', () => {
       { inputTokens: 100, outputTokens: 10, cacheReadTokens: 80 },
       { inputTokens: 120, outputTokens: 5, cacheReadTokens: 100, cacheWriteTokens: 20 },
     ]);
-    expect((await run.result).usage).toEqual({ inputTokens: 220, outputTokens: 15, cacheReadTokens: 180, cacheWriteTokens: 20 });
+    expect((await run.result).usage).toEqual({
+      inputTokens: 220,
+      outputTokens: 15,
+      cacheReadTokens: 180,
+      cacheWriteTokens: 20,
+    });
   });
 
   it('continues a conversation by sessionId', async () => {
@@ -106,7 +120,11 @@ describe('agent.run', () => {
       { type: 'text', text: 'What is this?' },
       { type: 'image', mediaType: 'image/png', data: 'iVBORw0KGgo=' },
     ]).result;
-    expect(model.requests[0]?.messages[0]?.content[1]).toEqual({ type: 'image', mediaType: 'image/png', data: 'iVBORw0KGgo=' });
+    expect(model.requests[0]?.messages[0]?.content[1]).toEqual({
+      type: 'image',
+      mediaType: 'image/png',
+      data: 'iVBORw0KGgo=',
+    });
   });
 
   it('sends tool JSON schemas derived from zod', async () => {
@@ -140,7 +158,9 @@ describe('agent.run', () => {
     expect(() => createAgent({ provider: mockProvider([]), tools: [echoTool, echoTool] })).toThrow(/unique/);
     expect(() => createAgent({ provider: mockProvider([]), maxTurns: 0 })).toThrow(ConfigError);
     expect(() => createAgent({ provider: mockProvider([]), maxCostUsd: 1 })).toThrow(/pricing/);
-    expect(() => tool({ name: 'bad name', description: '', input: z.object({}), execute: () => '' })).toThrow(ConfigError);
+    expect(() => tool({ name: 'bad name', description: '', input: z.object({}), execute: () => '' })).toThrow(
+      ConfigError,
+    );
     const agent = createAgent({ provider: mockProvider([]), policy: allow });
     expect(() => agent.run('')).not.toThrow();
     expect(() => agent.run([])).toThrow(ConfigError);

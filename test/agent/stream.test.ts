@@ -42,7 +42,8 @@ describe('event stream', () => {
 
   it('runs to the end without buffering when nobody iterates', async () => {
     const model = counting(5000);
-    const result = await createAgent({ provider: model, policy: fixedPolicy('allow'), eventBufferSize: 4 }).run('go').result;
+    const result = await createAgent({ provider: model, policy: fixedPolicy('allow'), eventBufferSize: 4 }).run('go')
+      .result;
     expect(model.produced).toBe(5000);
     expect(result.text).toHaveLength(5000);
   });
@@ -50,7 +51,11 @@ describe('event stream', () => {
   it('delivers every event to onEvent, also without an iterator', async () => {
     const seen: string[] = [];
     const model = counting(3);
-    await createAgent({ provider: model, policy: fixedPolicy('allow'), hooks: { onEvent: (e) => seen.push(e.type) } }).run('go').result;
+    await createAgent({
+      provider: model,
+      policy: fixedPolicy('allow'),
+      hooks: { onEvent: (e) => seen.push(e.type) },
+    }).run('go').result;
     expect(seen).toEqual(['run-start', 'turn-start', 'text-delta', 'text-delta', 'text-delta', 'turn-end', 'run-end']);
   });
 });

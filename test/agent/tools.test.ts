@@ -33,7 +33,13 @@ describe('tool calls', () => {
       },
     });
     const model = mockProvider([
-      { toolCalls: [{ name: 'slow', input: { n: 1, ms: 30 } }, { name: 'slow', input: { n: 2, ms: 1 } }, { name: 'slow', input: { n: 3, ms: 15 } }] },
+      {
+        toolCalls: [
+          { name: 'slow', input: { n: 1, ms: 30 } },
+          { name: 'slow', input: { n: 2, ms: 1 } },
+          { name: 'slow', input: { n: 3, ms: 15 } },
+        ],
+      },
       { text: 'all done' },
     ]);
     const agent = createAgent({ provider: model, tools: [slow], policy: allow });
@@ -44,7 +50,11 @@ describe('tool calls', () => {
     expect(results(events).map((r) => r.output)).toEqual(['done 2', 'done 3', 'done 1']);
     const toolMessage = model.requests[1]?.messages.at(-1);
     expect(toolMessage?.role).toBe('tool');
-    expect(toolMessage?.content.map((p) => (p.type === 'tool-result' ? p.output : null))).toEqual(['done 1', 'done 2', 'done 3']);
+    expect(toolMessage?.content.map((p) => (p.type === 'tool-result' ? p.output : null))).toEqual([
+      'done 1',
+      'done 2',
+      'done 3',
+    ]);
   });
 
   it('bounds concurrency with maxParallelTools', async () => {
@@ -67,20 +77,39 @@ describe('tool calls', () => {
     const model = mockProvider([{ toolCalls: calls }, { text: 'ok' }]);
     await createAgent({ provider: model, tools: [t], policy: allow, maxParallelTools: 3 }).run('go').result;
     expect(maxInFlight).toBe(3);
-    const outputs = model.requests[1]?.messages.at(-1)?.content.map((p) => (p.type === 'tool-result' ? p.output : null));
+    const outputs = model.requests[1]?.messages
+      .at(-1)
+      ?.content.map((p) => (p.type === 'tool-result' ? p.output : null));
     expect(outputs).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('turns every tool failure into an error result the model can act on', async () => {
-    const throwing = tool({ name: 'boom', description: 'throws', input: z.object({}), readOnly: true, execute: () => { throw new Error('disk on fire'); } });
+    const throwing = tool({
+      name: 'boom',
+      description: 'throws',
+      input: z.object({}),
+      readOnly: true,
+      execute: () => {
+        throw new Error('disk on fire');
+      },
+    });
     const escaping = tool({
       name: 'escape',
       description: 'escapes',
       input: z.object({}),
       readOnly: true,
-      execute: () => { throw new WorkspaceEscapeError({ path: '../x', root: '/w' }); },
+      execute: () => {
+        throw new WorkspaceEscapeError({ path: '../x', root: '/w' });
+      },
     });
-    const hanging = tool({ name: 'hang', description: 'never ends', input: z.object({}), readOnly: true, timeoutMs: 50, execute: () => new Promise(() => undefined) });
+    const hanging = tool({
+      name: 'hang',
+      description: 'never ends',
+      input: z.object({}),
+      readOnly: true,
+      timeoutMs: 50,
+      execute: () => new Promise(() => undefined),
+    });
     const model = mockProvider([
       {
         toolCalls: [
@@ -105,17 +134,42 @@ describe('tool calls', () => {
     expect(get(2).output).toMatch(/not valid JSON/);
     expect(get(3)).toMatchObject({ isError: true, errorCode: 'TOOL_INPUT_INVALID' });
     expect(get(3).output).toMatch(/text: .*expected string/i);
-    expect(get(4)).toMatchObject({ isError: true, errorCode: 'TOOL_EXECUTION_FAILED', output: 'Tool "boom" failed: disk on fire' });
+    expect(get(4)).toMatchObject({
+      isError: true,
+      errorCode: 'TOOL_EXECUTION_FAILED',
+      output: 'Tool "boom" failed: disk on fire',
+    });
     expect(get(5)).toMatchObject({ isError: true, errorCode: 'WORKSPACE_ESCAPE' });
     expect(get(6)).toMatchObject({ isError: true, errorCode: 'TOOL_TIMEOUT' });
     expect((await run.result).status).toBe('completed');
   });
 
   it('accepts JSON outputs and truncates huge ones with a marker', async () => {
-    const json = tool({ name: 'json', description: 'json', input: z.object({}), readOnly: true, execute: () => ({ rows: [1, 2, 3], ok: true }) });
-    const huge = tool({ name: 'huge', description: 'huge', input: z.object({}), readOnly: true, execute: () => 'x'.repeat(5000) + 'END' });
-    const model = mockProvider([{ toolCalls: [{ name: 'json', input: {} }, { name: 'huge', input: {} }] }, { text: 'ok' }]);
-    await createAgent({ provider: model, tools: [json, huge], policy: allow, maxToolOutputChars: 1000 }).run('go').result;
+    const json = tool({
+      name: 'json',
+      description: 'json',
+      input: z.object({}),
+      readOnly: true,
+      execute: () => ({ rows: [1, 2, 3], ok: true }),
+    });
+    const huge = tool({
+      name: 'huge',
+      description: 'huge',
+      input: z.object({}),
+      readOnly: true,
+      execute: () => 'x'.repeat(5000) + 'END',
+    });
+    const model = mockProvider([
+      {
+        toolCalls: [
+          { name: 'json', input: {} },
+          { name: 'huge', input: {} },
+        ],
+      },
+      { text: 'ok' },
+    ]);
+    await createAgent({ provider: model, tools: [json, huge], policy: allow, maxToolOutputChars: 1000 }).run('go')
+      .result;
     const [first, second] = model.requests[1]!.messages.at(-1)!.content;
     expect(first).toMatchObject({ output: { rows: [1, 2, 3], ok: true }, isError: false });
     const text = (second as { output: string }).output;
@@ -133,11 +187,22 @@ describe('tool calls', () => {
       readOnly: true,
       execute: (_input, ctx) => {
         ctx.state.set('count', ((ctx.state.get('count') as number | undefined) ?? 0) + 1);
-        seen = { sessionId: ctx.sessionId, id: ctx.toolCallId, aborted: ctx.signal.aborted, root: ctx.sandbox.root, count: ctx.state.get('count') };
+        seen = {
+          sessionId: ctx.sessionId,
+          id: ctx.toolCallId,
+          aborted: ctx.signal.aborted,
+          root: ctx.sandbox.root,
+          count: ctx.state.get('count'),
+        };
         return 'ok';
       },
     });
-    const model = mockProvider([{ toolCalls: [{ name: 'probe', input: {}, id: 'p1' }] }, { text: 'a' }, { toolCalls: [{ name: 'probe', input: {}, id: 'p2' }] }, { text: 'b' }]);
+    const model = mockProvider([
+      { toolCalls: [{ name: 'probe', input: {}, id: 'p1' }] },
+      { text: 'a' },
+      { toolCalls: [{ name: 'probe', input: {}, id: 'p2' }] },
+      { text: 'b' },
+    ]);
     const agent = createAgent({ provider: model, tools: [probe], policy: allow });
     const first = await agent.run('one').result;
     expect(seen).toMatchObject({ sessionId: first.sessionId, id: 'p1', aborted: false, root: process.cwd(), count: 1 });

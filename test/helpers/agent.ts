@@ -12,7 +12,11 @@ export async function collect(run: AgentRun): Promise<{ events: AgentEvent[]; ty
 /** A policy that answers every call the same way. */
 export function fixedPolicy(decision: PolicyDecision['decision'], extra: Partial<Policy> = {}): Policy {
   return {
-    decide: async () => ({ decision, reason: `fixed ${decision}`, ...(decision === 'ask' ? { suggestedRule: 'Echo' } : {}) }),
+    decide: async () => ({
+      decision,
+      reason: `fixed ${decision}`,
+      ...(decision === 'ask' ? { suggestedRule: 'Echo' } : {}),
+    }),
     ...extra,
   };
 }

@@ -31,7 +31,8 @@ export function requestIdOf(headers: HeaderSource): string | undefined {
   return header(headers, 'request-id') ?? header(headers, 'x-request-id');
 }
 
-const CONTEXT_LENGTH = /context.?(length|window)|too many tokens|prompt is too long|maximum context|input is too long|exceeds the (maximum|max)/i;
+const CONTEXT_LENGTH =
+  /context.?(length|window)|too many tokens|prompt is too long|maximum context|input is too long|exceeds the (maximum|max)/i;
 const QUOTA = /quota|billing|credit balance|insufficient_quota|exceeded your current/i;
 const MODEL_NOT_FOUND = /model.{0,40}(not found|does not exist|not_found)|unknown model|no such model/i;
 
@@ -47,7 +48,8 @@ export function kindOfHttpError(status: number | undefined, message: string): Pr
   if (status === 408) return 'timeout';
   if (status === 401 || status === 403) return QUOTA.test(message) ? 'quota' : 'auth';
   if (status === 402) return 'quota';
-  if (status === 404) return MODEL_NOT_FOUND.test(message) || /model/i.test(message) ? 'model-not-found' : 'invalid-request';
+  if (status === 404)
+    return MODEL_NOT_FOUND.test(message) || /model/i.test(message) ? 'model-not-found' : 'invalid-request';
   if (status === 413) return 'request-too-large';
   if (status === 409) return 'server';
   if (status >= 500) return 'server';

@@ -1,0 +1,426 @@
+import { ConfigError } from '../../errors/config-error.js';
+import { SessionNotFoundError, StoreConflictError, StoreError } from '../../errors/store-error.js';
+import { sleep } from '../../internal/abort.js';
+import { createId } from '../../internal/ids.js';
+import type { JsonValue } from '../../model/message.js';
+import { assertVersion, metadataMatches } from '../memory-store.js';
+import { decodeCursor, encodeCursor, encodeEntries, encodeMetadata } from '../sqlite/codec.js';
+import type { LockSessionOptions, SessionLock } from '../sqlite/session-lock.js';
+import {
+  ENTRY_SCHEMA_VERSION,
+  type CreateSessionOptions,
+  type ListSessionsOptions,
+  type LoadedSession,
+  type SessionEntry,
+  type SessionInfo,
+  type SessionPage,
+  type SessionStore,
+  type StoredEntry,
+} from '../types.js';
+import { migrate, quote, type PgNames } from './migrations.js';
+import { createPgPool, type PgClient, type PgPool } from './pg-driver.js';
+
+/** Where the Postgres store connects: a connection string (the store owns the pool) or your own pool. */
+export type PostgresConnection = { readonly connectionString: string; readonly poolSize?: number } | { readonly pool: PgPool };
+
+/** Options of {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /** The schema holding the tables, created when missing. @defaultValue 'public' */
+  readonly schema?: string;
+  /** Prepended to every table name, e.g. `icode_`. Letters, digits and `_`. @defaultValue '' */
+  readonly tablePrefix?: string;
+  /** @internal Replaces the module loader, to test a missing `pg`. */
+  readonly importModule?: (specifier: string) => Promise<unknown>;
+}
+
+/**
+ * A `SessionStore` in Postgres, with a per-session run lock so that two workers (processes or machines)
+ * never run the same session at once.
+ */
+export interface PostgresSessionStore extends SessionStore {
+  /** Connects and applies migrations now instead of at the first call. */
+  ready(): Promise<void>;
+  /**
+   * Waits until this caller holds the run lock of `sessionId`: a session-level `pg_advisory_lock` held on a
+   * dedicated pooled connection until `release()` (or until that connection ends, so a crashed worker's
+   * lock frees itself). Each held lock keeps one connection of the pool.
+   */
+  lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
+  /** Takes the run lock of `sessionId` if it is free, else returns `undefined` at once. */
+  tryLockSession(sessionId: string): Promise<SessionLock | undefined>;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PREFIX = /^[A-Za-z0-9_]*$/;
+const SESSION_COLUMNS = 'id, version, created_at, updated_at, touch, metadata, parent_id';
+
+function toInfo(row: Record<string, unknown>): SessionInfo {
+  const info: SessionInfo = {
+    id: row.id as string,
+    version: Number(row.version),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    metadata: JSON.parse(row.metadata as string) as Record<string, JsonValue>,
+  };
+  return row.parent_id === null || row.parent_id === undefined ? info : { ...info, parentId: row.parent_id as string };
+}
+
+function toStored(row: Record<string, unknown>): StoredEntry {
+  return {
+    seq: Number(row.seq),
+    schemaVersion: Number(row.schema_version),
+    createdAt: Number(row.created_at),
+    entry: JSON.parse(row.entry as string) as SessionEntry,
+  };
+}
+
+const pgCode = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
+
+/**
+ * A durable `SessionStore` in Postgres, for services running on many processes and machines. Appends run
+ * as one statement that locks the session row, checks `expectedVersion` and inserts (a unique
+ * `(session_id, seq)` backs it), so per-session order holds under any concurrency. `list` pre-selects by
+ * metadata with JSONB containment (`@>`, GIN-indexed). Migrations are numbered, recorded in
+ * `schema_migrations`, and run under `pg_advisory_xact_lock` so concurrent starters do not race.
+ *
+ * `pg` is an optional peer dependency, loaded at the first call (or at `ready()`). `close()` ends the pool
+ * only when the store created it from a connection string.
+ *
+ * @example
+ * ```ts
+ * import { postgresStore } from 'icode/stores/postgres';
+ *
+ * const store = postgresStore({ connectionString: process.env.DATABASE_URL! }, { schema: 'agents' });
+ * const lock = await store.lockSession(sessionId);
+ * try {
+ *   await createAgent({ model, store }).run('Continue', { sessionId });
+ * } finally {
+ *   await lock.release();
+ * }
+ * ```
+ */
+export function postgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresSessionStore {
+  const schema = options.schema ?? 'public';
+  const prefix = options.tablePrefix ?? '';
+  if (!IDENTIFIER.test(schema) || schema.length > 63) throw new ConfigError(`postgresStore: invalid schema name ${JSON.stringify(schema)}: use letters, digits and _.`);
+  if (!PREFIX.test(prefix) || prefix.length > 40) throw new ConfigError(`postgresStore: invalid tablePrefix ${JSON.stringify(prefix)}: use up to 40 letters, digits and _.`);
+  const ownsPool = !('pool' in connection);
+  if ('pool' in connection) {
+    if (typeof connection.pool?.connect !== 'function') throw new ConfigError('postgresStore: `pool` must be a pg Pool.');
+  } else if (typeof connection?.connectionString !== 'string' || connection.connectionString.length === 0) {
+    throw new ConfigError('postgresStore: pass { connectionString } or { pool }.');
+  }
+  const names: PgNames = { schema, prefix, table: (name) => `${quote(schema)}.${quote(prefix + name)}` };
+  const sessions = names.table('sessions');
+  const entriesTable = names.table('entries');
+  const lockNamespace = `icode:${schema}.${prefix}:`;
+
+  let started: Promise<PgPool> | undefined;
+  let closed = false;
+  const heldLocks = new Set<SessionLock>();
+
+  const start = async (): Promise<PgPool> => {
+    const created =
+      'pool' in connection ? connection.pool : await createPgPool(connection.connectionString, connection.poolSize ?? 10, options.importModule);
+    try {
+      const client = await created.connect();
+      try {
+        await migrate(client, names);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      if (ownsPool) await created.end().catch(() => undefined);
+      throw StoreError.isInstance(error) ? error : new StoreError(`postgresStore: cannot open the store: ${describe(error)}`, { cause: error });
+    }
+    return created;
+  };
+
+  const ready = async (): Promise<PgPool> => {
+    if (closed) throw new StoreError('The Postgres store is closed.');
+    started ??= start();
+    try {
+      return await started;
+    } catch (error) {
+      started = undefined;
+      throw error;
+    }
+  };
+
+  const wrap = (error: unknown, sessionId?: string): unknown => {
+    if (StoreError.isInstance(error) || ConfigError.isInstance(error) || error instanceof TypeError) return error;
+    return new StoreError(`Postgres store failed: ${describe(error)}`, { cause: error, ...(sessionId ? { sessionId } : {}) });
+  };
+
+  /** Runs `work` in one transaction on one pooled connection. */
+  const transaction = async <T>(sessionId: string | undefined, work: (client: PgClient) => Promise<T>): Promise<T> => {
+    const client = await (await ready()).connect().catch((error: unknown) => Promise.reject(wrap(error, sessionId)));
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        (rollbackError: unknown) => client.release(rollbackError instanceof Error ? rollbackError : true),
+      );
+      throw wrap(error, sessionId);
+    }
+  };
+
+  const query = async (text: string, values: unknown[], sessionId?: string): Promise<Record<string, unknown>[]> => {
+    const p = await ready();
+    try {
+      return (await p.query(text, values)).rows;
+    } catch (error) {
+      throw wrap(error, sessionId);
+    }
+  };
+
+  const lockedSession = async (client: PgClient, id: string): Promise<SessionInfo> => {
+    const { rows } = await client.query(`SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE id = $1 FOR UPDATE`, [id]);
+    if (!rows[0]) throw new SessionNotFoundError(id);
+    return toInfo(rows[0]);
+  };
+
+  const insertSession = async (
+    client: PgClient,
+    id: string,
+    version: number,
+    metadata: string,
+    parentId: string | null,
+  ): Promise<SessionInfo> => {
+    const now = Date.now();
+    try {
+      const { rows } = await client.query(
+        `INSERT INTO ${sessions} (id, version, created_at, updated_at, metadata, metadata_jsonb, parent_id)
+         VALUES ($1, $2, $3, $3, $4::text, $4::text::jsonb, $5) RETURNING ${SESSION_COLUMNS}`,
+        [id, version, now, metadata, parentId],
+      );
+      return toInfo(rows[0]!);
+    } catch (error) {
+      if (pgCode(error) === '23505') throw new StoreError(`Session ${id} already exists.`, { sessionId: id, cause: error });
+      throw error;
+    }
+  };
+
+  const takeLock = async (sessionId: string): Promise<SessionLock | undefined> => {
+    const client = await (await ready()).connect().catch((error: unknown) => Promise.reject(wrap(error, sessionId)));
+    // A dropped connection emits 'error' on a checked-out client; without a listener Node ends the process.
+    // The server frees the lock with the connection, so the lock is lost, and release() only cleans up.
+    let lost = false;
+    const onError = (): void => {
+      lost = true;
+    };
+    client.on('error', onError);
+    let got: boolean;
+    try {
+      const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [lockNamespace + sessionId]);
+      got = rows[0]?.locked === true;
+    } catch (error) {
+      client.off?.('error', onError);
+      client.release(true);
+      throw wrap(error, sessionId);
+    }
+    if (!got) {
+      client.off?.('error', onError);
+      client.release();
+      return undefined;
+    }
+    let released = false;
+    const lock: SessionLock = {
+      sessionId,
+      async release() {
+        if (released) return;
+        released = true;
+        heldLocks.delete(lock);
+        client.off?.('error', onError);
+        if (lost) {
+          client.release(true);
+          return;
+        }
+        try {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockNamespace + sessionId]);
+          client.release();
+        } catch {
+          // Destroying the connection frees its advisory locks on the server.
+          client.release(true);
+        }
+      },
+    };
+    heldLocks.add(lock);
+    return lock;
+  };
+
+  return {
+    async ready() {
+      await ready();
+    },
+
+    async create(createOptions: CreateSessionOptions = {}) {
+      const id = createOptions.id ?? createId('ses');
+      const metadata = encodeMetadata(createOptions.metadata);
+      return transaction(id, (client) => insertSession(client, id, 0, metadata, null));
+    },
+
+    async get(id) {
+      const [row] = await query(`SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE id = $1`, [id], id);
+      return row ? toInfo(row) : undefined;
+    },
+
+    async list(listOptions: ListSessionsOptions = {}): Promise<SessionPage> {
+      const limit = listOptions.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`Expected limit to be a positive integer, got ${String(limit)}.`);
+      let position = listOptions.cursor === undefined ? undefined : decodeCursor(listOptions.cursor);
+      const filter = listOptions.metadata && Object.keys(listOptions.metadata).length > 0 ? encodeMetadata(listOptions.metadata) : undefined;
+      const batch = Math.max(limit + 1, 100);
+      const found: { info: SessionInfo; touch: number }[] = [];
+      for (;;) {
+        const conditions: string[] = [];
+        const values: unknown[] = [];
+        if (position) {
+          values.push(position.updatedAt, position.touch);
+          conditions.push('(updated_at, touch) < ($1, $2)');
+        }
+        // Containment selects a superset of exact matches (arrays and objects may hold more); the exact
+        // check below keeps the memory store's semantics.
+        if (filter) conditions.push(`metadata_jsonb @> $${values.push(filter)}::jsonb`);
+        values.push(batch);
+        const rows = await query(
+          `SELECT ${SESSION_COLUMNS} FROM ${sessions} ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+           ORDER BY updated_at DESC, touch DESC LIMIT $${values.length}`,
+          values,
+        );
+        for (const row of rows) {
+          const info = toInfo(row);
+          if (metadataMatches(info.metadata, listOptions.metadata)) found.push({ info, touch: Number(row.touch) });
+          if (found.length > limit) break;
+        }
+        const last = rows.at(-1);
+        if (found.length > limit || rows.length < batch || !last) break;
+        position = { updatedAt: Number(last.updated_at), touch: Number(last.touch) };
+      }
+      const page = found.slice(0, limit);
+      const end = page.at(-1);
+      return found.length > limit && end
+        ? { sessions: page.map((s) => s.info), nextCursor: encodeCursor({ updatedAt: end.info.updatedAt, touch: end.touch }) }
+        : { sessions: page.map((s) => s.info) };
+    },
+
+    async append(id, entries: readonly SessionEntry[], appendOptions) {
+      assertVersion('expectedVersion', appendOptions?.expectedVersion);
+      const expectedVersion = appendOptions.expectedVersion;
+      const texts = encodeEntries(id, entries);
+      const [row] = await query(`SELECT ${names.table('append')}($1, $2, $3::text[], $4, $5) AS result`, [
+        id,
+        expectedVersion,
+        texts,
+        Date.now(),
+        ENTRY_SCHEMA_VERSION,
+      ], id);
+      const result = Number(row?.result);
+      if (result === -1) throw new SessionNotFoundError(id);
+      if (result < -1) throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: -2 - result });
+      return result;
+    },
+
+    async load(id): Promise<LoadedSession> {
+      // REPEATABLE READ gives both queries one snapshot, so the info matches the entries.
+      const client = await (await ready()).connect().catch((error: unknown) => Promise.reject(wrap(error, id)));
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const { rows: infoRows } = await client.query(`SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE id = $1`, [id]);
+        if (!infoRows[0]) throw new SessionNotFoundError(id);
+        const { rows } = await client.query(
+          `SELECT seq, schema_version, created_at, entry FROM ${entriesTable} WHERE session_id = $1 ORDER BY seq`,
+          [id],
+        );
+        await client.query('COMMIT');
+        client.release();
+        return { info: toInfo(infoRows[0]), entries: rows.map(toStored) };
+      } catch (error) {
+        await client.query('ROLLBACK').then(
+          () => client.release(),
+          () => client.release(true),
+        );
+        throw wrap(error, id);
+      }
+    },
+
+    async truncate(id, truncateOptions) {
+      assertVersion('version', truncateOptions?.version);
+      const { version, expectedVersion } = truncateOptions;
+      return transaction(id, async (client) => {
+        const info = await lockedSession(client, id);
+        if (expectedVersion !== undefined && expectedVersion !== info.version) {
+          throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: info.version });
+        }
+        if (version > info.version) {
+          throw new StoreError(`Cannot truncate session ${id} to version ${version}: it has ${info.version} entries.`, { sessionId: id });
+        }
+        await client.query(`DELETE FROM ${entriesTable} WHERE session_id = $1 AND seq > $2`, [id, version]);
+        const { rows } = await client.query(
+          `UPDATE ${sessions} SET version = $2, updated_at = $3, touch = nextval('${names.table('session_touch')}') WHERE id = $1 RETURNING ${SESSION_COLUMNS}`,
+          [id, version, Date.now()],
+        );
+        return toInfo(rows[0]!);
+      });
+    },
+
+    async fork(id, forkOptions = {}) {
+      const forkId = forkOptions.id ?? createId('ses');
+      const metadata = forkOptions.metadata === undefined ? undefined : encodeMetadata(forkOptions.metadata);
+      if (forkOptions.version !== undefined) assertVersion('version', forkOptions.version);
+      return transaction(id, async (client) => {
+        // FOR UPDATE keeps appends and truncates out until the copy is done.
+        const source = await lockedSession(client, id);
+        const version = forkOptions.version ?? source.version;
+        if (version > source.version) {
+          throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, { sessionId: id });
+        }
+        const info = await insertSession(client, forkId, version, metadata ?? JSON.stringify(source.metadata), id);
+        await client.query(
+          `INSERT INTO ${entriesTable} (session_id, seq, schema_version, created_at, entry)
+           SELECT $1, seq, schema_version, created_at, entry FROM ${entriesTable} WHERE session_id = $2 AND seq <= $3`,
+          [forkId, id, version],
+        );
+        return info;
+      });
+    },
+
+    async delete(id) {
+      // Entries go with the session (ON DELETE CASCADE).
+      await query(`DELETE FROM ${sessions} WHERE id = $1`, [id], id);
+    },
+
+    async lockSession(sessionId, lockOptions = {}) {
+      for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
+        lockOptions.signal?.throwIfAborted();
+        const lock = await takeLock(sessionId);
+        if (lock) return lock;
+        await sleep(wait, lockOptions.signal);
+      }
+    },
+
+    async tryLockSession(sessionId) {
+      return takeLock(sessionId);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...heldLocks].map((lock) => lock.release()));
+      const pending = started;
+      started = undefined;
+      if (!pending) return;
+      const opened = await pending.catch(() => undefined);
+      if (opened && ownsPool) await opened.end();
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,79 @@
+/**
+ * `ModelRequest` → OpenAI Chat Completions request body.
+ *
+ * @packageDocumentation
+ */
+import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
+import type { Message } from '../../model/message.js';
+import { argumentsOf, imageUrlOf, outputOf, type OpenAiTool } from './tools.js';
+
+/** What the request builders need from the adapter's settings. */
+export interface OpenAiRequestSettings {
+  readonly model: string;
+  readonly reasoningEffort?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+function chatMessages(system: string | undefined, messages: readonly Message[]): Obj[] {
+  const out: Obj[] = [];
+  if (system !== undefined && system !== '') out.push({ role: 'system', content: system });
+  for (const message of messages) {
+    if (message.role === 'user') {
+      const hasImage = message.content.some((part) => part.type === 'image');
+      // Plain text as a string: every OpenAI-compatible server accepts that form.
+      const content = hasImage
+        ? message.content.map((part) =>
+            part.type === 'text' ? { type: 'text', text: part.text } : { type: 'image_url', image_url: { url: imageUrlOf(part) } },
+          )
+        : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+      out.push({ role: 'user', content });
+    } else if (message.role === 'assistant') {
+      let text = '';
+      const toolCalls: Obj[] = [];
+      for (const part of message.content) {
+        if (part.type === 'text') text += part.text;
+        // Reasoning is not sent back: the Chat Completions API has no field for it.
+        if (part.type === 'tool-call')
+          toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: argumentsOf(part.input) } });
+      }
+      if (text === '' && toolCalls.length === 0) continue;
+      out.push({ role: 'assistant', content: text === '' ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) });
+    } else {
+      for (const result of message.content) {
+        out.push({ role: 'tool', tool_call_id: result.id, content: outputOf(result.output) });
+      }
+    }
+  }
+  return out;
+}
+
+function toolChoice(choice: ToolChoice): unknown {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+}
+
+/**
+ * The body of a streaming Chat Completions request, with `stream_options.include_usage` so the last chunk
+ * carries usage. `providerOptions.openai` is merged in last.
+ */
+export function toChatBody(request: ModelRequest, tools: readonly OpenAiTool[], settings: OpenAiRequestSettings): Obj {
+  const body: Obj = { model: settings.model, messages: chatMessages(request.system, request.messages) };
+  if (tools.length > 0) {
+    body.tools = tools.map((tool) => ({
+      type: 'function',
+      function: {
+        name: tool.name,
+        description: tool.description,
+        parameters: tool.parameters,
+        ...(tool.strict ? { strict: true } : {}),
+      },
+    }));
+    if (request.toolChoice !== undefined) body.tool_choice = toolChoice(request.toolChoice);
+  }
+  if (request.maxOutputTokens !== undefined) body.max_completion_tokens = request.maxOutputTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (settings.reasoningEffort !== undefined) body.reasoning_effort = settings.reasoningEffort;
+  body.stream = true;
+  body.stream_options = { include_usage: true };
+  return { ...body, ...(request.providerOptions?.openai ?? {}) };
+}

@@ -1,0 +1,119 @@
+/**
+ * The OpenAI provider: GPT and o-series models over the official `openai` SDK, through the Chat
+ * Completions API (also any OpenAI-compatible server) or the Responses API.
+ *
+ * @packageDocumentation
+ */
+import type { LanguageModel, ModelCallOptions, ModelRequest, ModelStreamPart } from '../../model/language-model.js';
+import { envVar, lazySdk } from '../shared/load-sdk.js';
+import { streamSdkCall } from '../shared/run-stream.js';
+import { missingKeyError } from '../shared/sdk-errors.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, modelFields, type CommonProviderSettings } from '../shared/settings.js';
+import { toChatBody } from './chat-request.js';
+import { mapChatChunks } from './chat-stream.js';
+import { toResponsesBody } from './responses-request.js';
+import { mapResponsesEvents } from './responses-stream.js';
+import { openAiTools } from './tools.js';
+
+/**
+ * Settings of {@link openai}.
+ *
+ * @example
+ * ```ts
+ * const settings: OpenAiSettings = { model: 'gpt-5', api: 'responses', reasoningEffort: 'low' };
+ * ```
+ */
+export interface OpenAiSettings extends CommonProviderSettings {
+  /** The model id, for example `gpt-4.1-mini` or `gpt-5`. */
+  readonly model: string;
+  /**
+   * `'chat'` (Chat Completions, the default, which every OpenAI-compatible server speaks) or
+   * `'responses'` (the Responses API, with reasoning summaries). @defaultValue 'chat'
+   */
+  readonly api?: 'chat' | 'responses';
+  /** The `OpenAI-Organization` header. */
+  readonly organization?: string;
+  /** The `OpenAI-Project` header. */
+  readonly project?: string;
+  /**
+   * Strict function schemas (arguments guaranteed to match). Schemas strict mode cannot express are
+   * sent non-strict anyway; turn it off for servers that do not support it. @defaultValue true
+   */
+  readonly strict?: boolean;
+  /** Reasoning effort of reasoning models (`reasoning_effort`, or `reasoning.effort` for Responses). */
+  readonly reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+}
+
+type OpenAiModule = typeof import('openai');
+type OpenAiClient = InstanceType<OpenAiModule['default']>;
+
+const loadSdk = lazySdk('openai', () => import('openai'));
+
+/**
+ * An OpenAI model as a {@link LanguageModel}. The SDK is loaded on the first call; the API key defaults to
+ * `OPENAI_API_KEY`. With `baseURL` it serves any OpenAI-compatible server (vLLM, LM Studio, OpenRouter,
+ * Groq…). Failures are thrown as classified `ProviderError`s and retried by the agent (the SDK's own
+ * retries are off).
+ *
+ * @example
+ * ```ts
+ * import { createAgent } from 'icode';
+ * import { openai } from 'icode/providers/openai';
+ *
+ * const agent = createAgent({ provider: openai({ model: 'gpt-4.1-mini' }) });
+ * const local = openai({ model: 'qwen3-coder', baseURL: 'http://localhost:8000/v1', apiKey: 'none' });
+ * ```
+ */
+export function openai(settings: OpenAiSettings): LanguageModel {
+  let client: OpenAiClient | undefined;
+  const api = settings.api ?? 'chat';
+  const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+
+  const clientFor = async (apiKey: string): Promise<OpenAiClient> => {
+    if (client) return client;
+    const sdk = await loadSdk();
+    client = new sdk.default({
+      apiKey,
+      maxRetries: 0,
+      ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}),
+      ...(settings.organization !== undefined ? { organization: settings.organization } : {}),
+      ...(settings.project !== undefined ? { project: settings.project } : {}),
+      ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
+      ...(settings.headers !== undefined ? { defaultHeaders: { ...settings.headers } } : {}),
+    });
+    return client;
+  };
+
+  return {
+    specificationVersion: 'v1',
+    provider: 'openai',
+    modelId: settings.model,
+    ...modelFields('openai', settings.model, settings),
+    stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncIterable<ModelStreamPart> {
+      const apiKey = settings.apiKey ?? envVar('OPENAI_API_KEY');
+      const { tools, restore } = openAiTools(request.tools, settings.strict ?? true);
+      const requestSettings = {
+        model: settings.model,
+        ...(settings.reasoningEffort !== undefined ? { reasoningEffort: settings.reasoningEffort } : {}),
+      };
+      const requestOptions = options.signal ? { signal: options.signal } : {};
+      return streamSdkCall({
+        provider: 'openai',
+        secrets: [apiKey],
+        signal: options.signal,
+        idleTimeoutMs,
+        open: async () => {
+          if (apiKey === undefined) throw missingKeyError('openai', 'OPENAI_API_KEY');
+          const sdk = await clientFor(apiKey);
+          if (api === 'responses') {
+            const body = toResponsesBody(request, tools, requestSettings);
+            return (await sdk.responses.create(body as never, requestOptions)) as unknown as AsyncIterable<unknown>;
+          }
+          const body = toChatBody(request, tools, requestSettings);
+          return (await sdk.chat.completions.create(body as never, requestOptions)) as unknown as AsyncIterable<unknown>;
+        },
+        map: (events) => (api === 'responses' ? mapResponsesEvents(events, restore) : mapChatChunks(events, restore)),
+      });
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * OpenAI Responses stream events → `ModelStreamPart`s.
+ *
+ * @packageDocumentation
+ */
+import { ProviderError } from '../../errors/provider-error.js';
+import type { FinishReason, ModelStreamPart } from '../../model/language-model.js';
+import type { JsonValue } from '../../model/message.js';
+import { kindOfStreamError, truncatedStreamError } from '../shared/sdk-errors.js';
+import { parseToolInput } from '../shared/tool-input.js';
+import { openAiUsage } from './chat-stream.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+function failure(code: string, message: string): ProviderError {
+  const kind = kindOfStreamError(code, message);
+  return new ProviderError({ kind, provider: 'openai', message: `openai: response failed (${code || 'error'}): ${message}` });
+}
+
+/**
+ * Maps the events of a streaming Responses call to stream parts.
+ *
+ * Text and reasoning-summary deltas stream as they come; function calls are announced by
+ * `response.output_item.added`, streamed by `response.function_call_arguments.delta`, and yielded
+ * complete only with `response.completed` (or `response.incomplete`), the terminal events. `error` and
+ * `response.failed` throw a classified `ProviderError`; a stream that ends without a terminal event is
+ * truncated and throws.
+ */
+export async function* mapResponsesEvents(
+  events: AsyncIterable<unknown>,
+  restore: (name: string, input: JsonValue) => JsonValue,
+): AsyncGenerator<ModelStreamPart> {
+  const callsByItem = new Map<string, { id: string; name: string }>();
+  const done: ModelStreamPart[] = [];
+
+  for await (const event of events) {
+    if (!isObj(event)) continue;
+    switch (event.type) {
+      case 'response.output_text.delta':
+        if (str(event.delta) !== '') yield { type: 'text-delta', text: str(event.delta) };
+        break;
+      case 'response.reasoning_summary_text.delta':
+      case 'response.reasoning_text.delta':
+        if (str(event.delta) !== '') yield { type: 'reasoning-delta', text: str(event.delta) };
+        break;
+      case 'response.output_item.added': {
+        const item = isObj(event.item) ? event.item : {};
+        if (item.type === 'function_call') {
+          const call = { id: str(item.call_id), name: str(item.name) };
+          callsByItem.set(str(item.id), call);
+          yield { type: 'tool-call-start', ...call };
+        }
+        break;
+      }
+      case 'response.function_call_arguments.delta': {
+        const call = callsByItem.get(str(event.item_id));
+        if (call && str(event.delta) !== '') yield { type: 'tool-call-delta', id: call.id, inputDelta: str(event.delta) };
+        break;
+      }
+      case 'response.output_item.done': {
+        const item = isObj(event.item) ? event.item : {};
+        if (item.type === 'function_call') {
+          done.push({
+            type: 'tool-call',
+            id: str(item.call_id),
+            name: str(item.name),
+            input: restore(str(item.name), parseToolInput(str(item.arguments))),
+          });
+        } else if (item.type === 'reasoning') {
+          const text = (Array.isArray(item.summary) ? item.summary : [])
+            .map((part) => (isObj(part) ? str(part.text) : ''))
+            .join('\n\n');
+          const encrypted = typeof item.encrypted_content === 'string' ? item.encrypted_content : undefined;
+          yield {
+            type: 'reasoning',
+            text,
+            providerMetadata: { openai: { itemId: str(item.id), ...(encrypted !== undefined ? { encryptedContent: encrypted } : {}) } },
+          };
+        }
+        break;
+      }
+      case 'response.completed':
+      case 'response.incomplete': {
+        const response = isObj(event.response) ? event.response : {};
+        yield* done;
+        if (isObj(response.usage)) yield { type: 'usage', usage: openAiUsage(response.usage) };
+        let reason: FinishReason = done.length > 0 ? 'tool-calls' : 'stop';
+        if (event.type === 'response.incomplete') {
+          const why = isObj(response.incomplete_details) ? str(response.incomplete_details.reason) : '';
+          reason = why === 'max_output_tokens' ? 'length' : why === 'content_filter' ? 'content-filter' : 'other';
+        }
+        yield { type: 'finish', reason };
+        return;
+      }
+      case 'response.failed': {
+        const response = isObj(event.response) ? event.response : {};
+        const error = isObj(response.error) ? response.error : {};
+        throw failure(str(error.code), str(error.message) || 'the response failed');
+      }
+      case 'error':
+        throw failure(str(event.code), str(event.message) || 'error event');
+      default:
+        break;
+    }
+  }
+  throw truncatedStreamError('openai', 'response.completed');
+}

@@ -86,11 +86,7 @@ export async function writeResolved(
 }
 
 /** Stats without following a final symlink; `undefined` when nothing is there. */
-export async function statResolved(
-  resolve: Resolve,
-  root: string,
-  input: string,
-): Promise<SandboxStat | undefined> {
+export async function statResolved(resolve: Resolve, root: string, input: string): Promise<SandboxStat | undefined> {
   const absolute = input === '~' || input.startsWith('~/') || path.isAbsolute(input) ? input : `${root}/${input}`;
   const base = path.basename(absolute);
   let target: string;

@@ -7,13 +7,7 @@ import { realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
-import {
-  readResolved,
-  readdirResolved,
-  resolveDirectory,
-  statResolved,
-  writeResolved,
-} from './file-ops.js';
+import { readResolved, readdirResolved, resolveDirectory, statResolved, writeResolved } from './file-ops.js';
 import { resolveInRoot } from './resolve-path.js';
 import { scrubEnv, type ScrubEnvOption } from './scrub-env.js';
 import { DEFAULT_KILL_GRACE_MS, spawnProcess } from './spawn-process.js';
@@ -79,7 +73,10 @@ export function sandboxSettings(options: LocalSandboxOptions, factory: string): 
 }
 
 /** The environment a command gets: the scrubbed host environment, non-interactive defaults, then `extra`. */
-export function commandEnv(settings: SandboxSettings, extra?: Readonly<Record<string, string>>): Record<string, string> {
+export function commandEnv(
+  settings: SandboxSettings,
+  extra?: Readonly<Record<string, string>>,
+): Record<string, string> {
   return {
     ...scrubEnv(process.env, settings.scrubEnv),
     // Nobody can answer a pager or a credential prompt: stdin is closed.
@@ -151,7 +148,9 @@ export function localSandbox(options: LocalSandboxOptions): IsolatedSandbox {
 }
 
 /** The parts of {@link ExecOptions} that {@link spawnProcess} takes as they are. */
-export function pickExec(options: ExecOptions): Pick<ExecOptions, 'timeoutMs' | 'signal' | 'onOutput' | 'maxOutputChars'> {
+export function pickExec(
+  options: ExecOptions,
+): Pick<ExecOptions, 'timeoutMs' | 'signal' | 'onOutput' | 'maxOutputChars'> {
   return {
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),

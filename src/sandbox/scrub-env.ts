@@ -51,10 +51,7 @@ function matches(name: string, pattern: string | RegExp): boolean {
 }
 
 /** The environment with secret-looking variables removed, as {@link ScrubEnvOption} says. */
-export function scrubEnv(
-  env: NodeJS.ProcessEnv,
-  option: ScrubEnvOption = true,
-): Record<string, string> {
+export function scrubEnv(env: NodeJS.ProcessEnv, option: ScrubEnvOption = true): Record<string, string> {
   const result: Record<string, string> = {};
   const keep = new Set(typeof option === 'object' ? (option.keep ?? []) : []);
   const patterns = typeof option === 'object' ? (option.patterns ?? DEFAULT_SECRET_PATTERNS) : DEFAULT_SECRET_PATTERNS;

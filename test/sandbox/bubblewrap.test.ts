@@ -1,4 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +43,9 @@ describe('bubblewrapSandbox without bwrap', () => {
     const broken = bubblewrapSandbox({ root, bwrapPath: path.join(base, 'no-such-bwrap') });
     expect(broken.isolation).toBe('bubblewrap');
     expect(await broken.isAvailable()).toBe(false);
-    await expect(broken.exec(`touch ${JSON.stringify(path.join(outside, 'ran'))}`)).rejects.toThrow(/cannot create a sandbox/);
+    await expect(broken.exec(`touch ${JSON.stringify(path.join(outside, 'ran'))}`)).rejects.toThrow(
+      /cannot create a sandbox/,
+    );
     expect(existsSync(path.join(outside, 'ran'))).toBe(false);
   });
 
@@ -85,7 +97,9 @@ describe.runIf(available)('bubblewrapSandbox.exec', () => {
   });
 
   it('cannot make the host writable again (no capabilities, even as root)', async () => {
-    const result = await sandbox.exec(`mount -o remount,rw / ; echo x > ${JSON.stringify(path.join(outside, 'x'))} || echo blocked`);
+    const result = await sandbox.exec(
+      `mount -o remount,rw / ; echo x > ${JSON.stringify(path.join(outside, 'x'))} || echo blocked`,
+    );
     expect(result.output).toContain('blocked');
     expect(existsSync(path.join(outside, 'x'))).toBe(false);
   });

@@ -31,10 +31,7 @@ function alive(pid: number): boolean {
 }
 
 async function pidsFrom(file: string): Promise<number[]> {
-  return readFileSync(path.join(root, file), 'utf8')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number);
+  return readFileSync(path.join(root, file), 'utf8').split(/\s+/).filter(Boolean).map(Number);
 }
 
 describe('localSandbox.exec', () => {
@@ -142,9 +139,12 @@ describe('localSandbox.exec', () => {
     process.env.ICODE_TEST_GH_TOKEN = 'ghp';
     process.env.ICODE_TEST_PLAIN = 'visible';
     try {
-      const result = await sandbox.exec('echo "[$ICODE_TEST_API_KEY][$ICODE_TEST_GH_TOKEN][$ICODE_TEST_PLAIN][$EXTRA]"', {
-        env: { EXTRA: 'x' },
-      });
+      const result = await sandbox.exec(
+        'echo "[$ICODE_TEST_API_KEY][$ICODE_TEST_GH_TOKEN][$ICODE_TEST_PLAIN][$EXTRA]"',
+        {
+          env: { EXTRA: 'x' },
+        },
+      );
       expect(result.output).toBe('[][][visible][x]\n');
       const keep = localSandbox({ root, scrubEnv: { keep: ['ICODE_TEST_GH_TOKEN'] } });
       expect((await keep.exec('echo "$ICODE_TEST_GH_TOKEN"')).output).toBe('ghp\n');
@@ -169,7 +169,9 @@ describe('localSandbox.exec', () => {
       LANG: 'C',
     };
     expect(Object.keys(scrubEnv(env))).toEqual(['PATH', 'LANG']);
-    expect(Object.keys(scrubEnv(env, { patterns: [/^PATH$/] }))).toEqual(Object.keys(env).filter((key) => key !== 'PATH'));
+    expect(Object.keys(scrubEnv(env, { patterns: [/^PATH$/] }))).toEqual(
+      Object.keys(env).filter((key) => key !== 'PATH'),
+    );
   });
 
   it('rejects when the process cannot be started in a directory that vanished', async () => {

@@ -46,7 +46,9 @@ describe('localSandbox.resolve', () => {
     symlinkSync(root, path.join(base, 'ws-link'));
     const viaLink = localSandbox({ root: path.join(base, 'ws-link') });
     expect(viaLink.root).toBe(root);
-    expect(await viaLink.resolve(path.join(base, 'ws-link', 'src', 'a.ts'), 'read')).toBe(path.join(root, 'src', 'a.ts'));
+    expect(await viaLink.resolve(path.join(base, 'ws-link', 'src', 'a.ts'), 'read')).toBe(
+      path.join(root, 'src', 'a.ts'),
+    );
   });
 
   it('refuses .. and absolute paths out of the root', async () => {
@@ -133,7 +135,9 @@ describe('localSandbox.resolve', () => {
   it('treats ~user, $VARS and %2e as literal names', async () => {
     expect(await sandbox.resolve('~root/x', 'read')).toBe(path.join(root, '~root', 'x'));
     expect(await sandbox.resolve('$HOME/.ssh', 'read')).toBe(path.join(root, '$HOME', '.ssh'));
-    expect(await sandbox.resolve('%2e%2e/%2e%2e/etc/passwd', 'read')).toBe(path.join(root, '%2e%2e', '%2e%2e', 'etc', 'passwd'));
+    expect(await sandbox.resolve('%2e%2e/%2e%2e/etc/passwd', 'read')).toBe(
+      path.join(root, '%2e%2e', '%2e%2e', 'etc', 'passwd'),
+    );
     expect(await sandbox.resolve('${PWD}/../x', 'read')).toBe(path.join(root, 'x'));
   });
 
@@ -143,7 +147,13 @@ describe('localSandbox.resolve', () => {
 
   it('refuses /proc, /dev and /sys, even with the host root as workspace', async () => {
     const whole = localSandbox({ root: '/' });
-    for (const input of ['/proc/self/root/etc/passwd', '/proc/self/environ', '/dev/sda', '/sys/kernel', '/dev/../proc/1/cwd']) {
+    for (const input of [
+      '/proc/self/root/etc/passwd',
+      '/proc/self/environ',
+      '/dev/sda',
+      '/sys/kernel',
+      '/dev/../proc/1/cwd',
+    ]) {
       await expect(whole.resolve(input, 'read'), input).rejects.toThrow(WorkspaceEscapeError);
     }
     symlinkSync('/proc/self/root', path.join(root, 'magic'));
@@ -171,5 +181,4 @@ describe('localSandbox.resolve', () => {
     symlinkSync('.git', path.join(root, 'g'));
     await escapes('g/config', 'write');
   });
-
 });

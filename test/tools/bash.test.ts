@@ -91,7 +91,9 @@ describe('bash', () => {
   it('runs in workdir inside the sandbox and refuses one outside', async () => {
     mkdirSync(path.join(root, 'sub'));
     expect(await call(bashTool(), { command: 'pwd', workdir: 'sub' })).toContain(path.join(root, 'sub'));
-    await expect(call(bashTool(), { command: 'pwd', workdir: '../' })).rejects.toMatchObject({ code: 'WORKSPACE_ESCAPE' });
+    await expect(call(bashTool(), { command: 'pwd', workdir: '../' })).rejects.toMatchObject({
+      code: 'WORKSPACE_ESCAPE',
+    });
   });
 
   it('uses options.root over the agent sandbox', async () => {
@@ -153,7 +155,11 @@ describe('bash', () => {
   it('stops the command when the run is aborted', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    const text = await call(bashTool(), { command: 'echo $$ > pid; sleep 600' }, context({ signal: controller.signal }));
+    const text = await call(
+      bashTool(),
+      { command: 'echo $$ > pid; sleep 600' },
+      context({ signal: controller.signal }),
+    );
     expect(text).toMatch(/aborted/);
     expect(alive(Number(readFileSync(path.join(root, 'pid'), 'utf8')))).toBe(false);
   });
@@ -211,7 +217,9 @@ describe('background jobs', () => {
   it('hides jobs of other sessions and lists known ids for a wrong one', async () => {
     const [bash, output] = bashTools();
     await call(bash!, { command: 'sleep 600', run_in_background: true });
-    await expect(call(output!, { bash_id: 'bash_1' }, context({ sessionId: 'other' }))).rejects.toThrow(/No background job/);
+    await expect(call(output!, { bash_id: 'bash_1' }, context({ sessionId: 'other' }))).rejects.toThrow(
+      /No background job/,
+    );
     await expect(call(output!, { bash_id: 'bash_9' })).rejects.toThrow(/Known jobs: bash_1/);
   });
 
@@ -243,5 +251,4 @@ describe('background jobs', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await call(output!, { bash_id: 'bash_1' })).toMatch(/timed out and killed/);
   });
-
 });

@@ -49,7 +49,12 @@ describe('todo_write', () => {
 
   it('replaces the whole list each time, and can clear it', async () => {
     const ctx = context();
-    await write(ctx, { todos: [{ content: 'A', status: 'pending' }, { content: 'B', status: 'pending' }] });
+    await write(ctx, {
+      todos: [
+        { content: 'A', status: 'pending' },
+        { content: 'B', status: 'pending' },
+      ],
+    });
     await write(ctx, { todos: [{ content: 'C', status: 'in_progress' }] });
     expect(readTodos(ctx.state).map((todo) => todo.content)).toEqual(['C']);
     expect(await write(ctx, { todos: [] })).toBe('Todo list cleared.');
@@ -60,7 +65,12 @@ describe('todo_write', () => {
     const ctx = context();
     await write(ctx, { todos: [{ content: 'A', status: 'in_progress' }] });
     await expect(
-      write(ctx, { todos: [{ content: 'A', status: 'in_progress' }, { content: 'B', status: 'in_progress' }] }),
+      write(ctx, {
+        todos: [
+          { content: 'A', status: 'in_progress' },
+          { content: 'B', status: 'in_progress' },
+        ],
+      }),
     ).rejects.toThrow(/2 tasks are in_progress \("A", "B"\); at most one may be\. Call todo_write again/);
     expect(readTodos(ctx.state)).toEqual([{ content: 'A', status: 'in_progress' }]);
   });

@@ -94,7 +94,11 @@ function context(signal = new AbortController().signal): ToolContext {
   };
 }
 
-async function fetchText(raw: Record<string, unknown>, options: WebFetchOptions = { allowPrivateNetwork: true }, signal?: AbortSignal): Promise<string> {
+async function fetchText(
+  raw: Record<string, unknown>,
+  options: WebFetchOptions = { allowPrivateNetwork: true },
+  signal?: AbortSignal,
+): Promise<string> {
   const tool = webFetchTool(options);
   return (await tool.execute(tool.input.parse(raw), context(signal))) as string;
 }
@@ -139,13 +143,19 @@ describe('web_fetch', () => {
 
   it('cuts the content at max_length and says how to get more', async () => {
     const text = await fetchText({ url: `${origin}/long`, max_length: 25 });
-    expect(text).toContain('abcdefghijabcdefghijabcde\n[Content cut at 25 of 1000 characters. Call web_fetch again with a larger max_length');
+    expect(text).toContain(
+      'abcdefghijabcdefghijabcde\n[Content cut at 25 of 1000 characters. Call web_fetch again with a larger max_length',
+    );
   });
 
   it('refuses bodies over the size cap, declared, streamed or decompressed', async () => {
     const options = { allowPrivateNetwork: true, maxBytes: 10_000 };
-    await expect(fetchText({ url: `${origin}/big` }, options)).rejects.toThrow(/20000 bytes, more than the 10000-byte limit/);
-    await expect(fetchText({ url: `${origin}/big-chunked` }, options)).rejects.toThrow(/larger than the 10000-byte limit/);
+    await expect(fetchText({ url: `${origin}/big` }, options)).rejects.toThrow(
+      /20000 bytes, more than the 10000-byte limit/,
+    );
+    await expect(fetchText({ url: `${origin}/big-chunked` }, options)).rejects.toThrow(
+      /larger than the 10000-byte limit/,
+    );
     await expect(fetchText({ url: `${origin}/bomb` }, options)).rejects.toThrow(/larger than the 10000-byte limit/);
   });
 
@@ -172,7 +182,9 @@ describe('web_fetch', () => {
     );
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    await expect(fetchText({ url: `${origin}/slow` }, { allowPrivateNetwork: true }, controller.signal)).rejects.toThrow();
+    await expect(
+      fetchText({ url: `${origin}/slow` }, { allowPrivateNetwork: true }, controller.signal),
+    ).rejects.toThrow();
   });
 
   it('refuses non-http URLs and garbage', async () => {
@@ -194,7 +206,9 @@ describe('web_fetch SSRF protection', () => {
       `http://0x7f.1:${port}/plain`,
       `http://0.0.0.0:${port}/plain`,
     ]) {
-      await expect(fetchText({ url }, {}), url).rejects.toThrow(/Refused to fetch .* web_fetch only reaches public internet addresses/);
+      await expect(fetchText({ url }, {}), url).rejects.toThrow(
+        /Refused to fetch .* web_fetch only reaches public internet addresses/,
+      );
     }
     expect(hits.length).toBe(before);
   });
@@ -202,10 +216,15 @@ describe('web_fetch SSRF protection', () => {
   it('refuses a redirect to a private address even when the first host is allowed', async () => {
     const options = { allowHosts: ['127.0.0.1'] };
     expect(await fetchText({ url: `${origin}/plain` }, options)).toContain('just text');
-    for (const target of [`http://localhost:${port}/plain`, 'http://169.254.169.254/latest/meta-data/', 'http://[fd00::1]/']) {
-      await expect(fetchText({ url: `${origin}/to?target=${encodeURIComponent(target)}` }, options), target).rejects.toThrow(
-        /Refused to fetch/,
-      );
+    for (const target of [
+      `http://localhost:${port}/plain`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00::1]/',
+    ]) {
+      await expect(
+        fetchText({ url: `${origin}/to?target=${encodeURIComponent(target)}` }, options),
+        target,
+      ).rejects.toThrow(/Refused to fetch/);
     }
   });
 
@@ -234,7 +253,15 @@ describe('web_fetch SSRF protection', () => {
       '2001:db8::1': 'documentation',
     };
     for (const [address, reason] of Object.entries(refused)) expect(nonPublicReason(address), address).toBe(reason);
-    for (const address of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2002:808:808::']) {
+    for (const address of [
+      '8.8.8.8',
+      '1.1.1.1',
+      '172.32.0.1',
+      '100.128.0.1',
+      '2606:4700:4700::1111',
+      '::ffff:8.8.8.8',
+      '2002:808:808::',
+    ]) {
       expect(nonPublicReason(address), address).toBeUndefined();
     }
   });

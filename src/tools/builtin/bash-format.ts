@@ -43,6 +43,7 @@ export function statusLine(result: ExecResult, stop: StopReason): string {
   if (stop.timedOutMs !== undefined) {
     return `[Command timed out after ${formatDuration(stop.timedOutMs)} and was killed with its whole process group (${exitText(result)}). Retry with a larger timeout (max 600000 ms), or use run_in_background for long-running commands.]`;
   }
-  if (stop.aborted) return `[Command was aborted and killed with its whole process group (${exitText(result)}), after ${duration}.]`;
+  if (stop.aborted)
+    return `[Command was aborted and killed with its whole process group (${exitText(result)}), after ${duration}.]`;
   return `[${exitText(result)[0]!.toUpperCase()}${exitText(result).slice(1)}, ${duration}]`;
 }

@@ -40,10 +40,7 @@ export interface BashToolOptions extends BuiltinToolOptions {
 const input = withAliases(
   z.object({
     command: z.string().min(1).describe('The command, run by `bash -c` in the workspace root (or `workdir`).'),
-    description: z
-      .string()
-      .optional()
-      .describe('What the command does, in 5-10 words, e.g. "Run the unit tests".'),
+    description: z.string().optional().describe('What the command does, in 5-10 words, e.g. "Run the unit tests".'),
     timeout: z
       .number()
       .int()
@@ -110,7 +107,8 @@ export function bashTool(options: BashToolOptions = {}): Tool<BashInput> {
     access: (args) => [
       { kind: 'exec', command: args.command, ...(args.workdir === undefined ? {} : { cwd: args.workdir }) },
     ],
-    execute: (args, ctx) => (args.run_in_background ? startJob(args, ctx, options, jobs) : runCommand(args, ctx, options)),
+    execute: (args, ctx) =>
+      args.run_in_background ? startJob(args, ctx, options, jobs) : runCommand(args, ctx, options),
   });
 }
 
@@ -169,7 +167,12 @@ async function runCommand(args: BashInput, ctx: ToolContext, options: BashToolOp
   }
 }
 
-async function startJob(args: BashInput, ctx: ToolContext, options: BashToolOptions, jobs: BackgroundJobs): Promise<string> {
+async function startJob(
+  args: BashInput,
+  ctx: ToolContext,
+  options: BashToolOptions,
+  jobs: BackgroundJobs,
+): Promise<string> {
   const sandbox = sandboxFor(options, ctx);
   // Check the directory now, so a bad one is this call's error rather than a failed job found later.
   if (args.workdir !== undefined) await sandbox.resolve(args.workdir, 'read');

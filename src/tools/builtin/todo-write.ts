@@ -70,7 +70,8 @@ export function renderTodos(todos: readonly Todo[]): string {
   if (todos.length === 0) return 'Todo list cleared.';
   const done = todos.filter((todo) => todo.status === 'completed').length;
   const lines = todos.map((todo) => {
-    const label = todo.status === 'in_progress' && todo.activeForm ? `${todo.content} (${todo.activeForm})` : todo.content;
+    const label =
+      todo.status === 'in_progress' && todo.activeForm ? `${todo.content} (${todo.activeForm})` : todo.content;
     return `${MARK[todo.status]} ${label}`;
   });
   return [`Todos (${done}/${todos.length} completed):`, ...lines].join('\n');

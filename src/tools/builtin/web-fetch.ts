@@ -46,7 +46,8 @@ const input = withAliases(
   { maxLength: 'max_length' },
 );
 
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|ecmascript|x-javascript|yaml|x-yaml|toml|x-sh|graphql|ld\+json|sql|x-ndjson)\b|application\/[\w.+-]+\+(json|xml)\b)/;
+const TEXT_TYPES =
+  /^(text\/|application\/(json|xml|javascript|ecmascript|x-javascript|yaml|x-yaml|toml|x-sh|graphql|ld\+json|sql|x-ndjson)\b|application\/[\w.+-]+\+(json|xml)\b)/;
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/;
 
 function charsetOf(contentType: string, body: Buffer, html: boolean): string {
@@ -68,7 +69,11 @@ function decode(body: Buffer, charset: string): string {
 }
 
 /** The page as text for the model: HTML converted to Markdown, other text as is; binary refused. */
-export function pageToText(page: Pick<FetchedPage, 'contentType' | 'body'>): { text: string; kind: string; title?: string } {
+export function pageToText(page: Pick<FetchedPage, 'contentType' | 'body'>): {
+  text: string;
+  kind: string;
+  title?: string;
+} {
   const type = page.contentType.split(';')[0]!.trim().toLowerCase();
   const sniffed = page.body.subarray(0, 8192);
   const binary = sniffed.includes(0);
@@ -82,7 +87,11 @@ export function pageToText(page: Pick<FetchedPage, 'contentType' | 'body'>): { t
   const text = decode(page.body, charsetOf(page.contentType, page.body, html));
   if (!html) return { text, kind: type || 'text/plain' };
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1]?.replace(/\s+/g, ' ').trim();
-  return { text: NodeHtmlMarkdown.translate(text), kind: `${type || 'text/html'} → Markdown`, ...(title ? { title } : {}) };
+  return {
+    text: NodeHtmlMarkdown.translate(text),
+    kind: `${type || 'text/html'} → Markdown`,
+    ...(title ? { title } : {}),
+  };
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

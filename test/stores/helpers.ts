@@ -129,7 +129,9 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ version: n
     worker.child.kill('SIGKILL');
     expect(await worker.exited).toBe('SIGKILL');
     const start = worker.lines.find((l) => l.startsWith('start '));
-    if (start) expect(start).toBe(`start ${version}`);
+    // The worker starts from what the store holds. With a server store that can be more than the last
+    // check saw: a killed client's final statement may still commit on the server after the check.
+    if (start) expect(Number(start.slice('start '.length))).toBeGreaterThanOrEqual(version);
     const acknowledged = lastAcknowledged(worker);
 
     const store = options.open();

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, existsSync } from 'node:fs';
+import { getEventListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -172,6 +173,16 @@ describe('localSandbox.exec', () => {
     expect(Object.keys(scrubEnv(env, { patterns: [/^PATH$/] }))).toEqual(
       Object.keys(env).filter((key) => key !== 'PATH'),
     );
+  });
+
+  it('leaves no timer or abort listener behind', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    const controller = new AbortController();
+    await sandbox.exec('sleep 0.05 & echo done', { signal: controller.signal, timeoutMs: 60_000 });
+    await sandbox.exec('sleep 5', { signal: controller.signal, timeoutMs: 100 });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('rejects when the process cannot be started in a directory that vanished', async () => {

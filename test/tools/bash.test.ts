@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { getEventListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -162,6 +163,7 @@ describe('bash', () => {
     );
     expect(text).toMatch(/aborted/);
     expect(alive(Number(readFileSync(path.join(root, 'pid'), 'utf8')))).toBe(false);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
 

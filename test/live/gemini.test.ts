@@ -26,7 +26,10 @@ describe.skipIf(!apiKey)('gemini (live)', () => {
 
   it('streams a short answer with usage and a stop', async () => {
     const parts = await collect(
-      model.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }], tools: [] }),
+      model.stream({
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }],
+        tools: [],
+      }),
     );
     const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.text] : [])).join('');
     expect(text.toLowerCase()).toContain('pong');
@@ -50,7 +53,13 @@ describe.skipIf(!apiKey)('gemini (live)', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });
     const assistant: AssistantMessage = {
       role: 'assistant',
-      content: calls.map((c) => ({ type: 'tool-call', id: c.id, name: c.name, input: c.input, ...(c.providerMetadata ? { providerMetadata: c.providerMetadata } : {}) })),
+      content: calls.map((c) => ({
+        type: 'tool-call',
+        id: c.id,
+        name: c.name,
+        input: c.input,
+        ...(c.providerMetadata ? { providerMetadata: c.providerMetadata } : {}),
+      })),
     };
     const second = await collect(
       model.stream({
@@ -58,7 +67,16 @@ describe.skipIf(!apiKey)('gemini (live)', () => {
         messages: [
           ...first.messages,
           assistant,
-          { role: 'tool', content: calls.map((c) => ({ type: 'tool-result', id: c.id, name: c.name, output: 'Sunny, 21 C', isError: false })) },
+          {
+            role: 'tool',
+            content: calls.map((c) => ({
+              type: 'tool-result',
+              id: c.id,
+              name: c.name,
+              output: 'Sunny, 21 C',
+              isError: false,
+            })),
+          },
         ],
       }),
     );

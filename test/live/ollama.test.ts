@@ -39,7 +39,10 @@ describe.skipIf(modelId === undefined)('ollama (live)', () => {
 
   it('streams an answer with usage and a stop', async () => {
     const parts = await collect(
-      model.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }], tools: [] }),
+      model.stream({
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }],
+        tools: [],
+      }),
     );
     expect(parts.some((p) => p.type === 'text-delta')).toBe(true);
     expect(parts.find((p) => p.type === 'usage')).toMatchObject({ usage: { outputTokens: expect.any(Number) } });
@@ -54,7 +57,9 @@ describe.skipIf(modelId === undefined)('ollama (live)', () => {
     };
     const parts = await collect(
       model.stream({
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'What is the weather in Paris? Call get_weather.' }] }],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'What is the weather in Paris? Call get_weather.' }] },
+        ],
         tools: [tool],
       }),
     );
@@ -65,7 +70,9 @@ describe.skipIf(modelId === undefined)('ollama (live)', () => {
 
   it('reports a model that is not pulled as model-not-found', async () => {
     const missing = ollama({ model: 'icode-no-such-model:0b', host });
-    const error = await collect(missing.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], tools: [] })).then(
+    const error = await collect(
+      missing.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], tools: [] }),
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );

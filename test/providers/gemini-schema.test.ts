@@ -209,7 +209,12 @@ describe('toGeminiSchema', () => {
           c: { enum: [1, 2, 3] },
           d: { const: 42 },
           e: { enum: ['x', null] },
-          f: { allOf: [{ type: 'object', properties: { p: { type: 'string' } }, required: ['p'] }, { properties: { q: { type: 'integer', format: 'int32' } } }] },
+          f: {
+            allOf: [
+              { type: 'object', properties: { p: { type: 'string' } }, required: ['p'] },
+              { properties: { q: { type: 'integer', format: 'int32' } } },
+            ],
+          },
         },
       }),
     ).toMatchInlineSnapshot(`

@@ -35,8 +35,13 @@ const weatherTool = {
 
 describe('gemini: streaming answers', () => {
   it('streams plain text, usage and a stop, from the request it maps', async () => {
-    const model = await setup([{ text: 'Hello there, friend.', usage: { inputTokens: 12, outputTokens: 5, cacheReadTokens: 4 } }]);
-    const { parts, error } = await drain(model, ask('Hi', { system: 'Be terse.', temperature: 0.2, maxOutputTokens: 100 }));
+    const model = await setup([
+      { text: 'Hello there, friend.', usage: { inputTokens: 12, outputTokens: 5, cacheReadTokens: 4 } },
+    ]);
+    const { parts, error } = await drain(
+      model,
+      ask('Hi', { system: 'Be terse.', temperature: 0.2, maxOutputTokens: 100 }),
+    );
     expect(error).toBeUndefined();
     expect(parts).toEqual([
       { type: 'text-delta', text: 'Hello ' },
@@ -199,7 +204,11 @@ describe('gemini: streaming answers', () => {
         {
           role: 'assistant',
           content: [
-            { type: 'reasoning', text: 'Looks like Paris.', providerMetadata: { gemini: { thoughtSignature: 'sig_r' } } },
+            {
+              type: 'reasoning',
+              text: 'Looks like Paris.',
+              providerMetadata: { gemini: { thoughtSignature: 'sig_r' } },
+            },
             { type: 'reasoning', text: 'An Anthropic thought', signature: 'anthropic-signature' },
             { type: 'text', text: 'Paris.' },
             {
@@ -313,7 +322,17 @@ describe('gemini: streaming answers', () => {
     const model = await setup([{ text: 'ok' }], [], { toolSchemas: 'json-schema' });
     await drain(model, ask('hi', { tools: [weatherTool], toolChoice: { name: 'get_weather' } }));
     const body = server!.requests[0]?.body as { tools: unknown; toolConfig: unknown };
-    expect(body.tools).toEqual([{ functionDeclarations: [{ name: 'get_weather', description: 'Current weather for a city', parametersJsonSchema: weatherTool.inputSchema }] }]);
+    expect(body.tools).toEqual([
+      {
+        functionDeclarations: [
+          {
+            name: 'get_weather',
+            description: 'Current weather for a city',
+            parametersJsonSchema: weatherTool.inputSchema,
+          },
+        ],
+      },
+    ]);
     expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } });
   });
 
@@ -324,7 +343,10 @@ describe('gemini: streaming answers', () => {
   });
 
   it('reports a malformed function call as an error finish, never as a call', async () => {
-    const model = await setup([{ toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }], [{ type: 'malformed-tool-json' }]);
+    const model = await setup(
+      [{ toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      [{ type: 'malformed-tool-json' }],
+    );
     const { parts } = await drain(model, ask('Weather?', { tools: [weatherTool] }));
     expect(parts.some((p) => p.type === 'tool-call')).toBe(false);
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'error' });
@@ -333,7 +355,12 @@ describe('gemini: streaming answers', () => {
   it('sets the retry policy, price and context window of the model', () => {
     const model = gemini({ model: 'gemini-2.5-flash', apiKey: KEY, maxRetries: 4, maxRetryDelayMs: 5000 });
     expect(model.retry).toEqual({ maxRetries: 4, maxRetryDelayMs: 5000 });
-    expect(model.pricing).toEqual({ inputPerMTok: 0.3, outputPerMTok: 2.5, cacheReadPerMTok: 0.03, cacheWritePerMTok: 0.3 });
+    expect(model.pricing).toEqual({
+      inputPerMTok: 0.3,
+      outputPerMTok: 2.5,
+      cacheReadPerMTok: 0.03,
+      cacheWritePerMTok: 0.3,
+    });
     expect(model.contextWindow).toBe(1_048_576);
     expect(gemini({ model: 'my-tuned', apiKey: KEY }).retry).toEqual({ maxRetries: 2 });
   });
@@ -341,12 +368,23 @@ describe('gemini: streaming answers', () => {
 
 describe('gemini: failures', () => {
   it('classifies a 429 with retry-after as a retryable rate limit', async () => {
-    const model = await setup([{ text: 'late' }], [{ type: 'status', status: 429, retryAfter: '3', message: 'Resource has been exhausted (e.g. check quota).' }]);
+    const model = await setup(
+      [{ text: 'late' }],
+      [{ type: 'status', status: 429, retryAfter: '3', message: 'Resource has been exhausted (e.g. check quota).' }],
+    );
     const { parts, error } = await drain(model, ask('hi'));
     expect(parts).toEqual([]);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'rate-limit', status: 429, retryable: true, retryAfterMs: 3000, provider: 'gemini' });
-    expect((error as Error).message).toBe('gemini 429: RESOURCE_EXHAUSTED: Resource has been exhausted (e.g. check quota).');
+    expect(error).toMatchObject({
+      kind: 'rate-limit',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 3000,
+      provider: 'gemini',
+    });
+    expect((error as Error).message).toBe(
+      'gemini 429: RESOURCE_EXHAUSTED: Resource has been exhausted (e.g. check quota).',
+    );
   });
 
   it("reads the retry delay from Google's RetryInfo, and tells a daily quota from a rate limit", async () => {
@@ -362,7 +400,13 @@ describe('gemini: failures', () => {
             details: [
               {
                 '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-                violations: [{ quotaId: daily ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier' }],
+                violations: [
+                  {
+                    quotaId: daily
+                      ? 'GenerateRequestsPerDayPerProjectPerModel-FreeTier'
+                      : 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+                  },
+                ],
               },
               { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '37s' },
             ],
@@ -380,13 +424,19 @@ describe('gemini: failures', () => {
   });
 
   it('classifies a 503 as overloaded', async () => {
-    const model = await setup([{ text: 'x' }], [{ type: 'status', status: 503, message: 'The model is overloaded. Please try again later.' }]);
+    const model = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 503, message: 'The model is overloaded. Please try again later.' }],
+    );
     const { error } = await drain(model, ask('hi'));
     expect(error).toMatchObject({ kind: 'overloaded', status: 503, retryable: true });
   });
 
   it('fails on an error event inside a 200 stream, after the text it already streamed', async () => {
-    const model = await setup([{ text: 'Partial answer here' }], [{ type: 'stream-error', afterFrames: 1, kind: 'overloaded', message: 'The model is overloaded.' }]);
+    const model = await setup(
+      [{ text: 'Partial answer here' }],
+      [{ type: 'stream-error', afterFrames: 1, kind: 'overloaded', message: 'The model is overloaded.' }],
+    );
     const { parts, error } = await drain(model, ask('hi'));
     expect(parts).toEqual([{ type: 'text-delta', text: 'Partial ' }]);
     expect(error).toMatchObject({ kind: 'overloaded', status: 503, retryable: true });
@@ -394,7 +444,10 @@ describe('gemini: failures', () => {
   });
 
   it('fails as network when the connection is cut, and never yields the tool call it carried', async () => {
-    const model = await setup([{ text: 'Let me check', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }], [{ type: 'cut', afterBytes: 400 }]);
+    const model = await setup(
+      [{ text: 'Let me check', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      [{ type: 'cut', afterBytes: 400 }],
+    );
     const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'network', retryable: true });
@@ -402,7 +455,10 @@ describe('gemini: failures', () => {
   });
 
   it('fails as network when the stream ends without a finish reason', async () => {
-    const model = await setup([{ text: 'All is good', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }], [{ type: 'truncate' }]);
+    const model = await setup(
+      [{ text: 'All is good', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      [{ type: 'truncate' }],
+    );
     const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
     expect(parts.map((p) => p.type)).toEqual(['text-delta', 'text-delta']);
     expect(error).toMatchObject({ kind: 'network', retryable: true });
@@ -476,7 +532,13 @@ describe('gemini: failures', () => {
   it('classifies an unknown model as model-not-found', async () => {
     const model = await setup(
       [{ text: 'x' }],
-      [{ type: 'status', status: 404, message: 'models/gemini-9 is not found for API version v1beta, or is not supported for generateContent.' }],
+      [
+        {
+          type: 'status',
+          status: 404,
+          message: 'models/gemini-9 is not found for API version v1beta, or is not supported for generateContent.',
+        },
+      ],
     );
     const { error } = await drain(model, ask('hi'));
     expect(error).toMatchObject({ kind: 'model-not-found', status: 404, retryable: false });

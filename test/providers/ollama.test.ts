@@ -34,8 +34,13 @@ const weatherTool = {
 
 describe('ollama: streaming answers', () => {
   it('streams plain text, usage and a stop, from the request it maps', async () => {
-    const model = await setup([{ text: 'Hello there, friend.', usage: { inputTokens: 12, outputTokens: 5 } }], [], { keepAlive: '10m' });
-    const { parts, error } = await drain(model, ask('Hi', { system: 'Be terse.', temperature: 0.2, maxOutputTokens: 100 }));
+    const model = await setup([{ text: 'Hello there, friend.', usage: { inputTokens: 12, outputTokens: 5 } }], [], {
+      keepAlive: '10m',
+    });
+    const { parts, error } = await drain(
+      model,
+      ask('Hi', { system: 'Be terse.', temperature: 0.2, maxOutputTokens: 100 }),
+    );
     expect(error).toBeUndefined();
     expect(parts).toEqual([
       { type: 'text-delta', text: 'Hello ' },
@@ -225,7 +230,15 @@ describe('ollama: streaming answers', () => {
   it('honours tool choice as far as Ollama can, and merges providerOptions.ollama', async () => {
     const model = await setup([{ text: 'a' }, { text: 'b' }]);
     const other = { ...weatherTool, name: 'get_time' };
-    await drain(model, ask('hi', { tools: [weatherTool, other], toolChoice: { name: 'get_time' }, maxOutputTokens: 50, providerOptions: { ollama: { format: 'json', options: { num_ctx: 8192 } } } }));
+    await drain(
+      model,
+      ask('hi', {
+        tools: [weatherTool, other],
+        toolChoice: { name: 'get_time' },
+        maxOutputTokens: 50,
+        providerOptions: { ollama: { format: 'json', options: { num_ctx: 8192 } } },
+      }),
+    );
     await drain(model, ask('hi', { tools: [weatherTool], toolChoice: 'none' }));
     const [first, second] = server!.requests.map((r) => r.body as Record<string, unknown>);
     expect((first?.tools as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(['get_time']);
@@ -245,21 +258,42 @@ describe('ollama: streaming answers', () => {
 
 describe('ollama: failures', () => {
   it('classifies a 429 with retry-after as a retryable rate limit', async () => {
-    const model = await setup([{ text: 'x' }], [{ type: 'status', status: 429, retryAfter: '2', message: 'too many requests' }]);
+    const model = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 429, retryAfter: '2', message: 'too many requests' }],
+    );
     const { parts, error } = await drain(model, ask('hi'));
     expect(parts).toEqual([]);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'rate-limit', status: 429, retryable: true, retryAfterMs: 2000, provider: 'ollama' });
+    expect(error).toMatchObject({
+      kind: 'rate-limit',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 2000,
+      provider: 'ollama',
+    });
   });
 
   it('classifies a 503 (server busy) as overloaded', async () => {
-    const model = await setup([{ text: 'x' }], [{ type: 'status', status: 503, message: 'server busy, please try again.  maximum pending requests exceeded' }]);
+    const model = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 503, message: 'server busy, please try again.  maximum pending requests exceeded' }],
+    );
     const { error } = await drain(model, ask('hi'));
     expect(error).toMatchObject({ kind: 'overloaded', status: 503, retryable: true });
   });
 
   it('fails on an error line inside a 200 stream, after the text it streamed', async () => {
-    const model = await setup([{ text: 'Partial answer here' }], [{ type: 'stream-error', afterFrames: 1, message: 'an error was encountered while running the model: unexpected EOF' }]);
+    const model = await setup(
+      [{ text: 'Partial answer here' }],
+      [
+        {
+          type: 'stream-error',
+          afterFrames: 1,
+          message: 'an error was encountered while running the model: unexpected EOF',
+        },
+      ],
+    );
     const { parts, error } = await drain(model, ask('hi'));
     expect(parts).toEqual([{ type: 'text-delta', text: 'Partial ' }]);
     expect(error).toMatchObject({ kind: 'server', retryable: true });
@@ -267,7 +301,10 @@ describe('ollama: failures', () => {
   });
 
   it('fails on a tool call the model wrote as broken JSON, never running it', async () => {
-    const model = await setup([{ toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }], [{ type: 'malformed-tool-json' }]);
+    const model = await setup(
+      [{ toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      [{ type: 'malformed-tool-json' }],
+    );
     const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
     expect(parts.some((p) => p.type === 'tool-call')).toBe(false);
     expect((error as Error).message).toMatch(/error parsing tool call/);
@@ -290,14 +327,20 @@ describe('ollama: failures', () => {
   });
 
   it('fails as network when the connection is cut, never yielding the tool call', async () => {
-    const model = await setup([{ text: 'Let me check', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }], [{ type: 'cut', afterBytes: 300 }]);
+    const model = await setup(
+      [{ text: 'Let me check', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      [{ type: 'cut', afterBytes: 300 }],
+    );
     const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
     expect(error).toMatchObject({ kind: 'network', retryable: true });
     expect(parts.some((p) => p.type === 'tool-call' || p.type === 'finish')).toBe(false);
   });
 
   it('fails as network when the stream ends without its done line', async () => {
-    const model = await setup([{ text: 'All is good', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }], [{ type: 'truncate' }]);
+    const model = await setup(
+      [{ text: 'All is good', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      [{ type: 'truncate' }],
+    );
     const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
     expect(parts.map((p) => p.type)).toEqual(['text-delta', 'text-delta']);
     expect(error).toMatchObject({ kind: 'network', retryable: true });
@@ -337,7 +380,10 @@ describe('ollama: failures', () => {
   });
 
   it('classifies a model that is not pulled as model-not-found', async () => {
-    const model = await setup([{ text: 'x' }], [{ type: 'status', status: 404, message: 'model "qwen3:8b" not found, try pulling it first' }]);
+    const model = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 404, message: 'model "qwen3:8b" not found, try pulling it first' }],
+    );
     const { error } = await drain(model, ask('hi'));
     expect(error).toMatchObject({ kind: 'model-not-found', status: 404, retryable: false });
   });
@@ -363,7 +409,10 @@ describe('ollama: failures', () => {
     expect(withHeader.error).toMatchObject({ kind: 'auth', status: 401, retryable: false });
     expect(inspect(withHeader.error, { depth: 10 })).not.toContain('olk_0123456789abcdefSECRET');
     // Credentials in the host become a Basic header (fetch refuses them in a URL), and stay out of errors.
-    const inHost = await drain(ollama({ model: 'm', host: `http://user:pw-secret-123@${raw.url.slice(7)}` }), ask('hi'));
+    const inHost = await drain(
+      ollama({ model: 'm', host: `http://user:pw-secret-123@${raw.url.slice(7)}` }),
+      ask('hi'),
+    );
     expect(seen[1]).toBe(`Basic ${btoa('user:pw-secret-123')}`);
     expect(inHost.error).toMatchObject({ kind: 'auth', status: 401 });
     expect(inspect(inHost.error, { depth: 10 })).not.toContain('pw-secret-123');

@@ -45,7 +45,8 @@ function durationMs(value: string | undefined): number | undefined {
 
 function kindOf(status: number, body: GoogleErrorBody | undefined, message: string): ProviderErrorKind {
   const details = body?.details ?? [];
-  if (details.some((d) => d.reason === 'API_KEY_INVALID') || (status === 400 && /api key/i.test(message))) return 'auth';
+  if (details.some((d) => d.reason === 'API_KEY_INVALID') || (status === 400 && /api key/i.test(message)))
+    return 'auth';
   if (status === 429) {
     // Gemini words every 429 as "You exceeded your current quota", per-minute rate limits included; only a
     // daily quota is worth giving up on.
@@ -70,7 +71,11 @@ function isNetworkError(error: Error): boolean {
  * Classifies anything `generateContentStream` (or iterating its stream) threw. Abort errors are not passed
  * here: the caller rethrows the abort reason for them.
  */
-export function toGeminiError(error: unknown, apiKey: string | undefined, response: GeminiResponseInfo | undefined): ProviderError {
+export function toGeminiError(
+  error: unknown,
+  apiKey: string | undefined,
+  response: GeminiResponseInfo | undefined,
+): ProviderError {
   if (error instanceof ProviderError) return error;
   const secrets = [apiKey];
   const err = error instanceof Error ? error : new Error(String(error));
@@ -84,7 +89,14 @@ export function toGeminiError(error: unknown, apiKey: string | undefined, respon
       ...headerRecord(response?.headers),
     };
     // The raw ApiError is not kept as the cause: its message is the whole body, which may echo the key.
-    return providerHttpError({ provider: 'gemini', status, message: text, headers, secrets, kind: kindOf(status, body, text) });
+    return providerHttpError({
+      provider: 'gemini',
+      status,
+      message: text,
+      headers,
+      secrets,
+      kind: kindOf(status, body, text),
+    });
   }
   if (isNetworkError(err)) {
     const detail = (err as { cause?: { message?: unknown } }).cause?.message;
@@ -92,7 +104,11 @@ export function toGeminiError(error: unknown, apiKey: string | undefined, respon
     return new ProviderError({ kind: 'network', provider: 'gemini', message: `gemini: network error: ${message}` });
   }
   if (/exception parsing stream chunk/.test(err.message)) {
-    return new ProviderError({ kind: 'server', provider: 'gemini', message: 'gemini: the server sent a malformed stream chunk' });
+    return new ProviderError({
+      kind: 'server',
+      provider: 'gemini',
+      message: 'gemini: the server sent a malformed stream chunk',
+    });
   }
   return new ProviderError({
     kind: 'invalid-request',

@@ -185,7 +185,8 @@ function thinkingConfigOf(thinking: GeminiThinkingSettings | undefined): { [key:
  */
 export function toGeminiConfig(request: ModelRequest, settings: GeminiRequestSettings): { [key: string]: JsonValue } {
   const config: { [key: string]: JsonValue } = {};
-  if (request.system !== undefined && request.system !== '') config.systemInstruction = { parts: [{ text: request.system }] };
+  if (request.system !== undefined && request.system !== '')
+    config.systemInstruction = { parts: [{ text: request.system }] };
   if (request.tools.length > 0) {
     const schemas = settings.toolSchemas ?? 'openapi';
     config.tools = [{ functionDeclarations: request.tools.map((tool) => declarationOf(tool, schemas)) }];

@@ -34,7 +34,19 @@ const FORMATS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Keywords copied as they are when present. */
-const PASSTHROUGH = ['title', 'description', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'minProperties', 'maxProperties'];
+const PASSTHROUGH = [
+  'title',
+  'description',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+];
 
 function isNode(value: JsonValue | undefined): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -102,8 +114,16 @@ class Converter {
     let merged: GeminiSchema = {};
     for (const member of allOf as JsonValue[]) {
       const converted = this.convert(member);
-      const properties = { ...(isNode(merged.properties) ? merged.properties : {}), ...(isNode(converted.properties) ? converted.properties : {}) };
-      const required = [...new Set([...(Array.isArray(merged.required) ? merged.required : []), ...(Array.isArray(converted.required) ? converted.required : [])])];
+      const properties = {
+        ...(isNode(merged.properties) ? merged.properties : {}),
+        ...(isNode(converted.properties) ? converted.properties : {}),
+      };
+      const required = [
+        ...new Set([
+          ...(Array.isArray(merged.required) ? merged.required : []),
+          ...(Array.isArray(converted.required) ? converted.required : []),
+        ]),
+      ];
       merged = { ...merged, ...converted };
       if (Object.keys(properties).length > 0) merged.properties = properties;
       if (required.length > 0) merged.required = required;
@@ -156,10 +176,15 @@ class Converter {
     }
     // Gemini enums are strings only; keep the real type so the model sends numbers, and list the values.
     const type = nonNull.every((value) => typeof value === 'number')
-      ? nonNull.every((value) => Number.isInteger(value)) ? 'INTEGER' : 'NUMBER'
+      ? nonNull.every((value) => Number.isInteger(value))
+        ? 'INTEGER'
+        : 'NUMBER'
       : undefined;
     const base: GeminiSchema = type ? { type } : {};
-    return withNote({ ...base, ...this.annotations(node), ...nullable }, `one of ${nonNull.map((v) => JSON.stringify(v)).join(', ')}`);
+    return withNote(
+      { ...base, ...this.annotations(node), ...nullable },
+      `one of ${nonNull.map((v) => JSON.stringify(v)).join(', ')}`,
+    );
   }
 
   private plain(node: Node, jsonType: string | undefined): GeminiSchema {
@@ -182,7 +207,9 @@ class Converter {
       for (const [name, property] of Object.entries(node.properties)) properties[name] = this.convert(property);
       if (Object.keys(properties).length > 0) {
         out.properties = properties;
-        const required = Array.isArray(node.required) ? node.required.filter((name) => typeof name === 'string' && name in properties) : [];
+        const required = Array.isArray(node.required)
+          ? node.required.filter((name) => typeof name === 'string' && name in properties)
+          : [];
         if (required.length > 0) out.required = required;
       }
     }

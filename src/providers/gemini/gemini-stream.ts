@@ -115,7 +115,10 @@ export class GeminiStreamParser {
           id: synthetic ? `call_${this.toolCalls.length}` : id,
           name: name ?? '',
           input: argsOf(args),
-          ...metadata({ ...(part.thoughtSignature !== undefined ? { thoughtSignature: part.thoughtSignature } : {}), syntheticId: synthetic }),
+          ...metadata({
+            ...(part.thoughtSignature !== undefined ? { thoughtSignature: part.thoughtSignature } : {}),
+            syntheticId: synthetic,
+          }),
         });
       } else if (part.text) {
         yield { type: 'text-delta', text: part.text };

@@ -9,7 +9,13 @@ import { ProviderError } from '../../errors/provider-error.js';
 import { abortReason, isAbortError } from '../../internal/abort.js';
 import { withIdleTimeout } from '../../internal/idle-timeout.js';
 import { contextWindowOf, priceOf } from '../shared/pricing.js';
-import type { LanguageModel, ModelCallOptions, ModelPricing, ModelRequest, ModelStreamPart } from '../../model/language-model.js';
+import type {
+  LanguageModel,
+  ModelCallOptions,
+  ModelPricing,
+  ModelRequest,
+  ModelStreamPart,
+} from '../../model/language-model.js';
 import { toGeminiError, type GeminiResponseInfo } from './gemini-errors.js';
 import { toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './gemini-request.js';
 import { GeminiStreamParser, type GeminiChunk } from './gemini-stream.js';
@@ -54,7 +60,9 @@ async function loadSdk(): Promise<GenAiModule> {
   try {
     return await import('@google/genai');
   } catch (cause) {
-    throw new ConfigError('The gemini provider needs the "@google/genai" package: npm install @google/genai', { cause });
+    throw new ConfigError('The gemini provider needs the "@google/genai" package: npm install @google/genai', {
+      cause,
+    });
   }
 }
 

@@ -59,5 +59,9 @@ export function toOllamaError(
       : `ollama: network error: ${err.message}${detail ? ` (${detail})` : ''}`;
     return new ProviderError({ kind: 'network', provider: 'ollama', message: redactSecrets(message, secrets) });
   }
-  return new ProviderError({ kind: 'invalid-request', provider: 'ollama', message: `ollama: ${redactSecrets(err.message, secrets)}` });
+  return new ProviderError({
+    kind: 'invalid-request',
+    provider: 'ollama',
+    message: `ollama: ${redactSecrets(err.message, secrets)}`,
+  });
 }

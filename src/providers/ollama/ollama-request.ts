@@ -25,7 +25,10 @@ export interface OllamaChatBody {
   model: string;
   messages: OllamaMessage[];
   stream: true;
-  tools?: { type: 'function'; function: { name: string; description: string; parameters: { [key: string]: JsonValue } } }[];
+  tools?: {
+    type: 'function';
+    function: { name: string; description: string; parameters: { [key: string]: JsonValue } };
+  }[];
   think?: boolean | 'low' | 'medium' | 'high';
   keep_alive?: string | number;
   options?: { [key: string]: JsonValue };
@@ -75,7 +78,12 @@ async function imageData(part: ImagePart, signal: AbortSignal | undefined): Prom
     response = await fetch(url, signal ? { signal } : {});
   } catch (cause) {
     if (signal?.aborted) throw cause;
-    throw new ProviderError({ kind: 'invalid-request', provider: 'ollama', message: `ollama: could not download the image ${url}`, cause });
+    throw new ProviderError({
+      kind: 'invalid-request',
+      provider: 'ollama',
+      message: `ollama: could not download the image ${url}`,
+      cause,
+    });
   }
   if (!response.ok) {
     throw new ProviderError({

@@ -7,7 +7,13 @@ import { ConfigError } from '../../errors/config-error.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import { abortReason } from '../../internal/abort.js';
 import { withIdleTimeout } from '../../internal/idle-timeout.js';
-import type { LanguageModel, ModelCallOptions, ModelPricing, ModelRequest, ModelStreamPart } from '../../model/language-model.js';
+import type {
+  LanguageModel,
+  ModelCallOptions,
+  ModelPricing,
+  ModelRequest,
+  ModelStreamPart,
+} from '../../model/language-model.js';
 import { priceOf } from '../shared/pricing.js';
 import { toOllamaError } from './ollama-errors.js';
 import { callFetch, type OllamaExchange } from './ollama-fetch.js';
@@ -101,7 +107,12 @@ export function ollama(settings: OllamaSettings): LanguageModel {
     ...(target.authorization !== undefined ? { Authorization: target.authorization } : {}),
     ...settings.headers,
   };
-  const secrets = [...Object.values(headers), ...Object.values(headers).map((v) => v.replace(/^\S+\s+/, '')), target.password, env?.OLLAMA_API_KEY];
+  const secrets = [
+    ...Object.values(headers),
+    ...Object.values(headers).map((v) => v.replace(/^\S+\s+/, '')),
+    target.password,
+    env?.OLLAMA_API_KEY,
+  ];
 
   async function* stream(request: ModelRequest, options?: ModelCallOptions): AsyncGenerator<ModelStreamPart> {
     const userSignal = options?.signal;
@@ -124,7 +135,11 @@ export function ollama(settings: OllamaSettings): LanguageModel {
       if (userSignal?.aborted) return abortReason(userSignal);
       if (error instanceof ProviderError) return error;
       if (timedOut) {
-        return new ProviderError({ kind: 'timeout', provider: 'ollama', message: `ollama: no response within ${settings.timeoutMs} ms` });
+        return new ProviderError({
+          kind: 'timeout',
+          provider: 'ollama',
+          message: `ollama: no response within ${settings.timeoutMs} ms`,
+        });
       }
       if (request$.signal.reason instanceof ProviderError) return request$.signal.reason;
       return toOllamaError(error, host, exchange, secrets);

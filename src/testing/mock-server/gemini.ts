@@ -59,9 +59,16 @@ function decodeContents(contents: unknown): Message[] {
       for (const part of parts) {
         if (isObj(part.functionCall)) {
           const call = part.functionCall;
-          assistant.push({ type: 'tool-call', id: str(call.id), name: str(call.name), input: (call.args ?? {}) as JsonValue });
+          assistant.push({
+            type: 'tool-call',
+            id: str(call.id),
+            name: str(call.name),
+            input: (call.args ?? {}) as JsonValue,
+          });
         } else if (typeof part.text === 'string') {
-          assistant.push(part.thought === true ? { type: 'reasoning', text: part.text } : { type: 'text', text: part.text });
+          assistant.push(
+            part.thought === true ? { type: 'reasoning', text: part.text } : { type: 'text', text: part.text },
+          );
         }
       }
       out.push({ role: 'assistant', content: assistant });
@@ -96,7 +103,8 @@ function decodeContents(contents: unknown): Message[] {
 }
 
 function decodeToolChoice(toolConfig: unknown): ToolChoice | undefined {
-  const config = isObj(toolConfig) && isObj(toolConfig.functionCallingConfig) ? toolConfig.functionCallingConfig : undefined;
+  const config =
+    isObj(toolConfig) && isObj(toolConfig.functionCallingConfig) ? toolConfig.functionCallingConfig : undefined;
   if (!config) return undefined;
   if (config.mode === 'NONE') return 'none';
   if (config.mode === 'ANY') {
@@ -124,7 +132,10 @@ export const geminiWire: WireFormat = {
   decodeRequest(body): ModelRequest {
     const b = isObj(body) ? body : {};
     const system = isObj(b.systemInstruction)
-      ? arr(b.systemInstruction.parts).filter(isObj).map((part) => str(part.text)).join('\n')
+      ? arr(b.systemInstruction.parts)
+          .filter(isObj)
+          .map((part) => str(part.text))
+          .join('\n')
       : '';
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
@@ -195,6 +206,8 @@ export const geminiWire: WireFormat = {
     return sseFrame({ error: { code, message, status: STATUS_NAMES[code] } });
   },
   errorBody(status: number, message: string): unknown {
-    return { error: { code: status, message, status: STATUS_NAMES[status] ?? (status >= 500 ? 'INTERNAL' : 'UNKNOWN') } };
+    return {
+      error: { code: status, message, status: STATUS_NAMES[status] ?? (status >= 500 ? 'INTERNAL' : 'UNKNOWN') },
+    };
   },
 };

@@ -31,7 +31,12 @@ const DONE_REASONS: Record<FinishReason, string> = {
 const CREATED_AT = '2026-01-01T00:00:00.000000Z';
 
 function line(model: string, message: Obj): string {
-  return ndjsonFrame({ model, created_at: CREATED_AT, message: { role: 'assistant', content: '', ...message }, done: false });
+  return ndjsonFrame({
+    model,
+    created_at: CREATED_AT,
+    message: { role: 'assistant', content: '', ...message },
+    done: false,
+  });
 }
 
 function decodeMessages(messages: unknown): { system: string; messages: Message[] } {
@@ -43,15 +48,27 @@ function decodeMessages(messages: unknown): { system: string; messages: Message[
       system += (system === '' ? '' : '\n') + content;
     } else if (message.role === 'assistant') {
       const parts: Extract<Message, { role: 'assistant' }>['content'][number][] = [];
-      if (typeof message.thinking === 'string' && message.thinking !== '') parts.push({ type: 'reasoning', text: message.thinking });
+      if (typeof message.thinking === 'string' && message.thinking !== '')
+        parts.push({ type: 'reasoning', text: message.thinking });
       if (content !== '') parts.push({ type: 'text', text: content });
       for (const call of arr(message.tool_calls).filter(isObj)) {
         const fn = isObj(call.function) ? call.function : {};
-        parts.push({ type: 'tool-call', id: str(call.id), name: str(fn.name), input: (fn.arguments ?? {}) as JsonValue });
+        parts.push({
+          type: 'tool-call',
+          id: str(call.id),
+          name: str(fn.name),
+          input: (fn.arguments ?? {}) as JsonValue,
+        });
       }
       out.push({ role: 'assistant', content: parts });
     } else if (message.role === 'tool') {
-      const result = { type: 'tool-result' as const, id: '', name: str(message.tool_name), output: content, isError: false };
+      const result = {
+        type: 'tool-result' as const,
+        id: '',
+        name: str(message.tool_name),
+        output: content,
+        isError: false,
+      };
       const last = out.at(-1);
       if (last?.role === 'tool') out[out.length - 1] = { role: 'tool', content: [...last.content, result] };
       else out.push({ role: 'tool', content: [result] });
@@ -86,7 +103,11 @@ export const ollamaWire: WireFormat = {
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
       .map((tool) => (isObj(tool.function) ? tool.function : {}))
-      .map((fn) => ({ name: str(fn.name), description: str(fn.description), inputSchema: (fn.parameters ?? {}) as ModelTool['inputSchema'] }));
+      .map((fn) => ({
+        name: str(fn.name),
+        description: str(fn.description),
+        inputSchema: (fn.parameters ?? {}) as ModelTool['inputSchema'],
+      }));
     const options = isObj(b.options) ? b.options : {};
     return {
       ...(system !== '' ? { system } : {}),

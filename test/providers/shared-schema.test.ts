@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { JsonSchema } from '../../src/model/language-model.js';
 import { toAnthropicBody } from '../../src/providers/anthropic/request.js';
 import { fromOpenAiStrictInput, toOpenAiStrictSchema } from '../../src/providers/shared/schema-normalise.js';
 import { toJsonSchema } from '../../src/tools/define-tool.js';
@@ -198,7 +199,7 @@ describe('toOpenAiStrictSchema', () => {
       const json = toJsonSchema(zod);
       expect(toOpenAiStrictSchema(json)).toEqual({ schema: json, strict: false });
     }
-    const raw = [
+    const raw: JsonSchema[] = [
       { type: 'object', properties: { a: { allOf: [{ type: 'string' }, { minLength: 2 }] } } },
       { type: 'object', properties: { a: { not: { type: 'string' } } } },
       { type: 'object', properties: { a: { type: 'array', items: [{ type: 'string' }, { type: 'number' }] } } },

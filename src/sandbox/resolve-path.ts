@@ -11,6 +11,9 @@ import type { AccessIntent } from './types.js';
 /** Pseudo file systems whose entries are magic links (`/proc/self/root`) or devices: never reachable. */
 const SYSTEM_ROOTS = ['/proc', '/dev', '/sys'];
 
+/** Platforms whose default file systems ignore case (APFS, NTFS). */
+const CASE_INSENSITIVE = process.platform === 'darwin' || process.platform === 'win32';
+
 /** The kernel's own limit on symlinks followed while resolving one path (`MAXSYMLINKS`). */
 const MAX_SYMLINKS = 40;
 
@@ -110,7 +113,10 @@ export async function resolveInRoot(input: string, intent: AccessIntent, options
     throw new WorkspaceEscapeError({ path: input, root, ...(reason ? { reason } : {}) });
   }
   if (intent === 'write') {
-    const hit = options.protectedPaths.find((entry) => isWithin(entry, canonical));
+    // On case-insensitive file systems `.GIT/config` is `.git/config`: compare folded there. Folding can
+    // only widen what counts as protected, never let a write through.
+    const fold = CASE_INSENSITIVE ? (value: string): string => value.toLowerCase() : (value: string): string => value;
+    const hit = options.protectedPaths.find((entry) => isWithin(fold(entry), fold(canonical)));
     if (hit !== undefined) {
       throw new WorkspaceEscapeError({ path: input, root, reason: `${hit} is protected against writes` });
     }

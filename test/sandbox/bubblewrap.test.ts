@@ -18,7 +18,12 @@ import { bubblewrapSandbox, isBubblewrapAvailable } from '../../src/sandbox/inde
 import type { BubblewrapSandbox } from '../../src/sandbox/index.js';
 
 const available = await isBubblewrapAvailable();
-if (!available) console.warn('bubblewrap is not usable here: install the `bubblewrap` package to run these tests');
+if (!available) {
+  // CI sets ICODE_REQUIRE_BWRAP=1 so a missing bubblewrap fails loudly instead of skipping.
+  if (process.env.ICODE_REQUIRE_BWRAP === '1')
+    throw new Error('bubblewrap is required (ICODE_REQUIRE_BWRAP=1) but does not work here');
+  console.warn('bubblewrap is not usable here: install the `bubblewrap` package to run these tests');
+}
 
 let base: string;
 let root: string;

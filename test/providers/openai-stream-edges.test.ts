@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../../src/errors/provider-error.js';
+import type { ModelStreamPart } from '../../src/model/language-model.js';
+import { mapChatChunks } from '../../src/providers/openai/chat-stream.js';
+import { mapResponsesEvents } from '../../src/providers/openai/responses-stream.js';
+
+async function* from(items: unknown[]): AsyncGenerator<unknown> {
+  for (const item of items) yield item;
+}
+const keep = (_name: string, input: unknown) => input as never;
+
+async function run(gen: AsyncGenerator<ModelStreamPart>): Promise<{ parts: ModelStreamPart[]; error: unknown }> {
+  const parts: ModelStreamPart[] = [];
+  try {
+    for await (const part of gen) parts.push(part);
+    return { parts, error: undefined };
+  } catch (error) {
+    return { parts, error };
+  }
+}
+
+const chunk = (delta: object, finish: string | null = null) => ({ choices: [{ index: 0, delta, finish_reason: finish }] });
+
+describe('Chat Completions chunks from compatible servers', () => {
+  it('assembles tool calls sent without an index (Ollama, some proxies) by their ids', async () => {
+    const { parts } = await run(
+      mapChatChunks(
+        from([
+          chunk({ tool_calls: [{ id: 'a', function: { name: 'read', arguments: '{"p":' } }] }),
+          chunk({ tool_calls: [{ function: { arguments: '"x"}' } }] }),
+          chunk({ tool_calls: [{ id: 'b', function: { name: 'list', arguments: '{}' } }] }),
+          chunk({}, 'stop'),
+        ]),
+        keep,
+      ),
+    );
+    expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
+      { type: 'tool-call', id: 'a', name: 'read', input: { p: 'x' } },
+      { type: 'tool-call', id: 'b', name: 'list', input: {} },
+    ]);
+    // finish_reason "stop" with tool calls is a tool-calls finish.
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });
+  });
+
+  it('reads `reasoning` deltas, maps length and content_filter, and a missing usage chunk is fine', async () => {
+    const length = await run(mapChatChunks(from([chunk({ reasoning: 'hm' }), chunk({ content: 'x' }, 'length')]), keep));
+    expect(length.parts).toEqual([
+      { type: 'reasoning-delta', text: 'hm' },
+      { type: 'text-delta', text: 'x' },
+      { type: 'reasoning', text: 'hm' },
+      { type: 'finish', reason: 'length' },
+    ]);
+    const filtered = await run(mapChatChunks(from([chunk({}, 'content_filter')]), keep));
+    expect(filtered.parts.at(-1)).toEqual({ type: 'finish', reason: 'content-filter' });
+  });
+
+  it('an empty stream is truncated', async () => {
+    const { error } = await run(mapChatChunks(from([]), keep));
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'network' });
+  });
+});
+
+describe('Responses events', () => {
+  it('an error event throws a classified ProviderError', async () => {
+    const { error } = await run(
+      mapResponsesEvents(from([{ type: 'response.created' }, { type: 'error', code: 'rate_limit_exceeded', message: 'Slow down' }]), keep),
+    );
+    expect(error).toMatchObject({ kind: 'rate-limit', retryable: true, message: expect.stringContaining('Slow down') });
+  });
+
+  it('response.failed with a context error is not retryable', async () => {
+    const { error } = await run(
+      mapResponsesEvents(
+        from([{ type: 'response.failed', response: { error: { code: 'context_length_exceeded', message: 'Too long' } } }]),
+        keep,
+      ),
+    );
+    expect(error).toMatchObject({ kind: 'context-length', retryable: false });
+  });
+});

@@ -4,7 +4,7 @@
  * edit of the same file works without another read.
  */
 import path from 'node:path';
-import type { Sandbox } from '../../sandbox/types.js';
+import type { Sandbox, SandboxStat } from '../../sandbox/types.js';
 import type { SessionState } from '../tool.js';
 import { assertFresh, hashBytes, recordRead } from './file-tracker.js';
 import { decodeText, encodeText, looksBinary, type DecodedText } from './text-encoding.js';
@@ -16,6 +16,14 @@ export const MAX_EDIT_BYTES = 64 * 1024 * 1024;
 export function displayPath(sandbox: Sandbox, absolute: string): string {
   const relative = path.relative(sandbox.root, absolute);
   return relative === '' ? '.' : relative.split(path.sep).join('/');
+}
+
+/**
+ * `sandbox.stat` of a path `resolve` returned. The root itself is asked for as `.`: a sandbox may look at
+ * the root's absolute path through its parent, which is outside.
+ */
+export function statResolved(sandbox: Sandbox, absolute: string): Promise<SandboxStat | undefined> {
+  return sandbox.stat(absolute === sandbox.root ? '.' : absolute);
 }
 
 /** A file opened for editing; `current` is missing when the file does not exist yet. */
@@ -34,7 +42,7 @@ export interface EditTarget {
 export async function openForEdit(sandbox: Sandbox, state: SessionState, filePath: string): Promise<EditTarget> {
   const absolute = await sandbox.resolve(filePath, 'write');
   const display = displayPath(sandbox, absolute);
-  const info = await sandbox.stat(absolute);
+  const info = await statResolved(sandbox, absolute);
   if (!info) return { absolute, display };
   if (info.type === 'directory') throw new Error(`${display} is a directory. Give the path of a file.`);
   if (info.type !== 'file') throw new Error(`${display} is not a regular file; the file tools only edit regular files.`);
@@ -57,7 +65,7 @@ export async function commitText(
 ): Promise<void> {
   const data = encodeText(text, form);
   await sandbox.writeFile(absolute, data);
-  const info = await sandbox.stat(absolute);
+  const info = await statResolved(sandbox, absolute);
   recordRead(state, absolute, { hash: hashBytes(data), mtimeMs: info?.mtimeMs ?? Date.now() });
 }
 

@@ -1,0 +1,140 @@
+/**
+ * The pure-JavaScript grep engine: used when the ripgrep binary is not installed. It walks with the same
+ * filter rules as ripgrep (see `grep-filter.ts`) and matches with a RegExp compiled from the pattern.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { GrepEngine, GrepFileResult, GrepLine, GrepQuery } from './grep-engine.js';
+import { compilePattern, displayLine, splitLines } from './grep-engine.js';
+import { ancestorLevels, GlobOverrides, keepEntry, keepForAncestors, loadIgnoreLevel, toPosix, typeMatcher, type IgnoreLevel, type WalkFilter } from './grep-filter.js';
+
+/** Files read at once. */
+const CONCURRENCY = 16;
+
+/** Builds the filter of a query (also used by the ripgrep engine's post-filter). */
+export function walkFilter(query: Pick<GrepQuery, 'globs' | 'type'>): WalkFilter {
+  return { overrides: new GlobOverrides(query.globs), ...(query.type ? { type: typeMatcher(query.type) } : {}) };
+}
+
+/**
+ * Lists the files under `dir` a search looks at: symbolic links are not followed, `.git` and ignored
+ * paths are skipped, globs and type applied.
+ */
+export async function walkFiles(dir: string, filter: WalkFilter, signal: AbortSignal): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (current: string, relative: string, parentLevels: readonly IgnoreLevel[]): Promise<void> => {
+    signal.throwIfAborted();
+    const level = await loadIgnoreLevel(current);
+    const levels = level ? [...parentLevels, level] : parentLevels;
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch {
+      return; // Unreadable directory: skipped, as ripgrep does with --no-messages.
+    }
+    const subdirs: [string, string][] = [];
+    for (const entry of entries) {
+      if (entry.isSymbolicLink()) continue;
+      const absolute = path.join(current, entry.name);
+      const rel = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (keepEntry(filter, levels, absolute, rel, true)) subdirs.push([absolute, rel]);
+      } else if (entry.isFile() && keepEntry(filter, levels, absolute, rel, false)) out.push(absolute);
+    }
+    for (const [absolute, rel] of subdirs) await visit(absolute, rel, levels);
+  };
+  await visit(dir, '', []);
+  return out;
+}
+
+/** The JavaScript engine. */
+export const grepJs: GrepEngine = async (query) => {
+  const regex = compilePattern(query.pattern, { ignoreCase: query.ignoreCase, multiline: query.multiline, global: query.multiline });
+  let files: string[];
+  if (query.targetIsFile) files = [query.target];
+  else {
+    const filter = walkFilter(query);
+    const ancestors = await ancestorLevels(query.root, query.target);
+    files = (await walkFiles(query.target, filter, query.signal)).filter((file) =>
+      keepForAncestors(filter, ancestors, file, toPosix(path.relative(query.target, file))),
+    );
+  }
+  const results: (GrepFileResult | undefined)[] = new Array(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const index = next++;
+      query.signal.throwIfAborted();
+      results[index] = await searchFile(files[index] ?? '', regex, query);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  return results.filter((result): result is GrepFileResult => result !== undefined);
+};
+
+async function searchFile(file: string, regex: RegExp, query: GrepQuery): Promise<GrepFileResult | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    return undefined;
+  }
+  // Binary files are skipped, as ripgrep does for files it finds by walking.
+  if (bytes.includes(0)) return undefined;
+  let text = bytes.toString('utf8');
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  const lines = splitLines(text);
+  const matched = query.multiline ? multilineMatches(text, lines, regex) : lineMatches(lines, regex, query.mode === 'files_with_matches');
+  if (matched.size === 0) return undefined;
+  if (query.mode !== 'content') return { path: file, count: matched.size, lines: [] };
+  const shown = new Map<number, boolean>();
+  for (const index of matched) {
+    for (let i = Math.max(0, index - query.before); i <= Math.min(lines.length - 1, index + query.after); i++) {
+      if (!shown.has(i)) shown.set(i, false);
+    }
+    shown.set(index, true);
+  }
+  const out: GrepLine[] = [...shown.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([index, match]) => ({ line: index + 1, text: displayLine(lines[index] ?? ''), match }));
+  return { path: file, count: matched.size, lines: out };
+}
+
+function lineMatches(lines: readonly string[], regex: RegExp, firstOnly: boolean): Set<number> {
+  const matched = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    if (regex.test(lines[i] ?? '')) {
+      matched.add(i);
+      if (firstOnly) break;
+    }
+  }
+  return matched;
+}
+
+/** Lines touched by each match of a pattern run over the whole text. */
+function multilineMatches(text: string, lines: readonly string[], regex: RegExp): Set<number> {
+  const starts: number[] = [];
+  let at = 0;
+  for (const line of lines) {
+    starts.push(at);
+    at += line.length + 1;
+  }
+  const lineAt = (offset: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const matched = new Set<number>();
+  for (const match of text.matchAll(regex)) {
+    const first = lineAt(match.index);
+    const last = match[0].length === 0 ? first : lineAt(match.index + match[0].length - 1);
+    if (first >= lines.length) continue;
+    for (let i = first; i <= Math.min(last, lines.length - 1); i++) matched.add(i);
+  }
+  return matched;
+}

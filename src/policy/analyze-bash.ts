@@ -1,0 +1,401 @@
+/**
+ * `analyzeBash`: parses a command with tree-sitter-bash and judges every simple command in it.
+ */
+import type { Node } from 'web-tree-sitter';
+import { isDangerousWritePath, isDecoder } from './bash-dangerous.js';
+import { bashParser } from './bash-parser.js';
+import { judgeCommand, isFetcher, isSafeAssignmentName } from './bash-command.js';
+import { INTERPRETERS } from './bash-programs.js';
+import { evalWord, type BashWord } from './bash-words.js';
+
+/**
+ * What {@link analyzeBash} found. (contract)
+ *
+ * - `readOnly`: every simple command is a known read-only program with safe arguments, nothing is written
+ *   (redirections other than to `/dev/null` or between descriptors are writes), and nothing was left
+ *   unparsed. A wrong `true` is a security bug; a wrong `false` only costs a prompt.
+ * - `dangerous`: something destroys data, escalates privileges, runs downloaded code or opens a shell to the
+ *   network (`rm -rf /`, `git push --force`, `curl … | sh`, `sudo`, `nc -e`…).
+ * - `commands`: the argv of every simple command found, nested ones included (`$(…)`, `bash -c '…'`).
+ * - `reasons`: why it is not read-only, and why it is dangerous.
+ */
+export interface BashAnalysis {
+  readonly readOnly: boolean;
+  readonly dangerous: boolean;
+  readonly commands: string[][];
+  readonly reasons: string[];
+}
+
+/** One simple command, as the policy matches rules against it. */
+export interface BashCommandInfo {
+  /** The argv as written after quote removal (expansions kept as source text). */
+  readonly argv: string[];
+  /** The argv forms rules are matched against: the full command, then with wrappers removed. */
+  readonly forms: { readonly words: string[]; readonly literal: boolean }[];
+  readonly readOnly: boolean;
+  readonly dangerous: boolean;
+  /** Run by another command with arguments it adds (`xargs`, `find -exec`): exact rules never match it. */
+  readonly openEnded: boolean;
+  /** The name is only known at run time (`$cmd`, `"$(…)"`). */
+  readonly dynamicName: boolean;
+  /** It runs code no rule can see: `eval`, `bash -c "$x"`, `python -c`, a dynamic name. */
+  readonly opaque: boolean;
+}
+
+/** A path a command reads or writes: `value` is undefined when it is only known at run time. */
+export interface BashPathRef {
+  readonly value: string | undefined;
+  readonly text: string;
+  /** Contains an unquoted glob or brace expansion: the shell may read other files than the literal. */
+  readonly glob: boolean;
+  /** Directories a relative path may be relative to, besides the workspace root (after `cd`). */
+  readonly bases: readonly string[];
+}
+
+/** The detailed analysis the policy uses. */
+export interface BashDetails extends BashAnalysis {
+  readonly simpleCommands: readonly BashCommandInfo[];
+  readonly reads: readonly BashPathRef[];
+  /** Written paths, each with the indexes (in `simpleCommands`) of the commands whose redirection it is. */
+  readonly writes: readonly { readonly path: BashPathRef; readonly by: readonly number[] }[];
+  /** Not-read-only reasons that belong to no simple command (functions, assignments, parse errors). */
+  readonly structural: readonly string[];
+  readonly parseError: boolean;
+  /** Dangers that belong to no single command (`curl … | sh`, a fork bomb, `> ~/.bashrc`). */
+  readonly compoundDanger: boolean;
+}
+
+/** Commands longer than this are not analysed (they are judged not read-only). */
+const MAX_COMMAND_LENGTH = 100_000;
+
+/** Writes that are not writes: the bit bucket and the process's own descriptors. */
+const HARMLESS_WRITE = /^\/dev\/(null|stdout|stderr|fd\/[0-2]|tty)$/;
+
+class Walker {
+  readonly commands: (BashCommandInfo & { readonly words: BashWord[] })[] = [];
+  readonly reads: BashPathRef[] = [];
+  readonly writes: { path: BashPathRef; by: number[] }[] = [];
+  readonly structural: string[] = [];
+  readonly reasons: string[] = [];
+  readonly dangerous: string[] = [];
+  parseError = false;
+  compoundDanger = false;
+  private readonly bases: string[] = [];
+  private cwdUnknown = false;
+  private readonly collectors: number[][] = [];
+
+  constructor(
+    private readonly parse: (source: string) => Node | undefined,
+    private readonly depth = 0,
+  ) {}
+
+  run(source: string): void {
+    if (source.length > MAX_COMMAND_LENGTH) {
+      this.parseError = true;
+      this.structural.push(`the command is longer than ${MAX_COMMAND_LENGTH} characters`);
+      return;
+    }
+    const root = this.parse(source);
+    if (!root) {
+      this.parseError = true;
+      this.structural.push('the command could not be parsed');
+      return;
+    }
+    if (root.hasError) {
+      this.parseError = true;
+      this.structural.push('the command has a syntax error or a construct the parser does not understand');
+    }
+    this.walk(root);
+  }
+
+  private pathRef(word: BashWord): BashPathRef {
+    const unknown = this.cwdUnknown && !(word.value ?? '').startsWith('/') && !(word.value ?? '').startsWith('~');
+    return { value: unknown ? undefined : word.value, text: word.text, glob: word.glob || word.brace, bases: [...this.bases] };
+  }
+
+  private walk(node: Node): void {
+    switch (node.type) {
+      case 'command':
+        return this.command(node);
+      case 'redirected_statement':
+        return this.redirected(node);
+      case 'pipeline':
+        return this.pipeline(node);
+      case 'function_definition':
+        return this.functionDefinition(node);
+      case 'declaration_command':
+        this.structural.push(`${node.child(0)?.text ?? 'declare'} changes shell variables`);
+        break;
+      case 'unset_command':
+        this.structural.push('unset changes shell variables or functions');
+        break;
+      case 'variable_assignment':
+        if (node.parent?.type !== 'command') this.assignment(node);
+        break;
+      case 'file_redirect':
+        this.fileRedirect(node);
+        break;
+      case 'test_command':
+      case 'arithmetic_expansion':
+      case 'c_style_for_statement':
+        // Bash evaluates `a[$(cmd)]` inside arithmetic even when it comes from a quoted string.
+        if (/\[/.test(node.text) && /\$\(|`/.test(node.text)) this.structural.push('an arithmetic subscript can run a command substitution');
+        break;
+      case 'compound_statement':
+        if (node.text.startsWith('((') && /\[/.test(node.text) && /\$\(|`/.test(node.text)) this.structural.push('an arithmetic subscript can run a command substitution');
+        break;
+      case 'expansion':
+        if (/@[A-Za-z]\s*}$/.test(node.text)) this.structural.push(`${node.text} transforms a value (prompt expansion can run commands)`);
+        break;
+      case 'ERROR':
+        this.parseError = true;
+        break;
+    }
+    if (node.isMissing) this.parseError = true;
+    for (const child of node.children) if (child) this.walk(child);
+  }
+
+  private assignment(node: Node): void {
+    const name = node.childForFieldName('name')?.text ?? node.text;
+    if (!isSafeAssignmentName(name)) this.structural.push(`assigning ${name} changes how later commands run`);
+  }
+
+  private functionDefinition(node: Node): void {
+    const name = node.childForFieldName('name')?.text ?? '';
+    this.structural.push(`defines the function ${name}, which can shadow a command`);
+    const body = node.childForFieldName('body');
+    // A function that calls itself twice in a pipeline or in the background multiplies processes: a fork bomb.
+    if (body) {
+      const calls = body.descendantsOfType('command').filter((c) => c?.childForFieldName('name')?.text === name);
+      if (calls.length > 0 && /[|&]/.test(body.text)) this.compoundDanger = true;
+      if (calls.length > 0 && /[|&]/.test(body.text)) this.dangerous.push(`the function ${name} calls itself in a pipeline or background job (fork bomb)`);
+    }
+    const nameId = node.childForFieldName('name')?.id;
+    for (const child of node.children) if (child && child.id !== nameId) this.walk(child);
+  }
+
+  private redirected(node: Node): void {
+    this.collectors.push([]);
+    const body = node.childForFieldName('body');
+    if (body) this.walk(body);
+    for (const child of node.children) if (child && child.id !== body?.id) this.walk(child);
+    const collected = this.collectors.pop()!;
+    this.collectors.at(-1)?.push(...collected);
+  }
+
+  private pipeline(node: Node): void {
+    const start = this.commands.length;
+    for (const child of node.children) if (child) this.walk(child);
+    const stages = this.commands.slice(start);
+    const names = stages.map((stage) => stage.forms.at(-1)?.words[0] ?? '');
+    const shellIndex = stages.findIndex((stage, i) => {
+      const inner = stage.forms.at(-1)?.words ?? [];
+      const program = inner[0] ?? '';
+      const scriptOperand = inner.slice(1).some((arg) => !arg.startsWith('-'));
+      return i > 0 && INTERPRETERS.has(program) && (!scriptOperand || inner.includes('-') || inner.includes('-s'));
+    });
+    const before = this.dangerous.length;
+    if (shellIndex > 0) {
+      const upstream = stages.slice(0, shellIndex);
+      if (upstream.some((stage) => stage.forms.some((f) => isFetcher(f.words[0] ?? '')))) this.dangerous.push(`downloaded code is piped to ${names[shellIndex]}`);
+      if (upstream.some((stage) => stage.forms.some((f) => isDecoder(f.words[0] ?? '', stage.words.slice(1))))) this.dangerous.push(`decoded code is piped to ${names[shellIndex]}`);
+    }
+    if (stages.some((stage) => INTERPRETERS.has(stage.forms.at(-1)?.words[0] ?? '')) && names.some((n) => ['nc', 'ncat', 'netcat', 'socat', 'telnet', 'openssl'].includes(n))) {
+      this.dangerous.push('a shell is connected to the network (reverse shell)');
+    }
+    if (this.dangerous.length > before) this.compoundDanger = true;
+  }
+
+  private fileRedirect(node: Node): void {
+    const destination = node.childForFieldName('destination');
+    const operator = node.children.find((child) => child && !child.isNamed)?.text ?? '>';
+    if (!destination) return;
+    const target = evalWord(destination);
+    // `2>&1`, `>&2`, `<&0`, `>&-`: descriptors, not files.
+    if (operator.includes('&') && operator !== '&>' && operator !== '&>>' && /^(\d+-?|-)$/.test(target.value ?? '')) return;
+    const by = [...(this.collectors.at(-1) ?? [])];
+    if (operator === '<') {
+      this.reads.push(this.pathRef(target));
+      return;
+    }
+    if (target.value !== undefined && HARMLESS_WRITE.test(target.value)) return;
+    const value = target.value ?? target.text;
+    if (/^\/dev\/(tcp|udp)\//.test(value)) this.dangerous.push(`${value} opens a network connection (reverse shell)`);
+    if (isDangerousWritePath(value.replace(/^~/, '/home/user'))) this.dangerous.push(`writes ${value}`);
+    if (/^\/dev\/(tcp|udp)\//.test(value) || isDangerousWritePath(value.replace(/^~/, '/home/user'))) this.compoundDanger = true;
+    if (operator === '<>') this.reads.push(this.pathRef(target));
+    this.writes.push({ path: this.pathRef(target), by });
+    this.reasons.push(`redirection ${operator} ${target.text} writes a file`);
+  }
+
+  private command(node: Node): void {
+    const words: BashWord[] = [];
+    const prefix: string[] = [];
+    const ownReasons: string[] = [];
+    const nameNode = node.childForFieldName('name');
+    for (let i = 0; i < node.childCount; i++) {
+      const child = node.child(i);
+      if (!child) continue;
+      const field = node.fieldNameForChild(i);
+      if (child.type === 'variable_assignment') {
+        const name = child.childForFieldName('name')?.text ?? child.text;
+        prefix.push(child.text);
+        if (!isSafeAssignmentName(name)) ownReasons.push(`${name}=… changes how ${nameNode?.text ?? 'the command'} runs`);
+      } else if (child.id === nameNode?.id || field === 'argument') {
+        words.push(evalWord(child));
+      } else if (child.type === 'subshell' && field === null) {
+        ownReasons.push('an unrecognised construct');
+      }
+    }
+    if (words.length === 0) {
+      // Only assignments (`A=1 B=2`): judged like standalone assignments.
+      ownReasons.forEach((reason) => this.structural.push(reason));
+      for (const child of node.children) if (child) this.walk(child);
+      return;
+    }
+    const index = this.commands.length;
+    const verdict = judgeCommand(words);
+    const readOnly = verdict.readOnly && ownReasons.length === 0;
+    const display = (list: readonly BashWord[]): string[] => list.map((w) => w.value ?? w.text);
+    const dangerous = [...verdict.dangerous];
+    for (const written of verdict.writes) {
+      const value = written.value ?? written.text;
+      if (isDangerousWritePath(value.replace(/^~/, '/home/user'))) dangerous.push(`writes ${value}`);
+    }
+    this.commands.push({
+      words,
+      argv: display(words),
+      forms: verdict.forms.map((form) => ({ words: display(form), literal: form.every((w) => w.value !== undefined) })),
+      readOnly,
+      dangerous: dangerous.length > 0,
+      openEnded: false,
+      dynamicName: words[0]?.value === undefined,
+      opaque: verdict.opaque,
+    });
+    for (const collector of this.collectors) collector.push(index);
+    this.reasons.push(...ownReasons, ...verdict.reasons);
+    this.dangerous.push(...dangerous);
+    for (const read of verdict.reads) this.reads.push(this.pathRef(read));
+    for (const written of verdict.writes) this.writes.push({ path: this.pathRef(written), by: [index] });
+    if (verdict.cd !== undefined) {
+      if (verdict.cd === null || verdict.cd.value === undefined) this.cwdUnknown = true;
+      else {
+        this.reads.push(this.pathRef(verdict.cd));
+        if (!this.cwdUnknown) this.bases.push(verdict.cd.value);
+      }
+    }
+    for (const nested of verdict.nested) this.nested(nested.words, nested.openEnded);
+    if (verdict.inline !== undefined) this.inline(verdict.inline, index);
+    // Own redirections and substitutions inside the words.
+    this.collectors.push([index]);
+    for (const child of node.children) if (child) this.walk(child);
+    this.collectors.pop();
+  }
+
+  private nested(words: BashWord[], openEnded: boolean): void {
+    const verdict = judgeCommand(words);
+    const display = (list: readonly BashWord[]): string[] => list.map((w) => w.value ?? w.text);
+    this.commands.push({
+      words,
+      argv: display(words),
+      forms: verdict.forms.map((form) => ({ words: display(form), literal: form.every((w) => w.value !== undefined) })),
+      readOnly: verdict.readOnly,
+      dangerous: verdict.dangerous.length > 0,
+      openEnded,
+      dynamicName: words[0]?.value === undefined,
+      opaque: verdict.opaque,
+    });
+    this.dangerous.push(...verdict.dangerous);
+    if (!verdict.readOnly) this.reasons.push(...verdict.reasons.map((reason) => `${reason} (run by another command)`));
+  }
+
+  private inline(script: string, outerIndex: number): void {
+    if (this.depth >= 4) {
+      this.structural.push('shell scripts nested too deeply');
+      return;
+    }
+    const inner = new Walker(this.parse, this.depth + 1);
+    inner.run(script);
+    const outer = this.commands[outerIndex]!;
+    const innerReadOnly = inner.readOnly();
+    if (!innerReadOnly) {
+      this.commands[outerIndex] = { ...outer, readOnly: false };
+      this.reasons.push(`inline script: ${[...inner.structural, ...inner.reasons].join('; ') || 'not read-only'}`);
+    }
+    this.commands.push(...inner.commands.map((command) => ({ ...command, openEnded: command.openEnded })));
+    this.reads.push(...inner.reads);
+    this.writes.push(...inner.writes.map((write) => ({ path: write.path, by: [outerIndex] })));
+    this.dangerous.push(...inner.dangerous);
+    this.compoundDanger ||= inner.compoundDanger;
+    this.structural.push(...inner.structural);
+    if (inner.parseError) this.parseError = true;
+  }
+
+  readOnly(): boolean {
+    return !this.parseError && this.structural.length === 0 && this.writes.length === 0 && this.commands.every((command) => command.readOnly);
+  }
+}
+
+function walk(parse: (source: string) => Node | undefined, command: string): Walker {
+  const walker = new Walker(parse);
+  walker.run(command);
+  return walker;
+}
+
+/**
+ * The detailed analysis: every simple command with the forms rules match, and the paths read and written.
+ *
+ * tree-sitter splits a word at a backslash-newline (`r\<newline>m`) where bash joins it, so such commands are
+ * analysed twice, as written and joined, and the stricter verdict of the two holds.
+ */
+export async function analyzeBashDetails(command: string): Promise<BashDetails> {
+  const parser = await bashParser();
+  const parse = (source: string): Node | undefined => parser.parse(source)?.rootNode;
+  const walkers = [walk(parse, command)];
+  if (/\\\r?\n/.test(command)) walkers.push(walk(parse, command.replace(/\\\r?\n/g, '')));
+  const readOnly = walkers.every((walker) => walker.readOnly());
+  const all = <T>(pick: (walker: Walker) => readonly T[]): T[] => walkers.flatMap((walker) => [...pick(walker)]);
+  const dangerous = all((w) => w.dangerous);
+  const structural = all((w) => w.structural);
+  const reasons = [...structural, ...all((w) => w.reasons), ...dangerous.map((reason) => `dangerous: ${reason}`)];
+  let offset = 0;
+  const writes: { path: BashPathRef; by: number[] }[] = [];
+  for (const walker of walkers) {
+    writes.push(...walker.writes.map((write) => ({ path: write.path, by: write.by.map((i) => i + offset) })));
+    offset += walker.commands.length;
+  }
+  const simpleCommands = all((w) => w.commands).map(({ words: _words, ...info }) => info);
+  return {
+    readOnly,
+    dangerous: dangerous.length > 0,
+    commands: simpleCommands.map((info) => info.argv),
+    reasons: [...new Set(reasons)],
+    simpleCommands,
+    reads: all((w) => w.reads),
+    writes,
+    structural,
+    parseError: walkers.some((walker) => walker.parseError),
+    compoundDanger: walkers.some((walker) => walker.compoundDanger),
+  };
+}
+
+/**
+ * Parses a bash command with a real shell grammar (tree-sitter-bash) and judges every simple command in it:
+ * pipelines, lists, subshells, `$()`, backticks, process substitution, here-documents, control flow and
+ * function bodies, wrappers (`timeout`, `env`, `xargs`…), `bash -c` scripts (recursively), `find -exec`,
+ * `git -c`, `sed -i`. Anything it cannot understand is not read-only. (contract)
+ *
+ * The parser (WebAssembly) is loaded on the first call and cached.
+ *
+ * @example
+ * ```ts
+ * import { analyzeBash } from 'icode/policy';
+ *
+ * await analyzeBash('git status && rg TODO src');   // { readOnly: true, dangerous: false, … }
+ * await analyzeBash('ls; echo $(rm -rf ~)');         // { readOnly: false, dangerous: true, … }
+ * ```
+ */
+export async function analyzeBash(command: string): Promise<BashAnalysis> {
+  const { readOnly, dangerous, commands, reasons } = await analyzeBashDetails(command);
+  return { readOnly, dangerous, commands, reasons };
+}

@@ -1,0 +1,91 @@
+/**
+ * The facts a decision is made from: the paths a call reads and writes (canonical), the URLs it fetches,
+ * and the analysis of its shell commands.
+ */
+import type { Sandbox } from '../sandbox/types.js';
+import { analyzeBashDetails, type BashDetails, type BashPathRef } from './analyze-bash.js';
+import { nodeHelpers, resolvePath, type ResolvedPath } from './paths.js';
+import { accessesOf } from './tool-access.js';
+import type { PermissionCheck } from './types.js';
+
+/** One path a call touches. `candidates` is empty when the path is only known at run time. */
+export interface PathTarget {
+  readonly kind: 'read' | 'write';
+  /** As written by the tool or in the command. */
+  readonly text: string;
+  /** Every place it may be (a relative path after `cd` may be relative to several directories). */
+  readonly candidates: readonly ResolvedPath[];
+  /** Not known before it runs (an expansion, a glob that may climb, an input path). */
+  readonly unknown: boolean;
+  /** From a shell command: indexes (in the analysis' simple commands) of the commands that write it. */
+  readonly by?: readonly number[];
+  readonly fromBash: boolean;
+  /** The shell expands it (glob, braces): deny rules cannot be checked against the literal. */
+  readonly glob?: boolean;
+}
+
+/** What a call touches. */
+export interface CallFacts {
+  readonly root: string;
+  readonly home: string;
+  readonly reads: readonly PathTarget[];
+  readonly writes: readonly PathTarget[];
+  readonly fetches: readonly string[];
+  /** The analyses of the call's shell commands, with the command strings. */
+  readonly shell: readonly { readonly command: string; readonly details: BashDetails }[];
+  /** Whether the tool says what it touches (built-in or `access()`). */
+  readonly known: boolean;
+}
+
+/** A glob segment such as `.*` can match `..` on older bash: the path may climb out. */
+const CLIMBING_GLOB = /(^|\/)\.[*?[]/;
+
+async function bashTarget(kind: 'read' | 'write', ref: BashPathRef, context: { root: string; sandbox?: Sandbox }, by?: readonly number[]): Promise<PathTarget> {
+  const text = ref.value ?? ref.text;
+  // `~user/x`, `~+`, `~-` expand to other directories; a glob that may climb can leave the workspace.
+  const tilde = ref.value !== undefined && ref.value.startsWith('~') && ref.value !== '~' && !ref.value.startsWith('~/');
+  if (ref.value === undefined || ref.value === '' || tilde || (ref.glob && CLIMBING_GLOB.test(ref.value))) {
+    return { kind, text, candidates: [], unknown: true, fromBash: true, ...(by ? { by } : {}) };
+  }
+  const value = ref.value;
+  const relative = !value.startsWith('/') && !value.startsWith('~');
+  const candidates = [await resolvePath(value, kind, { root: context.root, ...(context.sandbox ? { sandbox: context.sandbox } : {}) })];
+  // After `cd dir`, a relative path may be relative to dir: every candidate must pass.
+  if (relative) for (const base of ref.bases) candidates.push(await resolvePath(value, kind, { root: context.root, base }));
+  return { kind, text, candidates, unknown: false, fromBash: true, glob: ref.glob, ...(by ? { by } : {}) };
+}
+
+/** Gathers the facts of a call. */
+export async function gatherFacts(check: PermissionCheck, root: string): Promise<CallFacts> {
+  const node = await nodeHelpers();
+  const sandbox = check.sandbox;
+  const context = { root, ...(sandbox ? { sandbox } : {}) };
+  const accesses = accessesOf(check);
+  const reads: PathTarget[] = [];
+  const writes: PathTarget[] = [];
+  const fetches: string[] = [];
+  const shell: { command: string; details: BashDetails }[] = [];
+  for (const access of accesses ?? []) {
+    switch (access.kind) {
+      case 'read':
+      case 'write': {
+        const list = access.kind === 'read' ? reads : writes;
+        if (access.path.startsWith('\0') || access.path === '') list.push({ kind: access.kind, text: access.path.replace('\0', ''), candidates: [], unknown: true, fromBash: false });
+        else list.push({ kind: access.kind, text: access.path, candidates: [await resolvePath(access.path, access.kind, context)], unknown: false, fromBash: false });
+        break;
+      }
+      case 'fetch':
+        fetches.push(access.url);
+        break;
+      case 'exec': {
+        const details = await analyzeBashDetails(access.command);
+        shell.push({ command: access.command, details });
+        const base = access.cwd ? [access.cwd] : [];
+        for (const ref of details.reads) reads.push(await bashTarget('read', base.length ? { ...ref, bases: [...base, ...ref.bases] } : ref, context));
+        for (const write of details.writes) writes.push(await bashTarget('write', base.length ? { ...write.path, bases: [...base, ...write.path.bases] } : write.path, context, write.by));
+        break;
+      }
+    }
+  }
+  return { root, home: node.home, reads, writes, fetches, shell, known: accesses !== undefined };
+}

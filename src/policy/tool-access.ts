@@ -1,0 +1,71 @@
+/**
+ * What a tool call touches, for tools that do not say it themselves (`check.access`): the built-in tools
+ * are known by name and their contract fields.
+ */
+import type { JsonValue } from '../model/message.js';
+import type { ToolAccess } from '../tools/tool.js';
+import type { PermissionCheck } from './types.js';
+
+/** Built-in tools that only read (when the check does not say otherwise). */
+export const BUILTIN_READ_ONLY: ReadonlySet<string> = new Set(['read', 'grep', 'glob', 'list', 'bash_output', 'todo_write']);
+
+/** Built-in tools covered by `Read(…)` rules. */
+export const READ_TOOLS: ReadonlySet<string> = new Set(['read', 'grep', 'glob', 'list']);
+
+/** Built-in tools covered by `Edit(…)` rules. */
+export const EDIT_TOOLS: ReadonlySet<string> = new Set(['edit', 'multi_edit', 'apply_patch', 'write']);
+
+const field = (input: JsonValue, name: string): string | undefined => {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
+  const value = (input as Record<string, JsonValue>)[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** The paths an `apply_patch` envelope adds, updates, deletes or moves to. */
+export function patchPaths(patch: string): string[] {
+  const paths: string[] = [];
+  for (const line of patch.split(/\r?\n/)) {
+    const match = /^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$/.exec(line.trimEnd());
+    if (match) paths.push(match[1]!.trim());
+  }
+  return paths;
+}
+
+/**
+ * The accesses of a call: `check.access` when given, else derived from a built-in tool's input. `undefined`
+ * means the tool is unknown and says nothing (it is then judged by `readOnly` alone). A built-in tool whose
+ * input lacks its path field gets an `unknown` marker, so it is never allowed by path rules.
+ */
+export function accessesOf(check: PermissionCheck): readonly ToolAccess[] | undefined {
+  if (check.access) return check.access;
+  const name = check.name.toLowerCase();
+  const input = check.input;
+  switch (name) {
+    case 'read':
+    case 'write':
+    case 'edit':
+    case 'multi_edit': {
+      const path = field(input, 'file_path') ?? field(input, 'filePath') ?? field(input, 'path');
+      return [{ kind: name === 'read' ? 'read' : 'write', path: path ?? '\0unknown' }];
+    }
+    case 'grep':
+    case 'glob':
+    case 'list':
+      return [{ kind: 'read', path: field(input, 'path') ?? '.' }];
+    case 'apply_patch': {
+      const patch = field(input, 'patch') ?? field(input, 'input');
+      const paths = patch === undefined ? [] : patchPaths(patch);
+      return paths.length > 0 ? paths.map((path) => ({ kind: 'write' as const, path })) : [{ kind: 'write', path: '\0unknown' }];
+    }
+    case 'bash': {
+      const command = field(input, 'command');
+      return [{ kind: 'exec', command: command ?? '' }];
+    }
+    case 'web_fetch': {
+      const url = field(input, 'url');
+      return [{ kind: 'fetch', url: url ?? '' }];
+    }
+    default:
+      return undefined;
+  }
+}

@@ -31,8 +31,16 @@ function entry(i: number): SessionEntry {
     message: {
       role: 'assistant',
       content: [
-        { type: 'text', text: `Step ${i}: reading the file and checking the failing assertion before editing it. `.repeat(4) },
-        { type: 'tool-call', id: `call_${i}`, name: 'read', input: { file_path: `src/file-${i % 50}.ts`, offset: i, limit: 200 } },
+        {
+          type: 'text',
+          text: `Step ${i}: reading the file and checking the failing assertion before editing it. `.repeat(4),
+        },
+        {
+          type: 'tool-call',
+          id: `call_${i}`,
+          name: 'read',
+          input: { file_path: `src/file-${i % 50}.ts`, offset: i, limit: 200 },
+        },
       ],
     },
   };
@@ -61,11 +69,20 @@ async function measureStore(store: SessionStore): Promise<Figures> {
   const many = await store.create();
   const batchMs = await time(async () => {
     for (let b = 0; b < BATCHES; b++) {
-      await store.append(many.id, Array.from({ length: BATCH }, (_, i) => entry(b * BATCH + i)), { expectedVersion: b * BATCH });
+      await store.append(
+        many.id,
+        Array.from({ length: BATCH }, (_, i) => entry(b * BATCH + i)),
+        { expectedVersion: b * BATCH },
+      );
     }
   });
   const big = await store.create();
-  for (let v = 0; v < LOAD; v += 1_000) await store.append(big.id, Array.from({ length: 1_000 }, (_, i) => entry(v + i)), { expectedVersion: v });
+  for (let v = 0; v < LOAD; v += 1_000)
+    await store.append(
+      big.id,
+      Array.from({ length: 1_000 }, (_, i) => entry(v + i)),
+      { expectedVersion: v },
+    );
   const loadMs = await time(async () => {
     const { entries } = await store.load(big.id);
     if (entries.length !== LOAD) throw new Error(`loaded ${entries.length} entries`);
@@ -78,13 +95,16 @@ async function sqliteFloor(path: string): Promise<Figures> {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE entries (session_id TEXT NOT NULL, seq INTEGER NOT NULL, schema_version INTEGER NOT NULL, created_at INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID');
+  db.exec(
+    'CREATE TABLE entries (session_id TEXT NOT NULL, seq INTEGER NOT NULL, schema_version INTEGER NOT NULL, created_at INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID',
+  );
   const insert = db.prepare('INSERT INTO entries VALUES (?, ?, 1, ?, ?)');
   const singleMs = await time(() => {
     for (let i = 0; i < SINGLE; i++) insert.run('one', i + 1, Date.now(), JSON.stringify(entry(i)));
   });
   const insertBatch = db.transaction((b: number) => {
-    for (let i = 0; i < BATCH; i++) insert.run('many', b * BATCH + i + 1, Date.now(), JSON.stringify(entry(b * BATCH + i)));
+    for (let i = 0; i < BATCH; i++)
+      insert.run('many', b * BATCH + i + 1, Date.now(), JSON.stringify(entry(b * BATCH + i)));
   });
   const batchMs = await time(() => {
     for (let b = 0; b < BATCHES; b++) insertBatch(b);
@@ -92,7 +112,9 @@ async function sqliteFloor(path: string): Promise<Figures> {
   db.transaction(() => {
     for (let i = 0; i < LOAD; i++) insert.run('big', i + 1, Date.now(), JSON.stringify(entry(i)));
   })();
-  const select = db.prepare('SELECT seq, schema_version, created_at, entry FROM entries WHERE session_id = ? ORDER BY seq');
+  const select = db.prepare(
+    'SELECT seq, schema_version, created_at, entry FROM entries WHERE session_id = ? ORDER BY seq',
+  );
   const loadMs = await time(() => {
     const rows = select.all('big') as { entry: string }[];
     if (rows.map((r) => JSON.parse(r.entry)).length !== LOAD) throw new Error('short load');
@@ -116,17 +138,34 @@ async function postgresFloor(url: string): Promise<Figures> {
     );
   const singleMs = await time(async () => {
     for (let i = 0; i < SINGLE; i++) {
-      await client.query('INSERT INTO bench_floor.entries VALUES ($1, $2, 1, $3, $4)', ['one', i + 1, Date.now(), JSON.stringify(entry(i))]);
+      await client.query('INSERT INTO bench_floor.entries VALUES ($1, $2, 1, $3, $4)', [
+        'one',
+        i + 1,
+        Date.now(),
+        JSON.stringify(entry(i)),
+      ]);
     }
   });
   const batchMs = await time(async () => {
     for (let b = 0; b < BATCHES; b++) {
-      await insertMany('many', b * BATCH, Array.from({ length: BATCH }, (_, i) => JSON.stringify(entry(b * BATCH + i))));
+      await insertMany(
+        'many',
+        b * BATCH,
+        Array.from({ length: BATCH }, (_, i) => JSON.stringify(entry(b * BATCH + i))),
+      );
     }
   });
-  for (let v = 0; v < LOAD; v += 1_000) await insertMany('big', v, Array.from({ length: 1_000 }, (_, i) => JSON.stringify(entry(v + i))));
+  for (let v = 0; v < LOAD; v += 1_000)
+    await insertMany(
+      'big',
+      v,
+      Array.from({ length: 1_000 }, (_, i) => JSON.stringify(entry(v + i))),
+    );
   const loadMs = await time(async () => {
-    const { rows } = await client.query('SELECT seq, schema_version, created_at, entry FROM bench_floor.entries WHERE session_id = $1 ORDER BY seq', ['big']);
+    const { rows } = await client.query(
+      'SELECT seq, schema_version, created_at, entry FROM bench_floor.entries WHERE session_id = $1 ORDER BY seq',
+      ['big'],
+    );
     if (rows.map((r: { entry: string }) => JSON.parse(r.entry)).length !== LOAD) throw new Error('short load');
   });
   await client.query('DROP SCHEMA bench_floor CASCADE');
@@ -139,7 +178,8 @@ const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
 function rows(name: string, store: Figures, floor?: Figures): string[] {
   // Ratios are store cost over floor cost: 1.00 is as fast as the bare driver, 2.00 twice as slow.
-  const ratio = (storeCost: number, floorCost: number | undefined): string => (floorCost === undefined ? '—' : `${(storeCost / floorCost).toFixed(2)}×`);
+  const ratio = (storeCost: number, floorCost: number | undefined): string =>
+    floorCost === undefined ? '—' : `${(storeCost / floorCost).toFixed(2)}×`;
   return [
     `| ${name} | append, 1 entry each | ${rate(store.single)} | ${floor ? rate(floor.single) : '—'} | ${ratio(1 / store.single, floor && 1 / floor.single)} |`,
     `| ${name} | append, ${BATCH} entries each | ${rate(store.batch)} | ${floor ? rate(floor.batch) : '—'} | ${ratio(1 / store.batch, floor && 1 / floor.batch)} |`,
@@ -168,7 +208,9 @@ export async function bench(): Promise<void> {
     const sqliteFigures = await measureStore(sqlite);
     const driver = sqlite.driver ?? 'sqlite';
     await sqlite.close();
-    lines.push(...rows(`sqlite (${driver}, synchronous=FULL)`, sqliteFigures, await sqliteFloor(join(dir, 'floor.db'))));
+    lines.push(
+      ...rows(`sqlite (${driver}, synchronous=FULL)`, sqliteFigures, await sqliteFloor(join(dir, 'floor.db'))),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import { SessionNotFoundError, StoreConflictError, StoreError } from '../errors/store-error.js';
 import { createId } from '../internal/ids.js';
+import { isJsonSafe } from '../internal/json-safe.js';
 import type { JsonValue } from '../model/message.js';
 import {
   ENTRY_SCHEMA_VERSION,
@@ -100,13 +101,12 @@ export function memoryStore(): SessionStore {
       if (options.expectedVersion !== version) {
         throw new StoreConflictError({ sessionId: id, expectedVersion: options.expectedVersion, actualVersion: version });
       }
-      // Durable stores serialise entries as JSON; refuse here too what they cannot keep (BigInt, cycles),
-      // before anything is written, so the append stays all-or-nothing and behaves the same in every store.
+      // Durable stores serialise entries as JSON; refuse here too what they cannot keep (BigInt, cycles,
+      // class instances), before anything is written, so the append stays all-or-nothing and behaves the
+      // same in every store. A walk, not JSON.stringify: this is on the agent loop's hot path.
       for (const entry of entries) {
-        try {
-          JSON.stringify(entry);
-        } catch (error) {
-          throw new StoreError(`Cannot append to session ${id}: an entry is not JSON-serialisable.`, { sessionId: id, cause: error });
+        if (!isJsonSafe(entry)) {
+          throw new StoreError(`Cannot append to session ${id}: an entry is not JSON-serialisable.`, { sessionId: id });
         }
       }
       const createdAt = now();

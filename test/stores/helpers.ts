@@ -67,11 +67,15 @@ export function startWorker(file: string, env: Record<string, string>): Worker {
   );
   const waitFor = (pattern: RegExp, timeoutMs = 10_000): Promise<string> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`worker printed no ${pattern} within ${timeoutMs} ms: ${stderr.join('')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`worker printed no ${pattern} within ${timeoutMs} ms: ${stderr.join('')}`)),
+        timeoutMs,
+      );
       const check = (): void => {
         const line = lines.find((l) => pattern.test(l));
         if (line !== undefined) finish(undefined, line);
-        else if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`worker exited before ${pattern}: ${stderr.join('')}`));
+        else if (child.exitCode !== null || child.signalCode !== null)
+          finish(new Error(`worker exited before ${pattern}: ${stderr.join('')}`));
       };
       const finish = (error?: Error, line?: string): void => {
         clearTimeout(timer);
@@ -142,7 +146,9 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ version: n
     entries.forEach((stored, i) => {
       const expected = crashEntry(i + 1);
       if (stored.seq !== i + 1 || JSON.stringify(stored.entry) !== JSON.stringify(expected)) {
-        expect.fail(`After kill ${kill + 1}, entry ${i + 1} is seq ${stored.seq}: ${JSON.stringify(stored.entry).slice(0, 200)}`);
+        expect.fail(
+          `After kill ${kill + 1}, entry ${i + 1} is seq ${stored.seq}: ${JSON.stringify(stored.entry).slice(0, 200)}`,
+        );
       }
     });
     expect(worker.stderr.join('')).toBe('');
@@ -150,7 +156,9 @@ export async function crashLoop(options: CrashLoopOptions): Promise<{ version: n
   }
   // A resumed writer continues at the next version.
   const store = options.open();
-  expect(await store.append(options.sessionId, [crashEntry(version + 1)], { expectedVersion: version })).toBe(version + 1);
+  expect(await store.append(options.sessionId, [crashEntry(version + 1)], { expectedVersion: version })).toBe(
+    version + 1,
+  );
   await store.close();
   return { version: version + 1, killedWhileAppending };
 }
@@ -165,7 +173,13 @@ export async function parallelWriters(
   open: () => SessionStore,
 ): Promise<void> {
   const workers = Array.from({ length: count }, (_, w) =>
-    startWorker(file, { ...env, WORKER_MODE: 'writer', SESSION_ID: sessionId, WORKER_NAME: `w${w}`, WORKER_COUNT: String(perWorker) }),
+    startWorker(file, {
+      ...env,
+      WORKER_MODE: 'writer',
+      SESSION_ID: sessionId,
+      WORKER_NAME: `w${w}`,
+      WORKER_COUNT: String(perWorker),
+    }),
   );
   const codes = await Promise.all(workers.map((w) => w.exited));
   expect(codes, workers.map((w) => w.stderr.join('')).join('\n')).toEqual(workers.map(() => 0));
@@ -176,7 +190,9 @@ export async function parallelWriters(
   entries.forEach((stored, i) => expect(stored.seq).toBe(i + 1));
   for (let w = 0; w < count; w++) {
     const own = entries.map((e) => e.entry).filter((e) => e.type === 'data' && e.key === `w${w}`);
-    expect(own.map((e) => (e.type === 'data' ? e.value : undefined))).toEqual(Array.from({ length: perWorker }, (_, i) => i));
+    expect(own.map((e) => (e.type === 'data' ? e.value : undefined))).toEqual(
+      Array.from({ length: perWorker }, (_, i) => i),
+    );
   }
 }
 

@@ -38,9 +38,15 @@ export function findPostgresBin(): string {
       .sort((a, b) => Number(b) - Number(a));
     if (versions[0]) return join(debian, versions[0], 'bin');
   }
-  for (const probe of [['pg_config', '--bindir'], ['sh', '-c', 'dirname "$(command -v initdb)"']] as const) {
+  for (const probe of [
+    ['pg_config', '--bindir'],
+    ['sh', '-c', 'dirname "$(command -v initdb)"'],
+  ] as const) {
     try {
-      const dir = execFileSync(probe[0], probe.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      const dir = execFileSync(probe[0], probe.slice(1), {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
       if (dir && existsSync(join(dir, 'initdb'))) return dir;
     } catch {
       // Not there; try the next way.
@@ -55,7 +61,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -81,7 +89,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
-      throw new Error(`Running as root, but there is no \`postgres\` user to run the server as. ${HELP}`, { cause: error });
+      throw new Error(`Running as root, but there is no \`postgres\` user to run the server as. ${HELP}`, {
+        cause: error,
+      });
     }
     for (const path of [dir, sockets]) await chown(path, uid, gid);
   }
@@ -93,9 +103,13 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const stopSync = (): void => {
     if (!started) return;
     try {
-      execFileSync(asRoot ? 'runuser' : join(bin, 'pg_ctl'), [...(asRoot ? ['-u', 'postgres', '--', join(bin, 'pg_ctl')] : []), '-D', data, '-m', 'immediate', '-w', 'stop'], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        asRoot ? 'runuser' : join(bin, 'pg_ctl'),
+        [...(asRoot ? ['-u', 'postgres', '--', join(bin, 'pg_ctl')] : []), '-D', data, '-m', 'immediate', '-w', 'stop'],
+        {
+          stdio: 'ignore',
+        },
+      );
     } catch {
       // Already stopped.
     }
@@ -119,8 +133,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     const serverLog = await readFile(log, 'utf8').catch(() => '');
     process.removeListener('exit', stopSync);
     await rm(dir, { recursive: true, force: true });
-    const detail = error instanceof Error ? `${error.message}\n${(error as { stderr?: string }).stderr ?? ''}` : String(error);
-    throw new Error(`Could not start the test PostgreSQL server from ${bin}: ${detail}\n${serverLog}\n${HELP}`, { cause: error });
+    const detail =
+      error instanceof Error ? `${error.message}\n${(error as { stderr?: string }).stderr ?? ''}` : String(error);
+    throw new Error(`Could not start the test PostgreSQL server from ${bin}: ${detail}\n${serverLog}\n${HELP}`, {
+      cause: error,
+    });
   }
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,

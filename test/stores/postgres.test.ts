@@ -22,7 +22,9 @@ afterAll(async () => {
 });
 
 const conformanceSchema = freshSchema();
-storeConformance('postgresStore', () => postgresStore({ connectionString: url() }, { schema: conformanceSchema }), { persistent: true });
+storeConformance('postgresStore', () => postgresStore({ connectionString: url() }, { schema: conformanceSchema }), {
+  persistent: true,
+});
 storeConformance(
   'postgresStore with a table prefix and a caller-owned pool',
   async () => {
@@ -38,7 +40,9 @@ storeConformance(
 describe('postgresStore', () => {
   it('applies migrations once even when several stores start at once', async () => {
     const schema = freshSchema();
-    const stores = Array.from({ length: 6 }, () => postgresStore({ connectionString: url() }, { schema, tablePrefix: 'p_' }));
+    const stores = Array.from({ length: 6 }, () =>
+      postgresStore({ connectionString: url() }, { schema, tablePrefix: 'p_' }),
+    );
     await Promise.all(stores.map((s) => s.ready()));
     await Promise.all(stores.map((s) => s.close()));
     const client = new pg.Client(url());
@@ -46,7 +50,9 @@ describe('postgresStore', () => {
     try {
       const { rows } = await client.query(`SELECT version, name FROM "${schema}"."p_schema_migrations"`);
       expect(rows).toEqual([{ version: 1, name: 'sessions, entries and the append function' }]);
-      const tables = await client.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [schema]);
+      const tables = await client.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [
+        schema,
+      ]);
       expect(tables.rows.map((r) => r.tablename)).toEqual(['p_entries', 'p_schema_migrations', 'p_sessions']);
     } finally {
       await client.end();
@@ -84,7 +90,10 @@ describe('postgresStore', () => {
   });
 
   it('fails with a StoreError when the server cannot be reached', async () => {
-    const store = postgresStore({ connectionString: 'postgresql://postgres@127.0.0.1:1/postgres' }, { schema: freshSchema() });
+    const store = postgresStore(
+      { connectionString: 'postgresql://postgres@127.0.0.1:1/postgres' },
+      { schema: freshSchema() },
+    );
     const error = await store.create().catch((e: unknown) => e);
     expect(StoreError.isInstance(error)).toBe(true);
     expect(String(error)).toMatch(/cannot open the store/);
@@ -109,7 +118,9 @@ describe('postgresStore', () => {
     expect((await store.list({ metadata: { team: { name: 'core' } } })).sessions.map((s) => s.id)).toEqual([a.id]);
     const client = new pg.Client(url());
     await client.connect();
-    const plan = await client.query(`EXPLAIN SELECT id FROM "${schema}"."sessions" WHERE metadata_jsonb @> '{"tags":["x"]}'::jsonb`);
+    const plan = await client.query(
+      `EXPLAIN SELECT id FROM "${schema}"."sessions" WHERE metadata_jsonb @> '{"tags":["x"]}'::jsonb`,
+    );
     await client.end();
     expect(plan.rows.length).toBeGreaterThan(0);
     await store.close();

@@ -38,14 +38,22 @@ describe('sqliteStore across processes', () => {
     const setup = sqliteStore({ path });
     const { id } = await setup.create();
     await setup.close();
-    await parallelWriters(worker.file, { STORE_KIND: 'sqlite', STORE_PATH: path }, id, 2, 150, () => sqliteStore({ path }));
+    await parallelWriters(worker.file, { STORE_KIND: 'sqlite', STORE_PATH: path }, id, 2, 150, () =>
+      sqliteStore({ path }),
+    );
   });
 
   it('frees the run lock of a killed process when its lease runs out', { timeout: 30_000 }, async () => {
     const path = join(dir, 'lock.db');
     const store = sqliteStore({ path, lockLeaseMs: 300 });
     await store.ready();
-    const holder = startWorker(worker.file, { STORE_KIND: 'sqlite', STORE_PATH: path, WORKER_MODE: 'lock', SESSION_ID: 's', LOCK_LEASE_MS: '300' });
+    const holder = startWorker(worker.file, {
+      STORE_KIND: 'sqlite',
+      STORE_PATH: path,
+      WORKER_MODE: 'lock',
+      SESSION_ID: 's',
+      LOCK_LEASE_MS: '300',
+    });
     await holder.waitFor(/^locked$/);
     expect(await store.tryLockSession('s')).toBeUndefined();
     holder.child.kill('SIGKILL');

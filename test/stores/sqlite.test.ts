@@ -46,7 +46,9 @@ describe('sqliteStore', () => {
     await store.close();
     const raw = new Database(path, { readonly: true });
     try {
-      const row = raw.prepare('SELECT seq, schema_version, created_at, entry FROM entries WHERE session_id = ?').get(session.id) as Record<string, unknown>;
+      const row = raw
+        .prepare('SELECT seq, schema_version, created_at, entry FROM entries WHERE session_id = ?')
+        .get(session.id) as Record<string, unknown>;
       expect(row).toMatchObject({ seq: 1, schema_version: 1, entry: '{"type":"data","key":"k","value":"v"}' });
       expect(typeof row.created_at).toBe('number');
     } finally {
@@ -96,7 +98,10 @@ describe('sqliteStore', () => {
     const auto = sqliteStore({ path: join(dir, 'driver.db') });
     await auto.ready();
     const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-    const hasNodeSqlite = await import('node:sqlite' as string).then(() => true, () => false);
+    const hasNodeSqlite = await import('node:sqlite' as string).then(
+      () => true,
+      () => false,
+    );
     expect(auto.driver).toBe(hasNodeSqlite ? 'node:sqlite' : 'better-sqlite3');
     if (major < 22 || (major === 22 && minor < 5)) expect(auto.driver).toBe('better-sqlite3');
     await auto.close();

@@ -76,16 +76,26 @@ export function quote(identifier: string): string {
  * Brings the schema to the latest version in one transaction, under a transaction-scoped advisory lock
  * keyed by schema and prefix, so processes that start at once apply each migration exactly once.
  */
-export async function migrate(client: PgClient, names: PgNames, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<void> {
+export async function migrate(
+  client: PgClient,
+  names: PgNames,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`icode:migrate:${names.schema}.${names.prefix}`]);
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `icode:migrate:${names.schema}.${names.prefix}`,
+    ]);
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [names.schema]);
     if (exists.rows.length === 0) await client.query(`CREATE SCHEMA ${quote(names.schema)}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${names.table('schema_migrations')} (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`,
     );
-    const applied = new Set((await client.query(`SELECT version FROM ${names.table('schema_migrations')}`)).rows.map((r) => Number(r.version)));
+    const applied = new Set(
+      (await client.query(`SELECT version FROM ${names.table('schema_migrations')}`)).rows.map((r) =>
+        Number(r.version),
+      ),
+    );
     const latest = Math.max(0, ...migrations.map((m) => m.version));
     const newer = [...applied].filter((v) => v > latest);
     if (newer.length > 0) {
@@ -96,11 +106,10 @@ export async function migrate(client: PgClient, names: PgNames, migrations: read
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql(names));
-      await client.query(`INSERT INTO ${names.table('schema_migrations')} (version, name, applied_at) VALUES ($1, $2, $3)`, [
-        migration.version,
-        migration.name,
-        Date.now(),
-      ]);
+      await client.query(
+        `INSERT INTO ${names.table('schema_migrations')} (version, name, applied_at) VALUES ($1, $2, $3)`,
+        [migration.version, migration.name, Date.now()],
+      );
     }
     await client.query('COMMIT');
   } catch (error) {

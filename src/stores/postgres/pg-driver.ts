@@ -23,7 +23,10 @@ export interface PgPool {
 }
 
 interface PgModule {
-  Pool: new (config: { connectionString: string; max?: number }) => PgPool & { on(event: 'error', listener: (error: Error) => void): unknown };
+  Pool: new (config: {
+    connectionString: string;
+    max?: number;
+  }) => PgPool & { on(event: 'error', listener: (error: Error) => void): unknown };
 }
 
 /** Loads `pg` (an optional peer dependency) and opens a pool; a missing package is a ConfigError naming it. */
@@ -36,7 +39,9 @@ export async function createPgPool(
   try {
     mod = (await load('pg')) as typeof mod;
   } catch (error) {
-    throw new ConfigError('postgresStore needs the optional peer dependency pg: run `npm install pg`.', { cause: error });
+    throw new ConfigError('postgresStore needs the optional peer dependency pg: run `npm install pg`.', {
+      cause: error,
+    });
   }
   const Pool = mod.Pool ?? mod.default?.Pool;
   if (!Pool) throw new ConfigError('postgresStore: the installed pg package has no Pool export; install pg 8.');

@@ -21,7 +21,8 @@ import { migrate, quote, type PgNames } from './migrations.js';
 import { createPgPool, type PgClient, type PgPool } from './pg-driver.js';
 
 /** Where the Postgres store connects: a connection string (the store owns the pool) or your own pool. */
-export type PostgresConnection = { readonly connectionString: string; readonly poolSize?: number } | { readonly pool: PgPool };
+export type PostgresConnection =
+  { readonly connectionString: string; readonly poolSize?: number } | { readonly pool: PgPool };
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -74,7 +75,8 @@ function toStored(row: Record<string, unknown>): StoredEntry {
   };
 }
 
-const pgCode = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
+const pgCode = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 
 /**
  * A durable `SessionStore` in Postgres, for services running on many processes and machines. Appends run
@@ -99,14 +101,22 @@ const pgCode = (error: unknown): unknown => (typeof error === 'object' && error 
  * }
  * ```
  */
-export function postgresStore(connection: PostgresConnection, options: PostgresStoreOptions = {}): PostgresSessionStore {
+export function postgresStore(
+  connection: PostgresConnection,
+  options: PostgresStoreOptions = {},
+): PostgresSessionStore {
   const schema = options.schema ?? 'public';
   const prefix = options.tablePrefix ?? '';
-  if (!IDENTIFIER.test(schema) || schema.length > 63) throw new ConfigError(`postgresStore: invalid schema name ${JSON.stringify(schema)}: use letters, digits and _.`);
-  if (!PREFIX.test(prefix) || prefix.length > 40) throw new ConfigError(`postgresStore: invalid tablePrefix ${JSON.stringify(prefix)}: use up to 40 letters, digits and _.`);
+  if (!IDENTIFIER.test(schema) || schema.length > 63)
+    throw new ConfigError(`postgresStore: invalid schema name ${JSON.stringify(schema)}: use letters, digits and _.`);
+  if (!PREFIX.test(prefix) || prefix.length > 40)
+    throw new ConfigError(
+      `postgresStore: invalid tablePrefix ${JSON.stringify(prefix)}: use up to 40 letters, digits and _.`,
+    );
   const ownsPool = !('pool' in connection);
   if ('pool' in connection) {
-    if (typeof connection.pool?.connect !== 'function') throw new ConfigError('postgresStore: `pool` must be a pg Pool.');
+    if (typeof connection.pool?.connect !== 'function')
+      throw new ConfigError('postgresStore: `pool` must be a pg Pool.');
   } else if (typeof connection?.connectionString !== 'string' || connection.connectionString.length === 0) {
     throw new ConfigError('postgresStore: pass { connectionString } or { pool }.');
   }
@@ -121,7 +131,9 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
 
   const start = async (): Promise<PgPool> => {
     const created =
-      'pool' in connection ? connection.pool : await createPgPool(connection.connectionString, connection.poolSize ?? 10, options.importModule);
+      'pool' in connection
+        ? connection.pool
+        : await createPgPool(connection.connectionString, connection.poolSize ?? 10, options.importModule);
     try {
       const client = await created.connect();
       try {
@@ -131,7 +143,9 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       }
     } catch (error) {
       if (ownsPool) await created.end().catch(() => undefined);
-      throw StoreError.isInstance(error) ? error : new StoreError(`postgresStore: cannot open the store: ${describe(error)}`, { cause: error });
+      throw StoreError.isInstance(error)
+        ? error
+        : new StoreError(`postgresStore: cannot open the store: ${describe(error)}`, { cause: error });
     }
     return created;
   };
@@ -149,7 +163,10 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
 
   const wrap = (error: unknown, sessionId?: string): unknown => {
     if (StoreError.isInstance(error) || ConfigError.isInstance(error) || error instanceof TypeError) return error;
-    return new StoreError(`Postgres store failed: ${describe(error)}`, { cause: error, ...(sessionId ? { sessionId } : {}) });
+    return new StoreError(`Postgres store failed: ${describe(error)}`, {
+      cause: error,
+      ...(sessionId ? { sessionId } : {}),
+    });
   };
 
   /** Runs `work` in one transaction on one pooled connection. */
@@ -201,7 +218,8 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       );
       return toInfo(rows[0]!);
     } catch (error) {
-      if (pgCode(error) === '23505') throw new StoreError(`Session ${id} already exists.`, { sessionId: id, cause: error });
+      if (pgCode(error) === '23505')
+        throw new StoreError(`Session ${id} already exists.`, { sessionId: id, cause: error });
       throw error;
     }
   };
@@ -217,7 +235,9 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
     client.on('error', onError);
     let got: boolean;
     try {
-      const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [lockNamespace + sessionId]);
+      const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
+        lockNamespace + sessionId,
+      ]);
       got = rows[0]?.locked === true;
     } catch (error) {
       client.off?.('error', onError);
@@ -272,9 +292,13 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
 
     async list(listOptions: ListSessionsOptions = {}): Promise<SessionPage> {
       const limit = listOptions.limit ?? 50;
-      if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`Expected limit to be a positive integer, got ${String(limit)}.`);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new TypeError(`Expected limit to be a positive integer, got ${String(limit)}.`);
       let position = listOptions.cursor === undefined ? undefined : decodeCursor(listOptions.cursor);
-      const filter = listOptions.metadata && Object.keys(listOptions.metadata).length > 0 ? encodeMetadata(listOptions.metadata) : undefined;
+      const filter =
+        listOptions.metadata && Object.keys(listOptions.metadata).length > 0
+          ? encodeMetadata(listOptions.metadata)
+          : undefined;
       const batch = Math.max(limit + 1, 100);
       const found: { info: SessionInfo; touch: number }[] = [];
       for (;;) {
@@ -305,7 +329,10 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       const page = found.slice(0, limit);
       const end = page.at(-1);
       return found.length > limit && end
-        ? { sessions: page.map((s) => s.info), nextCursor: encodeCursor({ updatedAt: end.info.updatedAt, touch: end.touch }) }
+        ? {
+            sessions: page.map((s) => s.info),
+            nextCursor: encodeCursor({ updatedAt: end.info.updatedAt, touch: end.touch }),
+          }
         : { sessions: page.map((s) => s.info) };
     },
 
@@ -313,13 +340,11 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
       assertVersion('expectedVersion', appendOptions?.expectedVersion);
       const expectedVersion = appendOptions.expectedVersion;
       const texts = encodeEntries(id, entries);
-      const [row] = await query(`SELECT ${names.table('append')}($1, $2, $3::text[], $4, $5) AS result`, [
+      const [row] = await query(
+        `SELECT ${names.table('append')}($1, $2, $3::text[], $4, $5) AS result`,
+        [id, expectedVersion, texts, Date.now(), ENTRY_SCHEMA_VERSION],
         id,
-        expectedVersion,
-        texts,
-        Date.now(),
-        ENTRY_SCHEMA_VERSION,
-      ], id);
+      );
       const result = Number(row?.result);
       if (result === -1) throw new SessionNotFoundError(id);
       if (result < -1) throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: -2 - result });
@@ -358,7 +383,9 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
           throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: info.version });
         }
         if (version > info.version) {
-          throw new StoreError(`Cannot truncate session ${id} to version ${version}: it has ${info.version} entries.`, { sessionId: id });
+          throw new StoreError(`Cannot truncate session ${id} to version ${version}: it has ${info.version} entries.`, {
+            sessionId: id,
+          });
         }
         await client.query(`DELETE FROM ${entriesTable} WHERE session_id = $1 AND seq > $2`, [id, version]);
         const { rows } = await client.query(
@@ -378,7 +405,9 @@ export function postgresStore(connection: PostgresConnection, options: PostgresS
         const source = await lockedSession(client, id);
         const version = forkOptions.version ?? source.version;
         if (version > source.version) {
-          throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, { sessionId: id });
+          throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, {
+            sessionId: id,
+          });
         }
         const info = await insertSession(client, forkId, version, metadata ?? JSON.stringify(source.metadata), id);
         await client.query(

@@ -50,8 +50,15 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 export function migrate(db: SqliteConnection, migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS): void {
   db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((row) => Number(row.version)));
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    const applied = new Set(
+      db
+        .prepare('SELECT version FROM schema_migrations')
+        .all()
+        .map((row) => Number(row.version)),
+    );
     const latest = Math.max(0, ...migrations.map((m) => m.version));
     const newer = [...applied].filter((v) => v > latest);
     if (newer.length > 0) {

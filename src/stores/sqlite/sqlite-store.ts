@@ -17,7 +17,13 @@ import {
   type StoredEntry,
 } from '../types.js';
 import { decodeCursor, encodeCursor, encodeEntries, encodeMetadata, exactFilterPairs } from './codec.js';
-import { openSqlite, type ModuleImporter, type SqliteConnection, type SqliteDriverName, type SqliteRow } from './driver.js';
+import {
+  openSqlite,
+  type ModuleImporter,
+  type SqliteConnection,
+  type SqliteDriverName,
+  type SqliteRow,
+} from './driver.js';
 import { migrate } from './migrations.js';
 import type { LockSessionOptions, SessionLock } from './session-lock.js';
 
@@ -129,9 +135,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
   const lockLeaseMs = options.lockLeaseMs ?? 30_000;
   const synchronous = options.synchronous ?? 'full';
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new ConfigError('sqliteStore: `busyTimeoutMs` must be a non-negative integer.');
-  if (!Number.isInteger(lockLeaseMs) || lockLeaseMs < 100) throw new ConfigError('sqliteStore: `lockLeaseMs` must be an integer of at least 100.');
-  if (synchronous !== 'full' && synchronous !== 'normal') throw new ConfigError("sqliteStore: `synchronous` must be 'full' or 'normal'.");
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
+    throw new ConfigError('sqliteStore: `busyTimeoutMs` must be a non-negative integer.');
+  if (!Number.isInteger(lockLeaseMs) || lockLeaseMs < 100)
+    throw new ConfigError('sqliteStore: `lockLeaseMs` must be an integer of at least 100.');
+  if (synchronous !== 'full' && synchronous !== 'normal')
+    throw new ConfigError("sqliteStore: `synchronous` must be 'full' or 'normal'.");
 
   let connection: Promise<SqliteConnection> | undefined;
   let opened: SqliteConnection | undefined;
@@ -139,7 +148,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
   const heldLocks = new Set<{ release(): Promise<void> }>();
 
   const cannotOpen = (error: unknown): StoreError =>
-    new StoreError(`sqliteStore: cannot open ${options.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    new StoreError(
+      `sqliteStore: cannot open ${options.path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
 
   const openOnce = async (): Promise<SqliteConnection> => {
     let raw: SqliteConnection;
@@ -205,7 +217,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
     try {
       conn.exec('BEGIN IMMEDIATE');
     } catch (error) {
-      throw new StoreError(`SQLite could not start a write: ${String(error)}`, { cause: error, ...(sessionId ? { sessionId } : {}) });
+      throw new StoreError(`SQLite could not start a write: ${String(error)}`, {
+        cause: error,
+        ...(sessionId ? { sessionId } : {}),
+      });
     }
     try {
       const result = work(conn);
@@ -242,14 +257,21 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
     return toInfo(row);
   };
 
-  const insertSession = (conn: SqliteConnection, id: string, version: number, metadata: string, parentId: string | null): SessionInfo => {
+  const insertSession = (
+    conn: SqliteConnection,
+    id: string,
+    version: number,
+    metadata: string,
+    parentId: string | null,
+  ): SessionInfo => {
     const time = Date.now();
     try {
       conn
         .prepare(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ${NEXT_TOUCH}, ?, ?)`)
         .run(id, version, time, time, metadata, parentId);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new StoreError(`Session ${id} already exists.`, { sessionId: id, cause: error });
+      if (isUniqueViolation(error))
+        throw new StoreError(`Session ${id} already exists.`, { sessionId: id, cause: error });
       throw error;
     }
     return sessionRow(conn, id);
@@ -269,16 +291,19 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
     if (!taken) return undefined;
     const conn = await db();
     // Renew well before the lease runs out; unref'd so a forgotten lock does not keep the process alive.
-    const renew = setInterval(() => {
-      if (closed) return;
-      try {
-        conn
-          .prepare('UPDATE session_locks SET expires_at = ? WHERE session_id = ? AND owner = ?')
-          .run(Date.now() + lockLeaseMs, sessionId, owner);
-      } catch {
-        // Busy for longer than the timeout: the next tick tries again, well within the lease.
-      }
-    }, Math.max(50, Math.floor(lockLeaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        if (closed) return;
+        try {
+          conn
+            .prepare('UPDATE session_locks SET expires_at = ? WHERE session_id = ? AND owner = ?')
+            .run(Date.now() + lockLeaseMs, sessionId, owner);
+        } catch {
+          // Busy for longer than the timeout: the next tick tries again, well within the lease.
+        }
+      },
+      Math.max(50, Math.floor(lockLeaseMs / 3)),
+    );
     renew.unref();
     let released = false;
     const lock: SessionLock = {
@@ -321,7 +346,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
 
     async list(listOptions: ListSessionsOptions = {}): Promise<SessionPage> {
       const limit = listOptions.limit ?? 50;
-      if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`Expected limit to be a positive integer, got ${String(limit)}.`);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new TypeError(`Expected limit to be a positive integer, got ${String(limit)}.`);
       let position = listOptions.cursor === undefined ? undefined : decodeCursor(listOptions.cursor);
       const pairs = exactFilterPairs(listOptions.metadata);
       const where = pairs.map(() => `metadata -> ? = ?`);
@@ -352,7 +378,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
         const page = found.slice(0, limit);
         const end = page.at(-1);
         return found.length > limit && end
-          ? { sessions: page.map((s) => s.info), nextCursor: encodeCursor({ updatedAt: end.info.updatedAt, touch: end.touch }) }
+          ? {
+              sessions: page.map((s) => s.info),
+              nextCursor: encodeCursor({ updatedAt: end.info.updatedAt, touch: end.touch }),
+            }
           : { sessions: page.map((s) => s.info) };
       });
     },
@@ -365,12 +394,17 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
         const row = conn.prepare('SELECT version FROM sessions WHERE id = ?').get(id);
         if (!row) throw new SessionNotFoundError(id);
         const version = Number(row.version);
-        if (version !== expectedVersion) throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: version });
+        if (version !== expectedVersion)
+          throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: version });
         const createdAt = Date.now();
-        const insert = conn.prepare('INSERT INTO entries (session_id, seq, schema_version, created_at, entry) VALUES (?, ?, ?, ?, ?)');
+        const insert = conn.prepare(
+          'INSERT INTO entries (session_id, seq, schema_version, created_at, entry) VALUES (?, ?, ?, ?, ?)',
+        );
         let seq = version;
         for (const text of texts) insert.run(id, ++seq, ENTRY_SCHEMA_VERSION, createdAt, text);
-        conn.prepare(`UPDATE sessions SET version = ?, updated_at = ?, touch = ${NEXT_TOUCH} WHERE id = ?`).run(seq, createdAt, id);
+        conn
+          .prepare(`UPDATE sessions SET version = ?, updated_at = ?, touch = ${NEXT_TOUCH} WHERE id = ?`)
+          .run(seq, createdAt, id);
         return seq;
       });
     },
@@ -378,7 +412,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
     async load(id): Promise<LoadedSession> {
       return read((conn) => {
         const info = sessionRow(conn, id);
-        const rows = conn.prepare('SELECT seq, schema_version, created_at, entry FROM entries WHERE session_id = ? ORDER BY seq').all(id);
+        const rows = conn
+          .prepare('SELECT seq, schema_version, created_at, entry FROM entries WHERE session_id = ? ORDER BY seq')
+          .all(id);
         return { info, entries: rows.map(toStored) };
       });
     },
@@ -392,10 +428,14 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
           throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: info.version });
         }
         if (version > info.version) {
-          throw new StoreError(`Cannot truncate session ${id} to version ${version}: it has ${info.version} entries.`, { sessionId: id });
+          throw new StoreError(`Cannot truncate session ${id} to version ${version}: it has ${info.version} entries.`, {
+            sessionId: id,
+          });
         }
         conn.prepare('DELETE FROM entries WHERE session_id = ? AND seq > ?').run(id, version);
-        conn.prepare(`UPDATE sessions SET version = ?, updated_at = ?, touch = ${NEXT_TOUCH} WHERE id = ?`).run(version, Date.now(), id);
+        conn
+          .prepare(`UPDATE sessions SET version = ?, updated_at = ?, touch = ${NEXT_TOUCH} WHERE id = ?`)
+          .run(version, Date.now(), id);
         return sessionRow(conn, id);
       });
     },
@@ -408,7 +448,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
         const source = sessionRow(conn, id);
         const version = forkOptions.version ?? source.version;
         if (version > source.version) {
-          throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, { sessionId: id });
+          throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, {
+            sessionId: id,
+          });
         }
         const info = insertSession(conn, forkId, version, metadata ?? JSON.stringify(source.metadata), id);
         conn

@@ -48,11 +48,15 @@ export async function expectRejection<E>(
     outcome = { ok: false, error };
   }
   if (outcome.ok) {
-    expect.fail(`Expected a rejection with ${errorClass.name}, but the call resolved with ${safeString(outcome.value)}.`);
+    expect.fail(
+      `Expected a rejection with ${errorClass.name}, but the call resolved with ${safeString(outcome.value)}.`,
+    );
   }
   const { error } = outcome as { ok: false; error: unknown };
   if (!errorClass.isInstance(error)) {
-    expect.fail(`Expected a rejection with ${errorClass.name}, got ${error instanceof Error ? `${error.name}: ${error.message}` : safeString(error)}.`);
+    expect.fail(
+      `Expected a rejection with ${errorClass.name}, got ${error instanceof Error ? `${error.name}: ${error.message}` : safeString(error)}.`,
+    );
   }
   return error as E;
 }

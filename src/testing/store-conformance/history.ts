@@ -49,7 +49,10 @@ export function historyTests(ctx: ConformanceContext): void {
       await store.append(info.id, dataEntries(1, 3), { expectedVersion: 0 });
       await expectRejection(store.truncate(info.id, { version: 4 }), StoreError);
       await expectAnyRejection(store.truncate(info.id, { version: -1 }));
-      const error = await expectRejection(store.truncate(info.id, { version: 1, expectedVersion: 2 }), StoreConflictError);
+      const error = await expectRejection(
+        store.truncate(info.id, { version: 1, expectedVersion: 2 }),
+        StoreConflictError,
+      );
       expect(error.actualVersion).toBe(3);
       expect((await store.load(info.id)).entries).toHaveLength(3);
       expect((await store.truncate(info.id, { version: 1, expectedVersion: 3 })).version).toBe(1);
@@ -81,7 +84,11 @@ export function historyTests(ctx: ConformanceContext): void {
       expect(await store.append(fork.id, [dataEntry(100)], { expectedVersion: 2 })).toBe(3);
       expect(await store.append(parent.id, [dataEntry(5)], { expectedVersion: 4 })).toBe(5);
       await store.truncate(parent.id, { version: 1 });
-      expect((await store.load(fork.id)).entries.map((e) => e.entry)).toEqual([dataEntry(1), dataEntry(2), dataEntry(100)]);
+      expect((await store.load(fork.id)).entries.map((e) => e.entry)).toEqual([
+        dataEntry(1),
+        dataEntry(2),
+        dataEntry(100),
+      ]);
       expect((await store.load(parent.id)).entries.map((e) => e.entry)).toEqual([dataEntry(1)]);
       await store.delete(parent.id);
       const survivor = await store.load(fork.id);

@@ -1,7 +1,7 @@
 /** Conformance tests of the entry log: append, load, atomicity, conflicts, concurrency, content. */
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../model/message.js';
-import { ENTRY_SCHEMA_VERSION, type SessionEntry, type SessionStore, type StoredEntry } from '../../stores/types.js';
+import { ENTRY_SCHEMA_VERSION, type SessionEntry, type StoredEntry } from '../../stores/types.js';
 import {
   type ConformanceContext,
   StoreConflictError,
@@ -34,33 +34,53 @@ export function entriesOfEveryKind(): SessionEntry[] {
       turn: 1,
       message: {
         role: 'tool',
-        content: [{ type: 'tool-result', id: 'call_1', name: 'read', output: '1\timport { it } from "vitest";', isError: false }],
+        content: [
+          {
+            type: 'tool-result',
+            id: 'call_1',
+            name: 'read',
+            output: '1\timport { it } from "vitest";',
+            isError: false,
+          },
+        ],
       },
     },
     { type: 'snapshot', snapshotId: 'snap_0001', turn: 2 },
     {
       type: 'pending-approvals',
       requests: [
-        { id: 'call_2', name: 'bash', input: { command: 'npm test' }, reason: 'bash asks', suggestedRule: 'Bash(npm test:*)' },
+        {
+          id: 'call_2',
+          name: 'bash',
+          input: { command: 'npm test' },
+          reason: 'bash asks',
+          suggestedRule: 'Bash(npm test:*)',
+        },
         { id: 'call_3', name: 'write', input: { file_path: 'a.ts', content: 'x' }, reason: 'writes are asked' },
       ],
     },
     { type: 'approvals-resolved', decisions: { call_2: 'allow', call_3: 'deny' } },
-    { type: 'compaction', strategy: 'summarize', summary: 'The user asked to fix a test.', upTo: 3, tokensBefore: 9000, tokensAfter: 1200 },
-    { type: 'data', key: 'todos', value: [{ text: 'fix', done: false }, { text: 'ship', done: true }] },
+    {
+      type: 'compaction',
+      strategy: 'summarize',
+      summary: 'The user asked to fix a test.',
+      upTo: 3,
+      tokensBefore: 9000,
+      tokensAfter: 1200,
+    },
+    {
+      type: 'data',
+      key: 'todos',
+      value: [
+        { text: 'fix', done: false },
+        { text: 'ship', done: true },
+      ],
+    },
   ];
 }
 
 function expectContiguous(entries: readonly StoredEntry[], from = 1): void {
   entries.forEach((stored, i) => expect(stored.seq).toBe(from + i));
-}
-
-async function appendAll(store: SessionStore, id: string, entries: SessionEntry[], batch: number): Promise<number> {
-  let version = (await store.get(id))!.version;
-  for (let i = 0; i < entries.length; i += batch) {
-    version = await store.append(id, entries.slice(i, i + batch), { expectedVersion: version });
-  }
-  return version;
 }
 
 /** Registers the entry log tests. */
@@ -98,8 +118,14 @@ export function logTests(ctx: ConformanceContext): void {
       await store.append(info.id, [userEntry('deploy'), pending], { expectedVersion: 0 });
       const { entries } = await store.load(info.id);
       expect(entries[1]?.entry).toEqual(pending);
-      await store.append(info.id, [{ type: 'approvals-resolved', decisions: { call_2: 'allow' } }], { expectedVersion: 2 });
-      expect((await store.load(info.id)).entries.map((e) => e.entry.type)).toEqual(['message', 'pending-approvals', 'approvals-resolved']);
+      await store.append(info.id, [{ type: 'approvals-resolved', decisions: { call_2: 'allow' } }], {
+        expectedVersion: 2,
+      });
+      expect((await store.load(info.id)).entries.map((e) => e.entry.type)).toEqual([
+        'message',
+        'pending-approvals',
+        'approvals-resolved',
+      ]);
     });
 
     it('returns the version unchanged for an empty append', { timeout }, async () => {
@@ -121,31 +147,38 @@ export function logTests(ctx: ConformanceContext): void {
   });
 
   describe('atomicity and conflicts', () => {
-    it('writes all entries of an append or none: an entry that cannot be serialised fails the whole append', { timeout }, async () => {
-      const store = await ctx.open();
-      const info = await store.create({ metadata: ctx.tag('atomic') });
-      await store.append(info.id, [dataEntry(1)], { expectedVersion: 0 });
-      const circular: Record<string, unknown> = { name: 'loop' };
-      circular.self = circular;
-      const unserialisable = [
-        { type: 'data', key: 'big', value: 10n },
-        { type: 'data', key: 'loop', value: circular },
-      ] as unknown as SessionEntry[];
-      for (const bad of unserialisable) {
-        await expectAnyRejection(store.append(info.id, [dataEntry(2), dataEntry(3), bad], { expectedVersion: 1 }));
-        const loaded = await store.load(info.id);
-        expect(loaded.info.version).toBe(1);
-        expect(loaded.entries.map((e) => e.entry)).toEqual([dataEntry(1)]);
-      }
-      expect(await store.append(info.id, [dataEntry(2)], { expectedVersion: 1 })).toBe(2);
-    });
+    it(
+      'writes all entries of an append or none: an entry that cannot be serialised fails the whole append',
+      { timeout },
+      async () => {
+        const store = await ctx.open();
+        const info = await store.create({ metadata: ctx.tag('atomic') });
+        await store.append(info.id, [dataEntry(1)], { expectedVersion: 0 });
+        const circular: Record<string, unknown> = { name: 'loop' };
+        circular.self = circular;
+        const unserialisable = [
+          { type: 'data', key: 'big', value: 10n },
+          { type: 'data', key: 'loop', value: circular },
+        ] as unknown as SessionEntry[];
+        for (const bad of unserialisable) {
+          await expectAnyRejection(store.append(info.id, [dataEntry(2), dataEntry(3), bad], { expectedVersion: 1 }));
+          const loaded = await store.load(info.id);
+          expect(loaded.info.version).toBe(1);
+          expect(loaded.entries.map((e) => e.entry)).toEqual([dataEntry(1)]);
+        }
+        expect(await store.append(info.id, [dataEntry(2)], { expectedVersion: 1 })).toBe(2);
+      },
+    );
 
     it('throws StoreConflictError for a stale or future expectedVersion and writes nothing', { timeout }, async () => {
       const store = await ctx.open();
       const info = await store.create({ metadata: ctx.tag('conflict') });
       await store.append(info.id, dataEntries(1, 2), { expectedVersion: 0 });
       for (const expectedVersion of [0, 1, 3, 10]) {
-        const error = await expectRejection(store.append(info.id, [dataEntry(99)], { expectedVersion }), StoreConflictError);
+        const error = await expectRejection(
+          store.append(info.id, [dataEntry(99)], { expectedVersion }),
+          StoreConflictError,
+        );
         expect(error.sessionId).toBe(info.id);
         expect(error.expectedVersion).toBe(expectedVersion);
         expect(error.actualVersion).toBe(2);
@@ -154,40 +187,48 @@ export function logTests(ctx: ConformanceContext): void {
       expect((await store.load(info.id)).entries.map((e) => e.entry)).toEqual(dataEntries(1, 2));
     });
 
-    it(`lets exactly one of ${concurrency} parallel appends with the same expectedVersion win, every round`, { timeout }, async () => {
-      const store = await ctx.open();
-      const info = await store.create({ metadata: ctx.tag('race') });
-      let version = 0;
-      for (let round = 0; round < 5; round++) {
-        const results = await Promise.allSettled(
-          Array.from({ length: concurrency }, (_, writer) =>
-            store.append(info.id, [dataEntry(writer, `w${writer}`), dataEntry(round, `r${writer}`)], { expectedVersion: version }),
-          ),
-        );
-        const won = results.filter((r) => r.status === 'fulfilled');
-        expect(won).toHaveLength(1);
-        expect((won[0] as PromiseFulfilledResult<number>).value).toBe(version + 2);
-        for (const lost of results.filter((r) => r.status === 'rejected')) {
-          expect(StoreConflictError.isInstance(lost.reason)).toBe(true);
+    it(
+      `lets exactly one of ${concurrency} parallel appends with the same expectedVersion win, every round`,
+      { timeout },
+      async () => {
+        const store = await ctx.open();
+        const info = await store.create({ metadata: ctx.tag('race') });
+        let version = 0;
+        for (let round = 0; round < 5; round++) {
+          const results = await Promise.allSettled(
+            Array.from({ length: concurrency }, (_, writer) =>
+              store.append(info.id, [dataEntry(writer, `w${writer}`), dataEntry(round, `r${writer}`)], {
+                expectedVersion: version,
+              }),
+            ),
+          );
+          const won = results.filter((r) => r.status === 'fulfilled');
+          expect(won).toHaveLength(1);
+          expect((won[0] as PromiseFulfilledResult<number>).value).toBe(version + 2);
+          for (const lost of results.filter((r) => r.status === 'rejected')) {
+            expect(StoreConflictError.isInstance(lost.reason)).toBe(true);
+          }
+          version += 2;
         }
-        version += 2;
-      }
-      const { entries } = await store.load(info.id);
-      expect(entries).toHaveLength(10);
-      expectContiguous(entries);
-      // Each winning append kept its two entries together.
-      for (let i = 0; i < entries.length; i += 2) {
-        const [first, second] = [entries[i]!.entry, entries[i + 1]!.entry];
-        expect(first.type === 'data' && second.type === 'data' && first.key.slice(1) === second.key.slice(1)).toBe(true);
-      }
-    });
+        const { entries } = await store.load(info.id);
+        expect(entries).toHaveLength(10);
+        expectContiguous(entries);
+        // Each winning append kept its two entries together.
+        for (let i = 0; i < entries.length; i += 2) {
+          const [first, second] = [entries[i]!.entry, entries[i + 1]!.entry];
+          expect(first.type === 'data' && second.type === 'data' && first.key.slice(1) === second.key.slice(1)).toBe(
+            true,
+          );
+        }
+      },
+    );
 
     it(`keeps every entry exactly once when ${concurrency} writers append with retries`, { timeout }, async () => {
       const store = await ctx.open();
       const info = await store.create({ metadata: ctx.tag('retry-writers') });
       const perWriter = 6;
       const writer = async (w: number): Promise<void> => {
-        for (let i = 0; i < perWriter; ) {
+        for (let i = 0; i < perWriter;) {
           const current = (await store.get(info.id))!.version;
           try {
             await store.append(info.id, [dataEntry(i, `writer-${w}`)], { expectedVersion: current });
@@ -216,14 +257,16 @@ export function logTests(ctx: ConformanceContext): void {
       const half = Math.floor(largeSessionEntries / 2);
       // Half in one big append, half in batches of 100.
       expect(await store.append(info.id, entries.slice(0, half), { expectedVersion: 0 })).toBe(half);
-      for (let i = half; i < entries.length; i += 100) await store.append(info.id, entries.slice(i, i + 100), { expectedVersion: i });
+      for (let i = half; i < entries.length; i += 100)
+        await store.append(info.id, entries.slice(i, i + 100), { expectedVersion: i });
       const loaded = await store.load(info.id);
       expect(loaded.info.version).toBe(largeSessionEntries);
       expect(loaded.entries).toHaveLength(largeSessionEntries);
       expectContiguous(loaded.entries);
       loaded.entries.forEach((stored) => {
         const entry = stored.entry;
-        if (entry.type !== 'data' || entry.value !== stored.seq) expect.fail(`Entry ${stored.seq} holds ${JSON.stringify(entry)}.`);
+        if (entry.type !== 'data' || entry.value !== stored.seq)
+          expect.fail(`Entry ${stored.seq} holds ${JSON.stringify(entry)}.`);
       });
     });
 
@@ -241,7 +284,7 @@ export function logTests(ctx: ConformanceContext): void {
         '𝓤𝓷𝓲𝓬𝓸𝓭𝓮 astral 𠜎𠜱',
       ];
       const entries: SessionEntry[] = texts.map((text) => userEntry(text));
-      entries.push({ type: 'data', key: 'ключ 🔑', value: { 'عربي': texts, '\t': controls } });
+      entries.push({ type: 'data', key: 'ключ 🔑', value: { عربي: texts, '\t': controls } });
       await store.append(info.id, entries, { expectedVersion: 0 });
       expect((await store.load(info.id)).entries.map((e) => e.entry)).toEqual(entries);
     });
@@ -276,13 +319,20 @@ export function logTests(ctx: ConformanceContext): void {
       const data = Buffer.from(bytes).toString('base64');
       const entry: SessionEntry = {
         type: 'message',
-        message: { role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image', mediaType: 'image/png', data }] },
+        message: {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'what is this?' },
+            { type: 'image', mediaType: 'image/png', data },
+          ],
+        },
       };
       await store.append(info.id, [entry], { expectedVersion: 0 });
       const [stored] = (await store.load(info.id)).entries;
       expect(stored?.entry).toEqual(entry);
       const part = stored?.entry.type === 'message' ? stored.entry.message.content[1] : undefined;
-      const roundTripped = part && 'data' in part && typeof part.data === 'string' ? Buffer.from(part.data, 'base64') : Buffer.alloc(0);
+      const roundTripped =
+        part && 'data' in part && typeof part.data === 'string' ? Buffer.from(part.data, 'base64') : Buffer.alloc(0);
       expect(roundTripped.equals(Buffer.from(bytes))).toBe(true);
     });
 

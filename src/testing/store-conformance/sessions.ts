@@ -21,7 +21,9 @@ export function sessionTests(ctx: ConformanceContext): void {
     it('creates an empty session with a generated id and returns it from get', { timeout }, async () => {
       const store = await ctx.open();
       const before = Date.now();
-      const info = await store.create({ metadata: { user: 'ada', nested: { a: [1, 2, { b: null }] }, ...ctx.tag('create') } });
+      const info = await store.create({
+        metadata: { user: 'ada', nested: { a: [1, 2, { b: null }] }, ...ctx.tag('create') },
+      });
       expect(typeof info.id).toBe('string');
       expect(info.id.length).toBeGreaterThan(0);
       expect(info.version).toBe(0);
@@ -52,7 +54,11 @@ export function sessionTests(ctx: ConformanceContext): void {
 
     it('keeps unicode metadata exactly', { timeout }, async () => {
       const store = await ctx.open();
-      const metadata = { title: 'مرحبا 👩‍💻 שלום', 'ключ 🔑': ['é', 'e\u0301', '\u2028'], ...ctx.tag('unicode-metadata') };
+      const metadata = {
+        title: 'مرحبا 👩‍💻 שלום',
+        'ключ 🔑': ['é', 'e\u0301', '\u2028'],
+        ...ctx.tag('unicode-metadata'),
+      };
       const info = await store.create({ metadata });
       expect((await store.get(info.id))?.metadata).toEqual(metadata);
     });
@@ -120,7 +126,9 @@ export function sessionTests(ctx: ConformanceContext): void {
         grace.id,
         ada.id,
       ]);
-      expect((await store.list({ metadata: { ...tag, user: 'ada', team: { name: 'infra', size: 3 } } })).sessions).toEqual([]);
+      expect(
+        (await store.list({ metadata: { ...tag, user: 'ada', team: { name: 'infra', size: 3 } } })).sessions,
+      ).toEqual([]);
       expect((await store.list({ metadata: { ...tag, user: 'nobody' } })).sessions).toEqual([]);
       // A partial array is not equal to the stored one.
       expect((await store.list({ metadata: { ...tag, tags: ['x'] } })).sessions).toEqual([]);
@@ -157,7 +165,10 @@ export function sessionTests(ctx: ConformanceContext): void {
     it('throws SessionNotFoundError from append, load, truncate and fork of an unknown id', { timeout }, async () => {
       const store = await ctx.open();
       const id = `missing-${crypto.randomUUID()}`;
-      const error = await expectRejection(store.append(id, [dataEntry(1)], { expectedVersion: 0 }), SessionNotFoundError);
+      const error = await expectRejection(
+        store.append(id, [dataEntry(1)], { expectedVersion: 0 }),
+        SessionNotFoundError,
+      );
       expect(error.sessionId).toBe(id);
       await expectRejection(store.load(id), SessionNotFoundError);
       await expectRejection(store.truncate(id, { version: 0 }), SessionNotFoundError);

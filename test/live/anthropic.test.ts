@@ -33,7 +33,10 @@ describe.skipIf(!apiKey)('anthropic (live)', () => {
 
   it('streams a short answer with usage and a stop', async () => {
     const parts = await collect(
-      model.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }], tools: [] }),
+      model.stream({
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }],
+        tools: [],
+      }),
     );
     const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.text] : [])).join('');
     expect(text.toLowerCase()).toContain('pong');
@@ -52,7 +55,10 @@ describe.skipIf(!apiKey)('anthropic (live)', () => {
     const call = parts.find((p) => p.type === 'tool-call');
     expect(call).toMatchObject({ name: 'get_weather', input: { city: expect.stringMatching(/paris/i) } });
     if (call?.type !== 'tool-call') return;
-    const assistant: AssistantMessage = { role: 'assistant', content: [{ type: 'tool-call', id: call.id, name: call.name, input: call.input }] };
+    const assistant: AssistantMessage = {
+      role: 'assistant',
+      content: [{ type: 'tool-call', id: call.id, name: call.name, input: call.input }],
+    };
     const second = await collect(
       model.stream({
         ...first,
@@ -60,7 +66,10 @@ describe.skipIf(!apiKey)('anthropic (live)', () => {
         messages: [
           ...first.messages,
           assistant,
-          { role: 'tool', content: [{ type: 'tool-result', id: call.id, name: call.name, output: 'Sunny, 21°C', isError: false }] },
+          {
+            role: 'tool',
+            content: [{ type: 'tool-result', id: call.id, name: call.name, output: 'Sunny, 21°C', isError: false }],
+          },
         ],
       }),
     );
@@ -71,9 +80,9 @@ describe.skipIf(!apiKey)('anthropic (live)', () => {
   it('rejects a bad key as auth without showing it', async () => {
     const badKey = 'sk-ant-api03-not-a-real-key-0000000000';
     const bad = anthropic({ model: modelId, apiKey: badKey });
-    const error = await collect(bad.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], tools: [] })).catch(
-      (e: unknown) => e,
-    );
+    const error = await collect(
+      bad.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], tools: [] }),
+    ).catch((e: unknown) => e);
     expect(ProviderError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'auth' });
     expect((error as Error).message).not.toContain(badKey);

@@ -33,7 +33,10 @@ describe.skipIf(!apiKey).each(['chat', 'responses'] as const)('openai %s (live)'
 
   it('streams a short answer with usage and a stop', async () => {
     const parts = await collect(
-      model.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }], tools: [] }),
+      model.stream({
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }],
+        tools: [],
+      }),
     );
     const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.text] : [])).join('');
     expect(text.toLowerCase()).toContain('pong');
@@ -59,7 +62,10 @@ describe.skipIf(!apiKey).each(['chat', 'responses'] as const)('openai %s (live)'
         messages: [
           ...first.messages,
           { role: 'assistant', content: [{ type: 'tool-call', id: call.id, name: call.name, input: call.input }] },
-          { role: 'tool', content: [{ type: 'tool-result', id: call.id, name: call.name, output: 'Sunny, 21°C', isError: false }] },
+          {
+            role: 'tool',
+            content: [{ type: 'tool-result', id: call.id, name: call.name, output: 'Sunny, 21°C', isError: false }],
+          },
         ],
       }),
     );
@@ -70,9 +76,9 @@ describe.skipIf(!apiKey).each(['chat', 'responses'] as const)('openai %s (live)'
   it('rejects a bad key as auth without showing it', async () => {
     const badKey = 'sk-proj-not-a-real-key-00000000000000';
     const bad = openai({ model: modelId, api, apiKey: badKey });
-    const error = await collect(bad.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], tools: [] })).catch(
-      (e: unknown) => e,
-    );
+    const error = await collect(
+      bad.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], tools: [] }),
+    ).catch((e: unknown) => e);
     expect(ProviderError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'auth' });
     expect((error as Error).message).not.toContain(badKey);

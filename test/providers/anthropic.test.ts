@@ -14,7 +14,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup(script: MockScript, faults: Fault[] = [], settings: Partial<Parameters<typeof anthropic>[0]> = {}) {
+async function setup(
+  script: MockScript,
+  faults: Fault[] = [],
+  settings: Partial<Parameters<typeof anthropic>[0]> = {},
+) {
   server = await startMockServer({ wire: 'anthropic', script, faults });
   const model = anthropic({ model: 'claude-haiku-4-5', apiKey: KEY, baseURL: server.baseURL, ...settings });
   return { server, model };
@@ -25,7 +29,10 @@ const types = (parts: readonly ModelStreamPart[]) => parts.map((part) => part.ty
 describe('anthropic over the Messages SSE wire', () => {
   it('streams plain text, maps usage with cache tokens, and sends cache breakpoints', async () => {
     const { model, server } = await setup([
-      { text: 'Hello there, how are you?', usage: { inputTokens: 100, outputTokens: 7, cacheReadTokens: 60, cacheWriteTokens: 30 } },
+      {
+        text: 'Hello there, how are you?',
+        usage: { inputTokens: 100, outputTokens: 7, cacheReadTokens: 60, cacheWriteTokens: 30 },
+      },
     ]);
     const { parts, error } = await collect(model, ask('Hi', { system: 'Be terse.', temperature: 0.2 }));
     expect(error).toBeUndefined();
@@ -79,7 +86,9 @@ describe('anthropic over the Messages SSE wire', () => {
     expect(deltas.length).toBeGreaterThan(5);
     expect(deltas.map((d) => (d.type === 'tool-call-delta' ? d.inputDelta : '')).join('')).toBe(JSON.stringify(input));
     expect(parts[0]).toEqual({ type: 'tool-call-start', id: 'toolu_1', name: 'read' });
-    expect(parts.filter((p) => p.type === 'tool-call')).toEqual([{ type: 'tool-call', id: 'toolu_1', name: 'read', input }]);
+    expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
+      { type: 'tool-call', id: 'toolu_1', name: 'read', input },
+    ]);
     expect(types(parts).slice(-3)).toEqual(['tool-call', 'usage', 'finish']);
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });
     expect(server.requests[0]?.body).toMatchInlineSnapshot(`
@@ -134,7 +143,12 @@ describe('anthropic over the Messages SSE wire', () => {
 
   it('handles two tool calls in one turn', async () => {
     const { model } = await setup([
-      { toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }, { name: 'read', input: { file_path: 'b.ts' } }] },
+      {
+        toolCalls: [
+          { name: 'read', input: { file_path: 'a.ts' } },
+          { name: 'read', input: { file_path: 'b.ts' } },
+        ],
+      },
     ]);
     const { parts } = await collect(model, ask('Read both', { tools: [readTool] }));
     expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
@@ -149,9 +163,12 @@ describe('anthropic over the Messages SSE wire', () => {
       maxOutputTokens: 1024,
     });
     const { parts } = await collect(model, ask('2+2?', { temperature: 0.5 }));
-    expect(parts.filter((p) => p.type === 'reasoning-delta').map((p) => (p.type === 'reasoning-delta' ? p.text : '')).join('')).toBe(
-      'Let me think about this.',
-    );
+    expect(
+      parts
+        .filter((p) => p.type === 'reasoning-delta')
+        .map((p) => (p.type === 'reasoning-delta' ? p.text : ''))
+        .join(''),
+    ).toBe('Let me think about this.');
     const reasoning = parts.find((p) => p.type === 'reasoning');
     expect(reasoning).toEqual({ type: 'reasoning', text: 'Let me think about this.', signature: 'sig_mock_1' });
     const body = server.requests[0]?.body as Record<string, unknown>;
@@ -164,7 +181,13 @@ describe('anthropic over the Messages SSE wire', () => {
       tools: [],
       messages: [
         { role: 'user', content: [{ type: 'text', text: '2+2?' }] },
-        { role: 'assistant', content: [{ type: 'reasoning', text: 'Let me think.', signature: 'sig_mock_1' }, { type: 'text', text: 'Four.' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'Let me think.', signature: 'sig_mock_1' },
+            { type: 'text', text: 'Four.' },
+          ],
+        },
         { role: 'user', content: [{ type: 'text', text: 'And 3+3?' }] },
       ],
     });
@@ -394,7 +417,13 @@ describe('anthropic over the Messages SSE wire', () => {
     const { parts, error } = await collect(model, ask('Hi'));
     expect(parts).toEqual([]);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'rate-limit', status: 429, retryable: true, retryAfterMs: 3_600_000, requestId: 'req_mock_1' });
+    expect(error).toMatchObject({
+      kind: 'rate-limit',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 3_600_000,
+      requestId: 'req_mock_1',
+    });
     expect(server.requests).toHaveLength(1);
     expect(model.retry).toEqual({ maxRetries: 2 });
   });
@@ -414,21 +443,30 @@ describe('anthropic over the Messages SSE wire', () => {
   });
 
   it('gives the same step to the retry of a failed call', async () => {
-    const { model } = await setup([{ text: 'First answer' }, { text: 'Second answer' }], [{ type: 'stream-error', call: 1 }]);
+    const { model } = await setup(
+      [{ text: 'First answer' }, { text: 'Second answer' }],
+      [{ type: 'stream-error', call: 1 }],
+    );
     expect((await collect(model, ask('Hi'))).error).toBeInstanceOf(ProviderError);
     expect(textOf((await collect(model, ask('Hi'))).parts)).toBe('First answer');
     expect(textOf((await collect(model, ask('Hi'))).parts)).toBe('Second answer');
   });
 
   it('reports a cut connection as network', async () => {
-    const { model } = await setup([{ text: 'Hello there, a long answer follows here.' }], [{ type: 'cut', afterBytes: 700 }]);
+    const { model } = await setup(
+      [{ text: 'Hello there, a long answer follows here.' }],
+      [{ type: 'cut', afterBytes: 700 }],
+    );
     const { error } = await collect(model, ask('Hi'));
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'network', retryable: true });
   });
 
   it('never finishes cleanly when message_stop is missing, and never yields its tool calls', async () => {
-    const { model } = await setup([{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }], [{ type: 'truncate' }]);
+    const { model } = await setup(
+      [{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }],
+      [{ type: 'truncate' }],
+    );
     const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
     expect(error).toMatchObject({ kind: 'network', message: expect.stringContaining('message_stop') });
     expect(types(parts)).not.toContain('tool-call');
@@ -444,7 +482,10 @@ describe('anthropic over the Messages SSE wire', () => {
   });
 
   it('keeps malformed tool JSON as the raw string', async () => {
-    const { model } = await setup([{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }], [{ type: 'malformed-tool-json' }]);
+    const { model } = await setup(
+      [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],
+      [{ type: 'malformed-tool-json' }],
+    );
     const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
     expect(error).toBeUndefined();
     expect(parts.find((p) => p.type === 'tool-call')).toEqual({
@@ -477,7 +518,10 @@ describe('anthropic over the Messages SSE wire', () => {
   });
 
   it('classifies a 401 as auth and never shows the key', async () => {
-    const { model } = await setup([{ text: 'x' }], [{ type: 'status', status: 401, message: `invalid x-api-key: ${KEY}` }]);
+    const { model } = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 401, message: `invalid x-api-key: ${KEY}` }],
+    );
     const { error } = await collect(model, ask('Hi'));
     expect(error).toMatchObject({ kind: 'auth', status: 401, retryable: false });
     expect(String((error as Error).message)).not.toContain(KEY);
@@ -490,7 +534,11 @@ describe('anthropic over the Messages SSE wire', () => {
     try {
       const model = anthropic({ model: 'claude-haiku-4-5', baseURL: 'http://127.0.0.1:9' });
       const { error } = await collect(model, ask('Hi'));
-      expect(error).toMatchObject({ kind: 'auth', retryable: false, message: expect.stringContaining('ANTHROPIC_API_KEY') });
+      expect(error).toMatchObject({
+        kind: 'auth',
+        retryable: false,
+        message: expect.stringContaining('ANTHROPIC_API_KEY'),
+      });
     } finally {
       if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
     }
@@ -505,8 +553,18 @@ describe('anthropic over the Messages SSE wire', () => {
   });
 
   it('has pricing, context window and the retry policy from its settings', () => {
-    const model = anthropic({ model: 'claude-haiku-4-5-20251001', apiKey: KEY, maxRetries: 5, maxRetryDelayMs: 10_000 });
-    expect(model.pricing).toEqual({ inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 });
+    const model = anthropic({
+      model: 'claude-haiku-4-5-20251001',
+      apiKey: KEY,
+      maxRetries: 5,
+      maxRetryDelayMs: 10_000,
+    });
+    expect(model.pricing).toEqual({
+      inputPerMTok: 1,
+      outputPerMTok: 5,
+      cacheReadPerMTok: 0.1,
+      cacheWritePerMTok: 1.25,
+    });
     expect(model.contextWindow).toBe(200_000);
     expect(model.retry).toEqual({ maxRetries: 5, maxRetryDelayMs: 10_000 });
     const custom = anthropic({ model: 'claude-custom', pricing: { inputPerMTok: 1, outputPerMTok: 2 } });

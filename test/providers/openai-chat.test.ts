@@ -27,7 +27,10 @@ describe('openai over the Chat Completions SSE wire', () => {
     const { model, server } = await setup([
       { text: 'Hello there, how are you?', usage: { inputTokens: 50, outputTokens: 7, cacheReadTokens: 32 } },
     ]);
-    const { parts, error } = await collect(model, ask('Hi', { system: 'Be terse.', temperature: 0, maxOutputTokens: 100 }));
+    const { parts, error } = await collect(
+      model,
+      ask('Hi', { system: 'Be terse.', temperature: 0, maxOutputTokens: 100 }),
+    );
     expect(error).toBeUndefined();
     expect(textOf(parts)).toBe('Hello there, how are you?');
     expect(parts.filter((p) => p.type === 'text-delta').length).toBeGreaterThan(2);
@@ -136,7 +139,9 @@ describe('openai over the Chat Completions SSE wire', () => {
       },
     ]);
     const { parts } = await collect(model, ask('Read both', { tools: [readTool] }));
-    const deltaIds = parts.filter((p) => p.type === 'tool-call-delta').map((p) => (p.type === 'tool-call-delta' ? p.id : ''));
+    const deltaIds = parts
+      .filter((p) => p.type === 'tool-call-delta')
+      .map((p) => (p.type === 'tool-call-delta' ? p.id : ''));
     expect(deltaIds.slice(0, 4)).toEqual(['call_1_0', 'call_1_1', 'call_1_0', 'call_1_1']);
     expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
       { type: 'tool-call', id: 'call_1_0', name: 'read', input: { file_path: 'first/file/with/a/long/name.ts' } },
@@ -145,11 +150,16 @@ describe('openai over the Chat Completions SSE wire', () => {
   });
 
   it('streams reasoning_content of compatible servers, and sends reasoning_effort', async () => {
-    const { model, server } = await setup([{ reasoning: 'Adding two and two.', text: '4' }], [], { reasoningEffort: 'low' });
+    const { model, server } = await setup([{ reasoning: 'Adding two and two.', text: '4' }], [], {
+      reasoningEffort: 'low',
+    });
     const { parts } = await collect(model, ask('2+2?'));
-    expect(parts.filter((p) => p.type === 'reasoning-delta').map((p) => (p.type === 'reasoning-delta' ? p.text : '')).join('')).toBe(
-      'Adding two and two.',
-    );
+    expect(
+      parts
+        .filter((p) => p.type === 'reasoning-delta')
+        .map((p) => (p.type === 'reasoning-delta' ? p.text : ''))
+        .join(''),
+    ).toBe('Adding two and two.');
     expect(parts.find((p) => p.type === 'reasoning')).toEqual({ type: 'reasoning', text: 'Adding two and two.' });
     expect((server.requests[0]?.body as Record<string, unknown>).reasoning_effort).toBe('low');
   });
@@ -248,12 +258,21 @@ describe('openai over the Chat Completions SSE wire', () => {
     const { parts, error } = await collect(model, ask('Hi'));
     expect(parts).toEqual([]);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'rate-limit', status: 429, retryable: true, retryAfterMs: 3_600_000, requestId: 'req_mock_1' });
+    expect(error).toMatchObject({
+      kind: 'rate-limit',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 3_600_000,
+      requestId: 'req_mock_1',
+    });
     expect(server.requests).toHaveLength(1);
   });
 
   it('reports a 429 for an exhausted quota as quota, not retryable', async () => {
-    const { model } = await setup([{ text: 'x' }], [{ type: 'status', status: 429, message: 'You exceeded your current quota' }]);
+    const { model } = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 429, message: 'You exceeded your current quota' }],
+    );
     const { error } = await collect(model, ask('Hi'));
     expect(error).toMatchObject({ kind: 'quota', retryable: false });
   });
@@ -267,13 +286,19 @@ describe('openai over the Chat Completions SSE wire', () => {
   });
 
   it('reports a cut connection as network', async () => {
-    const { model } = await setup([{ text: 'Hello there, a long answer follows here.' }], [{ type: 'cut', afterBytes: 400 }]);
+    const { model } = await setup(
+      [{ text: 'Hello there, a long answer follows here.' }],
+      [{ type: 'cut', afterBytes: 400 }],
+    );
     const { error } = await collect(model, ask('Hi'));
     expect(error).toMatchObject({ kind: 'network', retryable: true });
   });
 
   it('never finishes cleanly without a finish_reason, and never yields its tool calls', async () => {
-    const { model } = await setup([{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }], [{ type: 'truncate' }]);
+    const { model } = await setup(
+      [{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }],
+      [{ type: 'truncate' }],
+    );
     const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
     expect(error).toMatchObject({ kind: 'network', message: expect.stringContaining('finish_reason') });
     expect(types(parts)).not.toContain('tool-call');
@@ -287,7 +312,10 @@ describe('openai over the Chat Completions SSE wire', () => {
   });
 
   it('keeps malformed tool JSON as the raw string', async () => {
-    const { model } = await setup([{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }], [{ type: 'malformed-tool-json' }]);
+    const { model } = await setup(
+      [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],
+      [{ type: 'malformed-tool-json' }],
+    );
     const { parts } = await collect(model, ask('Hi', { tools: [readTool] }));
     expect(parts.find((p) => p.type === 'tool-call')).toEqual({
       type: 'tool-call',
@@ -318,7 +346,10 @@ describe('openai over the Chat Completions SSE wire', () => {
   });
 
   it('classifies a 401 as auth without leaking the key', async () => {
-    const { model } = await setup([{ text: 'x' }], [{ type: 'status', status: 401, message: `Incorrect API key provided: ${KEY}` }]);
+    const { model } = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 401, message: `Incorrect API key provided: ${KEY}` }],
+    );
     const { error } = await collect(model, ask('Hi'));
     expect(error).toMatchObject({ kind: 'auth', status: 401, retryable: false });
     expect((error as Error).message).not.toContain(KEY);
@@ -337,7 +368,11 @@ describe('openai over the Chat Completions SSE wire', () => {
 
   it('sends a schema strict mode cannot express without strict', async () => {
     const { model, server } = await setup([{ text: 'ok' }]);
-    const free = { name: 'put', description: 'Store values', inputSchema: { type: 'object', additionalProperties: { type: 'number' } } };
+    const free = {
+      name: 'put',
+      description: 'Store values',
+      inputSchema: { type: 'object', additionalProperties: { type: 'number' } },
+    };
     await collect(model, ask('Hi', { tools: [free] }));
     expect((server.requests[0]?.body as { tools: unknown }).tools).toEqual([
       { type: 'function', function: { name: 'put', description: 'Store values', parameters: free.inputSchema } },

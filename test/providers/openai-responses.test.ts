@@ -65,7 +65,9 @@ describe('openai over the Responses SSE wire', () => {
     const deltas = parts.filter((p) => p.type === 'tool-call-delta');
     expect(deltas.length).toBeGreaterThan(5);
     expect(deltas.map((d) => (d.type === 'tool-call-delta' ? d.inputDelta : '')).join('')).toBe(JSON.stringify(input));
-    expect(parts.filter((p) => p.type === 'tool-call')).toEqual([{ type: 'tool-call', id: 'call_a', name: 'read', input }]);
+    expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
+      { type: 'tool-call', id: 'call_a', name: 'read', input },
+    ]);
     expect(types(parts).slice(-3)).toEqual(['tool-call', 'usage', 'finish']);
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });
     expect((server.requests[0]?.body as Record<string, unknown>).tools).toMatchInlineSnapshot(`
@@ -102,7 +104,12 @@ describe('openai over the Responses SSE wire', () => {
 
   it('handles two function calls in one response', async () => {
     const { model } = await setup([
-      { toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }, { name: 'read', input: { file_path: 'b.ts' } }] },
+      {
+        toolCalls: [
+          { name: 'read', input: { file_path: 'a.ts' } },
+          { name: 'read', input: { file_path: 'b.ts' } },
+        ],
+      },
     ]);
     const { parts } = await collect(model, ask('Read both', { tools: [readTool] }));
     expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
@@ -115,10 +122,16 @@ describe('openai over the Responses SSE wire', () => {
     const { model, server } = await setup([{ reasoning: 'Adding two and two.', text: '4' }, { text: '6' }], [], {
       reasoningEffort: 'low',
     });
-    const { parts } = await collect(model, ask('2+2?', { providerOptions: { openai: { store: false, include: ['reasoning.encrypted_content'] } } }));
-    expect(parts.filter((p) => p.type === 'reasoning-delta').map((p) => (p.type === 'reasoning-delta' ? p.text : '')).join('')).toBe(
-      'Adding two and two.',
+    const { parts } = await collect(
+      model,
+      ask('2+2?', { providerOptions: { openai: { store: false, include: ['reasoning.encrypted_content'] } } }),
     );
+    expect(
+      parts
+        .filter((p) => p.type === 'reasoning-delta')
+        .map((p) => (p.type === 'reasoning-delta' ? p.text : ''))
+        .join(''),
+    ).toBe('Adding two and two.');
     const reasoning = parts.find((p) => p.type === 'reasoning');
     expect(reasoning).toEqual({
       type: 'reasoning',
@@ -136,7 +149,11 @@ describe('openai over the Responses SSE wire', () => {
         {
           role: 'assistant',
           content: [
-            { type: 'reasoning', text: 'Adding two and two.', providerMetadata: { openai: { itemId: 'rs_mock_1', encryptedContent: 'enc_mock_1' } } },
+            {
+              type: 'reasoning',
+              text: 'Adding two and two.',
+              providerMetadata: { openai: { itemId: 'rs_mock_1', encryptedContent: 'enc_mock_1' } },
+            },
             { type: 'text', text: '4' },
           ],
         },
@@ -194,7 +211,13 @@ describe('openai over the Responses SSE wire', () => {
             { type: 'image', mediaType: 'image/png', data: PNG },
           ],
         },
-        { role: 'assistant', content: [{ type: 'text', text: 'Reading.' }, { type: 'tool-call', id: 'c1', name: 'read', input: { file_path: 'a' } }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Reading.' },
+            { type: 'tool-call', id: 'c1', name: 'read', input: { file_path: 'a' } },
+          ],
+        },
         { role: 'tool', content: [{ type: 'tool-result', id: 'c1', name: 'read', output: 'A', isError: false }] },
       ],
     });
@@ -248,13 +271,19 @@ describe('openai over the Responses SSE wire', () => {
   });
 
   it('reports a cut connection as network', async () => {
-    const { model } = await setup([{ text: 'Hello there, a long answer follows here.' }], [{ type: 'cut', afterBytes: 900 }]);
+    const { model } = await setup(
+      [{ text: 'Hello there, a long answer follows here.' }],
+      [{ type: 'cut', afterBytes: 900 }],
+    );
     const { error } = await collect(model, ask('Hi'));
     expect(error).toMatchObject({ kind: 'network', retryable: true });
   });
 
   it('never finishes cleanly without response.completed, and never yields its function calls', async () => {
-    const { model } = await setup([{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }], [{ type: 'truncate' }]);
+    const { model } = await setup(
+      [{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }],
+      [{ type: 'truncate' }],
+    );
     const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
     expect(error).toMatchObject({ kind: 'network', message: expect.stringContaining('response.completed') });
     expect(types(parts)).not.toContain('tool-call');
@@ -268,7 +297,10 @@ describe('openai over the Responses SSE wire', () => {
   });
 
   it('keeps malformed function arguments as the raw string', async () => {
-    const { model } = await setup([{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }], [{ type: 'malformed-tool-json' }]);
+    const { model } = await setup(
+      [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],
+      [{ type: 'malformed-tool-json' }],
+    );
     const { parts } = await collect(model, ask('Hi', { tools: [readTool] }));
     expect(parts.find((p) => p.type === 'tool-call')).toEqual({
       type: 'tool-call',
@@ -302,7 +334,10 @@ describe('openai over the Responses SSE wire', () => {
   });
 
   it('classifies a 401 as auth without leaking the key', async () => {
-    const { model } = await setup([{ text: 'x' }], [{ type: 'status', status: 401, message: `Incorrect API key provided: ${KEY}` }]);
+    const { model } = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 401, message: `Incorrect API key provided: ${KEY}` }],
+    );
     const { error } = await collect(model, ask('Hi'));
     expect(error).toMatchObject({ kind: 'auth', status: 401, retryable: false });
     expect((error as Error).message).not.toContain(KEY);

@@ -19,7 +19,9 @@ async function run(gen: AsyncGenerator<ModelStreamPart>): Promise<{ parts: Model
   }
 }
 
-const chunk = (delta: object, finish: string | null = null) => ({ choices: [{ index: 0, delta, finish_reason: finish }] });
+const chunk = (delta: object, finish: string | null = null) => ({
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
 
 describe('Chat Completions chunks from compatible servers', () => {
   it('assembles tool calls sent without an index (Ollama, some proxies) by their ids', async () => {
@@ -43,7 +45,9 @@ describe('Chat Completions chunks from compatible servers', () => {
   });
 
   it('reads `reasoning` deltas, maps length and content_filter, and a missing usage chunk is fine', async () => {
-    const length = await run(mapChatChunks(from([chunk({ reasoning: 'hm' }), chunk({ content: 'x' }, 'length')]), keep));
+    const length = await run(
+      mapChatChunks(from([chunk({ reasoning: 'hm' }), chunk({ content: 'x' }, 'length')]), keep),
+    );
     expect(length.parts).toEqual([
       { type: 'reasoning-delta', text: 'hm' },
       { type: 'text-delta', text: 'x' },
@@ -64,7 +68,10 @@ describe('Chat Completions chunks from compatible servers', () => {
 describe('Responses events', () => {
   it('an error event throws a classified ProviderError', async () => {
     const { error } = await run(
-      mapResponsesEvents(from([{ type: 'response.created' }, { type: 'error', code: 'rate_limit_exceeded', message: 'Slow down' }]), keep),
+      mapResponsesEvents(
+        from([{ type: 'response.created' }, { type: 'error', code: 'rate_limit_exceeded', message: 'Slow down' }]),
+        keep,
+      ),
     );
     expect(error).toMatchObject({ kind: 'rate-limit', retryable: true, message: expect.stringContaining('Slow down') });
   });
@@ -72,7 +79,9 @@ describe('Responses events', () => {
   it('response.failed with a context error is not retryable', async () => {
     const { error } = await run(
       mapResponsesEvents(
-        from([{ type: 'response.failed', response: { error: { code: 'context_length_exceeded', message: 'Too long' } } }]),
+        from([
+          { type: 'response.failed', response: { error: { code: 'context_length_exceeded', message: 'Too long' } } },
+        ]),
         keep,
       ),
     );

@@ -19,7 +19,10 @@ const weather = tool({
 });
 
 const providers: { wire: WireName; make: (baseURL: string) => LanguageModel }[] = [
-  { wire: 'anthropic', make: (baseURL) => anthropic({ model: 'claude-haiku-4-5', apiKey: 'sk-ant-test-key-123456', baseURL }) },
+  {
+    wire: 'anthropic',
+    make: (baseURL) => anthropic({ model: 'claude-haiku-4-5', apiKey: 'sk-ant-test-key-123456', baseURL }),
+  },
   { wire: 'openai', make: (baseURL) => openai({ model: 'gpt-4.1-mini', apiKey: 'sk-test-key-1234567890', baseURL }) },
   {
     wire: 'openai-responses',
@@ -33,9 +36,19 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function agentOn(wire: WireName, make: (baseURL: string) => LanguageModel, script: MockScript, faults: Fault[] = []) {
+async function agentOn(
+  wire: WireName,
+  make: (baseURL: string) => LanguageModel,
+  script: MockScript,
+  faults: Fault[] = [],
+) {
   server = await startMockServer({ wire, script, faults });
-  const agent = createAgent({ provider: make(server.baseURL), tools: [weather], policy: fixedPolicy('allow'), instructions: 'Be brief.' });
+  const agent = createAgent({
+    provider: make(server.baseURL),
+    tools: [weather],
+    policy: fixedPolicy('allow'),
+    instructions: 'Be brief.',
+  });
   return { agent, server };
 }
 
@@ -43,7 +56,9 @@ describe.each(providers)('the same agent code on $wire', ({ wire, make }) => {
   it('runs a tool turn and a text turn, with usage and cost', async () => {
     const { agent, server } = await agentOn(wire, make, [
       {
-        toolCalls: [{ name: 'get_weather', input: wire === 'anthropic' ? { city: 'Paris' } : { city: 'Paris', unit: null } }],
+        toolCalls: [
+          { name: 'get_weather', input: wire === 'anthropic' ? { city: 'Paris' } : { city: 'Paris', unit: null } },
+        ],
         usage: { inputTokens: 1000, outputTokens: 20 },
       },
       { text: 'It is sunny in Paris.', usage: { inputTokens: 1100, outputTokens: 8 } },
@@ -92,7 +107,9 @@ describe.each(providers)('the same agent code on $wire', ({ wire, make }) => {
     });
     server = await startMockServer({
       wire,
-      script: [{ text: 'Let me check the weather for you.', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      script: [
+        { text: 'Let me check the weather for you.', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] },
+      ],
       faults: [{ type: 'truncate' }],
     });
     const agent = createAgent({ provider: make(server.baseURL), tools: [spy], policy: fixedPolicy('allow') });

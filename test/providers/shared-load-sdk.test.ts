@@ -7,7 +7,9 @@ describe('lazySdk', () => {
     const load = lazySdk('@example/not-installed', () => import('@example/not-installed' as string));
     const error = await load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toBe('This provider needs the "@example/not-installed" package: npm install @example/not-installed');
+    expect((error as Error).message).toBe(
+      'This provider needs the "@example/not-installed" package: npm install @example/not-installed',
+    );
   });
 
   it('loads once and caches the module', async () => {

@@ -27,11 +27,19 @@ describe('price table', () => {
   it('knows nothing of unknown models and providers, and charges nothing for Ollama', () => {
     expect(priceOf('anthropic', 'claude-unknown')).toBeUndefined();
     expect(priceOf('mystery', 'x')).toBeUndefined();
-    expect(priceOf('ollama', 'qwen3:8b')).toEqual({ inputPerMTok: 0, outputPerMTok: 0, cacheReadPerMTok: 0, cacheWritePerMTok: 0 });
+    expect(priceOf('ollama', 'qwen3:8b')).toEqual({
+      inputPerMTok: 0,
+      outputPerMTok: 0,
+      cacheReadPerMTok: 0,
+      cacheWritePerMTok: 0,
+    });
   });
 
   it('lets an override win', () => {
-    expect(priceOf('openai', 'gpt-4o', { inputPerMTok: 1, outputPerMTok: 1 })).toEqual({ inputPerMTok: 1, outputPerMTok: 1 });
+    expect(priceOf('openai', 'gpt-4o', { inputPerMTok: 1, outputPerMTok: 1 })).toEqual({
+      inputPerMTok: 1,
+      outputPerMTok: 1,
+    });
   });
 
   it('knows context windows', () => {
@@ -44,7 +52,10 @@ describe('price table', () => {
   it('costs usage with cache reads and writes at their own rates', () => {
     const pricing = priceOf('anthropic', 'claude-sonnet-4-5')!;
     // 1M input of which 600k read from cache and 100k written: 300k × 3 + 600k × 0.3 + 100k × 3.75 + 200k × 15.
-    const cost = costOf({ inputTokens: 1_000_000, outputTokens: 200_000, cacheReadTokens: 600_000, cacheWriteTokens: 100_000 }, pricing);
+    const cost = costOf(
+      { inputTokens: 1_000_000, outputTokens: 200_000, cacheReadTokens: 600_000, cacheWriteTokens: 100_000 },
+      pricing,
+    );
     expect(cost).toBeCloseTo(0.9 + 0.18 + 0.375 + 3, 10);
     expect(costOf({ inputTokens: 2_000_000, outputTokens: 0 }, { inputPerMTok: 2, outputPerMTok: 8 })).toBe(4);
   });

@@ -222,7 +222,14 @@ describe('toOpenAiStrictSchema', () => {
       properties: { node: { anyOf: [{ $ref: '#/$defs/Node' }, { type: 'null' }] } },
       required: ['node'],
       additionalProperties: false,
-      $defs: { Node: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false } },
+      $defs: {
+        Node: {
+          type: 'object',
+          properties: { name: { type: 'string' } },
+          required: ['name'],
+          additionalProperties: false,
+        },
+      },
     });
     expect(fromOpenAiStrictInput(withRef, { node: null })).toEqual({});
     expect(fromOpenAiStrictInput(withRef, { node: { name: 'x' } })).toEqual({ node: { name: 'x' } });

@@ -19,25 +19,37 @@ afterEach(async () => {
 });
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('startMockServer', () => {
   it('listens on 127.0.0.1, records requests without credentials, and streams SSE', async () => {
     server = await startMockServer({ wire: 'anthropic', script: [{ text: 'Hello world' }] });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.baseURL).toBe(server.url);
-    const response = await post(`${server.url}/v1/messages?beta=true`, { model: 'claude-x', messages: [] }, {
-      authorization: 'Bearer sk-secret-value',
-      'x-api-key': 'sk-secret-value',
-      'x-custom': 'kept',
-    });
+    const response = await post(
+      `${server.url}/v1/messages?beta=true`,
+      { model: 'claude-x', messages: [] },
+      {
+        authorization: 'Bearer sk-secret-value',
+        'x-api-key': 'sk-secret-value',
+        'x-custom': 'kept',
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const text = await response.text();
     expect(text.startsWith('event: message_start\ndata: {')).toBe(true);
     expect(text.trimEnd().endsWith('event: message_stop\ndata: {"type":"message_stop"}')).toBe(true);
     const [request] = server.requests;
-    expect(request).toMatchObject({ method: 'POST', path: '/v1/messages?beta=true', body: { model: 'claude-x', messages: [] } });
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/v1/messages?beta=true',
+      body: { model: 'claude-x', messages: [] },
+    });
     expect(request?.headers['x-custom']).toBe('kept');
     expect(request?.headers.authorization).toBeUndefined();
     expect(request?.headers['x-api-key']).toBeUndefined();
@@ -59,7 +71,10 @@ describe('startMockServer', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       type: 'error',
-      error: { type: 'invalid_request_error', message: 'Unexpected model call #1: the mock script has only 0 step(s).' },
+      error: {
+        type: 'invalid_request_error',
+        message: 'Unexpected model call #1: the mock script has only 0 step(s).',
+      },
     });
   });
 
@@ -84,7 +99,11 @@ describe('startMockServer', () => {
       wire: 'anthropic',
       script: [
         { error: new ProviderError({ kind: 'overloaded', message: 'Overloaded', retryAfterMs: 250 }) },
-        { text: 'Hello there world', error: new ProviderError({ kind: 'overloaded', message: 'Overloaded' }), errorAfterChunks: 3 },
+        {
+          text: 'Hello there world',
+          error: new ProviderError({ kind: 'overloaded', message: 'Overloaded' }),
+          errorAfterChunks: 3,
+        },
       ],
     });
     const first = await post(`${server.url}/v1/messages`, {});
@@ -94,11 +113,17 @@ describe('startMockServer', () => {
     const second = await (await post(`${server.url}/v1/messages`, {})).text();
     const events = second.split('\n\n').filter(Boolean);
     expect(events).toHaveLength(4);
-    expect(events[3]).toBe('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}');
+    expect(events[3]).toBe(
+      'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+    );
   });
 
   it('cuts the connection after N bytes', async () => {
-    server = await startMockServer({ wire: 'anthropic', script: [{ text: 'A long answer '.repeat(50) }], faults: [{ type: 'cut', afterBytes: 300 }] });
+    server = await startMockServer({
+      wire: 'anthropic',
+      script: [{ text: 'A long answer '.repeat(50) }],
+      faults: [{ type: 'cut', afterBytes: 300 }],
+    });
     const response = await post(`${server.url}/v1/messages`, {});
     const reader = response.body!.getReader();
     let received = 0;
@@ -149,24 +174,49 @@ describe('startMockServer', () => {
 // the wire's decoding agree.
 const roundTrip: ModelRequest = {
   system: 'Be brief.',
-  tools: [{ name: 'read', description: 'Read', inputSchema: { type: 'object', properties: { p: { type: 'string' } }, required: ['p'] } }],
+  tools: [
+    {
+      name: 'read',
+      description: 'Read',
+      inputSchema: { type: 'object', properties: { p: { type: 'string' } }, required: ['p'] },
+    },
+  ],
   maxOutputTokens: 500,
   temperature: 0.3,
   toolChoice: 'required',
   messages: [
-    { role: 'user', content: [{ type: 'text', text: 'Read a' }, { type: 'image', mediaType: 'image/png', data: 'AAAA' }] },
-    { role: 'assistant', content: [{ type: 'text', text: 'Reading.' }, { type: 'tool-call', id: 'c1', name: 'read', input: { p: 'a' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Read a' },
+        { type: 'image', mediaType: 'image/png', data: 'AAAA' },
+      ],
+    },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Reading.' },
+        { type: 'tool-call', id: 'c1', name: 'read', input: { p: 'a' } },
+      ],
+    },
     { role: 'tool', content: [{ type: 'tool-result', id: 'c1', name: 'read', output: 'A', isError: false }] },
     { role: 'user', content: [{ type: 'text', text: 'Thanks' }] },
   ],
 };
 
 describe.each([
-  { wire: 'anthropic' as const, make: (baseURL: string) => anthropic({ model: 'claude-haiku-4-5', apiKey: 'k-123456789', baseURL }) },
-  { wire: 'openai' as const, make: (baseURL: string) => openai({ model: 'gpt-4o', apiKey: 'k-123456789', baseURL, strict: false }) },
+  {
+    wire: 'anthropic' as const,
+    make: (baseURL: string) => anthropic({ model: 'claude-haiku-4-5', apiKey: 'k-123456789', baseURL }),
+  },
+  {
+    wire: 'openai' as const,
+    make: (baseURL: string) => openai({ model: 'gpt-4o', apiKey: 'k-123456789', baseURL, strict: false }),
+  },
   {
     wire: 'openai-responses' as const,
-    make: (baseURL: string) => openai({ model: 'gpt-4o', api: 'responses', apiKey: 'k-123456789', baseURL, strict: false }),
+    make: (baseURL: string) =>
+      openai({ model: 'gpt-4o', api: 'responses', apiKey: 'k-123456789', baseURL, strict: false }),
   },
 ])('script functions on the $wire wire', ({ wire, make }) => {
   it('receive the request decoded back into a ModelRequest', async () => {

@@ -50,11 +50,13 @@ function assistantBlocks(message: Extract<Message, { role: 'assistant' }>): Bloc
       const redacted = (part.providerMetadata?.anthropic as { redactedData?: unknown } | undefined)?.redactedData;
       if (typeof redacted === 'string') out.push({ type: 'redacted_thinking', data: redacted });
       // Thinking without Anthropic's signature (from another provider) would be rejected: leave it out.
-      else if (part.signature !== undefined) out.push({ type: 'thinking', thinking: part.text, signature: part.signature });
+      else if (part.signature !== undefined)
+        out.push({ type: 'thinking', thinking: part.text, signature: part.signature });
     } else {
       // tool_use.input must be an object; a call whose arguments were not JSON is sent back as `{}` (its
       // error result tells the model what went wrong).
-      const input = typeof part.input === 'object' && part.input !== null && !Array.isArray(part.input) ? part.input : {};
+      const input =
+        typeof part.input === 'object' && part.input !== null && !Array.isArray(part.input) ? part.input : {};
       out.push({ type: 'tool_use', id: part.id, name: part.name, input });
     }
   }

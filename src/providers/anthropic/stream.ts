@@ -95,7 +95,8 @@ export async function* mapAnthropicEvents(events: AsyncIterable<unknown>): Async
           if (block) block.signature += delta.signature;
         } else if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string' && block) {
           block.json += delta.partial_json;
-          if (delta.partial_json !== '') yield { type: 'tool-call-delta', id: block.id, inputDelta: delta.partial_json };
+          if (delta.partial_json !== '')
+            yield { type: 'tool-call-delta', id: block.id, inputDelta: delta.partial_json };
         }
         break;
       }

@@ -24,7 +24,9 @@ function chatMessages(system: string | undefined, messages: readonly Message[]):
       // Plain text as a string: every OpenAI-compatible server accepts that form.
       const content = hasImage
         ? message.content.map((part) =>
-            part.type === 'text' ? { type: 'text', text: part.text } : { type: 'image_url', image_url: { url: imageUrlOf(part) } },
+            part.type === 'text'
+              ? { type: 'text', text: part.text }
+              : { type: 'image_url', image_url: { url: imageUrlOf(part) } },
           )
         : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
       out.push({ role: 'user', content });
@@ -35,10 +37,18 @@ function chatMessages(system: string | undefined, messages: readonly Message[]):
         if (part.type === 'text') text += part.text;
         // Reasoning is not sent back: the Chat Completions API has no field for it.
         if (part.type === 'tool-call')
-          toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: argumentsOf(part.input) } });
+          toolCalls.push({
+            id: part.id,
+            type: 'function',
+            function: { name: part.name, arguments: argumentsOf(part.input) },
+          });
       }
       if (text === '' && toolCalls.length === 0) continue;
-      out.push({ role: 'assistant', content: text === '' ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) });
+      out.push({
+        role: 'assistant',
+        content: text === '' ? null : text,
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      });
     } else {
       for (const result of message.content) {
         out.push({ role: 'tool', tool_call_id: result.id, content: outputOf(result.output) });

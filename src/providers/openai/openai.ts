@@ -110,7 +110,10 @@ export function openai(settings: OpenAiSettings): LanguageModel {
             return (await sdk.responses.create(body as never, requestOptions)) as unknown as AsyncIterable<unknown>;
           }
           const body = toChatBody(request, tools, requestSettings);
-          return (await sdk.chat.completions.create(body as never, requestOptions)) as unknown as AsyncIterable<unknown>;
+          return (await sdk.chat.completions.create(
+            body as never,
+            requestOptions,
+          )) as unknown as AsyncIterable<unknown>;
         },
         map: (events) => (api === 'responses' ? mapResponsesEvents(events, restore) : mapChatChunks(events, restore)),
       });

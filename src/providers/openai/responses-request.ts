@@ -23,7 +23,9 @@ function inputItems(messages: readonly Message[]): Obj[] {
       out.push({
         role: 'user',
         content: message.content.map((part) =>
-          part.type === 'text' ? { type: 'input_text', text: part.text } : { type: 'input_image', image_url: imageUrlOf(part) },
+          part.type === 'text'
+            ? { type: 'input_text', text: part.text }
+            : { type: 'input_image', image_url: imageUrlOf(part) },
         ),
       });
     } else if (message.role === 'assistant') {
@@ -64,7 +66,11 @@ function toolChoice(choice: ToolChoice): unknown {
  * `function_call_output` items paired by `call_id`. `providerOptions.openai` is merged in last (for
  * example `{ store: false, include: ['reasoning.encrypted_content'] }` for stateless reasoning).
  */
-export function toResponsesBody(request: ModelRequest, tools: readonly OpenAiTool[], settings: OpenAiRequestSettings): Obj {
+export function toResponsesBody(
+  request: ModelRequest,
+  tools: readonly OpenAiTool[],
+  settings: OpenAiRequestSettings,
+): Obj {
   const body: Obj = { model: settings.model };
   if (request.system !== undefined && request.system !== '') body.instructions = request.system;
   body.input = inputItems(request.messages);

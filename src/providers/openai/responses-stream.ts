@@ -16,7 +16,11 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 
 function failure(code: string, message: string): ProviderError {
   const kind = kindOfStreamError(code, message);
-  return new ProviderError({ kind, provider: 'openai', message: `openai: response failed (${code || 'error'}): ${message}` });
+  return new ProviderError({
+    kind,
+    provider: 'openai',
+    message: `openai: response failed (${code || 'error'}): ${message}`,
+  });
 }
 
 /**
@@ -56,7 +60,8 @@ export async function* mapResponsesEvents(
       }
       case 'response.function_call_arguments.delta': {
         const call = callsByItem.get(str(event.item_id));
-        if (call && str(event.delta) !== '') yield { type: 'tool-call-delta', id: call.id, inputDelta: str(event.delta) };
+        if (call && str(event.delta) !== '')
+          yield { type: 'tool-call-delta', id: call.id, inputDelta: str(event.delta) };
         break;
       }
       case 'response.output_item.done': {
@@ -76,7 +81,9 @@ export async function* mapResponsesEvents(
           yield {
             type: 'reasoning',
             text,
-            providerMetadata: { openai: { itemId: str(item.id), ...(encrypted !== undefined ? { encryptedContent: encrypted } : {}) } },
+            providerMetadata: {
+              openai: { itemId: str(item.id), ...(encrypted !== undefined ? { encryptedContent: encrypted } : {}) },
+            },
           };
         }
         break;

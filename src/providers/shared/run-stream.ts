@@ -36,7 +36,9 @@ export async function* streamSdkCall(options: SdkStreamOptions): AsyncGenerator<
   } catch (error) {
     throw toProviderError(provider, error, secrets, signal);
   }
-  const guarded = withIdleTimeout(events, options.idleTimeoutMs, () => idleTimeoutError(provider, options.idleTimeoutMs));
+  const guarded = withIdleTimeout(events, options.idleTimeoutMs, () =>
+    idleTimeoutError(provider, options.idleTimeoutMs),
+  );
   async function* checked(): AsyncGenerator<unknown> {
     yield* guarded;
     if (signal?.aborted) throw abortReason(signal);

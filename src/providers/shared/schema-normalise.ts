@@ -14,10 +14,23 @@ import type { JsonSchema } from '../../model/language-model.js';
 import type { JsonValue } from '../../model/message.js';
 
 type Schema = { [key: string]: JsonValue };
-const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isSchema = (value: unknown): value is Schema =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Keywords strict mode cannot express: a schema that uses one is sent non-strict, as it is. */
-const UNSUPPORTED = ['allOf', 'not', 'if', 'then', 'else', 'patternProperties', 'dependentRequired', 'dependentSchemas', 'prefixItems', 'propertyNames', 'unevaluatedProperties'];
+const UNSUPPORTED = [
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'patternProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'prefixItems',
+  'propertyNames',
+  'unevaluatedProperties',
+];
 /** Keywords strict mode rejects but that only document: dropped (the tool still validates its input). */
 const DROPPED = ['$schema', 'default', 'examples'];
 
@@ -56,7 +69,8 @@ function strictify(input: Schema): Schema {
     schema.anyOf = schema.oneOf;
     delete schema.oneOf;
   }
-  if (Array.isArray(schema.anyOf)) schema.anyOf = schema.anyOf.map((branch) => (isSchema(branch) ? strictify(branch) : branch));
+  if (Array.isArray(schema.anyOf))
+    schema.anyOf = schema.anyOf.map((branch) => (isSchema(branch) ? strictify(branch) : branch));
   for (const defs of ['$defs', 'definitions']) {
     const table = schema[defs];
     if (isSchema(table)) {

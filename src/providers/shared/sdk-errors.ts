@@ -76,12 +76,22 @@ export function toProviderError(
   const name = typeof shape.name === 'string' ? shape.name : '';
   const message = redactSecrets(typeof shape.message === 'string' ? shape.message : String(error), secrets);
   if (name === 'APIConnectionTimeoutError') {
-    return new ProviderError({ kind: 'timeout', provider, message: `${provider}: request timed out (${message})`, cause: error });
+    return new ProviderError({
+      kind: 'timeout',
+      provider,
+      message: `${provider}: request timed out (${message})`,
+      cause: error,
+    });
   }
   if (name === 'APIConnectionError') {
     const cause = isObj(shape) && (shape as { cause?: unknown }).cause;
     const detail = cause instanceof Error ? `: ${redactSecrets(cause.message, secrets)}` : '';
-    return new ProviderError({ kind: 'network', provider, message: `${provider}: connection failed (${message}${detail})`, cause: error });
+    return new ProviderError({
+      kind: 'network',
+      provider,
+      message: `${provider}: connection failed (${message}${detail})`,
+      cause: error,
+    });
   }
   if (typeof shape.status === 'number') {
     return providerHttpError({

@@ -61,7 +61,12 @@ function decodeMessages(messages: unknown): Message[] {
         if (block.type === 'thinking')
           content.push({ type: 'reasoning', text: str(block.thinking), signature: str(block.signature) });
         if (block.type === 'tool_use')
-          content.push({ type: 'tool-call', id: str(block.id), name: str(block.name), input: (block.input ?? {}) as JsonValue });
+          content.push({
+            type: 'tool-call',
+            id: str(block.id),
+            name: str(block.name),
+            input: (block.input ?? {}) as JsonValue,
+          });
       }
       out.push({ role: 'assistant', content });
       continue;
@@ -70,8 +75,19 @@ function decodeMessages(messages: unknown): Message[] {
     const user: Extract<Message, { role: 'user' }>['content'][number][] = [];
     for (const block of blocks(message.content)) {
       if (block.type === 'tool_result') {
-        const output = typeof block.content === 'string' ? block.content : blocks(block.content).map((b) => str(b.text)).join('');
-        results.push({ type: 'tool-result', id: str(block.tool_use_id), name: '', output, isError: block.is_error === true });
+        const output =
+          typeof block.content === 'string'
+            ? block.content
+            : blocks(block.content)
+                .map((b) => str(b.text))
+                .join('');
+        results.push({
+          type: 'tool-result',
+          id: str(block.tool_use_id),
+          name: '',
+          output,
+          isError: block.is_error === true,
+        });
       }
       if (block.type === 'text') user.push({ type: 'text', text: str(block.text) });
       if (block.type === 'image' && isObj(block.source)) {
@@ -115,10 +131,19 @@ export const anthropicWire: WireFormat = {
   decodeRequest(body): ModelRequest {
     const b = isObj(body) ? body : {};
     const system =
-      typeof b.system === 'string' ? b.system : arr(b.system).filter(isObj).map((block) => str(block.text)).join('\n');
+      typeof b.system === 'string'
+        ? b.system
+        : arr(b.system)
+            .filter(isObj)
+            .map((block) => str(block.text))
+            .join('\n');
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
-      .map((t) => ({ name: str(t.name), description: str(t.description), inputSchema: (t.input_schema ?? {}) as ModelTool['inputSchema'] }));
+      .map((t) => ({
+        name: str(t.name),
+        description: str(t.description),
+        inputSchema: (t.input_schema ?? {}) as ModelTool['inputSchema'],
+      }));
     const toolChoice = decodeToolChoice(b.tool_choice);
     return {
       ...(system !== '' ? { system } : {}),
@@ -181,7 +206,10 @@ export const anthropicWire: WireFormat = {
     (step.toolCalls ?? []).forEach((call, i) => {
       block(
         { type: 'tool_use', id: toolCallId(call, i, context), name: call.name, input: {} },
-        splitArguments(toolArguments(call, context)).map((partial_json) => ({ type: 'input_json_delta', partial_json })),
+        splitArguments(toolArguments(call, context)).map((partial_json) => ({
+          type: 'input_json_delta',
+          partial_json,
+        })),
       );
     });
     frames.push(

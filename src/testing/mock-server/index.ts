@@ -10,7 +10,16 @@ export { wires } from './wires.js';
 export { anthropicWire } from './anthropic.js';
 export { openaiChatWire } from './openai.js';
 export { openaiResponsesWire } from './openai-responses.js';
-export { ndjsonFrame, splitArguments, splitText, sseFrame, stepFinishReason, stepUsage, toolArguments, toolCallId } from './frames.js';
+export {
+  ndjsonFrame,
+  splitArguments,
+  splitText,
+  sseFrame,
+  stepFinishReason,
+  stepUsage,
+  toolArguments,
+  toolCallId,
+} from './frames.js';
 export type {
   EncodedStream,
   Fault,

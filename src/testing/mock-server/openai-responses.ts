@@ -37,15 +37,36 @@ function decodeInput(input: unknown): Message[] {
   };
   for (const item of arr(input).filter(isObj)) {
     if (item.type === 'function_call') {
-      push({ role: 'assistant', content: [{ type: 'tool-call', id: str(item.call_id), name: str(item.name), input: parseArguments(str(item.arguments)) }] });
+      push({
+        role: 'assistant',
+        content: [
+          {
+            type: 'tool-call',
+            id: str(item.call_id),
+            name: str(item.name),
+            input: parseArguments(str(item.arguments)),
+          },
+        ],
+      });
     } else if (item.type === 'function_call_output') {
-      push({ role: 'tool', content: [{ type: 'tool-result', id: str(item.call_id), name: '', output: str(item.output), isError: false }] });
+      push({
+        role: 'tool',
+        content: [{ type: 'tool-result', id: str(item.call_id), name: '', output: str(item.output), isError: false }],
+      });
     } else if (item.type === 'reasoning') {
-      const text = arr(item.summary).filter(isObj).map((s) => str(s.text)).join('');
+      const text = arr(item.summary)
+        .filter(isObj)
+        .map((s) => str(s.text))
+        .join('');
       push({ role: 'assistant', content: [{ type: 'reasoning', text }] });
     } else if (item.role === 'assistant') {
       const text =
-        typeof item.content === 'string' ? item.content : arr(item.content).filter(isObj).map((p) => str(p.text)).join('');
+        typeof item.content === 'string'
+          ? item.content
+          : arr(item.content)
+              .filter(isObj)
+              .map((p) => str(p.text))
+              .join('');
       push({ role: 'assistant', content: [{ type: 'text', text }] });
     } else if (item.role === 'user') {
       const content: Extract<Message, { role: 'user' }>['content'][number][] = [];
@@ -79,7 +100,11 @@ export const openaiResponsesWire: WireFormat = {
     const b = isObj(body) ? body : {};
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
-      .map((t) => ({ name: str(t.name), description: str(t.description), inputSchema: (t.parameters ?? {}) as ModelTool['inputSchema'] }));
+      .map((t) => ({
+        name: str(t.name),
+        description: str(t.description),
+        inputSchema: (t.parameters ?? {}) as ModelTool['inputSchema'],
+      }));
     return {
       ...(typeof b.instructions === 'string' ? { system: b.instructions } : {}),
       messages: decodeInput(b.input),
@@ -91,7 +116,14 @@ export const openaiResponsesWire: WireFormat = {
     const id = `resp_mock_${context.call}`;
     let sequence = 0;
     const event = (type: string, data: Obj): string => sseFrame({ type, sequence_number: sequence++, ...data }, type);
-    const base = { id, object: 'response', created_at: 1_700_000_000, model: context.model, error: null, incomplete_details: null };
+    const base = {
+      id,
+      object: 'response',
+      created_at: 1_700_000_000,
+      model: context.model,
+      error: null,
+      incomplete_details: null,
+    };
     const frames: string[] = [
       event('response.created', { response: { ...base, status: 'in_progress', output: [] } }),
       event('response.in_progress', { response: { ...base, status: 'in_progress', output: [] } }),
@@ -110,14 +142,29 @@ export const openaiResponsesWire: WireFormat = {
       item(
         { id: item_id, type: 'reasoning', summary: [] },
         (output_index) => [
-          event('response.reasoning_summary_part.added', { item_id, output_index, summary_index: 0, part: { type: 'summary_text', text: '' } }),
+          event('response.reasoning_summary_part.added', {
+            item_id,
+            output_index,
+            summary_index: 0,
+            part: { type: 'summary_text', text: '' },
+          }),
           ...splitText(text).map((delta) =>
             event('response.reasoning_summary_text.delta', { item_id, output_index, summary_index: 0, delta }),
           ),
           event('response.reasoning_summary_text.done', { item_id, output_index, summary_index: 0, text }),
-          event('response.reasoning_summary_part.done', { item_id, output_index, summary_index: 0, part: { type: 'summary_text', text } }),
+          event('response.reasoning_summary_part.done', {
+            item_id,
+            output_index,
+            summary_index: 0,
+            part: { type: 'summary_text', text },
+          }),
         ],
-        { id: item_id, type: 'reasoning', summary: [{ type: 'summary_text', text }], encrypted_content: `enc_mock_${context.call}` },
+        {
+          id: item_id,
+          type: 'reasoning',
+          summary: [{ type: 'summary_text', text }],
+          encrypted_content: `enc_mock_${context.call}`,
+        },
       );
     }
     if (step.text !== undefined && step.text !== '') {
@@ -127,7 +174,12 @@ export const openaiResponsesWire: WireFormat = {
       item(
         { id: item_id, type: 'message', status: 'in_progress', role: 'assistant', content: [] },
         (output_index) => [
-          event('response.content_part.added', { item_id, output_index, content_index: 0, part: { ...part, text: '' } }),
+          event('response.content_part.added', {
+            item_id,
+            output_index,
+            content_index: 0,
+            part: { ...part, text: '' },
+          }),
           ...splitText(text).map((delta) =>
             event('response.output_text.delta', { item_id, output_index, content_index: 0, delta, logprobs: [] }),
           ),
@@ -170,12 +222,15 @@ export const openaiResponsesWire: WireFormat = {
         }),
       );
     } else {
-      frames.push(event('response.completed', { response: { ...base, status: 'completed', output, usage: usageBody } }));
+      frames.push(
+        event('response.completed', { response: { ...base, status: 'completed', output, usage: usageBody } }),
+      );
     }
     return { frames, terminalFrames: 1, headers: { 'x-request-id': `req_mock_${context.call}` } };
   },
   streamError(kind: StreamErrorKind, message: string, context: WireContext): string {
-    const code = kind === 'rate-limit' ? 'rate_limit_exceeded' : kind === 'overloaded' ? 'server_is_overloaded' : 'server_error';
+    const code =
+      kind === 'rate-limit' ? 'rate_limit_exceeded' : kind === 'overloaded' ? 'server_is_overloaded' : 'server_error';
     return sseFrame(
       {
         type: 'response.failed',

@@ -52,8 +52,15 @@ const FINISH: Record<FinishReason, string> = {
 /** The OpenAI error object for a status, as in HTTP error bodies and error frames. */
 export function openaiError(status: number, message: string): Obj {
   const type =
-    status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_request_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
-  const code = status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_api_key' : status >= 500 ? 'server_error' : null;
+    status === 429
+      ? 'rate_limit_exceeded'
+      : status === 401
+        ? 'invalid_request_error'
+        : status >= 500
+          ? 'server_error'
+          : 'invalid_request_error';
+  const code =
+    status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_api_key' : status >= 500 ? 'server_error' : null;
   return { message, type, param: null, code };
 }
 
@@ -62,7 +69,8 @@ function decodeContent(content: unknown): Extract<Message, { role: 'user' }>['co
   const out: Extract<Message, { role: 'user' }>['content'][number][] = [];
   for (const part of arr(content).filter(isObj)) {
     if (part.type === 'text') out.push({ type: 'text', text: str(part.text) });
-    if (part.type === 'image_url' && isObj(part.image_url)) out.push({ type: 'image', ...decodeImageUrl(str(part.image_url.url)) });
+    if (part.type === 'image_url' && isObj(part.image_url))
+      out.push({ type: 'image', ...decodeImageUrl(str(part.image_url.url)) });
   }
   return out;
 }
@@ -72,20 +80,35 @@ function decodeMessages(messages: unknown): { system?: string; messages: Message
   let system: string | undefined;
   for (const message of arr(messages).filter(isObj)) {
     if (message.role === 'system' || message.role === 'developer') {
-      system = decodeContent(message.content).map((p) => (p.type === 'text' ? p.text : '')).join('');
+      system = decodeContent(message.content)
+        .map((p) => (p.type === 'text' ? p.text : ''))
+        .join('');
     } else if (message.role === 'user') {
       out.push({ role: 'user', content: decodeContent(message.content) });
     } else if (message.role === 'assistant') {
       const content: Extract<Message, { role: 'assistant' }>['content'][number][] = [];
-      const text = decodeContent(message.content).map((p) => (p.type === 'text' ? p.text : '')).join('');
+      const text = decodeContent(message.content)
+        .map((p) => (p.type === 'text' ? p.text : ''))
+        .join('');
       if (text !== '') content.push({ type: 'text', text });
       for (const call of arr(message.tool_calls).filter(isObj)) {
         const fn = isObj(call.function) ? call.function : {};
-        content.push({ type: 'tool-call', id: str(call.id), name: str(fn.name), input: parseArguments(str(fn.arguments)) });
+        content.push({
+          type: 'tool-call',
+          id: str(call.id),
+          name: str(fn.name),
+          input: parseArguments(str(fn.arguments)),
+        });
       }
       out.push({ role: 'assistant', content });
     } else if (message.role === 'tool') {
-      const part = { type: 'tool-result' as const, id: str(message.tool_call_id), name: '', output: str(message.content), isError: false };
+      const part = {
+        type: 'tool-result' as const,
+        id: str(message.tool_call_id),
+        name: '',
+        output: str(message.content),
+        isError: false,
+      };
       const last = out.at(-1);
       if (last?.role === 'tool') out[out.length - 1] = { role: 'tool', content: [...last.content, part] };
       else out.push({ role: 'tool', content: [part] });
@@ -132,7 +155,11 @@ export const openaiChatWire: WireFormat = {
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
       .map((t) => (isObj(t.function) ? t.function : t))
-      .map((f) => ({ name: str(f.name), description: str(f.description), inputSchema: (f.parameters ?? {}) as ModelTool['inputSchema'] }));
+      .map((f) => ({
+        name: str(f.name),
+        description: str(f.description),
+        inputSchema: (f.parameters ?? {}) as ModelTool['inputSchema'],
+      }));
     return { ...decodeMessages(b.messages), tools, ...decodeCommon(b) };
   },
   encode(step: MockStep, context: WireContext): EncodedStream {
@@ -147,7 +174,8 @@ export const openaiChatWire: WireFormat = {
       });
     const frames: string[] = [chunk({ role: 'assistant', content: '' })];
     // OpenAI-compatible servers (DeepSeek, vLLM) stream reasoning as `reasoning_content`.
-    if (step.reasoning !== undefined) for (const text of splitText(step.reasoning)) frames.push(chunk({ reasoning_content: text }));
+    if (step.reasoning !== undefined)
+      for (const text of splitText(step.reasoning)) frames.push(chunk({ reasoning_content: text }));
     if (step.text !== undefined) for (const text of splitText(step.text)) frames.push(chunk({ content: text }));
 
     // Tool calls: each announced with id and name, then their argument pieces interleaved round-robin.
@@ -159,14 +187,19 @@ export const openaiChatWire: WireFormat = {
     }));
     for (const call of calls) {
       frames.push(
-        chunk({ tool_calls: [{ index: call.index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
+        chunk({
+          tool_calls: [
+            { index: call.index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
+          ],
+        }),
       );
     }
     const longest = Math.max(0, ...calls.map((call) => call.pieces.length));
     for (let i = 0; i < longest; i += 1) {
       for (const call of calls) {
         const piece = call.pieces[i];
-        if (piece !== undefined) frames.push(chunk({ tool_calls: [{ index: call.index, function: { arguments: piece } }] }));
+        if (piece !== undefined)
+          frames.push(chunk({ tool_calls: [{ index: call.index, function: { arguments: piece } }] }));
       }
     }
     frames.push(chunk({}, FINISH[stepFinishReason(step)]));

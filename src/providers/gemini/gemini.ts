@@ -19,6 +19,7 @@ import type {
 import { toGeminiError, type GeminiResponseInfo } from './gemini-errors.js';
 import { toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './gemini-request.js';
 import { GeminiStreamParser, type GeminiChunk } from './gemini-stream.js';
+import { untimedInit } from './untimed-dispatcher.js';
 
 /**
  * Settings of {@link gemini}.
@@ -135,10 +136,9 @@ export function gemini(settings: GeminiSettings): LanguageModel {
 
     let response: GeminiResponseInfo | undefined;
     // The SDK's ApiError drops the headers (retry-after, request ids): a fetch wrapper keeps them. With a
-    // custom fetch the SDK no longer disables undici's 300 s header/body timeouts, which only bound a
-    // silence longer than any `idleTimeoutMs` worth setting.
+    // custom fetch the SDK no longer lifts undici's 300 s timeouts, so the wrapper does.
     const fetchAndRecord: typeof fetch = async (input, init) => {
-      const res = await fetch(input, init);
+      const res = await fetch(input, { ...init, ...untimedInit() } as RequestInit);
       response = { status: res.status, headers: res.headers };
       return res;
     };

@@ -1,6 +1,7 @@
 /**
- * The `fetch` the adapter gives the `ollama` SDK, one per call. It does three things the SDK does not:
+ * The `fetch` the adapter gives the `ollama` SDK, one per call. It does four things the SDK does not:
  *
+ * - it lifts undici's 300 s header and body timeouts (see `untimed-dispatcher.ts`);
  * - it ties the request to the call's own signal (the SDK's `abort()` aborts every stream of a client);
  * - it records the response status and headers (the SDK's `ResponseError` keeps neither `retry-after` nor
  *   a request id);
@@ -11,6 +12,7 @@
  * @packageDocumentation
  */
 import { ProviderError } from '../../errors/provider-error.js';
+import { untimedInit } from './untimed-dispatcher.js';
 
 /** What the call learnt about its HTTP exchange. */
 export interface OllamaExchange {
@@ -67,7 +69,7 @@ function lineGuard(exchange: OllamaExchange): TransformStream<Uint8Array, Uint8A
 export function callFetch(signal: AbortSignal, exchange: OllamaExchange): typeof fetch {
   return async (input, init) => {
     const merged = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
-    const response = await fetch(input, { ...init, signal: merged });
+    const response = await fetch(input, { ...init, signal: merged, ...untimedInit() } as RequestInit);
     exchange.response = { status: response.status, headers: response.headers };
     if (!response.ok || response.body === null) return response;
     return new Response(response.body.pipeThrough(lineGuard(exchange)), {

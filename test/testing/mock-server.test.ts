@@ -245,3 +245,12 @@ describe.each([
     expect(decoded.messages).toEqual(expected);
   });
 });
+
+describe('the wire registry', () => {
+  it('knows all five wires by name', async () => {
+    for (const wire of ['anthropic', 'openai', 'openai-responses', 'gemini', 'ollama'] as const) {
+      const started = await startMockServer({ wire, script: [] });
+      await started.close();
+    }
+  });
+});

@@ -10,6 +10,8 @@ export { wires } from './wires.js';
 export { anthropicWire } from './anthropic.js';
 export { openaiChatWire } from './openai.js';
 export { openaiResponsesWire } from './openai-responses.js';
+export { geminiWire } from './gemini.js';
+export { ollamaWire } from './ollama.js';
 export {
   ndjsonFrame,
   splitArguments,

@@ -8,6 +8,8 @@
  * @packageDocumentation
  */
 import { anthropicWire } from './anthropic.js';
+import { geminiWire } from './gemini.js';
+import { ollamaWire } from './ollama.js';
 import { openaiChatWire } from './openai.js';
 import { openaiResponsesWire } from './openai-responses.js';
 import type { WireFormat, WireName } from './types.js';
@@ -17,4 +19,6 @@ export const wires: Partial<Record<WireName, WireFormat>> = {
   anthropic: anthropicWire,
   openai: openaiChatWire,
   'openai-responses': openaiResponsesWire,
+  gemini: geminiWire,
+  ollama: ollamaWire,
 };

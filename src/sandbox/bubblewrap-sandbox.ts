@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 import { resolveDirectory } from './file-ops.js';
+import { isWithin } from './resolve-path.js';
 import {
   commandEnv,
   fileMethods,
@@ -73,6 +74,29 @@ export function isBubblewrapAvailable(bwrapPath = 'bwrap'): Promise<boolean> {
   return probe;
 }
 
+/** Mounts that hide the host's runtime directories (sockets), keeping DNS working when network is on. */
+function runMasks(network: boolean): string[] {
+  const args = ['--tmpfs', '/run'];
+  try {
+    if (!lstatSync('/var/run').isSymbolicLink()) args.push('--tmpfs', '/var/run');
+  } catch {
+    // No /var/run: nothing to hide.
+  }
+  if (network) {
+    // /etc/resolv.conf often points into /run (systemd-resolved): bring that one directory back.
+    try {
+      const resolvConf = realpathSync('/etc/resolv.conf');
+      if (isWithin('/run', resolvConf) || isWithin('/var/run', resolvConf)) {
+        const dir = path.dirname(resolvConf);
+        args.push('--ro-bind', dir, dir);
+      }
+    } catch {
+      // No resolver configuration to keep.
+    }
+  }
+  return args;
+}
+
 function canonicalDirectory(entry: string, root: string): string {
   try {
     return realpathSync(path.resolve(root, entry));
@@ -88,12 +112,14 @@ function canonicalDirectory(entry: string, root: string): string {
  * - **File access is contained**, exactly as with `localSandbox` (canonical path checks in-process).
  * - **Commands are contained by the OS**: the host file system is mounted read-only, the `writable`
  *   directories (the workspace by default) read-write, the workspace's `.git` and other `protectedPaths`
- *   read-only again, `/tmp` private; `/proc` and `/dev` are minimal; the command gets its own PID, IPC, UTS
- *   and network namespaces (no network unless `network: true`), a new session and no capabilities; it
- *   cannot outlive its `exec`. A write through a symlink or to anything outside the writable directories
+ *   read-only again, `/tmp` private, `/run` (where the host's service sockets live) hidden; `/proc` and
+ *   `/dev` are minimal; the command gets its own PID, IPC, UTS and network namespaces (no network unless
+ *   `network: true`), a new session and no capabilities; it cannot outlive its `exec`. A write through a symlink or to anything outside the writable directories
  *   fails with `EROFS`.
  * - Reading is not confined: commands can read whatever the host user can (secrets in the home directory
- *   included). With `network: true` they can also send it somewhere.
+ *   included). With `network: true` they can also send it somewhere. Unix sockets outside `/run` and
+ *   `/tmp` (an agent socket in the home directory, say), and abstract ones when the network is on, stay
+ *   reachable: no syscall filter is applied.
  * - When bubblewrap cannot run here, `exec` throws instead of running the command unsandboxed; check with
  *   {@link isBubblewrapAvailable} and choose `localSandbox` knowingly.
  *
@@ -116,6 +142,9 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): Bubblewrap
     // Order matters: later mounts cover earlier ones, so the private /tmp comes before writable paths that
     // may live under /tmp, and read-only re-binds come last.
     const args = ['--ro-bind', '/', '/', '--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev'];
+    // A read-only mount does not stop connect() on a Unix socket (verified): /run holds the Docker,
+    // D-Bus, PostgreSQL and per-user sockets, any of which is a way out. Hide it behind an empty tmpfs.
+    args.push(...runMasks(network));
     for (const entry of writable) args.push('--bind', entry, entry);
     for (const entry of settings.protectedPaths) {
       if (existsSync(entry)) args.push('--ro-bind', entry, entry);

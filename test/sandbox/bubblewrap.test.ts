@@ -134,6 +134,26 @@ describe.runIf(available)('bubblewrapSandbox.exec', () => {
     expect(result.output).toBe('hello\n');
   });
 
+  it('hides the host /run, so its service sockets cannot be reached', async () => {
+    let socketDir: string | undefined;
+    let socketServer: Server | undefined;
+    try {
+      socketDir = mkdtempSync('/run/icode-test-');
+      const listening = createServer((socket) => socket.end('escaped\n'));
+      await new Promise<void>((resolve) => listening.listen(path.join(socketDir!, 's.sock'), resolve));
+      socketServer = listening;
+    } catch {
+      // Not allowed to create one in /run here: the emptiness check below still holds.
+    }
+    try {
+      const result = await sandbox.exec('ls -A /run | wc -l; ls /run/icode-test-* 2>/dev/null || echo hidden');
+      expect(result.output).toBe('0\nhidden\n');
+    } finally {
+      if (socketServer) await new Promise<void>((resolve) => socketServer!.close(() => resolve()));
+      if (socketDir) rmSync(socketDir, { recursive: true, force: true });
+    }
+  });
+
   it('sees only its own processes', async () => {
     const result = await sandbox.exec('ls /proc | grep -E "^[0-9]+$" | wc -l');
     expect(Number(result.output.trim())).toBeLessThan(10);

@@ -71,6 +71,14 @@ const MAX_COMMAND_LENGTH = 100_000;
 /** Writes that are not writes: the bit bucket and the process's own descriptors. */
 const HARMLESS_WRITE = /^\/dev\/(null|stdout|stderr|fd\/[0-2]|tty)$/;
 
+/** Control characters other than tab and newline, and invisible or look-alike spacing characters. */
+const UNUSUAL = /[\x00-\x08\x0b-\x1f\x7f\u0080-\u00a0\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u;
+
+/** Rewrites an unquoted here-document body as the inside of a double-quoted string (same expansions). */
+function heredocAsString(body: string): string {
+  return body.replace(/(\\*)"/g, (match, slashes: string) => (slashes.length % 2 === 0 ? `${slashes}\\"` : match));
+}
+
 class Walker {
   readonly commands: (BashCommandInfo & { readonly words: BashWord[] })[] = [];
   readonly reads: BashPathRef[] = [];
@@ -101,6 +109,9 @@ class Walker {
       this.structural.push('the command could not be parsed');
       return;
     }
+    // Bash reads CR, NUL, other control and invisible characters as part of words where the parser (or a
+    // person) may see a separator or nothing at all.
+    if (UNUSUAL.test(source)) this.structural.push('the command contains control or invisible characters');
     if (root.hasError) {
       this.parseError = true;
       this.structural.push('the command has a syntax error or a construct the parser does not understand');
@@ -147,12 +158,27 @@ class Walker {
       case 'expansion':
         if (/@[A-Za-z]\s*}$/.test(node.text)) this.structural.push(`${node.text} transforms a value (prompt expansion can run commands)`);
         break;
+      case 'heredoc_redirect':
+        this.heredoc(node);
+        break;
       case 'ERROR':
         this.parseError = true;
         break;
     }
     if (node.isMissing) this.parseError = true;
     for (const child of node.children) if (child) this.walk(child);
+  }
+
+  /**
+   * An unquoted here-document expands `$(…)`, backticks and `${…}` in its body; the grammar does not find
+   * all of them (backticks, `<<-` bodies), so the body is analysed again as a double-quoted string.
+   */
+  private heredoc(node: Node): void {
+    const start = node.children.find((child) => child?.type === 'heredoc_start')?.text ?? '';
+    if (/['"\\]/.test(start)) return;
+    const body = node.children.find((child) => child?.type === 'heredoc_body');
+    if (!body || !/[`$]/.test(body.text)) return;
+    this.merge(`: "${heredocAsString(body.text)}"`, this.collectors.at(-1)?.[0]);
   }
 
   private assignment(node: Node): void {
@@ -214,15 +240,21 @@ class Walker {
     // `2>&1`, `>&2`, `<&0`, `>&-`: descriptors, not files.
     if (operator.includes('&') && operator !== '&>' && operator !== '&>>' && /^(\d+-?|-)$/.test(target.value ?? '')) return;
     const by = [...(this.collectors.at(-1) ?? [])];
+    if (/^\/dev\/(tcp|udp)\//.test(target.value ?? target.text)) {
+      this.dangerous.push(`${target.value ?? target.text} opens a network connection (reverse shell)`);
+      this.structural.push(`${target.value ?? target.text} reaches the network`);
+      this.compoundDanger = true;
+    }
     if (operator === '<') {
       this.reads.push(this.pathRef(target));
       return;
     }
     if (target.value !== undefined && HARMLESS_WRITE.test(target.value)) return;
     const value = target.value ?? target.text;
-    if (/^\/dev\/(tcp|udp)\//.test(value)) this.dangerous.push(`${value} opens a network connection (reverse shell)`);
-    if (isDangerousWritePath(value.replace(/^~/, '/home/user'))) this.dangerous.push(`writes ${value}`);
-    if (/^\/dev\/(tcp|udp)\//.test(value) || isDangerousWritePath(value.replace(/^~/, '/home/user'))) this.compoundDanger = true;
+    if (isDangerousWritePath(value.replace(/^~/, '/home/user'))) {
+      this.dangerous.push(`writes ${value}`);
+      this.compoundDanger = true;
+    }
     if (operator === '<>') this.reads.push(this.pathRef(target));
     this.writes.push({ path: this.pathRef(target), by });
     this.reasons.push(`redirection ${operator} ${target.text} writes a file`);
@@ -310,25 +342,30 @@ class Walker {
   }
 
   private inline(script: string, outerIndex: number): void {
+    const inner = this.merge(script, outerIndex);
+    if (inner && !inner.readOnly()) {
+      this.commands[outerIndex] = { ...this.commands[outerIndex]!, readOnly: false };
+      this.reasons.push(`inline script: ${[...inner.structural, ...inner.reasons].join('; ') || 'not read-only'}`);
+    }
+  }
+
+  /** Analyses a nested script and adds what it found; its writes are charged to `outerIndex`. */
+  private merge(script: string, outerIndex: number | undefined): Walker | undefined {
     if (this.depth >= 4) {
       this.structural.push('shell scripts nested too deeply');
-      return;
+      return undefined;
     }
     const inner = new Walker(this.parse, this.depth + 1);
     inner.run(script);
-    const outer = this.commands[outerIndex]!;
-    const innerReadOnly = inner.readOnly();
-    if (!innerReadOnly) {
-      this.commands[outerIndex] = { ...outer, readOnly: false };
-      this.reasons.push(`inline script: ${[...inner.structural, ...inner.reasons].join('; ') || 'not read-only'}`);
-    }
-    this.commands.push(...inner.commands.map((command) => ({ ...command, openEnded: command.openEnded })));
+    this.commands.push(...inner.commands);
     this.reads.push(...inner.reads);
-    this.writes.push(...inner.writes.map((write) => ({ path: write.path, by: [outerIndex] })));
+    this.writes.push(...inner.writes.map((write) => ({ path: write.path, by: outerIndex === undefined ? [] : [outerIndex] })));
+    this.reasons.push(...inner.reasons);
     this.dangerous.push(...inner.dangerous);
     this.compoundDanger ||= inner.compoundDanger;
     this.structural.push(...inner.structural);
     if (inner.parseError) this.parseError = true;
+    return inner;
   }
 
   readOnly(): boolean {

@@ -47,7 +47,11 @@ export async function bench(): Promise<void> {
     );
     rows.push(['writeFile 4 KiB (atomic, fsync)', writeMs * 1000, plainWriteMs * 1000, writeMs / plainWriteMs]);
 
-    const [execMs, spawnMs] = await timePair(() => sandbox.exec('true'), () => bareSpawn('true'), 40);
+    const [execMs, spawnMs] = await timePair(
+      () => sandbox.exec('true'),
+      () => bareSpawn('true'),
+      40,
+    );
     rows.push(['exec `true`', execMs * 1000, spawnMs * 1000, execMs / spawnMs]);
 
     const [yesMs, yesFloorMs] = await timePair(
@@ -59,7 +63,11 @@ export async function bench(): Promise<void> {
 
     if (await isBubblewrapAvailable()) {
       const boxed = bubblewrapSandbox({ root });
-      const [bwrapMs, localMs] = await timePair(() => boxed.exec('true'), () => sandbox.exec('true'), 40);
+      const [bwrapMs, localMs] = await timePair(
+        () => boxed.exec('true'),
+        () => sandbox.exec('true'),
+        40,
+      );
       rows.push(['bubblewrap exec `true` (floor: local exec)', bwrapMs * 1000, localMs * 1000, bwrapMs / localMs]);
     }
 

@@ -57,7 +57,7 @@ describe('localSandbox.exec', () => {
   });
 
   it('is not a login shell and runs in its own process group', async () => {
-    const result = await sandbox.exec('shopt -q login_shell && echo login || echo plain; ps -o pgid= -p $$; echo $$');
+    const result = await sandbox.exec('shopt -q login_shell && echo login || echo plain; cut -d" " -f5 /proc/$$/stat; echo $$');
     const [kind, pgid, pid] = result.output.trim().split(/\s+/);
     expect(kind).toBe('plain');
     expect(pgid).toBe(pid);

@@ -14,19 +14,41 @@ export async function bench(): Promise<void> {
   const rows: (string | number)[][] = [];
 
   // W1: per-step overhead, N = 100 and 1000.
-  const [i100, f100] = await timePair(() => w1Icode(100), () => w1Floor(100), 30);
-  const [i1000, f1000] = await timePair(() => w1Icode(1000), () => w1Floor(1000), 10);
+  const [i100, f100] = await timePair(
+    () => w1Icode(100),
+    () => w1Floor(100),
+    30,
+  );
+  const [i1000, f1000] = await timePair(
+    () => w1Icode(1000),
+    () => w1Floor(1000),
+    10,
+  );
   const per = (ms: number, n: number) => (ms * 1000) / (n + 1);
   rows.push(['W1 µs/step, N=100', per(i100, 100), per(f100, 100), per(i100, 100) / per(f100, 100), '≤ 3×']);
   rows.push(['W1 µs/step, N=1000', per(i1000, 1000), per(f1000, 1000), per(i1000, 1000) / per(f1000, 1000), '≤ 3×']);
-  rows.push(['W1 growth (per step N=1000 ÷ N=100)', per(i1000, 1000) / per(i100, 100), per(f1000, 1000) / per(f100, 100), '', '≤ 1.15']);
+  rows.push([
+    'W1 growth (per step N=1000 ÷ N=100)',
+    per(i1000, 1000) / per(i100, 100),
+    per(f1000, 1000) / per(f100, 100),
+    '',
+    '≤ 1.15',
+  ]);
 
   // W2: 100,000 five-character deltas.
-  const [i2, f2] = await timePair(() => w2Icode(100_000), () => w2Floor(100_000), 7);
+  const [i2, f2] = await timePair(
+    () => w2Icode(100_000),
+    () => w2Floor(100_000),
+    7,
+  );
   rows.push(['W2 deltas/s', 100_000 / (i2 / 1000), 100_000 / (f2 / 1000), i2 / f2, '≤ 2× (time)']);
 
   // W3: 50 parallel tool calls of 20 ms.
-  const [i3, f3] = await timePair(() => w3Icode(50, 20), () => w3Floor(50, 20), 15);
+  const [i3, f3] = await timePair(
+    () => w3Icode(50, 20),
+    () => w3Floor(50, 20),
+    15,
+  );
   rows.push(['W3 ms, 50 × 20 ms tools', i3, f3, i3 / f3, '≤ 1.3×']);
 
   // W4: cold import of the built package, against a bare `node -e 0`.
@@ -38,12 +60,36 @@ export async function bench(): Promise<void> {
     importMs.push(timeProcess(['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`]));
   }
   const graph = staticGraph(entry);
-  rows.push(['W4 import ms (minus bare node)', median(importMs) - median(bareMs), median(bareMs), '', 'no SDK, no node:*']);
-  rows.push(['W4 modules loaded by `import "icode"`', graph.external.join(', ') || 'none', '', '', graph.forbidden.length ? `FORBIDDEN: ${graph.forbidden.join(', ')}` : 'ok']);
-  rows.push(['W4 install KB (dist of the root entry + its runtime deps)', Math.round(graph.bytes / 1024 + depsKb(['p-queue', 'eventemitter3', 'p-timeout'])), '', '', '']);
+  rows.push([
+    'W4 import ms (minus bare node)',
+    median(importMs) - median(bareMs),
+    median(bareMs),
+    '',
+    'no SDK, no node:*',
+  ]);
+  rows.push([
+    'W4 modules loaded by `import "icode"`',
+    graph.external.join(', ') || 'none',
+    '',
+    '',
+    graph.forbidden.length ? `FORBIDDEN: ${graph.forbidden.join(', ')}` : 'ok',
+  ]);
+  rows.push([
+    'W4 install KB (dist of the root entry + its runtime deps)',
+    Math.round(graph.bytes / 1024 + depsKb(['p-queue', 'eventemitter3', 'p-timeout'])),
+    '',
+    '',
+    '',
+  ]);
 
   // W5: heap after the 1,000-step run, fresh processes.
-  const w5 = (which: string) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/w5-child.ts'), which], { cwd: root, encoding: 'utf8' })) as { heap: number; rss: number };
+  const w5 = (which: string) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench/w5-child.ts'), which], {
+        cwd: root,
+        encoding: 'utf8',
+      }),
+    ) as { heap: number; rss: number };
   const heaps = { icode: [] as number[], floor: [] as number[] };
   for (let i = 0; i < 3; i++) {
     heaps.icode.push(w5('icode').heap);
@@ -74,14 +120,17 @@ function staticGraph(entry: string): { bytes: number; external: string[]; forbid
     seen.add(file);
     const code = readFileSync(file, 'utf8');
     bytes += code.length;
-    for (const match of code.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm)) {
+    for (const match of code.matchAll(
+      /^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm,
+    )) {
       const spec = (match[1] ?? match[2])!;
       if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
       else external.add(spec);
     }
   };
   visit(entry);
-  const sdk = /^(@anthropic-ai|openai|@google|ollama|@modelcontextprotocol|better-sqlite3|pg|web-tree-sitter|tree-sitter-bash)/;
+  const sdk =
+    /^(@anthropic-ai|openai|@google|ollama|@modelcontextprotocol|better-sqlite3|pg|web-tree-sitter|tree-sitter-bash)/;
   const forbidden = [...external].filter((spec) => spec.startsWith('node:') || sdk.test(spec));
   return { bytes, external: [...external].sort(), forbidden };
 }

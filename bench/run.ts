@@ -10,7 +10,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 const suites = ['core', 'tools', 'policy', 'stores', 'sandbox', 'providers'];
 
-console.log(`# icode benchmarks\n\nNode ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`);
+console.log(
+  `# icode benchmarks\n\nNode ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`,
+);
 for (const name of suites) {
   if (only.length > 0 && !only.includes(name)) continue;
   const file = join(here, `${name}.ts`);

@@ -19,7 +19,12 @@ export async function timeMedian(fn: () => Promise<unknown>, reps: number, warmu
 }
 
 /** Times two functions interleaved (a, b, a, b…) so machine noise hits both alike; medians in ms. */
-export async function timePair(a: () => Promise<unknown>, b: () => Promise<unknown>, reps: number, warmup = 3): Promise<[number, number]> {
+export async function timePair(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  reps: number,
+  warmup = 3,
+): Promise<[number, number]> {
   for (let i = 0; i < warmup; i++) {
     await a();
     await b();

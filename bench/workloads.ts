@@ -7,7 +7,13 @@ import { floorLoop, type FloorModel, type FloorPart } from './floor.js';
 
 const allowAll: Policy = { decide: async () => ({ decision: 'allow', reason: 'bench' }) };
 const echoSchema = z.object({ text: z.string() });
-const echo = tool({ name: 'echo', description: 'echo', input: echoSchema, readOnly: true, execute: ({ text }) => text });
+const echo = tool({
+  name: 'echo',
+  description: 'echo',
+  input: echoSchema,
+  readOnly: true,
+  execute: ({ text }) => text,
+});
 const sleepSchema = z.object({ ms: z.number() });
 const sleeper = tool({
   name: 'sleep',
@@ -27,7 +33,7 @@ export async function w1Icode(n: number): Promise<unknown> {
   const agent = createAgent({
     provider: model(async function* () {
       call++;
-      if (call <= n) yield { type: 'tool-call', id: `c${call}`, name: 'echo', input: { text: 'hi' } };
+      if (call <= n) yield { type: 'tool-call', id: `c${call}`, name: 'echo', input: { text: `hi ${call}` } };
       else yield { type: 'text-delta', text: 'done' };
       yield { type: 'finish', reason: call <= n ? 'tool-calls' : 'stop' };
     }),
@@ -44,7 +50,8 @@ export async function w1Floor(n: number): Promise<unknown> {
   let call = 0;
   const floorModel: FloorModel = async function* () {
     call++;
-    if (call <= n) yield { type: 'tool-call', id: `c${call}`, name: 'echo', args: '{"text":"hi"}' } satisfies FloorPart;
+    if (call <= n)
+      yield { type: 'tool-call', id: `c${call}`, name: 'echo', args: `{"text":"hi ${call}"}` } satisfies FloorPart;
     else yield { type: 'text-delta', text: 'done' };
     yield { type: 'finish' };
   };
@@ -83,7 +90,8 @@ export async function w3Icode(count: number, ms: number): Promise<void> {
   const agent = createAgent({
     provider: model(async function* () {
       call++;
-      if (call === 1) for (let i = 0; i < count; i++) yield { type: 'tool-call', id: `c${i}`, name: 'sleep', input: { ms } };
+      if (call === 1)
+        for (let i = 0; i < count; i++) yield { type: 'tool-call', id: `c${i}`, name: 'sleep', input: { ms } };
       else yield { type: 'text-delta', text: 'done' };
       yield { type: 'finish', reason: call === 1 ? 'tool-calls' : 'stop' };
     }),
@@ -98,7 +106,9 @@ export async function w3Floor(count: number, ms: number): Promise<void> {
   let call = 0;
   const floorModel: FloorModel = async function* () {
     call++;
-    if (call === 1) for (let i = 0; i < count; i++) yield { type: 'tool-call', id: `c${i}`, name: 'sleep', args: JSON.stringify({ ms }) };
+    if (call === 1)
+      for (let i = 0; i < count; i++)
+        yield { type: 'tool-call', id: `c${i}`, name: 'sleep', args: JSON.stringify({ ms }) };
     else yield { type: 'text-delta', text: 'done' };
     yield { type: 'finish' };
   };

@@ -59,6 +59,33 @@ export class Run implements AgentRun {
   }
 }
 
+/** How long an aborted run waits for a model or tool that ignores its signal before it stops waiting. */
+const ABORT_GRACE_MS = 100;
+
+/**
+ * Settles with the run's body, or, once the run has been aborted for {@link ABORT_GRACE_MS}, with the abort:
+ * so a model or tool that ignores its signal cannot hold an aborted run. The abandoned body can no longer
+ * write to the store or emit events (the context is marked ended).
+ */
+function untilAbandoned(body: Promise<RunResult>, ctx: RunContext): Promise<RunResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      timer = setTimeout(() => {
+        ctx.ended = true;
+        reject(ctx.signal.reason);
+      }, ABORT_GRACE_MS);
+    };
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([body, abandoned]).finally(() => {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onAbort!);
+  });
+}
+
 async function execute(
   ctx: RunContext,
   body: () => Promise<RunResult>,
@@ -70,14 +97,14 @@ async function execute(
   try {
     let result: RunResult;
     try {
-      result = await body();
+      result = await untilAbandoned(body(), ctx);
     } catch (error) {
       if (!ctx.signal.aborted) throw error;
       ctx.status = 'aborted';
       result = buildResult(ctx);
     }
     await ctx.cleanup();
-    const ended = ctx.emit({ type: 'run-end', result });
+    const ended = ctx.emit({ type: 'run-end', result, runId: ctx.runId });
     if (ended) await ended;
     ctx.channel.close();
     return result;

@@ -1,4 +1,5 @@
 import type { PendingApproval } from '../events/run-result.js';
+import { jsonEqual } from '../internal/json-safe.js';
 import type { JsonValue } from '../model/message.js';
 import type { ApprovalAnswer, PolicyDecision } from '../policy/types.js';
 import type { Tool } from '../tools/tool.js';
@@ -26,13 +27,15 @@ export async function authorize(
   parsed: unknown,
 ): Promise<Authorization> {
   const repeated = isRepeated(ctx, tool.name, input);
-  const sandbox = await ctx.sandbox();
+  // Paths are canonicalised in the sandbox for tools that say what they touch; others need no sandbox.
+  const pending = tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined;
+  const sandbox = pending instanceof Promise ? await pending : pending;
   let decision: PolicyDecision = await ctx.config.policy.decide({
     name: tool.name,
     input,
     readOnly: tool.readOnly,
     ...(tool.access ? { access: tool.access(parsed) } : {}),
-    sandbox,
+    ...(sandbox ? { sandbox } : {}),
   });
   if (repeated && decision.decision === 'allow') {
     decision = {
@@ -58,6 +61,7 @@ export async function authorize(
         source: 'rule',
         rule: decision.rule,
         reason: decision.reason,
+        runId: ctx.runId,
       });
       if (wait) await wait;
     }
@@ -72,7 +76,14 @@ export async function authorize(
       `Permission denied: ${decision.reason}${decision.rule ? ` (rule ${decision.rule})` : ''}. Do not retry this call; find another way or ask the user.`,
     );
   }
-  const wait = ctx.emit({ type: 'permission-request', id, name: tool.name, input, reason: decision.reason });
+  const wait = ctx.emit({
+    type: 'permission-request',
+    id,
+    name: tool.name,
+    input,
+    reason: decision.reason,
+    runId: ctx.runId,
+  });
   if (wait) await wait;
   const approve = ctx.config.policy.approve;
   const request: PendingApproval = {
@@ -96,7 +107,13 @@ export async function applyAnswer(
   if (answer === 'allow' || answer === 'allow-always') {
     if (answer === 'allow-always' && request.suggestedRule !== undefined)
       ctx.config.policy.allowAlways?.(request.suggestedRule);
-    const wait = ctx.emit({ type: 'permission-decision', id: request.id, decision: 'allow', source: 'approver' });
+    const wait = ctx.emit({
+      type: 'permission-decision',
+      id: request.id,
+      decision: 'allow',
+      source: 'approver',
+      runId: ctx.runId,
+    });
     if (wait) await wait;
     return RUN;
   }
@@ -130,6 +147,7 @@ async function refuse(
     source,
     ...(rule !== undefined ? { rule } : {}),
     reason: message,
+    runId: ctx.runId,
   });
   if (wait) await wait;
   return { kind: 'refuse', outcome: toolError('PERMISSION_DENIED', message) };
@@ -137,11 +155,10 @@ async function refuse(
 
 /** Records the call and tells whether it is the third identical call in a row. */
 function isRepeated(ctx: RunContext, name: string, input: JsonValue): boolean {
-  const key = `${name}\u0000${JSON.stringify(input)}`;
-  const recent = ctx.recentCalls;
-  if (recent.length > 0 && recent[recent.length - 1] !== key) recent.length = 0;
-  recent.push(key);
-  return recent.length >= REPEAT_LIMIT;
+  const last = ctx.lastCall;
+  if (last && last.name === name && jsonEqual(last.input, input)) return ++last.count >= REPEAT_LIMIT;
+  ctx.lastCall = { name, input, count: 1 };
+  return false;
 }
 
 /** Refusal by a `beforeToolCall` hook. */

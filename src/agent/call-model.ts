@@ -45,7 +45,7 @@ export async function callModel(ctx: RunContext, request: ModelRequest): Promise
       if (!ProviderError.isInstance(error) || !error.retryable || attempt >= maxRetries) throw error;
       const backoff = initialDelay * 2 ** attempt * (0.75 + Math.random() * 0.5);
       const delayMs = Math.round(Math.min(error.retryAfterMs ?? backoff, maxDelay));
-      const wait = ctx.emit({ type: 'retry', attempt: attempt + 1, delayMs, error: error.message });
+      const wait = ctx.emit({ type: 'retry', attempt: attempt + 1, delayMs, error: error.message, runId: ctx.runId });
       if (wait) await wait;
       await sleep(delayMs, ctx.signal);
     }
@@ -70,18 +70,14 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
     reasoning = '';
   };
 
-  const iterator = ctx.config.options.provider.stream(request, { signal: ctx.signal })[Symbol.asyncIterator]();
-  // One promise per stream (not per part) rejects on abort, so a model that ignores its signal still
-  // cannot hold the run past an abort.
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortReason(ctx.signal));
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
+  const signal = ctx.signal;
+  const iterator = ctx.config.options.provider.stream(request, { signal })[Symbol.asyncIterator]();
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      // A model that ignores its signal is cut off here at its next part, and the run itself stops
+      // waiting for it after a short grace period (see agent-run.ts): no per-part promise race needed.
+      const next = await iterator.next();
+      if (signal.aborted) throw abortReason(signal);
       if (next.done) break;
       const part: ModelStreamPart = next.value;
       switch (part.type) {
@@ -89,7 +85,7 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
           if (reasoning) flushReasoning();
           text += part.text;
           streamed = true;
-          const wait = ctx.emit({ type: 'text-delta', text: part.text });
+          const wait = ctx.emit({ type: 'text-delta', text: part.text, runId: ctx.runId });
           if (wait) await wait;
           break;
         }
@@ -97,7 +93,7 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
           if (text) flushText();
           reasoning += part.text;
           streamed = true;
-          const wait = ctx.emit({ type: 'reasoning-delta', text: part.text });
+          const wait = ctx.emit({ type: 'reasoning-delta', text: part.text, runId: ctx.runId });
           if (wait) await wait;
           break;
         }
@@ -149,13 +145,11 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
   } catch (error) {
     void iterator.return?.()?.catch(() => undefined);
     throw streamed ? new StreamedFailure(error) : error;
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort!);
   }
   flushReasoning();
   flushText();
   for (const call of toolCalls) {
-    const wait = ctx.emit({ type: 'tool-call', id: call.id, name: call.name, input: call.input });
+    const wait = ctx.emit({ type: 'tool-call', id: call.id, name: call.name, input: call.input, runId: ctx.runId });
     if (wait) await wait;
   }
   return {

@@ -63,11 +63,7 @@ export function createAgent(options: AgentOptions): Agent {
     maxToolOutputChars: positiveInteger('maxToolOutputChars', options.maxToolOutputChars, 50_000),
     eventBufferSize: positiveInteger('eventBufferSize', options.eventBufferSize, 256),
     name: options.name ?? 'agent',
-    // The local sandbox is Node-only: load it on first use so importing icode stays runtime-neutral.
-    sandbox: () =>
-      (sandbox ??= import('../sandbox/local-sandbox.js').then(({ localSandbox }) =>
-        localSandbox({ root: process.cwd() }),
-      )),
+    sandbox: () => (sandbox ??= defaultSandbox()),
   };
 
   const start = (
@@ -102,6 +98,17 @@ export function createAgent(options: AgentOptions): Agent {
       return start(sessionId, { kind: 'resume', approvals: resumeOptions.approvals }, resumeOptions);
     },
   };
+}
+
+let localSandboxModule: Promise<typeof import('../sandbox/local-sandbox.js')> | undefined;
+
+/**
+ * `localSandbox({ root: process.cwd() })`. The local sandbox is Node-only: it is loaded on first use (once
+ * per process), so importing icode stays runtime-neutral.
+ */
+function defaultSandbox(): Promise<Sandbox> {
+  localSandboxModule ??= import('../sandbox/local-sandbox.js');
+  return localSandboxModule.then(({ localSandbox }) => localSandbox({ root: process.cwd() }));
 }
 
 function isPolicy(value: AgentOptions['policy']): value is Policy {

@@ -1,6 +1,7 @@
 import type { ToolErrorCode } from '../events/agent-event.js';
 import { WorkspaceEscapeError } from '../errors/workspace-escape-error.js';
 import { isAbortError } from '../internal/abort.js';
+import { isJsonSafe } from '../internal/json-safe.js';
 import type { JsonValue } from '../model/message.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
 import type { RunContext } from './run-context.js';
@@ -24,47 +25,80 @@ class ToolTimeout extends Error {
 }
 
 /**
- * Runs a validated call. A throw, a timeout or an abort becomes an error outcome; the tool's own promise
- * is raced against its signal so a tool that ignores the signal still cannot hold the run.
+ * Runs a validated call. A throw, a timeout or an abort becomes an error outcome.
+ *
+ * A tool with a timeout is raced against it, so one that ignores its signal still ends on time. Without a
+ * timeout the call is awaited as is (no per-call listener on the hot path): a tool that ignores an abort
+ * cannot hold the run anyway, because an aborted run stops waiting after a short grace period.
  */
 export async function executeTool(ctx: RunContext, tool: Tool, id: string, input: unknown): Promise<ToolOutcome> {
   const timeoutMs = tool.timeoutMs ?? ctx.config.options.toolTimeoutMs;
-  let signal = ctx.signal;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let unlink: (() => void) | undefined;
-  if (timeoutMs !== undefined) {
-    const controller = new AbortController();
-    const forward = (): void => controller.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', forward, { once: true });
-    unlink = () => ctx.signal.removeEventListener('abort', forward);
-    timer = setTimeout(() => controller.abort(new ToolTimeout(timeoutMs)), timeoutMs);
-    signal = controller.signal;
+  const pending = ctx.sandbox();
+  const sandbox = pending instanceof Promise ? await pending : pending;
+  if (ctx.signal.aborted) return toolError('ABORTED', `Tool "${tool.name}" was not run: the run was aborted.`);
+  if (timeoutMs === undefined) {
+    const context = toolContext(ctx, id, ctx.signal, sandbox);
+    try {
+      return success(await tool.execute(input, context), tool.name);
+    } catch (error) {
+      return failure(error, ctx.signal, tool.name);
+    }
   }
+
+  const controller = new AbortController();
+  const forward = (): void => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', forward, { once: true });
+  const timer = setTimeout(() => controller.abort(new ToolTimeout(timeoutMs)), timeoutMs);
+  const signal = controller.signal;
   let onAbort: (() => void) | undefined;
   try {
-    if (signal.aborted) throw signal.reason;
-    const sandbox = await ctx.sandbox();
-    const context: ToolContext = {
-      signal,
-      sessionId: ctx.sessionId,
-      runId: ctx.runId,
-      toolCallId: id,
-      sandbox,
-      state: ctx.state,
-      onRunEnd: (cleanup) => ctx.onRunEnd(cleanup),
-    };
+    if (ctx.signal.aborted) throw ctx.signal.reason;
     const stopped = new Promise<never>((_, reject) => {
       onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
     });
-    const output = await Promise.race([Promise.resolve(tool.execute(input, context)), stopped]);
-    return { output: output === undefined ? '' : output, isError: false };
+    const output = await Promise.race([
+      Promise.resolve(tool.execute(input, toolContext(ctx, id, signal, sandbox))),
+      stopped,
+    ]);
+    return success(output, tool.name);
   } catch (error) {
     return failure(error, signal, tool.name);
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
     clearTimeout(timer);
-    unlink?.();
+    ctx.signal.removeEventListener('abort', forward);
+  }
+}
+
+function toolContext(ctx: RunContext, id: string, signal: AbortSignal, sandbox: ToolContext['sandbox']): ToolContext {
+  return {
+    signal,
+    sessionId: ctx.sessionId,
+    runId: ctx.runId,
+    toolCallId: id,
+    sandbox,
+    state: ctx.state,
+    onRunEnd: ctx.onRunEnd,
+  };
+}
+
+/**
+ * A tool's return value as JSON. Strings and plain data pass as they are; other values (a Date, a class
+ * instance) go through a JSON round trip so the stored session and the model see the same thing; values
+ * JSON cannot carry (BigInt, cycles) become an error result.
+ */
+function success(output: unknown, name: string): ToolOutcome {
+  if (output === undefined) return { output: '', isError: false };
+  if (typeof output === 'string' || isJsonSafe(output)) return { output: output as JsonValue, isError: false };
+  try {
+    const json = JSON.stringify(output);
+    return { output: json === undefined ? '' : (JSON.parse(json) as JsonValue), isError: false };
+  } catch (error) {
+    return toolError(
+      'TOOL_EXECUTION_FAILED',
+      `Tool "${name}" returned a value that is not JSON (${(error as Error).message}).`,
+    );
   }
 }
 

@@ -1,17 +1,14 @@
 import type { AgentEvent } from '../events/agent-event.js';
 import type { RunStatus } from '../events/run-result.js';
+import { abortReason } from '../internal/abort.js';
 import { EventChannel } from '../internal/event-channel.js';
+import type { ModelRequest } from '../model/language-model.js';
 import type { Message } from '../model/message.js';
 import { emptyUsage, type Usage } from '../model/usage.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { SessionEntry } from '../stores/types.js';
 import type { AgentConfig } from './config.js';
 import type { SessionStateMap } from './session-state.js';
-
-/** Distributive omit, so each event keeps its own fields. */
-type WithoutBase<T> = T extends unknown ? Omit<T, 'runId' | 'path'> : never;
-/** An event before the run stamps its `runId`. */
-export type EventInit = WithoutBase<AgentEvent>;
 
 /** The mutable state of one run, shared by the loop's steps. */
 export class RunContext {
@@ -23,6 +20,7 @@ export class RunContext {
   readonly messages: Message[] = [];
   readonly #cleanups: (() => void | Promise<void>)[] = [];
   readonly #onEvent: ((event: AgentEvent) => void) | undefined;
+  #sandbox: Sandbox | undefined;
   cost = 0;
   costKnown = false;
   turns = 0;
@@ -33,8 +31,12 @@ export class RunContext {
   sessionTurn = 0;
   history: Message[] = [];
   state!: SessionStateMap;
-  /** Keys of the most recent tool calls, for the repeated-call guard. */
-  recentCalls: string[] = [];
+  /** Set when an aborted run stopped waiting for its body: nothing may be stored or emitted after. */
+  ended = false;
+  /** The model request, built once per run around the live history array. */
+  request: ModelRequest | undefined;
+  /** The most recent tool call and how many times in a row it was made, for the repeated-call guard. */
+  lastCall: { name: string; input: unknown; count: number } | undefined;
 
   constructor(
     readonly config: AgentConfig,
@@ -46,29 +48,35 @@ export class RunContext {
   }
 
   /**
-   * Emits an event. Returns a promise only when a slow consumer's buffer is full: callers on hot paths
-   * `await` it only then, so an event costs no promise.
+   * Emits an event (callers build it with this run's `runId`: a literal is cheaper than a spread on the
+   * hottest path). Returns a promise only when a slow consumer's buffer is full, so callers `await` only
+   * then and an event costs no promise.
    */
-  emit(init: EventInit): Promise<void> | undefined {
-    const event = { ...init, runId: this.runId } as AgentEvent;
+  emit(event: AgentEvent): Promise<void> | undefined {
+    if (this.ended) return undefined;
     this.#onEvent?.(event);
     return this.channel.push(event);
   }
 
   /** Appends entries to the session, expecting the version this run last saw. */
   async persist(entries: readonly SessionEntry[]): Promise<void> {
-    const all = entries.concat(this.state.drain());
+    if (this.ended) throw abortReason(this.signal);
+    const changed = this.state.drain();
+    const all = changed ? entries.concat(changed) : entries;
     if (all.length === 0) return;
     this.version = await this.config.store.append(this.sessionId, all, { expectedVersion: this.version });
   }
 
-  sandbox(): Promise<Sandbox> {
-    return this.config.sandbox();
+  /** The sandbox, resolved once per run: tool calls after the first pay no await for it. */
+  sandbox(): Sandbox | Promise<Sandbox> {
+    if (this.#sandbox) return this.#sandbox;
+    return this.config.sandbox().then((sandbox) => (this.#sandbox = sandbox));
   }
 
-  onRunEnd(cleanup: () => void | Promise<void>): void {
+  /** Registers a cleanup for the end of the run (bound: tools receive it as is). */
+  readonly onRunEnd = (cleanup: () => void | Promise<void>): void => {
     this.#cleanups.push(cleanup);
-  }
+  };
 
   /** Runs every registered cleanup once; a failing cleanup does not stop the others. */
   async cleanup(): Promise<void> {

@@ -45,7 +45,7 @@ export async function runLoop(
   ctx.state = view.state;
   ctx.sessionTurn = view.lastTurn;
 
-  await ctx.emit({ type: 'run-start', sessionId: ctx.sessionId });
+  await ctx.emit({ type: 'run-start', sessionId: ctx.sessionId, runId: ctx.runId });
   if (start.kind === 'input') await addInput(ctx, view, start.message);
   else await resumeApprovals(ctx, view, start.approvals);
 
@@ -64,10 +64,11 @@ export async function runLoop(
     if (maxCostUsd !== undefined && provider.pricing) checkBudget(ctx.cost, maxCostUsd, lastUsage, provider.pricing);
     const turn = ++ctx.turns;
     const sessionTurn = ++ctx.sessionTurn;
-    const started = ctx.emit({ type: 'turn-start', turn });
+    const started = ctx.emit({ type: 'turn-start', turn, runId: ctx.runId });
     if (started) await started;
 
-    const request = await prepareRequest(ctx);
+    const prepared = prepareRequest(ctx);
+    const request = prepared instanceof Promise ? await prepared : prepared;
     const answer = await callModel(ctx, request);
     lastUsage = answer.usage;
     addUsage(ctx.usage, answer.usage);
@@ -90,7 +91,7 @@ export async function runLoop(
       }
     }
     await ctx.persist(entries);
-    const ended = ctx.emit({ type: 'turn-end', turn, usage: answer.usage });
+    const ended = ctx.emit({ type: 'turn-end', turn, usage: answer.usage, runId: ctx.runId });
     if (ended) await ended;
 
     if (pending) {

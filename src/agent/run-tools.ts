@@ -134,8 +134,16 @@ async function finish(
   const output = truncateOutput(outcome.output, ctx.config.maxToolOutputChars);
   const wait = ctx.emit(
     outcome.errorCode === undefined
-      ? { type: 'tool-result', id, name, output, isError: outcome.isError }
-      : { type: 'tool-result', id, name, output, isError: outcome.isError, errorCode: outcome.errorCode },
+      ? { type: 'tool-result', id, name, output, isError: outcome.isError, runId: ctx.runId }
+      : {
+          type: 'tool-result',
+          id,
+          name,
+          output,
+          isError: outcome.isError,
+          errorCode: outcome.errorCode,
+          runId: ctx.runId,
+        },
   );
   if (wait) await wait;
   return { type: 'tool-result', id, name, output, isError: outcome.isError };

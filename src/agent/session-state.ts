@@ -21,9 +21,9 @@ export class SessionStateMap implements SessionState {
     this.#dirty.add(key);
   }
 
-  /** The entries to store for what changed since the last call. */
-  drain(): DataEntry[] {
-    if (this.#dirty.size === 0) return [];
+  /** The entries to store for what changed since the last call (`undefined` when nothing did). */
+  drain(): DataEntry[] | undefined {
+    if (this.#dirty.size === 0) return undefined;
     const entries: DataEntry[] = [];
     for (const key of this.#dirty) entries.push({ type: 'data', key, value: this.#values.get(key) ?? null });
     this.#dirty.clear();

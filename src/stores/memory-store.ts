@@ -99,7 +99,11 @@ export function memoryStore(): SessionStore {
       assertVersion('expectedVersion', options.expectedVersion);
       const version = target.info.version;
       if (options.expectedVersion !== version) {
-        throw new StoreConflictError({ sessionId: id, expectedVersion: options.expectedVersion, actualVersion: version });
+        throw new StoreConflictError({
+          sessionId: id,
+          expectedVersion: options.expectedVersion,
+          actualVersion: version,
+        });
       }
       // Durable stores serialise entries as JSON; refuse here too what they cannot keep (BigInt, cycles,
       // class instances), before anything is written, so the append stays all-or-nothing and behaves the
@@ -111,7 +115,8 @@ export function memoryStore(): SessionStore {
       }
       const createdAt = now();
       let seq = version;
-      for (const entry of entries) target.entries.push({ seq: ++seq, schemaVersion: ENTRY_SCHEMA_VERSION, createdAt, entry });
+      for (const entry of entries)
+        target.entries.push({ seq: ++seq, schemaVersion: ENTRY_SCHEMA_VERSION, createdAt, entry });
       target.info = { ...target.info, version: seq, updatedAt: createdAt };
       return seq;
     },
@@ -132,9 +137,12 @@ export function memoryStore(): SessionStore {
         });
       }
       if (options.version > target.info.version) {
-        throw new StoreError(`Cannot truncate session ${id} to version ${options.version}: it has ${target.info.version} entries.`, {
-          sessionId: id,
-        });
+        throw new StoreError(
+          `Cannot truncate session ${id} to version ${options.version}: it has ${target.info.version} entries.`,
+          {
+            sessionId: id,
+          },
+        );
       }
       target.entries.length = options.version;
       target.info = { ...target.info, version: options.version, updatedAt: now() };
@@ -146,9 +154,12 @@ export function memoryStore(): SessionStore {
       const version = options.version ?? source.info.version;
       assertVersion('version', version);
       if (version > source.info.version) {
-        throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.info.version} entries.`, {
-          sessionId: id,
-        });
+        throw new StoreError(
+          `Cannot fork session ${id} at version ${version}: it has ${source.info.version} entries.`,
+          {
+            sessionId: id,
+          },
+        );
       }
       const forkId = options.id ?? createId('ses');
       if (sessions.has(forkId)) throw new StoreError(`Session ${forkId} already exists.`, { sessionId: forkId });

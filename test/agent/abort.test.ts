@@ -39,6 +39,8 @@ describe('abort', () => {
 
   it('aborts running tools through their signal and ends aborted', async () => {
     let toolSawAbort = false;
+    let started!: () => void;
+    const toolStarted = new Promise<void>((resolve) => (started = resolve));
     const wait = tool({
       name: 'wait',
       description: 'waits for abort',
@@ -46,6 +48,7 @@ describe('abort', () => {
       readOnly: true,
       execute: (_i, ctx) =>
         new Promise((_, reject) => {
+          started();
           ctx.signal.addEventListener('abort', () => {
             toolSawAbort = true;
             reject(new Error('aborted'));
@@ -64,14 +67,20 @@ describe('abort', () => {
     const agent = createAgent({ provider: model, tools: [wait], policy: allow });
     const run = agent.run('go');
     const seen: string[] = [];
-    setTimeout(() => run.abort(), 30);
-    const started = performance.now();
+    let abortedAt = Infinity;
+    void toolStarted.then(() =>
+      setTimeout(() => {
+        abortedAt = performance.now();
+        run.abort();
+      }, 20),
+    );
     for await (const event of run) {
       seen.push(event.type);
       if (event.type === 'tool-result') expect(event.errorCode).toBe('ABORTED');
     }
     const result = await run.result;
-    expect(performance.now() - started).toBeLessThan(250);
+    expect(Number.isFinite(abortedAt)).toBe(true);
+    expect(performance.now() - abortedAt).toBeLessThan(200);
     expect(toolSawAbort).toBe(true);
     expect(result.status).toBe('aborted');
     expect(seen.at(-1)).toBe('run-end');

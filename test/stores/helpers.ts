@@ -199,3 +199,34 @@ export async function parallelWriters(
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Kills a worker at a random moment of its first open of a new database (while it migrates, creates its
+ * session, or appends), `times` times, each on a fresh database from `fresh()`; each time the database
+ * must open cleanly afterwards, with its migrations recorded once and the session either absent or whole.
+ */
+export async function killDuringFirstOpen(
+  file: string,
+  times: number,
+  fresh: (attempt: number) => { env: Record<string, string>; open(): SessionStore; migrations(): Promise<number> },
+): Promise<void> {
+  for (let attempt = 0; attempt < times; attempt++) {
+    const target = fresh(attempt);
+    const worker = startWorker(file, { ...target.env, WORKER_MODE: 'crash', SESSION_ID: 's', CREATE_SESSION: '1' });
+    await delay(40 + Math.random() * 200);
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    const store = target.open();
+    const info = await store.get('s');
+    if (info) {
+      const { entries } = await store.load('s');
+      expect(entries.map((e) => e.entry)).toEqual(entries.map((_, i) => crashEntry(i + 1)));
+    }
+    const session = info ?? (await store.create({ id: 's' }));
+    expect(await store.append('s', [crashEntry(session.version + 1)], { expectedVersion: session.version })).toBe(
+      session.version + 1,
+    );
+    await store.close();
+    expect(await target.migrations()).toBe(1);
+  }
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../src/stores/postgres/index.js';
-import { bundleWorker, crashLoop, parallelWriters, startWorker } from './helpers.js';
+import pg from 'pg';
+import { bundleWorker, crashLoop, killDuringFirstOpen, parallelWriters, startWorker } from './helpers.js';
 import { startTestPostgres, type TestPostgres } from './postgres-server.js';
 
 let server: TestPostgres | undefined;
@@ -29,6 +30,25 @@ describe('postgresStore across processes', () => {
     const result = await crashLoop({ file: worker.file, env: env(), sessionId: id, kills: 50, open });
     expect(result.killedWhileAppending).toBe(25);
     expect(result.version).toBeGreaterThan(25);
+  });
+
+  it('opens cleanly after kills during a first open and migration', { timeout: 60_000 }, async () => {
+    await killDuringFirstOpen(worker.file, 10, (attempt) => {
+      const fresh = `${schema}_first_${attempt}`;
+      return {
+        env: { STORE_KIND: 'postgres', STORE_URL: url(), STORE_SCHEMA: fresh },
+        open: () => postgresStore({ connectionString: url() }, { schema: fresh }),
+        async migrations() {
+          const client = new pg.Client(url());
+          await client.connect();
+          try {
+            return Number((await client.query(`SELECT count(*) AS n FROM "${fresh}"."schema_migrations"`)).rows[0].n);
+          } finally {
+            await client.end();
+          }
+        },
+      };
+    });
   });
 
   it('keeps every entry of three processes appending to one session at once', { timeout: 60_000 }, async () => {

@@ -100,6 +100,20 @@ describe('postgresStore', () => {
     await store.close();
   });
 
+  it('keeps NUL characters in entries, and refuses them in metadata (JSONB cannot hold them) with a StoreError', async () => {
+    const store = postgresStore({ connectionString: url() }, { schema: freshSchema() });
+    const info = await store.create();
+    await store.append(info.id, [{ type: 'data', key: 'k\u0000', value: '\u0000' }], { expectedVersion: 0 });
+    expect((await store.load(info.id)).entries[0]?.entry).toEqual({ type: 'data', key: 'k\u0000', value: '\u0000' });
+    const error = await store.create({ metadata: { name: 'a\u0000b' } }).catch((e: unknown) => e);
+    expect(StoreError.isInstance(error)).toBe(true);
+    expect(String(error)).toMatch(/cannot keep NUL characters/);
+    expect((await store.list({ metadata: { name: 'a\u0000b' } })).sessions).toEqual([]);
+    // A backslash followed by "u0000" is ordinary text.
+    expect((await store.create({ metadata: { path: 'C:\\u0000' } })).metadata).toEqual({ path: 'C:\\u0000' });
+    await store.close();
+  });
+
   it('leaves a caller-owned pool open on close, and ends its own', async () => {
     const pool = new pg.Pool({ connectionString: url(), max: 2 });
     const store = postgresStore({ pool }, { schema: freshSchema() });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
-import { bundleWorker, crashLoop, parallelWriters, startWorker } from './helpers.js';
+import Database from 'better-sqlite3';
+import { bundleWorker, crashLoop, killDuringFirstOpen, parallelWriters, startWorker } from './helpers.js';
 
 let dir: string;
 let worker: Awaited<ReturnType<typeof bundleWorker>>;
@@ -31,6 +32,24 @@ describe('sqliteStore across processes', () => {
     });
     expect(result.killedWhileAppending).toBe(25);
     expect(result.version).toBeGreaterThan(25);
+  });
+
+  it('opens cleanly after kills during a first open and migration', { timeout: 60_000 }, async () => {
+    await killDuringFirstOpen(worker.file, 10, (attempt) => {
+      const path = join(dir, `first-open-${attempt}.db`);
+      return {
+        env: { STORE_KIND: 'sqlite', STORE_PATH: path },
+        open: () => sqliteStore({ path }),
+        async migrations() {
+          const raw = new Database(path, { readonly: true });
+          try {
+            return (raw.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n;
+          } finally {
+            raw.close();
+          }
+        },
+      };
+    });
   });
 
   it('keeps every entry of two processes appending to one file at once', { timeout: 60_000 }, async () => {

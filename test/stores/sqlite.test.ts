@@ -18,6 +18,25 @@ afterAll(async () => {
 
 storeConformance('sqliteStore', () => sqliteStore({ path: join(dir, 'conformance.db') }), { persistent: true });
 
+// The node:sqlite code path: the real built-in where this Node has it (22.5+), else better-sqlite3 standing
+// in for `DatabaseSync` (the two share the calls the store makes), so the path is exercised on every Node.
+const hasNodeSqlite = await import('node:sqlite' as string).then(
+  () => true,
+  () => false,
+);
+const nodeSqliteStandIn = async (specifier: string): Promise<unknown> =>
+  specifier === 'node:sqlite' ? { DatabaseSync: Database } : import(specifier);
+storeConformance(
+  `sqliteStore with driver 'node:sqlite'${hasNodeSqlite ? '' : ' (stand-in)'}`,
+  () =>
+    sqliteStore({
+      path: join(dir, 'conformance-node-sqlite.db'),
+      driver: 'node:sqlite',
+      ...(hasNodeSqlite ? {} : { importModule: nodeSqliteStandIn }),
+    }),
+  { persistent: true, largeSessionEntries: 2_000 },
+);
+
 describe('sqliteStore', () => {
   it('opens the file in WAL mode with the migrations recorded once', async () => {
     const path = join(dir, 'wal.db');
@@ -98,10 +117,6 @@ describe('sqliteStore', () => {
     const auto = sqliteStore({ path: join(dir, 'driver.db') });
     await auto.ready();
     const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-    const hasNodeSqlite = await import('node:sqlite' as string).then(
-      () => true,
-      () => false,
-    );
     expect(auto.driver).toBe(hasNodeSqlite ? 'node:sqlite' : 'better-sqlite3');
     if (major < 22 || (major === 22 && minor < 5)) expect(auto.driver).toBe('better-sqlite3');
     await auto.close();
@@ -111,6 +126,15 @@ describe('sqliteStore', () => {
     const path = join(dir, 'no', 'such', 'folder', 's.db');
     const store = sqliteStore({ path });
     await expect(store.ready()).rejects.toThrow(/cannot open .*s\.db/);
+    await store.close();
+  });
+
+  it('keeps NUL characters in metadata and entries', async () => {
+    const store = sqliteStore({ path: join(dir, 'nul.db') });
+    const info = await store.create({ metadata: { name: 'a\u0000b' } });
+    await store.append(info.id, [{ type: 'data', key: 'k\u0000', value: '\u0000' }], { expectedVersion: 0 });
+    expect((await store.get(info.id))?.metadata).toEqual({ name: 'a\u0000b' });
+    expect((await store.load(info.id)).entries[0]?.entry).toEqual({ type: 'data', key: 'k\u0000', value: '\u0000' });
     await store.close();
   });
 

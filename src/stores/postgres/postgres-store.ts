@@ -75,6 +75,23 @@ function toStored(row: Record<string, unknown>): StoredEntry {
   };
 }
 
+// A `\u0000` escape that is not itself an escaped backslash followed by `u0000`.
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/** Encodes metadata for the JSONB column, which cannot hold NUL characters. */
+function encodeJsonbMetadata(metadata: Readonly<Record<string, JsonValue>> | undefined, sessionId: string): string {
+  const text = encodeMetadata(metadata);
+  if (NUL_ESCAPE.test(text)) {
+    throw new StoreError(
+      `Session ${sessionId}: Postgres cannot keep NUL characters (\\u0000) in session metadata (JSONB).`,
+      {
+        sessionId,
+      },
+    );
+  }
+  return text;
+}
+
 const pgCode = (error: unknown): unknown =>
   typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 
@@ -281,7 +298,7 @@ export function postgresStore(
 
     async create(createOptions: CreateSessionOptions = {}) {
       const id = createOptions.id ?? createId('ses');
-      const metadata = encodeMetadata(createOptions.metadata);
+      const metadata = encodeJsonbMetadata(createOptions.metadata, id);
       return transaction(id, (client) => insertSession(client, id, 0, metadata, null));
     },
 
@@ -299,6 +316,8 @@ export function postgresStore(
         listOptions.metadata && Object.keys(listOptions.metadata).length > 0
           ? encodeMetadata(listOptions.metadata)
           : undefined;
+      // No stored metadata holds a NUL (create refuses it), and JSONB cannot parse one.
+      if (filter && NUL_ESCAPE.test(filter)) return { sessions: [] };
       const batch = Math.max(limit + 1, 100);
       const found: { info: SessionInfo; touch: number }[] = [];
       for (;;) {
@@ -398,7 +417,8 @@ export function postgresStore(
 
     async fork(id, forkOptions = {}) {
       const forkId = forkOptions.id ?? createId('ses');
-      const metadata = forkOptions.metadata === undefined ? undefined : encodeMetadata(forkOptions.metadata);
+      const metadata =
+        forkOptions.metadata === undefined ? undefined : encodeJsonbMetadata(forkOptions.metadata, forkId);
       if (forkOptions.version !== undefined) assertVersion('version', forkOptions.version);
       return transaction(id, async (client) => {
         // FOR UPDATE keeps appends and truncates out until the copy is done.

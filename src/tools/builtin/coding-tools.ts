@@ -1,0 +1,97 @@
+/**
+ * `codingTools`: every built-in tool of a coding agent, sharing one sandbox.
+ */
+import { ConfigError } from '../../errors/config-error.js';
+import { localSandbox } from '../../sandbox/local-sandbox.js';
+import type { Tool } from '../tool.js';
+import { applyPatchTool } from './apply-patch.js';
+import type { BashToolOptions } from './bash.js';
+import { bashTools } from './bash-tools.js';
+import { editTool } from './edit.js';
+import { globTool, type GlobToolOptions } from './glob.js';
+import { grepTool, type GrepToolOptions } from './grep.js';
+import { listTool, type ListToolOptions } from './list.js';
+import { multiEditTool } from './multi-edit.js';
+import { readTool } from './read.js';
+import { todoWriteTool } from './todo-write.js';
+import type { BuiltinToolOptions } from './tool-sandbox.js';
+import { webFetchTool, type WebFetchOptions } from './web-fetch.js';
+import { writeTool } from './write.js';
+
+/** The names of the tools {@link codingTools} returns. */
+export const CODING_TOOL_NAMES = [
+  'read',
+  'write',
+  'edit',
+  'multi_edit',
+  'apply_patch',
+  'grep',
+  'glob',
+  'list',
+  'bash',
+  'bash_output',
+  'bash_kill',
+  'todo_write',
+  'web_fetch',
+] as const;
+
+/** A name of {@link CODING_TOOL_NAMES}. */
+export type CodingToolName = (typeof CODING_TOOL_NAMES)[number];
+
+/** Options of {@link codingTools}. */
+export interface CodingToolsOptions extends BuiltinToolOptions {
+  /** Leave these tools out (e.g. `['web_fetch']` offline, or `['apply_patch']` for models not trained on it). */
+  readonly exclude?: readonly CodingToolName[];
+  /** Options of the bash tools (timeouts, output sizes, where full outputs are saved). */
+  readonly bash?: Omit<BashToolOptions, keyof BuiltinToolOptions>;
+  /** Options of grep (the engine). */
+  readonly grep?: Omit<GrepToolOptions, keyof BuiltinToolOptions>;
+  /** Options of glob (result cap). */
+  readonly glob?: Omit<GlobToolOptions, keyof BuiltinToolOptions>;
+  /** Options of list (entry cap, default ignores). */
+  readonly list?: Omit<ListToolOptions, keyof BuiltinToolOptions>;
+  /** Options of web_fetch (private-network access, sizes, timeouts). */
+  readonly webFetch?: WebFetchOptions;
+}
+
+/**
+ * All built-in coding tools: `read`, `write`, `edit`, `multi_edit`, `apply_patch`, `grep`, `glob`, `list`,
+ * `bash`, `bash_output`, `bash_kill`, `todo_write`, `web_fetch`. They share one sandbox: `options.sandbox`,
+ * else one `localSandbox({ root })` made here when `root` is given, else the agent's sandbox at call time.
+ *
+ * @example
+ * ```ts
+ * const agent = createAgent({
+ *   provider,
+ *   tools: [...codingTools({ root: process.cwd(), exclude: ['web_fetch'] }), myTool],
+ * });
+ * ```
+ * @throws ConfigError when `exclude` names a tool that does not exist, or `root` is not a directory.
+ */
+export function codingTools(options: CodingToolsOptions = {}): Tool[] {
+  const excluded = new Set<string>(options.exclude ?? []);
+  for (const name of excluded) {
+    if (!(CODING_TOOL_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(`codingTools: cannot exclude "${name}": no such tool. Known tools: ${CODING_TOOL_NAMES.join(', ')}.`);
+    }
+  }
+  const shared: BuiltinToolOptions = options.sandbox
+    ? { sandbox: options.sandbox }
+    : options.root !== undefined
+      ? { sandbox: localSandbox({ root: options.root }) }
+      : {};
+  const tools: Tool[] = [
+    readTool(shared),
+    writeTool(shared),
+    editTool(shared),
+    multiEditTool(shared),
+    applyPatchTool(shared),
+    grepTool({ ...options.grep, ...shared }),
+    globTool({ ...options.glob, ...shared }),
+    listTool({ ...options.list, ...shared }),
+    ...bashTools({ ...options.bash, ...shared }),
+    todoWriteTool(),
+    webFetchTool(options.webFetch),
+  ];
+  return tools.filter((entry) => !excluded.has(entry.name));
+}

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
 import { bubblewrapSandbox, isBubblewrapAvailable } from '../../src/sandbox/index.js';
+import { bashTool } from '../../src/tools/builtin/bash.js';
 import type { BubblewrapSandbox } from '../../src/sandbox/index.js';
 
 const available = await isBubblewrapAvailable();
@@ -184,6 +185,24 @@ describe.runIf(available)('bubblewrapSandbox.exec', () => {
       }
     });
     expect(sleepers).toEqual([]);
+  });
+
+  it('backs the bash tool: commands contained, long output still saved in the workspace', async () => {
+    const bash = bashTool({ sandbox, maxOutputChars: 200 });
+    const ctx = {
+      signal: new AbortController().signal,
+      sessionId: 's',
+      runId: 'r',
+      toolCallId: 'c',
+      sandbox,
+      state: { get: () => undefined, set: () => undefined },
+      onRunEnd: () => undefined,
+    };
+    const refused = (await bash.execute(bash.input.parse({ command: 'echo x > /etc/icode-bash-test' }), ctx)) as string;
+    expect(refused).toMatch(/Read-only file system[\s\S]*\[Exit code 1/);
+    const long = (await bash.execute(bash.input.parse({ command: 'seq 1 5000' }), ctx)) as string;
+    const saved = /Full output saved to (\S+):/.exec(long)?.[1];
+    expect(readFileSync(path.join(root, saved!), 'utf8').split('\n')).toHaveLength(5001);
   });
 
   it('scrubs secrets from the environment', async () => {

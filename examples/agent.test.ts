@@ -25,7 +25,8 @@ const makeAgent = (provider: ReturnType<typeof mockProvider>) =>
     provider,
     instructions: 'Refund only when asked.',
     tools: [issueRefund],
-    policy: { mode: 'workspace-write' },
+    // A tool that changes things asks by default; this agent may refund on its own (within the hook's limit).
+    policy: { mode: 'workspace-write', allow: ['issue_refund'] },
     hooks: { beforeToolCall: (call) => ((call.input as { amount: number }).amount > 500 ? { deny: 'Refunds over 500 need a human.' } : undefined) },
   });
 

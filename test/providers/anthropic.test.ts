@@ -481,6 +481,15 @@ describe('anthropic over the Messages SSE wire', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('reports a server that never answers as timeout after timeoutMs', async () => {
+    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', beforeHeaders: true }], { timeoutMs: 200 });
+    const started = Date.now();
+    const { error } = await collect(model, ask('Hi'));
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('keeps malformed tool JSON as the raw string', async () => {
     const { model } = await setup(
       [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],

@@ -39,7 +39,6 @@ export function kindOfStreamError(type: string, message = ''): ProviderErrorKind
 }
 
 function errorTypeOf(error: SdkErrorShape): string {
-  if (typeof error.type === 'string') return error.type;
   const body = error.error;
   if (isObj(body)) {
     const inner = body.error;
@@ -47,7 +46,34 @@ function errorTypeOf(error: SdkErrorShape): string {
     if (typeof body.code === 'string') return body.code;
     if (typeof body.type === 'string') return body.type;
   }
-  return '';
+  return typeof error.type === 'string' ? error.type : '';
+}
+
+/**
+ * The provider's own words for an SDK error: `type: message` from the error body (Anthropic nests it in
+ * `error`, OpenAI gives the inner object), else the SDK message without its leading status.
+ */
+function apiMessageOf(error: SdkErrorShape): string {
+  const body = error.error;
+  const detail = isObj(body) ? (isObj(body.error) ? body.error : body) : undefined;
+  if (detail && typeof detail.message === 'string' && detail.message !== '') {
+    const type = errorTypeOf(error);
+    return type !== '' ? `${type}: ${detail.message}` : detail.message;
+  }
+  const message = typeof error.message === 'string' ? error.message : String(error);
+  return message.replace(/^\d{3} /, '');
+}
+
+/**
+ * The SDK class name of an error. The Anthropic SDK sets `name`; the OpenAI SDK leaves it `Error`, so the
+ * constructor's name is the fallback.
+ */
+function sdkNameOf(error: unknown): string {
+  if (!isObj(error)) return '';
+  const name = (error as { name?: unknown }).name;
+  if (typeof name === 'string' && name !== 'Error') return name;
+  const ctor = (error as { constructor?: { name?: unknown } }).constructor;
+  return typeof ctor?.name === 'string' ? ctor.name : '';
 }
 
 /**
@@ -73,8 +99,8 @@ export function toProviderError(
   // Our own errors (a ProviderError from the stream mapper, a ConfigError for a missing SDK) pass through.
   if (AgentError.isInstance(error)) return error as AgentError;
   const shape: SdkErrorShape = isObj(error) ? (error as SdkErrorShape) : {};
-  const name = typeof shape.name === 'string' ? shape.name : '';
-  const message = redactSecrets(typeof shape.message === 'string' ? shape.message : String(error), secrets);
+  const name = sdkNameOf(error);
+  const message = redactSecrets(apiMessageOf(shape), secrets);
   if (name === 'APIConnectionTimeoutError') {
     return new ProviderError({
       kind: 'timeout',
@@ -103,11 +129,12 @@ export function toProviderError(
       cause: error,
     });
   }
-  if (name === 'APIError') {
+  // An SDK APIError without a status: an error event inside a 200 stream.
+  if (name === 'APIError' || (isObj(shape.error) && 'status' in shape)) {
     const kind = kindOfStreamError(errorTypeOf(shape), message);
     return providerHttpError({
       provider,
-      message: `error event in stream: ${message}`,
+      message: `error in stream: ${message}`,
       kind,
       headers: shape.headers as HeaderSource,
       secrets,

@@ -187,11 +187,14 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       return;
     }
 
+    const stall = find('stall');
+    // Nothing at all: the client's request timeout must end this one.
+    if (stall?.beforeHeaders) return;
+
     const encoded = wire.encode(step, context);
     let frames = [...encoded.frames];
     let endsWithStall = false;
     const streamError = find('stream-error');
-    const stall = find('stall');
     if (find('truncate')) frames = frames.slice(0, frames.length - encoded.terminalFrames);
     if (step.error && step.errorAfterChunks !== undefined) {
       frames = [

@@ -108,8 +108,11 @@ export type Fault =
   | { readonly type: 'cut'; readonly afterBytes: number; readonly call?: number }
   /** The stream ends cleanly but without its terminal event(s). */
   | { readonly type: 'truncate'; readonly call?: number }
-  /** The response sends its headers (and `afterFrames` frames, default 0), then nothing, until closed. */
-  | { readonly type: 'stall'; readonly afterFrames?: number; readonly call?: number }
+  /**
+   * The response sends its headers (and `afterFrames` frames, default 0), then nothing, until closed; with
+   * `beforeHeaders`, not even the headers (to test a request timeout rather than a stalled stream).
+   */
+  | { readonly type: 'stall'; readonly afterFrames?: number; readonly beforeHeaders?: boolean; readonly call?: number }
   /** Every tool call's arguments are sent as JSON that does not parse. */
   | { readonly type: 'malformed-tool-json'; readonly call?: number };
 

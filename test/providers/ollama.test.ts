@@ -379,6 +379,19 @@ describe('ollama: failures', () => {
     expect(Date.now() - abortedAt).toBeLessThan(500);
   });
 
+  it("classifies a proxy's non-JSON 502 as a server error, without writing to the console", async () => {
+    const log = vi.spyOn(console, 'log');
+    const raw = await rawServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html><body>Bad Gateway</body></html>');
+    });
+    closers.push(raw.close);
+    const { error } = await drain(ollama({ model: 'm', host: raw.url }), ask('hi'));
+    expect(error).toMatchObject({ kind: 'server', status: 502, retryable: true });
+    expect((error as Error).message).toContain('Bad Gateway');
+    expect(log).not.toHaveBeenCalled();
+  });
+
   it('classifies a model that is not pulled as model-not-found', async () => {
     const model = await setup(
       [{ text: 'x' }],

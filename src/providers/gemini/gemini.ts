@@ -57,13 +57,28 @@ export interface GeminiSettings extends GeminiRequestSettings {
 type GenAiModule = typeof import('@google/genai');
 type GenAiClient = InstanceType<GenAiModule['GoogleGenAI']>;
 
+/** Whether an import failed because the package is not installed (Node's code, or a bundler's message). */
+function isModuleNotFound(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
+    if (typeof message === 'string' && /cannot find (package|module)/i.test(message)) return true;
+    e = cause;
+  }
+  return false;
+}
+
 async function loadSdk(): Promise<GenAiModule> {
   try {
     return await import('@google/genai');
   } catch (cause) {
-    throw new ConfigError('The gemini provider needs the "@google/genai" package: npm install @google/genai', {
-      cause,
-    });
+    const missing = isModuleNotFound(cause);
+    throw new ConfigError(
+      missing
+        ? 'The gemini provider needs the "@google/genai" package: npm install @google/genai'
+        : `The gemini provider could not load "@google/genai": ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }
 

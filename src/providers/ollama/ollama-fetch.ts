@@ -1,8 +1,9 @@
 /**
- * The `fetch` the adapter gives the `ollama` SDK, one per call. It does four things the SDK does not:
+ * The `fetch` the adapter gives the `ollama` SDK, one per call. It does five things the SDK does not:
  *
  * - it lifts undici's 300 s header and body timeouts (see `untimed-dispatcher.ts`);
  * - it ties the request to the call's own signal (the SDK's `abort()` aborts every stream of a client);
+ * - it gives error responses a JSON body, so the SDK has nothing to `console.log` about;
  * - it records the response status and headers (the SDK's `ResponseError` keeps neither `retry-after` nor
  *   a request id);
  * - it checks every NDJSON line: the SDK skips a line that is not JSON with a `console.warn`, so a corrupt
@@ -65,13 +66,30 @@ function lineGuard(exchange: OllamaExchange): TransformStream<Uint8Array, Uint8A
   });
 }
 
+/**
+ * An error response with a JSON body: the SDK `console.log`s its way through any other body (a proxy's
+ * HTML page, a plain-text 502), and a library must not write to the console.
+ */
+async function asJsonError(response: Response): Promise<Response> {
+  if (response.headers.get('content-type')?.includes('application/json')) return response;
+  const text = (await response.text()).trim();
+  const headers = new Headers(response.headers);
+  headers.set('content-type', 'application/json');
+  return new Response(JSON.stringify({ error: text || `HTTP ${response.status} ${response.statusText}`.trim() }), {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
 /** A `fetch` bound to one call: its signal, its exchange record, and the line check on a 2xx body. */
 export function callFetch(signal: AbortSignal, exchange: OllamaExchange): typeof fetch {
   return async (input, init) => {
     const merged = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
     const response = await fetch(input, { ...init, signal: merged, ...untimedInit() } as RequestInit);
     exchange.response = { status: response.status, headers: response.headers };
-    if (!response.ok || response.body === null) return response;
+    if (!response.ok) return asJsonError(response);
+    if (response.body === null) return response;
     return new Response(response.body.pipeThrough(lineGuard(exchange)), {
       status: response.status,
       statusText: response.statusText,

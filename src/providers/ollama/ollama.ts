@@ -53,11 +53,28 @@ export interface OllamaSettings extends OllamaRequestSettings {
 // happens to name an existing file from disk and would send that file to the server.
 type OllamaModule = typeof import('ollama/browser');
 
+/** Whether an import failed because the package is not installed (Node's code, or a bundler's message). */
+function isModuleNotFound(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
+    if (typeof message === 'string' && /cannot find (package|module)/i.test(message)) return true;
+    e = cause;
+  }
+  return false;
+}
+
 async function loadSdk(): Promise<OllamaModule> {
   try {
     return await import('ollama/browser');
   } catch (cause) {
-    throw new ConfigError('The ollama provider needs the "ollama" package: npm install ollama', { cause });
+    const missing = isModuleNotFound(cause);
+    throw new ConfigError(
+      missing
+        ? 'The ollama provider needs the "ollama" package: npm install ollama'
+        : `The ollama provider could not load "ollama": ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }
 

@@ -149,6 +149,7 @@ class Walker {
       case 'test_command':
       case 'arithmetic_expansion':
       case 'c_style_for_statement':
+      case 'subscript':
         // Bash evaluates `a[$(cmd)]` inside arithmetic even when it comes from a quoted string.
         if (/\[/.test(node.text) && /\$\(|`/.test(node.text)) this.structural.push('an arithmetic subscript can run a command substitution');
         break;
@@ -157,6 +158,7 @@ class Walker {
         break;
       case 'expansion':
         if (/@[A-Za-z]\s*}$/.test(node.text)) this.structural.push(`${node.text} transforms a value (prompt expansion can run commands)`);
+        if (/\[/.test(node.text) && /\$\(|`/.test(node.text)) this.structural.push('an arithmetic subscript can run a command substitution');
         break;
       case 'heredoc_redirect':
         this.heredoc(node);

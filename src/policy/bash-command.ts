@@ -206,8 +206,9 @@ function judgeEnv(verdict: CommandVerdict, args: readonly BashWord[], depth: num
 function judgeXargs(verdict: CommandVerdict, args: readonly BashWord[]): void {
   const start = skipOptions(
     args,
-    ['-I', '-i', '-L', '-l', '-n', '-P', '-s', '-d', '-E', '-e', '-a'],
-    ['--max-args', '--max-procs', '--max-lines', '--delimiter', '--arg-file', '--eof', '--replace', '--max-chars'],
+    // -e, -i and -l (and --eof, --replace, --max-lines) take an optional value only when attached.
+    ['-I', '-L', '-n', '-P', '-s', '-d', '-E', '-a'],
+    ['--max-args', '--max-procs', '--delimiter', '--arg-file', '--max-chars', '--process-slot-var'],
   );
   const rest = args.slice(start);
   const innerWords = rest.length > 0 ? rest : [word('echo')];

@@ -82,7 +82,8 @@ export const READ_ONLY_PROGRAMS: Readonly<Record<string, ReadOnlyProgram>> = {
   fgrep: PATTERN_THEN_FILES,
   jq: PATTERN_THEN_FILES,
   file: { paths: 'operands', guard: reject(['--compile'], 'C', 'file -C writes a magic file'), argSensitive: true },
-  tree: { paths: 'operands', guard: reject(['--output'], 'o', 'tree -o writes a file'), argSensitive: true },
+  // `tree -R` runs tree again in every directory with `-o 00Tree.html`.
+  tree: { paths: 'operands', guard: reject(['--output'], 'oR', 'tree -o/-R writes files'), argSensitive: true },
   uniq: { paths: 'operands', guard: operandLimit(1, 'uniq with an output operand writes a file'), argSensitive: true },
   sort: { paths: 'operands', guard: reject(['--output', '--compress-program'], 'o', 'sort -o/--compress-program writes files or runs programs'), argSensitive: true },
   shuf: { paths: 'operands', guard: reject(['--output'], 'o', 'shuf -o writes a file'), argSensitive: true },
@@ -94,8 +95,9 @@ export const READ_ONLY_PROGRAMS: Readonly<Record<string, ReadOnlyProgram>> = {
   true: NO_FILES,
   false: NO_FILES,
   ':': NO_FILES,
-  test: NO_FILES,
-  '[': NO_FILES,
+  // `-v 'a[$(cmd)]'` evaluates an array subscript, which runs the substitution.
+  test: { paths: 'none', guard: reject([], 'vR', 'test -v evaluates array subscripts'), argSensitive: true },
+  '[': { paths: 'none', guard: reject([], 'vR', 'test -v evaluates array subscripts'), argSensitive: true },
   basename: NO_FILES,
   dirname: NO_FILES,
   whoami: NO_FILES,

@@ -86,4 +86,13 @@ describe('Anthropic events', () => {
     );
     expect(body).toMatchObject({ top_k: 5, metadata: { user_id: 'u' } });
   });
+
+  it('sends adaptive thinking without temperature', () => {
+    const body = toAnthropicBody(
+      { messages: [{ role: 'user', content: [{ type: 'text', text: 'q' }] }], tools: [], temperature: 0.2 },
+      { model: 'claude-opus-4-6', cache: false, maxOutputTokens: 4096, thinking: 'adaptive' },
+    );
+    expect(body).toMatchObject({ thinking: { type: 'adaptive' }, max_tokens: 4096 });
+    expect(body.temperature).toBeUndefined();
+  });
 });

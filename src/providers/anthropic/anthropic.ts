@@ -28,10 +28,11 @@ export interface AnthropicSettings extends CommonProviderSettings {
    */
   readonly cache?: boolean;
   /**
-   * Extended thinking, with a token budget. While it is on, `temperature` is not sent (the API accepts
-   * only the default then). @defaultValue off
+   * Extended thinking: `{ budgetTokens }` for a fixed budget (at least 1024; `max_tokens` is raised above
+   * it when needed), or `'adaptive'` for models that size their own thinking (Opus 4.6 and later). While
+   * it is on, `temperature` is not sent (the API accepts only the default then). @defaultValue off
    */
-  readonly thinking?: { readonly budgetTokens: number };
+  readonly thinking?: { readonly budgetTokens: number } | 'adaptive';
   /** `max_tokens` when the request sets no `maxOutputTokens` (the API requires one). @defaultValue 8192 */
   readonly maxOutputTokens?: number;
 }
@@ -82,7 +83,7 @@ export function anthropic(settings: AnthropicSettings): LanguageModel {
         model: settings.model,
         cache: settings.cache ?? true,
         maxOutputTokens: settings.maxOutputTokens ?? 8192,
-        ...(settings.thinking ? { thinkingBudgetTokens: settings.thinking.budgetTokens } : {}),
+        ...(settings.thinking !== undefined ? { thinking: settings.thinking } : {}),
       });
       return streamSdkCall({
         provider: 'anthropic',

@@ -17,7 +17,8 @@ export interface AnthropicRequestSettings {
   readonly model: string;
   readonly cache: boolean;
   readonly maxOutputTokens: number;
-  readonly thinkingBudgetTokens?: number;
+  /** Extended thinking with a token budget, or adaptive thinking (the model decides how much). */
+  readonly thinking?: { readonly budgetTokens: number } | 'adaptive';
 }
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
@@ -128,7 +129,7 @@ export function toAnthropicBody(request: ModelRequest, settings: AnthropicReques
   const body: Record<string, unknown> = { model: settings.model };
 
   let maxTokens = request.maxOutputTokens ?? settings.maxOutputTokens;
-  const budget = settings.thinkingBudgetTokens;
+  const budget = typeof settings.thinking === 'object' ? settings.thinking.budgetTokens : undefined;
   // max_tokens counts thinking too and must exceed the budget.
   if (budget !== undefined && maxTokens <= budget) maxTokens = budget + settings.maxOutputTokens;
   body.max_tokens = maxTokens;
@@ -151,6 +152,8 @@ export function toAnthropicBody(request: ModelRequest, settings: AnthropicReques
   body.messages = messages;
   if (budget !== undefined) {
     body.thinking = { type: 'enabled', budget_tokens: budget };
+  } else if (settings.thinking === 'adaptive') {
+    body.thinking = { type: 'adaptive' };
   } else if (request.temperature !== undefined) {
     // The API only accepts the default temperature while thinking is on.
     body.temperature = request.temperature;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ModelStreamPart } from '../../src/model/language-model.js';
+import { toChatBody } from '../../src/providers/openai/chat-request.js';
 import { mapChatChunks } from '../../src/providers/openai/chat-stream.js';
+import { toResponsesBody } from '../../src/providers/openai/responses-request.js';
 import { mapResponsesEvents } from '../../src/providers/openai/responses-stream.js';
 
 async function* from(items: unknown[]): AsyncGenerator<unknown> {
@@ -86,5 +88,26 @@ describe('Responses events', () => {
       ),
     );
     expect(error).toMatchObject({ kind: 'context-length', retryable: false });
+  });
+});
+
+describe('request bodies', () => {
+  it('leave temperature out for reasoning models, which reject it', () => {
+    const request = { messages: [], tools: [], temperature: 0.2 };
+    expect(toChatBody(request, [], { model: 'gpt-4.1' }).temperature).toBe(0.2);
+    expect(toChatBody(request, [], { model: 'o4-mini' }).temperature).toBeUndefined();
+    expect(toResponsesBody(request, [], { model: 'gpt-5-mini' }).temperature).toBeUndefined();
+    expect(toResponsesBody(request, [], { model: 'gpt-5-chat-latest' }).temperature).toBe(0.2);
+  });
+
+  it('merge providerOptions.openai last', () => {
+    const body = toChatBody(
+      { messages: [], tools: [], providerOptions: { openai: { seed: 7, stream_options: null } } },
+      [],
+      {
+        model: 'gpt-4o',
+      },
+    );
+    expect(body).toMatchObject({ seed: 7, stream_options: null, stream: true });
   });
 });

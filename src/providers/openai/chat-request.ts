@@ -5,7 +5,7 @@
  */
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
-import { argumentsOf, imageUrlOf, outputOf, type OpenAiTool } from './tools.js';
+import { argumentsOf, imageUrlOf, outputOf, rejectsTemperature, type OpenAiTool } from './tools.js';
 
 /** What the request builders need from the adapter's settings. */
 export interface OpenAiRequestSettings {
@@ -81,7 +81,7 @@ export function toChatBody(request: ModelRequest, tools: readonly OpenAiTool[], 
     if (request.toolChoice !== undefined) body.tool_choice = toolChoice(request.toolChoice);
   }
   if (request.maxOutputTokens !== undefined) body.max_completion_tokens = request.maxOutputTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.temperature !== undefined && !rejectsTemperature(settings.model)) body.temperature = request.temperature;
   if (settings.reasoningEffort !== undefined) body.reasoning_effort = settings.reasoningEffort;
   body.stream = true;
   body.stream_options = { include_usage: true };

@@ -6,7 +6,7 @@
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
 import type { OpenAiRequestSettings } from './chat-request.js';
-import { argumentsOf, imageUrlOf, outputOf, type OpenAiTool } from './tools.js';
+import { argumentsOf, imageUrlOf, outputOf, rejectsTemperature, type OpenAiTool } from './tools.js';
 
 type Obj = Record<string, unknown>;
 
@@ -85,7 +85,7 @@ export function toResponsesBody(
     if (request.toolChoice !== undefined) body.tool_choice = toolChoice(request.toolChoice);
   }
   if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.temperature !== undefined && !rejectsTemperature(settings.model)) body.temperature = request.temperature;
   if (settings.reasoningEffort !== undefined) body.reasoning = { effort: settings.reasoningEffort, summary: 'auto' };
   body.stream = true;
   return { ...body, ...(request.providerOptions?.openai ?? {}) };

@@ -53,3 +53,12 @@ export function outputOf(output: JsonValue): string {
 export function imageUrlOf(part: { mediaType: string; data?: string; url?: string }): string {
   return part.url ?? `data:${part.mediaType};base64,${part.data ?? ''}`;
 }
+
+/**
+ * Whether a model is an OpenAI reasoning model (o-series, GPT-5 but its chat variant), which rejects any
+ * `temperature`: an agent-wide temperature is left out for them rather than failing every call.
+ */
+export function rejectsTemperature(model: string): boolean {
+  const id = model.slice(model.lastIndexOf('/') + 1);
+  return /^(o\d|gpt-5)/.test(id) && !/^gpt-5[.\d]*-chat/.test(id);
+}

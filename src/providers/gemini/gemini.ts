@@ -21,6 +21,11 @@ import { toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './
 import { GeminiStreamParser, type GeminiChunk } from './gemini-stream.js';
 import { untimedInit } from './untimed-dispatcher.js';
 
+/** Default request timeout, as the other official SDKs have (10 minutes). */
+const DEFAULT_TIMEOUT_MS = 600_000;
+/** Default stall timeout: long enough for a model that thinks before its first token. */
+const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+
 /**
  * Settings of {@link gemini}.
  *
@@ -42,9 +47,12 @@ export interface GeminiSettings extends GeminiRequestSettings {
   readonly headers?: Readonly<Record<string, string>>;
   /** Retries of a failed call, done by the agent loop. @defaultValue 2 */
   readonly maxRetries?: number;
-  /** Time allowed until the response headers arrive, in milliseconds. */
+  /** Time allowed until the response headers arrive, in ms; `0` waits for ever. @defaultValue 600000 (10 minutes) */
   readonly timeoutMs?: number;
-  /** Time allowed between two stream chunks before the call fails with a `timeout` error. */
+  /**
+   * Time allowed between two stream chunks before the call fails with a `timeout` error, in ms; `0` waits
+   * for ever. @defaultValue 300000
+   */
   readonly idleTimeoutMs?: number;
   /** Cap on any retry delay, including one the server asks for. @defaultValue 60000 */
   readonly maxRetryDelayMs?: number;
@@ -128,6 +136,9 @@ export function gemini(settings: GeminiSettings): LanguageModel {
     return client;
   };
 
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+
   async function* stream(request: ModelRequest, options?: ModelCallOptions): AsyncGenerator<ModelStreamPart> {
     if (apiKey === undefined) {
       throw new ConfigError('gemini(): no API key. Pass apiKey, or set GEMINI_API_KEY (or GOOGLE_API_KEY).');
@@ -142,11 +153,11 @@ export function gemini(settings: GeminiSettings): LanguageModel {
     const signal = userSignal ? AbortSignal.any([userSignal, request$.signal]) : request$.signal;
     let timedOut = false;
     const timer =
-      settings.timeoutMs !== undefined && settings.timeoutMs > 0
+      timeoutMs > 0
         ? setTimeout(() => {
             timedOut = true;
             request$.abort();
-          }, settings.timeoutMs)
+          }, timeoutMs)
         : undefined;
 
     let response: GeminiResponseInfo | undefined;
@@ -165,7 +176,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
         return new ProviderError({
           kind: 'timeout',
           provider: 'gemini',
-          message: `gemini: no response within ${settings.timeoutMs} ms`,
+          message: `gemini: no response within ${timeoutMs} ms`,
         });
       }
       if (isAbortError(error) && request$.signal.reason instanceof ProviderError) return request$.signal.reason;
@@ -192,12 +203,12 @@ export function gemini(settings: GeminiSettings): LanguageModel {
         const error = new ProviderError({
           kind: 'timeout',
           provider: 'gemini',
-          message: `gemini: the stream stalled for ${settings.idleTimeoutMs} ms`,
+          message: `gemini: the stream stalled for ${idleTimeoutMs} ms`,
         });
         request$.abort(error);
         return error;
       };
-      for await (const chunk of withIdleTimeout(chunks, settings.idleTimeoutMs, idle)) yield* parser.push(chunk);
+      for await (const chunk of withIdleTimeout(chunks, idleTimeoutMs, idle)) yield* parser.push(chunk);
       yield* parser.end();
     } catch (error) {
       throw fail(error);

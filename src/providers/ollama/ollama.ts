@@ -20,6 +20,11 @@ import { callFetch, type OllamaExchange } from './ollama-fetch.js';
 import { toOllamaChatBody, type OllamaRequestSettings } from './ollama-request.js';
 import { OllamaStreamParser, type OllamaChunk } from './ollama-stream.js';
 
+/** Default request timeout, as the other official SDKs have (10 minutes). */
+const DEFAULT_TIMEOUT_MS = 600_000;
+/** Default stall timeout: long enough for a model that thinks before its first token. */
+const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+
 /**
  * Settings of {@link ollama}.
  *
@@ -37,9 +42,12 @@ export interface OllamaSettings extends OllamaRequestSettings {
   readonly headers?: Readonly<Record<string, string>>;
   /** Retries of a failed call, done by the agent loop. @defaultValue 2 */
   readonly maxRetries?: number;
-  /** Time allowed until the response headers arrive (model loading included), in milliseconds. */
+  /** Time allowed until the response headers arrive (model loading included), in ms; `0` waits for ever. @defaultValue 600000 (10 minutes) */
   readonly timeoutMs?: number;
-  /** Time allowed between two stream lines before the call fails with a `timeout` error. */
+  /**
+   * Time allowed between two stream lines before the call fails with a `timeout` error, in ms; `0` waits
+   * for ever. @defaultValue 300000
+   */
   readonly idleTimeoutMs?: number;
   /** Cap on any retry delay, including one the server asks for. @defaultValue 60000 */
   readonly maxRetryDelayMs?: number;
@@ -131,6 +139,9 @@ export function ollama(settings: OllamaSettings): LanguageModel {
     env?.OLLAMA_API_KEY,
   ];
 
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+
   async function* stream(request: ModelRequest, options?: ModelCallOptions): AsyncGenerator<ModelStreamPart> {
     const userSignal = options?.signal;
     if (userSignal?.aborted) throw abortReason(userSignal);
@@ -155,7 +166,7 @@ export function ollama(settings: OllamaSettings): LanguageModel {
         return new ProviderError({
           kind: 'timeout',
           provider: 'ollama',
-          message: `ollama: no response within ${settings.timeoutMs} ms`,
+          message: `ollama: no response within ${timeoutMs} ms`,
         });
       }
       if (request$.signal.reason instanceof ProviderError) return request$.signal.reason;
@@ -165,11 +176,11 @@ export function ollama(settings: OllamaSettings): LanguageModel {
     try {
       const body = await toOllamaChatBody(settings.model, request, settings, signal);
       const timer =
-        settings.timeoutMs !== undefined && settings.timeoutMs > 0
+        timeoutMs > 0
           ? setTimeout(() => {
               timedOut = true;
               request$.abort();
-            }, settings.timeoutMs)
+            }, timeoutMs)
           : undefined;
       let lines: AsyncIterable<OllamaChunk>;
       try {
@@ -182,12 +193,12 @@ export function ollama(settings: OllamaSettings): LanguageModel {
         const error = new ProviderError({
           kind: 'timeout',
           provider: 'ollama',
-          message: `ollama: the stream stalled for ${settings.idleTimeoutMs} ms`,
+          message: `ollama: the stream stalled for ${idleTimeoutMs} ms`,
         });
         request$.abort(error);
         return error;
       };
-      for await (const line of withIdleTimeout(lines, settings.idleTimeoutMs, idle)) yield* parser.push(line);
+      for await (const line of withIdleTimeout(lines, idleTimeoutMs, idle)) yield* parser.push(line);
       yield* parser.end();
     } catch (error) {
       throw fail(error);

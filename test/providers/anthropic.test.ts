@@ -490,6 +490,18 @@ describe('anthropic over the Messages SSE wire', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('aborts while waiting for the response headers, and at once with an aborted signal', async () => {
+    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', beforeHeaders: true }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const { error } = await collect(model, ask('Hi'), controller.signal);
+    expect((error as Error).name).toBe('AbortError');
+    expect(Date.now() - started).toBeLessThan(2000);
+    const again = await collect(model, ask('Hi'), controller.signal);
+    expect((again.error as Error).name).toBe('AbortError');
+  });
+
   it('keeps malformed tool JSON as the raw string', async () => {
     const { model } = await setup(
       [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],

@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { chmod, lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspaceEscapeError } from '../errors/workspace-escape-error.js';
-import { isWithin } from './resolve-path.js';
+import { isWithin, toAbsolute } from './resolve-path.js';
 import type { AccessIntent, SandboxDirEntry, SandboxStat } from './types.js';
 
 type Resolve = (input: string, intent: AccessIntent) => Promise<string>;
@@ -86,15 +86,20 @@ export async function writeResolved(
 }
 
 /** Stats without following a final symlink; `undefined` when nothing is there. */
-export async function statResolved(resolve: Resolve, root: string, input: string): Promise<SandboxStat | undefined> {
-  const absolute = input === '~' || input.startsWith('~/') || path.isAbsolute(input) ? input : `${root}/${input}`;
+export async function statResolved(
+  resolve: Resolve,
+  where: { readonly root: string; readonly home: string },
+  input: string,
+): Promise<SandboxStat | undefined> {
+  const { root } = where;
+  const absolute = toAbsolute(input, root, where.home);
   const base = path.basename(absolute);
   let target: string;
-  if (base === '' || base === '.' || base === '..' || base === '~' || absolute.endsWith('/')) {
+  if (base === '' || base === '.' || base === '..' || absolute.endsWith('/')) {
     target = await resolve(input, 'read');
   } else {
     // Resolve the parent only, so the final component is looked at itself, not followed.
-    const parent = await resolve(absolute.slice(0, absolute.length - base.length) || '/', 'read');
+    const parent = await resolve(absolute.slice(0, absolute.length - base.length), 'read');
     target = path.join(parent, base);
     if (!isWithin(root, target)) throw new WorkspaceEscapeError({ path: input, root });
   }

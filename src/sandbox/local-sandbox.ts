@@ -99,7 +99,7 @@ export function fileMethods(settings: SandboxSettings): Omit<Sandbox, 'exec'> {
     resolve,
     readFile: (input) => readResolved(resolve, input),
     writeFile: (input, data) => writeResolved(resolve, settings.root, input, data),
-    stat: (input) => statResolved(resolve, settings.root, input),
+    stat: (input) => statResolved(resolve, settings, input),
     readdir: (input) => readdirResolved(resolve, input),
   };
 }

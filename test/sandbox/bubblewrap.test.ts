@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
 import { bubblewrapSandbox, isBubblewrapAvailable } from '../../src/sandbox/index.js';
 import { bashTool } from '../../src/tools/builtin/bash.js';
+import { toolContext } from './helpers.js';
 import type { BubblewrapSandbox } from '../../src/sandbox/index.js';
 
 const available = await isBubblewrapAvailable();
@@ -189,15 +190,7 @@ describe.runIf(available)('bubblewrapSandbox.exec', () => {
 
   it('backs the bash tool: commands contained, long output still saved in the workspace', async () => {
     const bash = bashTool({ sandbox, maxOutputChars: 200 });
-    const ctx = {
-      signal: new AbortController().signal,
-      sessionId: 's',
-      runId: 'r',
-      toolCallId: 'c',
-      sandbox,
-      state: { get: () => undefined, set: () => undefined },
-      onRunEnd: () => undefined,
-    };
+    const ctx = toolContext(sandbox);
     const refused = (await bash.execute(bash.input.parse({ command: 'echo x > /etc/icode-bash-test' }), ctx)) as string;
     expect(refused).toMatch(/Read-only file system[\s\S]*\[Exit code 1/);
     const long = (await bash.execute(bash.input.parse({ command: 'seq 1 5000' }), ctx)) as string;

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
 import { localSandbox, scrubEnv } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { alive } from './helpers.js';
 
 let root: string;
 let sandbox: Sandbox;
@@ -16,20 +17,6 @@ beforeEach(() => {
 });
 
 afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie still answers kill(0); it holds no resources and is gone once reaped.
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 async function pidsFrom(file: string): Promise<number[]> {
   return readFileSync(path.join(root, file), 'utf8').split(/\s+/).filter(Boolean).map(Number);
@@ -57,7 +44,9 @@ describe('localSandbox.exec', () => {
   });
 
   it('is not a login shell and runs in its own process group', async () => {
-    const result = await sandbox.exec('shopt -q login_shell && echo login || echo plain; cut -d" " -f5 /proc/$$/stat; echo $$');
+    const result = await sandbox.exec(
+      'shopt -q login_shell && echo login || echo plain; cut -d" " -f5 /proc/$$/stat; echo $$',
+    );
     const [kind, pgid, pid] = result.output.trim().split(/\s+/);
     expect(kind).toBe('plain');
     expect(pgid).toBe(pid);

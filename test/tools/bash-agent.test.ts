@@ -8,6 +8,7 @@ import { localSandbox } from '../../src/sandbox/index.js';
 import { mockProvider } from '../../src/testing/index.js';
 import { bashTools } from '../../src/tools/builtin/bash-tools.js';
 import { readTodos, todoWriteTool } from '../../src/tools/builtin/todo-write.js';
+import { alive } from '../sandbox/helpers.js';
 
 let root: string;
 
@@ -16,15 +17,6 @@ beforeEach(() => {
 });
 
 afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 describe('bash tools inside an agent run', () => {
   it('runs commands, keeps the todo list in the session, and kills background jobs when the run ends', async () => {

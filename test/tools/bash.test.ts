@@ -3,12 +3,12 @@ import { getEventListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JsonValue } from '../../src/model/message.js';
 import { localSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Tool, ToolContext } from '../../src/tools/tool.js';
 import { bashTool } from '../../src/tools/builtin/bash.js';
 import { bashTools } from '../../src/tools/builtin/bash-tools.js';
+import { alive, toolContext } from '../sandbox/helpers.js';
 
 let base: string;
 let root: string;
@@ -16,30 +16,11 @@ let sandbox: Sandbox;
 let cleanups: (() => void | Promise<void>)[];
 
 function context(overrides: Partial<ToolContext> = {}): ToolContext {
-  const state = new Map<string, JsonValue>();
-  return {
-    signal: new AbortController().signal,
-    sessionId: 'session-1',
-    runId: 'run-1',
-    toolCallId: 'call-1',
-    sandbox,
-    state: { get: (key) => state.get(key), set: (key, value) => void state.set(key, value) },
-    onRunEnd: (cleanup) => void cleanups.push(cleanup),
-    ...overrides,
-  };
+  return toolContext(sandbox, { onRunEnd: (cleanup) => void cleanups.push(cleanup), ...overrides });
 }
 
 async function call(tool: Tool, raw: unknown, ctx: ToolContext = context()): Promise<string> {
   return (await tool.execute(tool.input.parse(raw), ctx)) as string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
 }
 
 beforeEach(() => {

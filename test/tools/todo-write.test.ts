@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonValue } from '../../src/model/message.js';
 import type { ToolContext } from '../../src/tools/tool.js';
 import { readTodos, todoWriteTool } from '../../src/tools/builtin/todo-write.js';
+import { toolContext } from '../sandbox/helpers.js';
 
-function context(): ToolContext & { values: Map<string, JsonValue> } {
-  const values = new Map<string, JsonValue>();
-  return {
-    values,
-    signal: new AbortController().signal,
-    sessionId: 's',
-    runId: 'r',
-    toolCallId: 'c',
-    sandbox: undefined as never,
-    state: { get: (key) => values.get(key), set: (key, value) => void values.set(key, value) },
-    onRunEnd: () => undefined,
-  };
-}
+const context = (): ReturnType<typeof toolContext> => toolContext(undefined);
 
 const tool = todoWriteTool();
 

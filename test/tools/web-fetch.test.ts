@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ToolContext } from '../../src/tools/tool.js';
 import { nonPublicReason } from '../../src/tools/builtin/web-fetch-address.js';
 import { webFetchTool, type WebFetchOptions } from '../../src/tools/builtin/web-fetch.js';
+import { toolContext } from '../sandbox/helpers.js';
 
 let server: Server;
 let origin: string;
@@ -82,25 +82,13 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function context(signal = new AbortController().signal): ToolContext {
-  return {
-    signal,
-    sessionId: 's',
-    runId: 'r',
-    toolCallId: 'c',
-    sandbox: undefined as never,
-    state: { get: () => undefined, set: () => undefined },
-    onRunEnd: () => undefined,
-  };
-}
-
 async function fetchText(
   raw: Record<string, unknown>,
   options: WebFetchOptions = { allowPrivateNetwork: true },
   signal?: AbortSignal,
 ): Promise<string> {
   const tool = webFetchTool(options);
-  return (await tool.execute(tool.input.parse(raw), context(signal))) as string;
+  return (await tool.execute(tool.input.parse(raw), toolContext(undefined, signal ? { signal } : {}))) as string;
 }
 
 describe('web_fetch', () => {

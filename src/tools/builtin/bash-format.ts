@@ -45,5 +45,6 @@ export function statusLine(result: ExecResult, stop: StopReason): string {
   }
   if (stop.aborted)
     return `[Command was aborted and killed with its whole process group (${exitText(result)}), after ${duration}.]`;
-  return `[${exitText(result)[0]!.toUpperCase()}${exitText(result).slice(1)}, ${duration}]`;
+  const exit = exitText(result);
+  return `[${exit[0]!.toUpperCase()}${exit.slice(1)}, ${duration}]`;
 }

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import type { JsonValue } from '../../src/model/message.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import type { ToolContext } from '../../src/tools/tool.js';
+
+/** Whether a process still runs. A zombie answers kill(0) but holds nothing and is gone once reaped. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+/** A tool context on real parts: a Map as session state, cleanups collected in `cleanups`. */
+export function toolContext(
+  sandbox: Sandbox | undefined,
+  overrides: Partial<ToolContext> = {},
+): ToolContext & { cleanups: (() => void | Promise<void>)[]; values: Map<string, JsonValue> } {
+  const values = new Map<string, JsonValue>();
+  const cleanups: (() => void | Promise<void>)[] = [];
+  return {
+    signal: new AbortController().signal,
+    sessionId: 'session-1',
+    runId: 'run-1',
+    toolCallId: 'call-1',
+    sandbox: sandbox as Sandbox,
+    state: { get: (key) => values.get(key), set: (key, value) => void values.set(key, value) },
+    onRunEnd: (cleanup) => void cleanups.push(cleanup),
+    cleanups,
+    values,
+    ...overrides,
+  };
+}

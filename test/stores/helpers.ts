@@ -44,9 +44,12 @@ export interface Worker {
   readonly exited: Promise<number | NodeJS.Signals>;
 }
 
-/** Starts the bundled worker with `env`. */
+/**
+ * Starts the bundled worker with `env`. Experimental warnings (node:sqlite on Node 22 and 23) are off, so
+ * stderr holds only real failures.
+ */
 export function startWorker(file: string, env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();

@@ -186,10 +186,10 @@ describe('sqliteStore', () => {
 
     it('renews a held lock past its lease, and close releases it', async () => {
       const path = join(dir, 'lock-lease.db');
-      const a = sqliteStore({ path, lockLeaseMs: 150 });
-      const b = sqliteStore({ path, lockLeaseMs: 150 });
+      const a = sqliteStore({ path, lockLeaseMs: 600 });
+      const b = sqliteStore({ path, lockLeaseMs: 600 });
       await a.lockSession('s');
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 1_500));
       expect(await b.tryLockSession('s')).toBeUndefined();
       await a.close();
       const lock = await b.tryLockSession('s');

@@ -44,23 +44,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         entry text NOT NULL,
         PRIMARY KEY (session_id, seq)
       );
-      -- One round trip per append: lock the session row, check the version, insert, bump. Returns the new
-      -- version, -1 for an unknown session, or -2 - actual for a version conflict.
+      -- One round trip per append. The conditional UPDATE takes the session row lock and checks the version
+      -- in one step (a concurrent appender waits on the lock, then finds the version moved on); the unique
+      -- (session_id, seq) backs it. Returns the new version, -1 for an unknown session, or -2 - actual for
+      -- a version conflict.
       CREATE FUNCTION ${n.table('append')}(p_id text, p_expected integer, p_entries text[], p_now bigint, p_schema integer)
       RETURNS integer LANGUAGE plpgsql AS $fn$
       DECLARE
         current integer;
         added integer := coalesce(cardinality(p_entries), 0);
       BEGIN
-        SELECT version INTO current FROM ${n.table('sessions')} WHERE id = p_id FOR UPDATE;
-        IF NOT FOUND THEN RETURN -1; END IF;
-        IF current <> p_expected THEN RETURN -2 - current; END IF;
-        INSERT INTO ${n.table('entries')} (session_id, seq, schema_version, created_at, entry)
-          SELECT p_id, current + t.ord::integer, p_schema, p_now, t.e FROM unnest(p_entries) WITH ORDINALITY AS t(e, ord);
         UPDATE ${n.table('sessions')}
-          SET version = current + added, updated_at = p_now, touch = nextval('${n.table('session_touch')}')
-          WHERE id = p_id;
-        RETURN current + added;
+          SET version = p_expected + added, updated_at = p_now, touch = nextval('${n.table('session_touch')}')
+          WHERE id = p_id AND version = p_expected;
+        IF NOT FOUND THEN
+          SELECT version INTO current FROM ${n.table('sessions')} WHERE id = p_id;
+          IF NOT FOUND THEN RETURN -1; END IF;
+          RETURN -2 - current;
+        END IF;
+        INSERT INTO ${n.table('entries')} (session_id, seq, schema_version, created_at, entry)
+          SELECT p_id, p_expected + t.ord::integer, p_schema, p_now, t.e FROM unnest(p_entries) WITH ORDINALITY AS t(e, ord);
+        RETURN p_expected + added;
       END
       $fn$;
     `,

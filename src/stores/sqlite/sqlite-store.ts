@@ -114,6 +114,10 @@ function isUniqueViolation(error: unknown): boolean {
  * processes on one machine. Entries are stored as JSON text with their `seq`, `schema_version` and
  * `created_at`.
  *
+ * The drivers are synchronous: a write that finds another process writing waits for it (up to
+ * `busyTimeoutMs`) on the calling thread. Writes are short, so this is rarely felt; a service with many
+ * concurrent writers on many machines wants `postgresStore`.
+ *
  * The database opens at the first call (or at `ready()`). It runs on Node's built-in `node:sqlite` when the
  * running Node has it (22.5+), else on the optional peer `better-sqlite3` (12.x on Node 20), which must then
  * be installed: a missing driver is a `ConfigError` naming the package.

@@ -13,7 +13,7 @@ import type { SessionStateMap } from './session-state.js';
 /** The mutable state of one run, shared by the loop's steps. */
 export class RunContext {
   readonly controller = new AbortController();
-  readonly signal = this.controller.signal;
+  readonly signal: AbortSignal = this.controller.signal;
   readonly channel: EventChannel<AgentEvent>;
   readonly usage: Usage = emptyUsage();
   /** Messages this run added to the session. */

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
 import { localSandbox, scrubEnv } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { spawnProcess } from '../../src/sandbox/spawn-process.js';
 import { alive } from './helpers.js';
 
 let root: string;
@@ -172,6 +173,21 @@ describe('localSandbox.exec', () => {
     await sandbox.exec('sleep 5', { signal: controller.signal, timeoutMs: 100 });
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it('rejects when the program cannot be started, leaving nothing behind', async () => {
+    const controller = new AbortController();
+    await expect(
+      spawnProcess({
+        file: path.join(root, 'no-such-program'),
+        args: [],
+        cwd: root,
+        env: {},
+        signal: controller.signal,
+        timeoutMs: 60_000,
+      }),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('rejects when the process cannot be started in a directory that vanished', async () => {

@@ -508,7 +508,9 @@ describe('gemini: failures', () => {
   });
 
   it('classifies a rejected key as auth without leaking it', async () => {
-    const raw = await rawServer((_req, res) => {
+    const sent: unknown[] = [];
+    const raw = await rawServer((req, res) => {
+      sent.push(req.headers['x-goog-api-key']);
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -524,6 +526,7 @@ describe('gemini: failures', () => {
     closers.push(raw.close);
     const model = gemini({ model: 'gemini-2.5-flash', apiKey: KEY, baseURL: raw.url });
     const { error } = await drain(model, ask('hi'));
+    expect(sent).toEqual([KEY]);
     expect(error).toMatchObject({ kind: 'auth', status: 400, retryable: false });
     expect(inspect(error, { depth: 10 })).not.toContain(KEY);
     expect(JSON.stringify(error)).not.toContain(KEY);
@@ -550,6 +553,30 @@ describe('gemini: failures', () => {
     const model = gemini({ model: 'gemini-2.5-flash', apiKey: KEY, baseURL: raw.url });
     const { error } = await drain(model, ask('hi'));
     expect(error).toMatchObject({ kind: 'network', retryable: true });
+  });
+
+  it('takes its key from GEMINI_API_KEY, then GOOGLE_API_KEY', async () => {
+    const sent: unknown[] = [];
+    const raw = await rawServer((req, res) => {
+      sent.push(req.headers['x-goog-api-key']);
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":401,"message":"no","status":"UNAUTHENTICATED"}}');
+    });
+    closers.push(raw.close);
+    const saved = { GEMINI_API_KEY: process.env.GEMINI_API_KEY, GOOGLE_API_KEY: process.env.GOOGLE_API_KEY };
+    try {
+      delete process.env.GEMINI_API_KEY;
+      process.env.GOOGLE_API_KEY = 'google-key-0123456789';
+      await drain(gemini({ model: 'gemini-2.5-flash', baseURL: raw.url }), ask('hi'));
+      process.env.GEMINI_API_KEY = 'gemini-key-0123456789';
+      await drain(gemini({ model: 'gemini-2.5-flash', baseURL: raw.url }), ask('hi'));
+      expect(sent).toEqual(['google-key-0123456789', 'gemini-key-0123456789']);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('needs an API key', async () => {

@@ -247,6 +247,19 @@ describe('ollama: streaming answers', () => {
     expect(second).not.toHaveProperty('tools');
   });
 
+  it('finds the server at OLLAMA_HOST when no host is given', async () => {
+    server = await startMockServer({ wire: ollamaWire, script: [{ text: 'from env' }] });
+    const saved = process.env.OLLAMA_HOST;
+    process.env.OLLAMA_HOST = server.url.replace('http://', '');
+    try {
+      const { parts } = await drain(ollama({ model: 'qwen3:8b' }), ask('hi'));
+      expect(parts.filter((p) => p.type === 'text-delta').map((p) => p.text)).toEqual(['from env']);
+    } finally {
+      if (saved === undefined) delete process.env.OLLAMA_HOST;
+      else process.env.OLLAMA_HOST = saved;
+    }
+  });
+
   it('is free, and sets the retry policy', () => {
     const model = ollama({ model: 'llama3.2', maxRetries: 1, contextWindow: 8192 });
     expect(model.pricing).toEqual({ inputPerMTok: 0, outputPerMTok: 0, cacheReadPerMTok: 0, cacheWritePerMTok: 0 });

@@ -28,27 +28,49 @@ const MAX_DP_CELLS = 4_000_000;
 export function compactDiff(before: string, after: string, options: CompactDiffOptions = {}): { text: string; added: number; removed: number } {
   const context = options.context ?? 3;
   const maxLines = options.maxLines ?? 200;
-  const a = splitLines(before);
-  const b = splitLines(after);
-  let prefix = 0;
-  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  // Cut the common head and tail by characters first (cheap on big files), then work on whole lines of the rest.
+  let head = 0;
+  const shortest = Math.min(before.length, after.length);
+  while (head < shortest && before.charCodeAt(head) === after.charCodeAt(head)) head++;
+  let tail = 0;
+  while (tail < shortest - head && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const start = before.lastIndexOf('\n', head - 1) + 1;
+  const firstLine = countNewlines(before, start) + 1;
+  // Move the common tail's start forward to a line start in both texts, so it holds whole lines.
+  let shift = 0;
+  const atLineStart = (text: string, at: number): boolean => at === start || text[at - 1] === '\n';
+  while (shift < tail && !(atLineStart(before, before.length - tail + shift) && atLineStart(after, after.length - tail + shift))) {
+    const next = before.indexOf('\n', before.length - tail + shift);
+    shift = next === -1 ? tail : next + 1 - (before.length - tail);
+  }
+  const beforeEnd = before.length - tail + shift;
+  const afterEnd = after.length - tail + shift;
+  const a = splitLines(before.slice(start, beforeEnd));
+  const b = splitLines(after.slice(start, afterEnd));
+  const beforeRest = splitLines(before.slice(beforeEnd));
+  const lead = splitLines(before.slice(0, start)).slice(-context);
 
   const ops: Op[] = [];
-  for (let i = Math.max(0, prefix - context); i < prefix; i++) ops.push({ kind: ' ', text: a[i] ?? '', oldLine: i + 1, newLine: i + 1 });
-  diffMiddle(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix), prefix, ops);
-  for (let k = 0; k < Math.min(context, suffix); k++) {
-    const i = a.length - suffix + k;
-    const j = b.length - suffix + k;
-    ops.push({ kind: ' ', text: a[i] ?? '', oldLine: i + 1, newLine: j + 1 });
-  }
+  lead.forEach((text, k) => {
+    const line = firstLine - lead.length + k;
+    ops.push({ kind: ' ', text, oldLine: line, newLine: line });
+  });
+  diffMiddle(a, b, firstLine - 1, ops);
+  beforeRest.slice(0, context).forEach((text, k) => {
+    ops.push({ kind: ' ', text, oldLine: firstLine + a.length + k, newLine: firstLine + b.length + k });
+  });
 
   const added = ops.filter((op) => op.kind === '+').length;
   const removed = ops.filter((op) => op.kind === '-').length;
   const lines = renderHunks(ops, context);
   const text = lines.length > maxLines ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join('\n') : lines.join('\n');
   return { text, added, removed };
+}
+
+function countNewlines(text: string, end: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }
 
 function splitLines(text: string): string[] {

@@ -63,7 +63,7 @@ export async function commitText(
   text: string,
   form: { readonly bom: boolean; readonly lineEnding: '\n' | '\r\n' },
 ): Promise<void> {
-  const data = encodeText(text, form);
+  const data = Buffer.from(encodeText(text, form), 'utf8');
   await sandbox.writeFile(absolute, data);
   const info = await statResolved(sandbox, absolute);
   recordRead(state, absolute, { hash: hashBytes(data), mtimeMs: info?.mtimeMs ?? Date.now() });

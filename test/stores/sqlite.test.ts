@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -122,11 +122,26 @@ describe('sqliteStore', () => {
     await auto.close();
   });
 
-  it('fails with a StoreError naming the path when the folder does not exist', async () => {
-    const path = join(dir, 'no', 'such', 'folder', 's.db');
+  it('creates missing folders, and fails with a StoreError naming the path when it cannot', async () => {
+    const nested = sqliteStore({ path: join(dir, 'a', 'b', 'nested.db') });
+    await nested.create();
+    await nested.close();
+    await writeFile(join(dir, 'plain-file'), 'not a folder');
+    const path = join(dir, 'plain-file', 's.db');
     const store = sqliteStore({ path });
-    await expect(store.ready()).rejects.toThrow(/cannot open .*s\.db/);
+    const error = await store.ready().catch((e: unknown) => e);
+    expect(StoreError.isInstance(error)).toBe(true);
+    expect(String(error)).toMatch(/cannot open .*s\.db/);
     await store.close();
+  });
+
+  it('keeps a private database per store with :memory:', async () => {
+    const a = sqliteStore({ path: ':memory:' });
+    const b = sqliteStore({ path: ':memory:' });
+    const session = await a.create();
+    expect(await a.get(session.id)).toBeDefined();
+    expect(await b.get(session.id)).toBeUndefined();
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('keeps NUL characters in metadata and entries', async () => {

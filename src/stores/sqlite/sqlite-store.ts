@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../errors/config-error.js';
 import { SessionNotFoundError, StoreConflictError, StoreError } from '../../errors/store-error.js';
 import { sleep } from '../../internal/abort.js';
@@ -29,7 +31,7 @@ import type { LockSessionOptions, SessionLock } from './session-lock.js';
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {
-  /** The database file; created with its folder's permissions when missing. `':memory:'` for a private in-memory database. */
+  /** The database file, created with its folder when missing; `':memory:'` for a private in-memory database. */
   readonly path: string;
   /** How long a write waits for another connection's write lock, in milliseconds. @defaultValue 5000 */
   readonly busyTimeoutMs?: number;
@@ -160,6 +162,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
   const openOnce = async (): Promise<SqliteConnection> => {
     let raw: SqliteConnection;
     try {
+      // Create the folder (`.icode/` in `.icode/sessions.db`); SQLite creates only the file.
+      if (options.path !== ':memory:' && !options.path.startsWith('file:')) {
+        await mkdir(dirname(resolve(options.path)), { recursive: true });
+      }
       raw = await openSqlite(options.path, options.driver ?? 'auto', options.importModule);
     } catch (error) {
       if (ConfigError.isInstance(error)) throw error;

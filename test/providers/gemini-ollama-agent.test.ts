@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent, tool } from '../../src/index.js';
-import type { LanguageModel } from '../../src/model/language-model.js';
+import type { LanguageModel, ModelRequest } from '../../src/model/language-model.js';
 import { gemini } from '../../src/providers/gemini/index.js';
 import { ollama } from '../../src/providers/ollama/index.js';
 import { geminiWire } from '../../src/testing/mock-server/gemini.js';
@@ -81,6 +81,43 @@ describe.each(cases)('%s under the agent loop', (name, wire, makeModel) => {
         { role: 'tool', content: 'Sunny in Paris, 21 C', tool_name: 'get_weather' },
       ]);
     }
+  });
+
+  it('lets a script function read the request the adapter sent, decoded by the wire', async () => {
+    const seen: ModelRequest[] = [];
+    server = await startMockServer({
+      wire,
+      script: (request) => {
+        seen.push(request);
+        const last = request.messages.at(-1);
+        if (last?.role === 'tool') {
+          const result = last.content[0];
+          return { text: `The tool said: ${String(result?.output)}` };
+        }
+        return { toolCalls: [{ name: 'get_weather', input: { city: 'Oslo' } }] };
+      },
+    });
+    const agent = createAgent({
+      provider: makeModel(server.baseURL),
+      tools: [weather],
+      policy: fixedPolicy('allow'),
+      instructions: 'Be brief.',
+    });
+    const run = agent.run('Weather in Oslo?');
+    await collect(run);
+    expect((await run.result).text).toBe('The tool said: Sunny in Oslo, 21 C');
+    expect(seen[0]).toMatchObject({
+      system: expect.stringContaining('Be brief.'),
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather in Oslo?' }] }],
+      tools: [{ name: 'get_weather', description: 'Current weather for a city' }],
+    });
+    expect(seen[1]?.messages.slice(1)).toMatchObject([
+      { role: 'assistant', content: [{ type: 'tool-call', name: 'get_weather', input: { city: 'Oslo' } }] },
+      {
+        role: 'tool',
+        content: [{ type: 'tool-result', name: 'get_weather', output: 'Sunny in Oslo, 21 C', isError: false }],
+      },
+    ]);
   });
 
   it('retries a stream cut before any output, and fails after output without duplicating it', async () => {

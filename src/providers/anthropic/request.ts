@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { pairToolResults } from '../shared/pair-tool-results.js';
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { JsonValue, Message } from '../../model/message.js';
 
@@ -124,7 +125,7 @@ function markTail(messages: WireMessage[], budget: number): void {
  * `providerOptions.anthropic` is merged in last, so a caller can set any field the API has.
  */
 export function toAnthropicBody(request: ModelRequest, settings: AnthropicRequestSettings): Record<string, unknown> {
-  const messages = toAnthropicMessages(request.messages);
+  const messages = toAnthropicMessages(pairToolResults(request.messages));
   let breakpoints = 4;
   const body: Record<string, unknown> = { model: settings.model };
 

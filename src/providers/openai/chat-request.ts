@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { pairToolResults } from '../shared/pair-tool-results.js';
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
 import { argumentsOf, imageUrlOf, outputOf, rejectsTemperature, type OpenAiTool } from './tools.js';
@@ -67,7 +68,10 @@ function toolChoice(choice: ToolChoice): unknown {
  * carries usage. `providerOptions.openai` is merged in last.
  */
 export function toChatBody(request: ModelRequest, tools: readonly OpenAiTool[], settings: OpenAiRequestSettings): Obj {
-  const body: Obj = { model: settings.model, messages: chatMessages(request.system, request.messages) };
+  const body: Obj = {
+    model: settings.model,
+    messages: chatMessages(request.system, pairToolResults(request.messages)),
+  };
   if (tools.length > 0) {
     body.tools = tools.map((tool) => ({
       type: 'function',

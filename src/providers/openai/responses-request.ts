@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { pairToolResults } from '../shared/pair-tool-results.js';
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
 import type { OpenAiRequestSettings } from './chat-request.js';
@@ -73,7 +74,7 @@ export function toResponsesBody(
 ): Obj {
   const body: Obj = { model: settings.model };
   if (request.system !== undefined && request.system !== '') body.instructions = request.system;
-  body.input = inputItems(request.messages);
+  body.input = inputItems(pairToolResults(request.messages));
   if (tools.length > 0) {
     body.tools = tools.map((tool) => ({
       type: 'function',

@@ -75,7 +75,12 @@ async function grepRows(rows: (string | number)[][]): Promise<void> {
     const { args, cwd } = ripgrepArgs(query);
     const rgTool = grepTool({ engine: 'ripgrep' });
     const jsTool = grepTool({ engine: 'js' });
-    const [viaRg, direct] = await timePair(() => Promise.resolve(rgTool.execute(rgTool.input.parse(input), ctx)), () => runRg(rg, args, cwd), 5, 1);
+    const [viaRg, direct] = await timePair(
+      () => Promise.resolve(rgTool.execute(rgTool.input.parse(input), ctx)),
+      () => runRg(rg, args, cwd),
+      5,
+      1,
+    );
     const viaJs = await timeMedian(() => Promise.resolve(jsTool.execute(jsTool.input.parse(input), ctx)), 3, 1);
     rows.push([`grep node_modules ${label}, ripgrep engine`, viaRg, direct, viaRg / direct]);
     rows.push([`grep node_modules ${label}, JS engine`, viaJs, direct, viaJs / direct]);
@@ -91,7 +96,10 @@ async function fileRows(rows: (string | number)[][]): Promise<void> {
     const lines: string[] = [];
     let size = 0;
     for (let i = 0; size < 10 * 1024 * 1024; i++) {
-      const line = i === 100_000 ? '    const target = computeTheAnswer(41);' : `    const value${i} = compute(${i}, ${i * 7}); // line ${i}`;
+      const line =
+        i === 100_000
+          ? '    const target = computeTheAnswer(41);'
+          : `    const value${i} = compute(${i}, ${i * 7}); // line ${i}`;
       lines.push(line);
       size += line.length + 1;
     }
@@ -105,7 +113,14 @@ async function fileRows(rows: (string | number)[][]): Promise<void> {
       async () => {
         flip = !flip;
         const [from, to] = flip ? ['41', '42'] : ['42', '41'];
-        await edit.execute(edit.input.parse({ file_path: 'big.ts', old_string: `computeTheAnswer(${from})`, new_string: `computeTheAnswer(${to})` }), ctx);
+        await edit.execute(
+          edit.input.parse({
+            file_path: 'big.ts',
+            old_string: `computeTheAnswer(${from})`,
+            new_string: `computeTheAnswer(${to})`,
+          }),
+          ctx,
+        );
       },
       async () => {
         const text = await readFile(big, 'utf8');
@@ -116,24 +131,32 @@ async function fileRows(rows: (string | number)[][]): Promise<void> {
     );
     rows.push(['edit one line of a 10 MB file (exact match)', exactMs, floorMs, exactMs / floorMs]);
     // Fuzzy: the quote has the wrong indentation, so the exact search fails and indentation-flexible runs.
-    const fuzzyMs = await timeMedian(async () => {
-      const current = (await readFile(big, 'utf8')).includes('computeTheAnswer(41)') ? '41' : '42';
-      const next = current === '41' ? '42' : '41';
-      await edit.execute(
-        edit.input.parse({
-          file_path: 'big.ts',
-          old_string: `const value99999 = compute(99999, 699993); // line 99999\nconst target = computeTheAnswer(${current});`,
-          new_string: `const value99999 = compute(99999, 699993); // line 99999\nconst target = computeTheAnswer(${next});`,
-        }),
-        ctx,
-      );
-    }, 3, 1);
+    const fuzzyMs = await timeMedian(
+      async () => {
+        const current = (await readFile(big, 'utf8')).includes('computeTheAnswer(41)') ? '41' : '42';
+        const next = current === '41' ? '42' : '41';
+        await edit.execute(
+          edit.input.parse({
+            file_path: 'big.ts',
+            old_string: `const value99999 = compute(99999, 699993); // line 99999\nconst target = computeTheAnswer(${current});`,
+            new_string: `const value99999 = compute(99999, 699993); // line 99999\nconst target = computeTheAnswer(${next});`,
+          }),
+          ctx,
+        );
+      },
+      3,
+      1,
+    );
     rows.push(['edit one line of a 10 MB file (indentation-flexible)', fuzzyMs, floorMs, fuzzyMs / floorMs]);
 
     const long = path.join(root, 'long.txt');
-    writeFileSync(long, `${Array.from({ length: 100_000 }, (_, i) => `line ${i + 1}: ${'lorem ipsum dolor sit amet '.repeat(2)}`).join('\n')}\n`);
+    writeFileSync(
+      long,
+      `${Array.from({ length: 100_000 }, (_, i) => `line ${i + 1}: ${'lorem ipsum dolor sit amet '.repeat(2)}`).join('\n')}\n`,
+    );
     const [readMs, readFloorMs] = await timePair(
-      () => Promise.resolve(read.execute(read.input.parse({ file_path: 'long.txt', offset: 50_000, limit: 2000 }), ctx)),
+      () =>
+        Promise.resolve(read.execute(read.input.parse({ file_path: 'long.txt', offset: 50_000, limit: 2000 }), ctx)),
       async () => {
         const text = await readFile(long, 'utf8');
         return text.split('\n').slice(49_999, 51_999).join('\n');

@@ -28,7 +28,12 @@ describe('codingTools', () => {
     expect(readOnly).not.toEqual(expect.arrayContaining(['write']));
     for (const name of ['write', 'edit', 'multi_edit', 'apply_patch']) expect(readOnly).not.toContain(name);
     const edit = tools.find((t) => t.name === 'edit');
-    expect(Object.keys((edit?.inputSchema as { properties: object }).properties)).toEqual(['file_path', 'old_string', 'new_string', 'replace_all']);
+    expect(Object.keys((edit?.inputSchema as { properties: object }).properties)).toEqual([
+      'file_path',
+      'old_string',
+      'new_string',
+      'replace_all',
+    ]);
     expect(codingTools({ root, exclude: ['web_fetch', 'apply_patch'] }).map((t) => t.name)).not.toContain('web_fetch');
     expect(() => codingTools({ exclude: ['nope' as never] })).toThrow(ConfigError);
     expect(() => codingTools({ root: path.join(root, 'missing') })).toThrow(ConfigError);
@@ -43,7 +48,12 @@ describe('codingTools', () => {
       { toolCalls: [{ name: 'grep', input: { pattern: 'answer', output_mode: 'content' } }] },
       { text: 'done' },
     ]);
-    const agent = createAgent({ provider, tools: codingTools({ root }), sandbox: localSandbox({ root }), policy: { mode: 'full-access' } });
+    const agent = createAgent({
+      provider,
+      tools: codingTools({ root }),
+      sandbox: localSandbox({ root }),
+      policy: { mode: 'full-access' },
+    });
     const result = await agent.run('fix the answer').result;
     expect(result.status).toBe('completed');
     const results = toolResults(result.messages);
@@ -58,7 +68,10 @@ describe('codingTools', () => {
     expect(readFileSync(path.join(root, 'app.ts'), 'utf8')).toBe('export const answer = 42;\n');
 
     const next = createAgent({
-      provider: mockProvider([{ toolCalls: [{ name: 'edit', input: { file_path: 'app.ts', old_string: '42', new_string: '43' } }] }, { text: 'ok' }]),
+      provider: mockProvider([
+        { toolCalls: [{ name: 'edit', input: { file_path: 'app.ts', old_string: '42', new_string: '43' } }] },
+        { text: 'ok' },
+      ]),
       tools: codingTools({ root }),
       store: agent.store,
       sandbox: localSandbox({ root }),
@@ -71,8 +84,16 @@ describe('codingTools', () => {
   });
 
   it('reports a workspace escape with its error code', async () => {
-    const provider = mockProvider([{ toolCalls: [{ name: 'read', input: { file_path: '../../etc/passwd' } }] }, { text: 'ok' }]);
-    const agent = createAgent({ provider, tools: codingTools({ root }), sandbox: localSandbox({ root }), policy: { mode: 'full-access' } });
+    const provider = mockProvider([
+      { toolCalls: [{ name: 'read', input: { file_path: '../../etc/passwd' } }] },
+      { text: 'ok' },
+    ]);
+    const agent = createAgent({
+      provider,
+      tools: codingTools({ root }),
+      sandbox: localSandbox({ root }),
+      policy: { mode: 'full-access' },
+    });
     const events: { type: string; errorCode?: string }[] = [];
     const run = agent.run('read it');
     for await (const event of run) events.push(event as { type: string; errorCode?: string });

@@ -56,14 +56,22 @@ describe('edit: matching', () => {
 
   it('indentation-flexible: re-indents new_string by the same shift', async () => {
     await seed('a.py', 'class A:\n    def f(self):\n        return 1\n');
-    const out = await edit({ file_path: 'a.py', old_string: 'def f(self):\n    return 1', new_string: 'def f(self):\n    return 2' });
+    const out = await edit({
+      file_path: 'a.py',
+      old_string: 'def f(self):\n    return 1',
+      new_string: 'def f(self):\n    return 2',
+    });
     expect(await contents('a.py')).toBe('class A:\n    def f(self):\n        return 2\n');
     expect(out).toContain('indentation-flexible match');
   });
 
   it('line-trimmed: tolerates trailing spaces and uneven indentation', async () => {
     await seed('a.ts', 'if (x) {  \n\tcall();\n}\n');
-    const out = await edit({ file_path: 'a.ts', old_string: 'if (x) {\n    call();\n}', new_string: 'if (y) {\n\tcall();\n}' });
+    const out = await edit({
+      file_path: 'a.ts',
+      old_string: 'if (x) {\n    call();\n}',
+      new_string: 'if (y) {\n\tcall();\n}',
+    });
     expect(await contents('a.ts')).toBe('if (y) {\n\tcall();\n}\n');
     expect(out).toContain('line-trimmed match');
   });
@@ -77,7 +85,11 @@ describe('edit: matching', () => {
 
   it('escape-normalized: unescapes doubled escapes on both sides', async () => {
     await seed('a.ts', 'const s = "a";\nlog(s);\n');
-    const out = await edit({ file_path: 'a.ts', old_string: 'const s = \\"a\\";\\nlog(s);', new_string: 'const s = \\"b\\";\\nlog(s);' });
+    const out = await edit({
+      file_path: 'a.ts',
+      old_string: 'const s = \\"a\\";\\nlog(s);',
+      new_string: 'const s = \\"b\\";\\nlog(s);',
+    });
     expect(await contents('a.ts')).toBe('const s = "b";\nlog(s);\n');
     expect(out).toContain('escape-normalized match');
   });
@@ -103,18 +115,26 @@ describe('edit: matching', () => {
   it('block-anchor: refuses a block whose middle is too different (similarity floor)', async () => {
     await seed('a.ts', 'function f() {\n  totally different body here\n  and another unrelated line\n}\n');
     await expect(
-      edit({ file_path: 'a.ts', old_string: 'function f() {\n  const value = compute(1, 3);\n  return value * 2;\n}', new_string: 'x' }),
+      edit({
+        file_path: 'a.ts',
+        old_string: 'function f() {\n  const value = compute(1, 3);\n  return value * 2;\n}',
+        new_string: 'x',
+      }),
     ).rejects.toThrow(/was not found in a\.ts/);
   });
 
   it('a fuzzy strategy that finds several places refuses instead of guessing', async () => {
     await seed('a.ts', '  foo();  \nbar();\n\tfoo(); \n');
-    await expect(edit({ file_path: 'a.ts', old_string: 'foo();\n', new_string: 'baz();\n' })).rejects.toThrow(/matches 2 places .*line-trimmed match/);
+    await expect(edit({ file_path: 'a.ts', old_string: 'foo();\n', new_string: 'baz();\n' })).rejects.toThrow(
+      /matches 2 places .*line-trimmed match/,
+    );
   });
 
   it('reports not found, identical strings and empty old_string', async () => {
     await seed('a.ts', 'a\n');
-    await expect(edit({ file_path: 'a.ts', old_string: 'zzz', new_string: 'y' })).rejects.toThrow(/was not found in a\.ts.*Read the file again/);
+    await expect(edit({ file_path: 'a.ts', old_string: 'zzz', new_string: 'y' })).rejects.toThrow(
+      /was not found in a\.ts.*Read the file again/,
+    );
     await expect(edit({ file_path: 'a.ts', old_string: 'a', new_string: 'a' })).rejects.toThrow(/identical/);
     await expect(edit({ file_path: 'a.ts', old_string: '', new_string: 'b' })).rejects.toThrow(/old_string is empty/);
   });
@@ -124,19 +144,25 @@ describe('edit: files', () => {
   it('preserves CRLF line endings and a UTF-8 BOM', async () => {
     await seed('w.cs', '\uFEFFclass A\r\n{\r\n    int x;\r\n}\r\n');
     await edit({ file_path: 'w.cs', old_string: '{\n    int x;\n}', new_string: '{\n    int x;\n    int y;\n}' });
-    expect(await readFile(file('w.cs'))).toEqual(Buffer.from('\uFEFFclass A\r\n{\r\n    int x;\r\n    int y;\r\n}\r\n'));
+    expect(await readFile(file('w.cs'))).toEqual(
+      Buffer.from('\uFEFFclass A\r\n{\r\n    int x;\r\n    int y;\r\n}\r\n'),
+    );
   });
 
   it('refuses to edit a file that was not read', async () => {
     await writeFile(file('a.ts'), 'x\n');
-    await expect(edit({ file_path: 'a.ts', old_string: 'x', new_string: 'y' })).rejects.toThrow(/have not read it in this session\. Read it with the read tool first/);
+    await expect(edit({ file_path: 'a.ts', old_string: 'x', new_string: 'y' })).rejects.toThrow(
+      /have not read it in this session\. Read it with the read tool first/,
+    );
     expect(await contents('a.ts')).toBe('x\n');
   });
 
   it('refuses to edit a file changed since it was read, then works after a new read', async () => {
     await seed('a.ts', 'x\n');
     await writeFile(file('a.ts'), 'x changed\n');
-    await expect(edit({ file_path: 'a.ts', old_string: 'x', new_string: 'y' })).rejects.toThrow(/changed since you read it.*Read it again/);
+    await expect(edit({ file_path: 'a.ts', old_string: 'x', new_string: 'y' })).rejects.toThrow(
+      /changed since you read it.*Read it again/,
+    );
     expect(await contents('a.ts')).toBe('x changed\n');
     await call(readTool(), { file_path: 'a.ts' }, ws.ctx);
     await edit({ file_path: 'a.ts', old_string: 'x changed', new_string: 'y' });
@@ -154,14 +180,19 @@ describe('edit: files', () => {
     await seed('a.ts', 'one\ntwo\nthree\n');
     await edit({ file_path: 'a.ts', old_string: 'one', new_string: '1' });
     await edit({ file_path: 'a.ts', old_string: 'two', new_string: '2' });
-    await Promise.all([edit({ file_path: 'a.ts', old_string: 'three', new_string: '3' }), edit({ file_path: 'a.ts', old_string: '2', new_string: 'II' })]);
+    await Promise.all([
+      edit({ file_path: 'a.ts', old_string: 'three', new_string: '3' }),
+      edit({ file_path: 'a.ts', old_string: '2', new_string: 'II' }),
+    ]);
     expect(await contents('a.ts')).toBe('1\nII\n3\n');
   });
 
   it('creates a missing file from an empty old_string, and says a missing file is missing otherwise', async () => {
     await edit({ file_path: 'new/file.ts', old_string: '', new_string: 'hello\n' });
     expect(await contents('new/file.ts')).toBe('hello\n');
-    await expect(edit({ file_path: 'nope.ts', old_string: 'a', new_string: 'b' })).rejects.toThrow(/nope\.ts does not exist/);
+    await expect(edit({ file_path: 'nope.ts', old_string: 'a', new_string: 'b' })).rejects.toThrow(
+      /nope\.ts does not exist/,
+    );
   });
 
   it('refuses binary files', async () => {
@@ -198,7 +229,9 @@ describe('write', () => {
     expect(out).toContain('+1 -1');
     expect(await readFile(file('w.txt'))).toEqual(Buffer.from('\uFEFFa\r\nc\r\n'));
     await writeFile(file('w.txt'), 'someone else\n');
-    await expect(call(writeTool(), { file_path: 'w.txt', content: 'x\n' }, ws.ctx)).rejects.toThrow(/changed since you read it/);
+    await expect(call(writeTool(), { file_path: 'w.txt', content: 'x\n' }, ws.ctx)).rejects.toThrow(
+      /changed since you read it/,
+    );
   });
 
   it('refuses escapes and writing into .git', async () => {
@@ -216,7 +249,14 @@ describe('multi_edit', () => {
     await seed('a.ts', 'let a = 1;\nlet b = 2;\n');
     const out = await call(
       multiEditTool(),
-      { file_path: 'a.ts', edits: [{ old_string: 'let a = 1;', new_string: 'let a = 10;' }, { oldString: 'a = 10', newString: 'a = 11' }, { old_string: 'let', new_string: 'const', replace_all: true }] },
+      {
+        file_path: 'a.ts',
+        edits: [
+          { old_string: 'let a = 1;', new_string: 'let a = 10;' },
+          { oldString: 'a = 10', newString: 'a = 11' },
+          { old_string: 'let', new_string: 'const', replace_all: true },
+        ],
+      },
       ws.ctx,
     );
     expect(await contents('a.ts')).toBe('const a = 11;\nconst b = 2;\n');
@@ -226,13 +266,25 @@ describe('multi_edit', () => {
   it('is atomic: one bad edit leaves the file untouched and names the edit', async () => {
     await seed('a.ts', 'let a = 1;\nlet b = 2;\n');
     await expect(
-      call(multiEditTool(), { file_path: 'a.ts', edits: [{ old_string: 'let a = 1;', new_string: 'let a = 10;' }, { old_string: 'missing', new_string: 'x' }] }, ws.ctx),
+      call(
+        multiEditTool(),
+        {
+          file_path: 'a.ts',
+          edits: [
+            { old_string: 'let a = 1;', new_string: 'let a = 10;' },
+            { old_string: 'missing', new_string: 'x' },
+          ],
+        },
+        ws.ctx,
+      ),
     ).rejects.toThrow(/Edit 2 of 2 failed, so none was applied and a\.ts is unchanged: old_string was not found/);
     expect(await contents('a.ts')).toBe('let a = 1;\nlet b = 2;\n');
   });
 
   it('needs a read first', async () => {
     await writeFile(file('a.ts'), 'x\n');
-    await expect(call(multiEditTool(), { file_path: 'a.ts', edits: [{ old_string: 'x', new_string: 'y' }] }, ws.ctx)).rejects.toThrow(/not read it/);
+    await expect(
+      call(multiEditTool(), { file_path: 'a.ts', edits: [{ old_string: 'x', new_string: 'y' }] }, ws.ctx),
+    ).rejects.toThrow(/not read it/);
   });
 });

@@ -33,7 +33,14 @@ export async function makeWorkspace(prefix = 'icode-tools-'): Promise<Workspace>
     state: { get: (key) => state.get(key), set: (key, value) => void state.set(key, value) },
     onRunEnd: () => undefined,
   };
-  return { dir: sandbox.root, sandbox, ctx, state, controller, cleanup: () => rm(parent, { recursive: true, force: true }) };
+  return {
+    dir: sandbox.root,
+    sandbox,
+    ctx,
+    state,
+    controller,
+    cleanup: () => rm(parent, { recursive: true, force: true }),
+  };
 }
 
 /** Validates `raw` with the tool's schema (as the loop does), then runs it. */

@@ -39,8 +39,12 @@ describe('glob', () => {
     });
     expect(await call(globTool(), { pattern: '**/*.ts' }, ws.ctx)).toBe('src/.hidden.ts\nsrc/deep/new.ts\nsrc/old.ts');
     expect(await call(globTool(), { pattern: '*.ts', path: 'src' }, ws.ctx)).toBe('src/.hidden.ts\nsrc/old.ts');
-    expect(await call(globTool(), { pattern: 'src/**/*.{ts,md}' }, ws.ctx)).toBe('src/.hidden.ts\nsrc/deep/new.ts\nsrc/old.ts');
-    expect(await call(globTool(), { pattern: '*.ts' }, ws.ctx)).toBe('No files found matching *.ts. Patterns match paths relative to .; use "**/*.ts" to search subdirectories too.');
+    expect(await call(globTool(), { pattern: 'src/**/*.{ts,md}' }, ws.ctx)).toBe(
+      'src/.hidden.ts\nsrc/deep/new.ts\nsrc/old.ts',
+    );
+    expect(await call(globTool(), { pattern: '*.ts' }, ws.ctx)).toBe(
+      'No files found matching *.ts. Patterns match paths relative to .; use "**/*.ts" to search subdirectories too.',
+    );
   });
 
   it('caps the list and says how many more', async () => {
@@ -52,7 +56,9 @@ describe('glob', () => {
     expect(out[0]).toBe('f/119.txt');
     expect(out[99]).toBe('f/020.txt');
     expect(out[100]).toBe('(20 more files not shown: 120 in all. Use a narrower pattern or path.)');
-    expect(await call(globTool({ maxResults: 2 }), { pattern: 'f/00[0-4].txt' }, ws.ctx)).toBe('f/004.txt\nf/003.txt\n(3 more files not shown: 5 in all. Use a narrower pattern or path.)');
+    expect(await call(globTool({ maxResults: 2 }), { pattern: 'f/00[0-4].txt' }, ws.ctx)).toBe(
+      'f/004.txt\nf/003.txt\n(3 more files not shown: 5 in all. Use a narrower pattern or path.)',
+    );
   });
 
   it('does not follow symlinks and refuses escapes', async () => {
@@ -62,7 +68,12 @@ describe('glob', () => {
     await symlink(outside, path.join(ws.dir, 'link'));
     await symlink(path.join(outside, 'secret.ts'), path.join(ws.dir, 'file-link.ts'));
     expect(await call(globTool(), { pattern: '**/*.ts' }, ws.ctx)).toMatch(/^No files found/);
-    for (const input of [{ pattern: '*.ts', path: '..' }, { pattern: '*.ts', path: 'link' }, { pattern: '../outside/*.ts' }, { pattern: 'link/*.ts' }]) {
+    for (const input of [
+      { pattern: '*.ts', path: '..' },
+      { pattern: '*.ts', path: 'link' },
+      { pattern: '../outside/*.ts' },
+      { pattern: 'link/*.ts' },
+    ]) {
       const error = await call(globTool(), input, ws.ctx).catch((e: unknown) => e);
       expect(WorkspaceEscapeError.isInstance(error), JSON.stringify(input)).toBe(true);
     }
@@ -82,7 +93,9 @@ describe('list', () => {
       'tmp/t': '',
     });
     await symlink('/etc', path.join(ws.dir, 'etc-link'));
-    expect(await call(listTool(), { ignore: ['*.map'] }, ws.ctx)).toBe(['./', '  a/', '    z/', '      deep.ts', '    x.ts', '  .gitignore', '  b.txt', '  etc-link@'].join('\n'));
+    expect(await call(listTool(), { ignore: ['*.map'] }, ws.ctx)).toBe(
+      ['./', '  a/', '    z/', '      deep.ts', '    x.ts', '  .gitignore', '  b.txt', '  etc-link@'].join('\n'),
+    );
     expect(await call(listTool(), { path: 'a/z' }, ws.ctx)).toBe('a/z/\n  deep.ts');
   });
 

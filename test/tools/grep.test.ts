@@ -31,7 +31,7 @@ const TREE: Record<string, string | Buffer> = {
   'pkg/important.log': 'hello important\n',
   'pkg/lib.rs': 'fn hello() {}\nfn Hello() {}\n',
   'pkg/main.go': 'package main\nfunc hello() {}\n',
-  'Makefile': 'hello:\n\techo hello\n',
+  Makefile: 'hello:\n\techo hello\n',
   'crlf.txt': 'hello crlf\r\nsecond line\r\nhello again\r\n',
   'bom.txt': '\uFEFFhello bom\n',
   'unicode.md': 'héllo wörld\nHELLO upper\n',
@@ -60,7 +60,8 @@ afterAll(async () => {
   await ws.cleanup();
 });
 
-const grep = (engine: 'js' | 'ripgrep', input: Record<string, unknown>): Promise<string> => call(grepTool({ engine }), input, ws.ctx);
+const grep = (engine: 'js' | 'ripgrep', input: Record<string, unknown>): Promise<string> =>
+  call(grepTool({ engine }), input, ws.ctx);
 
 const QUERIES: Record<string, unknown>[] = [
   { pattern: 'hello' },
@@ -82,6 +83,8 @@ const QUERIES: Record<string, unknown>[] = [
   { pattern: 'hello', path: 'src/deep', output_mode: 'content', '-C': 1 },
   { pattern: 'hello', path: 'src/a.ts', output_mode: 'content', '-A': 2 },
   { pattern: 'hello', path: 'nested' },
+  { pattern: 'hello', path: 'binary.bin', output_mode: 'content' },
+  { pattern: 'hello', path: 'other.log' },
   { pattern: 'TODO|FIXME', output_mode: 'content', '-B': 1 },
   { pattern: '^export', output_mode: 'content' },
   { pattern: '\\bword\\b', output_mode: 'content' },
@@ -128,7 +131,9 @@ describe.each(['js', 'ripgrep'] as const)('grep (%s engine)', (engine) => {
 
   it('shows content with line numbers, context and separators', async () => {
     const out = await grep(engine, { pattern: 'TODO', path: 'src', output_mode: 'content', '-C': 1 });
-    expect(out).toBe('Found 1 matching line in 1 file\nsrc/a.ts-3-}\nsrc/a.ts:4:// TODO: tidy\nsrc/a.ts-5-const x = 1;');
+    expect(out).toBe(
+      'Found 1 matching line in 1 file\nsrc/a.ts-3-}\nsrc/a.ts:4:// TODO: tidy\nsrc/a.ts-5-const x = 1;',
+    );
     const crlf = await grep(engine, { pattern: 'crlf', output_mode: 'content' });
     expect(crlf).toBe('Found 1 matching line in 1 file\ncrlf.txt:1:hello crlf');
   });
@@ -137,17 +142,25 @@ describe.each(['js', 'ripgrep'] as const)('grep (%s engine)', (engine) => {
     const long = await grep(engine, { pattern: 'hello', path: 'long.txt', output_mode: 'content' });
     expect(long).toContain('… (3006 chars)');
     const page = await grep(engine, { pattern: 'hello', head_limit: 2, offset: 1 });
-    expect(page).toBe('Found 15 files\nbom.txt\ncrlf.txt\n(Showing entries 2-3 of 15. Continue with offset=3, or narrow the search.)');
+    expect(page).toBe(
+      'Found 15 files\nbom.txt\ncrlf.txt\n(Showing entries 2-3 of 15. Continue with offset=3, or narrow the search.)',
+    );
   });
 
   it('accepts aliases: include, outputMode, caseInsensitive', async () => {
-    const out = await call(grepTool({ engine }), { pattern: 'HELLO', include: '*.rs', outputMode: 'count', caseInsensitive: true }, ws.ctx);
+    const out = await call(
+      grepTool({ engine }),
+      { pattern: 'HELLO', include: '*.rs', outputMode: 'count', caseInsensitive: true },
+      ws.ctx,
+    );
     expect(out).toBe('Found 2 matching lines in 1 file\npkg/lib.rs:2');
   });
 
   it('explains bad patterns, unknown types and missing paths', async () => {
     await expect(grep(engine, { pattern: 'foo(' })).rejects.toThrow(/grep failed|Invalid regular expression/);
-    await expect(grep(engine, { pattern: 'x', type: 'klingon' })).rejects.toThrow(/Unknown file type "klingon"\. Known types: .*ts/);
+    await expect(grep(engine, { pattern: 'x', type: 'klingon' })).rejects.toThrow(
+      /Unknown file type "klingon"\. Known types: .*ts/,
+    );
     await expect(grep(engine, { pattern: 'x', path: 'nope' })).rejects.toThrow(/nope does not exist/);
   });
 
@@ -161,6 +174,8 @@ describe.each(['js', 'ripgrep'] as const)('grep (%s engine)', (engine) => {
   it('stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(call(grepTool({ engine }), { pattern: 'hello' }, { ...ws.ctx, signal: controller.signal })).rejects.toThrow();
+    await expect(
+      call(grepTool({ engine }), { pattern: 'hello' }, { ...ws.ctx, signal: controller.signal }),
+    ).rejects.toThrow();
   });
 });

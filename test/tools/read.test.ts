@@ -36,12 +36,16 @@ describe('read', () => {
     await writeFile(path.join(ws.dir, 'n.txt'), Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\n'));
     const out = await call(readTool(), { file_path: 'n.txt', offset: 3, limit: 2 }, ws.ctx);
     expect(out).toBe('     3\tline 3\n     4\tline 4\n\n(Showing lines 3-4 of 10. Continue with offset=5.)');
-    await expect(call(readTool(), { file_path: 'n.txt', offset: 11 }, ws.ctx)).rejects.toThrow(/past the end .* 10 lines/);
+    await expect(call(readTool(), { file_path: 'n.txt', offset: 11 }, ws.ctx)).rejects.toThrow(
+      /past the end .* 10 lines/,
+    );
   });
 
   it('cuts long lines and caps the output bytes', async () => {
     await writeFile(path.join(ws.dir, 'long.txt'), `${'x'.repeat(5000)}\n`);
-    expect(await call(readTool(), { file_path: 'long.txt' }, ws.ctx)).toContain('… (line cut at 2000 of 5000 characters)');
+    expect(await call(readTool(), { file_path: 'long.txt' }, ws.ctx)).toContain(
+      '… (line cut at 2000 of 5000 characters)',
+    );
     await writeFile(path.join(ws.dir, 'big.txt'), Array.from({ length: 1500 }, () => 'y'.repeat(100)).join('\n'));
     const out = await call(readTool(), { file_path: 'big.txt' }, ws.ctx);
     expect(Buffer.byteLength(out)).toBeLessThan(52 * 1024);
@@ -62,7 +66,10 @@ describe('read', () => {
   it('refuses binary files', async () => {
     await writeFile(path.join(ws.dir, 'b.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
     await expect(call(readTool(), { file_path: 'b.bin' }, ws.ctx)).rejects.toThrow(/binary file/);
-    await writeFile(path.join(ws.dir, 'latin1.txt'), Buffer.from(Array.from({ length: 200 }, (_, i) => 0x80 + (i % 100))));
+    await writeFile(
+      path.join(ws.dir, 'latin1.txt'),
+      Buffer.from(Array.from({ length: 200 }, (_, i) => 0x80 + (i % 100))),
+    );
     await expect(call(readTool(), { file_path: 'latin1.txt' }, ws.ctx)).rejects.toThrow(/binary file/);
   });
 
@@ -70,7 +77,9 @@ describe('read', () => {
     await mkdir(path.join(ws.dir, 'src'));
     await writeFile(path.join(ws.dir, 'src/index.ts'), '');
     await writeFile(path.join(ws.dir, 'src/other.ts'), '');
-    await expect(call(readTool(), { file_path: 'src/index.js' }, ws.ctx)).rejects.toThrow('src/index.js does not exist. Did you mean: src/index.ts?');
+    await expect(call(readTool(), { file_path: 'src/index.js' }, ws.ctx)).rejects.toThrow(
+      'src/index.js does not exist. Did you mean: src/index.ts?',
+    );
     await expect(call(readTool(), { file_path: 'nope/x.ts' }, ws.ctx)).rejects.toThrow(/nor does its directory nope/);
   });
 
@@ -87,7 +96,11 @@ describe('read', () => {
 
   it('works with an explicit root instead of ctx.sandbox', async () => {
     await writeFile(path.join(ws.dir, 'a.txt'), 'hi\n');
-    const out = await call(readTool({ root: ws.dir }), { file_path: 'a.txt' }, { ...ws.ctx, sandbox: undefined as never });
+    const out = await call(
+      readTool({ root: ws.dir }),
+      { file_path: 'a.txt' },
+      { ...ws.ctx, sandbox: undefined as never },
+    );
     expect(out).toBe('     1\thi');
   });
 });

@@ -70,7 +70,9 @@ export function applyPatchTool(options: BuiltinToolOptions = {}): Tool<z.output<
       const sandbox = sandboxFor(options, ctx);
       const operations = parsePatch(args.patch);
       const paths = await Promise.all(
-        operations.flatMap((op) => [op.path, ...(op.kind === 'update' && op.moveTo !== undefined ? [op.moveTo] : [])]).map((p) => sandbox.resolve(p, 'write')),
+        operations
+          .flatMap((op) => [op.path, ...(op.kind === 'update' && op.moveTo !== undefined ? [op.moveTo] : [])])
+          .map((p) => sandbox.resolve(p, 'write')),
       );
       const unique = [...new Set(paths)].sort();
       return lockAll(unique, () => applyOperations(sandbox, ctx.state, operations));
@@ -98,7 +100,11 @@ async function lockAll<T>(paths: readonly string[], task: () => Promise<T>): Pro
   return withFileLock(first, () => lockAll(rest, task));
 }
 
-async function applyOperations(sandbox: Sandbox, state: SessionState, operations: readonly PatchOperation[]): Promise<string> {
+async function applyOperations(
+  sandbox: Sandbox,
+  state: SessionState,
+  operations: readonly PatchOperation[],
+): Promise<string> {
   const planned = new Map<string, Planned>();
   const load = async (path: string): Promise<Planned> => {
     const absolute = await sandbox.resolve(path, 'write');
@@ -109,10 +115,15 @@ async function applyOperations(sandbox: Sandbox, state: SessionState, operations
     let before: string | null = null;
     let form: FileForm = { bom: false, lineEnding: '\n' };
     if (info) {
-      if (info.type !== 'file') throw new Error(`apply_patch verification failed: ${display} is not a regular file. Nothing was written.`);
-      if (info.size > MAX_EDIT_BYTES) throw new Error(`apply_patch verification failed: ${display} is ${formatBytes(info.size)}, too large to patch. Nothing was written.`);
+      if (info.type !== 'file')
+        throw new Error(`apply_patch verification failed: ${display} is not a regular file. Nothing was written.`);
+      if (info.size > MAX_EDIT_BYTES)
+        throw new Error(
+          `apply_patch verification failed: ${display} is ${formatBytes(info.size)}, too large to patch. Nothing was written.`,
+        );
       const bytes = await sandbox.readFile(absolute);
-      if (looksBinary(bytes)) throw new Error(`apply_patch verification failed: ${display} is a binary file. Nothing was written.`);
+      if (looksBinary(bytes))
+        throw new Error(`apply_patch verification failed: ${display} is a binary file. Nothing was written.`);
       const decoded = decodeText(bytes);
       before = decoded.text;
       form = decoded;
@@ -129,7 +140,8 @@ async function applyOperations(sandbox: Sandbox, state: SessionState, operations
   for (const op of operations) {
     const file = await load(op.path);
     if (op.kind === 'add') {
-      if (file.after !== null) fail(`${file.display} already exists, so it cannot be added. Use "*** Update File: ${op.path}" to change it.`);
+      if (file.after !== null)
+        fail(`${file.display} already exists, so it cannot be added. Use "*** Update File: ${op.path}" to change it.`);
       file.after = op.content;
       summary.push(`A ${file.display}`);
     } else if (op.kind === 'delete') {
@@ -137,7 +149,8 @@ async function applyOperations(sandbox: Sandbox, state: SessionState, operations
       file.after = null;
       summary.push(`D ${file.display}`);
     } else {
-      if (file.after === null) fail(`${file.display} does not exist, so it cannot be updated. Use "*** Add File: ${op.path}" to create it.`);
+      if (file.after === null)
+        fail(`${file.display} does not exist, so it cannot be updated. Use "*** Add File: ${op.path}" to create it.`);
       let text = file.after ?? '';
       if (op.chunks.length > 0) {
         try {
@@ -152,7 +165,8 @@ async function applyOperations(sandbox: Sandbox, state: SessionState, operations
       } else {
         const destination = await load(op.moveTo);
         if (destination.absolute !== file.absolute) {
-          if (destination.after !== null) fail(`cannot move ${file.display} to ${destination.display}: it already exists.`);
+          if (destination.after !== null)
+            fail(`cannot move ${file.display} to ${destination.display}: it already exists.`);
           destination.after = text;
           destination.form = file.form;
           file.after = null;
@@ -164,7 +178,8 @@ async function applyOperations(sandbox: Sandbox, state: SessionState, operations
 
   // Verified: now write. New and changed files first, deletions last, so a move never loses its source first.
   const changed = [...planned.values()].filter((file) => file.after !== file.before);
-  for (const file of changed) if (file.after !== null) await commitText(sandbox, state, file.absolute, file.after, file.form);
+  for (const file of changed)
+    if (file.after !== null) await commitText(sandbox, state, file.absolute, file.after, file.form);
   for (const file of changed) if (file.after === null) await unlink(file.absolute);
 
   const diffs = changed

@@ -72,7 +72,9 @@ export function codingTools(options: CodingToolsOptions = {}): Tool[] {
   const excluded = new Set<string>(options.exclude ?? []);
   for (const name of excluded) {
     if (!(CODING_TOOL_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError(`codingTools: cannot exclude "${name}": no such tool. Known tools: ${CODING_TOOL_NAMES.join(', ')}.`);
+      throw new ConfigError(
+        `codingTools: cannot exclude "${name}": no such tool. Known tools: ${CODING_TOOL_NAMES.join(', ')}.`,
+      );
     }
   }
   const shared: BuiltinToolOptions = options.sandbox

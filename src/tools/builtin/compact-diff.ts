@@ -25,7 +25,11 @@ const MAX_DP_CELLS = 4_000_000;
  * compactDiff('a\nb\nc\n', 'a\nB\nc\n').text; // '@@ -1,3 +1,3 @@\n a\n-b\n+B\n c'
  * ```
  */
-export function compactDiff(before: string, after: string, options: CompactDiffOptions = {}): { text: string; added: number; removed: number } {
+export function compactDiff(
+  before: string,
+  after: string,
+  options: CompactDiffOptions = {},
+): { text: string; added: number; removed: number } {
   const context = options.context ?? 3;
   const maxLines = options.maxLines ?? 200;
   // Cut the common head and tail by characters first (cheap on big files), then work on whole lines of the rest.
@@ -33,13 +37,20 @@ export function compactDiff(before: string, after: string, options: CompactDiffO
   const shortest = Math.min(before.length, after.length);
   while (head < shortest && before.charCodeAt(head) === after.charCodeAt(head)) head++;
   let tail = 0;
-  while (tail < shortest - head && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  while (
+    tail < shortest - head &&
+    before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
+  )
+    tail++;
   const start = before.lastIndexOf('\n', head - 1) + 1;
   const firstLine = countNewlines(before, start) + 1;
   // Move the common tail's start forward to a line start in both texts, so it holds whole lines.
   let shift = 0;
   const atLineStart = (text: string, at: number): boolean => at === start || text[at - 1] === '\n';
-  while (shift < tail && !(atLineStart(before, before.length - tail + shift) && atLineStart(after, after.length - tail + shift))) {
+  while (
+    shift < tail &&
+    !(atLineStart(before, before.length - tail + shift) && atLineStart(after, after.length - tail + shift))
+  ) {
     const next = before.indexOf('\n', before.length - tail + shift);
     shift = next === -1 ? tail : next + 1 - (before.length - tail);
   }
@@ -63,7 +74,10 @@ export function compactDiff(before: string, after: string, options: CompactDiffO
   const added = ops.filter((op) => op.kind === '+').length;
   const removed = ops.filter((op) => op.kind === '-').length;
   const lines = renderHunks(ops, context);
-  const text = lines.length > maxLines ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join('\n') : lines.join('\n');
+  const text =
+    lines.length > maxLines
+      ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join('\n')
+      : lines.join('\n');
   return { text, added, removed };
 }
 
@@ -91,7 +105,10 @@ function diffMiddle(a: readonly string[], b: readonly string[], offset: number, 
   const table = new Uint32Array((a.length + 1) * width);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      table[i * width + j] = a[i] === b[j] ? (table[(i + 1) * width + j + 1] ?? 0) + 1 : Math.max(table[(i + 1) * width + j] ?? 0, table[i * width + j + 1] ?? 0);
+      table[i * width + j] =
+        a[i] === b[j]
+          ? (table[(i + 1) * width + j + 1] ?? 0) + 1
+          : Math.max(table[(i + 1) * width + j] ?? 0, table[i * width + j + 1] ?? 0);
     }
   }
   let i = 0;
@@ -101,7 +118,10 @@ function diffMiddle(a: readonly string[], b: readonly string[], offset: number, 
       ops.push({ kind: ' ', text: a[i] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
       i++;
       j++;
-    } else if (i < a.length && (j === b.length || (table[(i + 1) * width + j] ?? 0) >= (table[i * width + j + 1] ?? 0))) {
+    } else if (
+      i < a.length &&
+      (j === b.length || (table[(i + 1) * width + j] ?? 0) >= (table[i * width + j + 1] ?? 0))
+    ) {
       // Removals before additions, as unified diffs show them.
       ops.push({ kind: '-', text: a[i] ?? '', oldLine: offset + i + 1, newLine: offset + j + 1 });
       i++;

@@ -25,8 +25,14 @@ export interface AppliedEdit {
 export function applyEdit(text: string, edit: EditSpec, display: string): AppliedEdit {
   const search = edit.old_string.replaceAll('\r\n', '\n');
   const replacement = edit.new_string.replaceAll('\r\n', '\n');
-  if (search === replacement) throw new Error('old_string and new_string are identical: there is nothing to change. Give the new text in new_string.');
-  if (search === '') throw new Error(`old_string is empty. Quote the exact text to replace from ${display}, or use write to replace the whole file.`);
+  if (search === replacement)
+    throw new Error(
+      'old_string and new_string are identical: there is nothing to change. Give the new text in new_string.',
+    );
+  if (search === '')
+    throw new Error(
+      `old_string is empty. Quote the exact text to replace from ${display}, or use write to replace the whole file.`,
+    );
   const found = findReplacement(text, search, replacement, edit.replace_all ?? false);
   if (!found.ok) {
     if (found.reason === 'not-found') {

@@ -14,7 +14,11 @@ import { FILE_ALIASES, withAliases } from './tool-input.js';
 const input = withAliases(
   z.object({
     file_path: z.string().min(1).describe('Path of the file to edit.'),
-    old_string: z.string().describe('The exact text to replace, copied from the file (without read line numbers). Must be unique unless replace_all is set.'),
+    old_string: z
+      .string()
+      .describe(
+        'The exact text to replace, copied from the file (without read line numbers). Must be unique unless replace_all is set.',
+      ),
     new_string: z.string().describe('The text to put in its place.'),
     replace_all: z.boolean().optional().describe('Replace every occurrence of old_string (default false).'),
   }),
@@ -49,9 +53,15 @@ export function editTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof
       return withFileLock(absolute, async () => {
         const target = await openForEdit(sandbox, ctx.state, args.file_path);
         if (!target.current) {
-          if (args.old_string !== '') throw new Error(`${target.display} does not exist. Check the path (glob can find it), or create the file with write.`);
+          if (args.old_string !== '')
+            throw new Error(
+              `${target.display} does not exist. Check the path (glob can find it), or create the file with write.`,
+            );
           const text = args.new_string.replaceAll('\r\n', '\n');
-          await commitText(sandbox, ctx.state, target.absolute, text, { bom: false, lineEnding: args.new_string.includes('\r\n') ? '\r\n' : '\n' });
+          await commitText(sandbox, ctx.state, target.absolute, text, {
+            bom: false,
+            lineEnding: args.new_string.includes('\r\n') ? '\r\n' : '\n',
+          });
           return `Created ${target.display}.`;
         }
         const { decoded } = target.current;

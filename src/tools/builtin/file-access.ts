@@ -45,9 +45,12 @@ export async function openForEdit(sandbox: Sandbox, state: SessionState, filePat
   const info = await statResolved(sandbox, absolute);
   if (!info) return { absolute, display };
   if (info.type === 'directory') throw new Error(`${display} is a directory. Give the path of a file.`);
-  if (info.type !== 'file') throw new Error(`${display} is not a regular file; the file tools only edit regular files.`);
+  if (info.type !== 'file')
+    throw new Error(`${display} is not a regular file; the file tools only edit regular files.`);
   if (info.size > MAX_EDIT_BYTES) {
-    throw new Error(`${display} is ${formatBytes(info.size)}, over the ${formatBytes(MAX_EDIT_BYTES)} the edit tools load. Edit it with a command through bash (e.g. sed) instead.`);
+    throw new Error(
+      `${display} is ${formatBytes(info.size)}, over the ${formatBytes(MAX_EDIT_BYTES)} the edit tools load. Edit it with a command through bash (e.g. sed) instead.`,
+    );
   }
   const bytes = await sandbox.readFile(absolute);
   assertFresh(state, absolute, display, bytes);

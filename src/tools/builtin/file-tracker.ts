@@ -46,10 +46,14 @@ export function readRecord(state: SessionState, path: string): ReadRecord | unde
 export function assertFresh(state: SessionState, path: string, displayPath: string, bytes: Uint8Array): void {
   const record = readRecord(state, path);
   if (!record) {
-    throw new Error(`${displayPath} exists and you have not read it in this session. Read it with the read tool first, then retry.`);
+    throw new Error(
+      `${displayPath} exists and you have not read it in this session. Read it with the read tool first, then retry.`,
+    );
   }
   if (record.hash !== hashBytes(bytes)) {
-    throw new Error(`${displayPath} changed since you read it (edited by someone else, a formatter or a command). Read it again, then retry with its current contents.`);
+    throw new Error(
+      `${displayPath} changed since you read it (edited by someone else, a formatter or a command). Read it again, then retry with its current contents.`,
+    );
   }
 }
 

@@ -28,7 +28,13 @@ export interface MatchSpan {
 export type FindResult =
   | { readonly ok: true; readonly strategy: MatchStrategy; readonly spans: readonly MatchSpan[] }
   | { readonly ok: false; readonly reason: 'not-found' }
-  | { readonly ok: false; readonly reason: 'ambiguous'; readonly strategy: MatchStrategy; readonly count: number; readonly lines: readonly number[] };
+  | {
+      readonly ok: false;
+      readonly reason: 'ambiguous';
+      readonly strategy: MatchStrategy;
+      readonly count: number;
+      readonly lines: readonly number[];
+    };
 
 /** Lowest similarity of the middle lines for a block-anchor match; opencode's 0.0 lets any block through. */
 export const BLOCK_ANCHOR_FLOOR = 0.7;
@@ -67,7 +73,13 @@ export function findReplacement(content: string, search: string, replacement: st
     if (spans.length === 0) continue;
     if (spans.length === 1 || replaceAll) return { ok: true, strategy: name, spans };
     index ??= indexLines(content);
-    return { ok: false, reason: 'ambiguous', strategy: name, count: spans.length, lines: spans.map((s) => lineOf(index!, s.start)) };
+    return {
+      ok: false,
+      reason: 'ambiguous',
+      strategy: name,
+      count: spans.length,
+      lines: spans.map((s) => lineOf(index!, s.start)),
+    };
   }
   return { ok: false, reason: 'not-found' };
 }
@@ -141,7 +153,13 @@ function searchLines(search: string): { lines: string[]; trailingNewline: boolea
 }
 
 /** The span of content lines `first..last` (inclusive), with the newline after `last` when asked. */
-function blockSpan(index: LineIndex, first: number, last: number, trailingNewline: boolean, replacement: string): MatchSpan {
+function blockSpan(
+  index: LineIndex,
+  first: number,
+  last: number,
+  trailingNewline: boolean,
+  replacement: string,
+): MatchSpan {
   const start = index.starts[first] ?? 0;
   let end = (index.starts[last] ?? 0) + (index.lines[last] ?? '').length;
   if (trailingNewline && last < index.lines.length - 1) end += 1;
@@ -210,7 +228,9 @@ function indentationFlexible(_content: string, index: LineIndex, search: string,
       const indent = commonIndent(index.lines.slice(first, last + 1));
       return replacement
         .split('\n')
-        .map((line) => (line.trim() === '' ? line : line.startsWith(wantedIndent) ? indent + line.slice(wantedIndent.length) : line))
+        .map((line) =>
+          line.trim() === '' ? line : line.startsWith(wantedIndent) ? indent + line.slice(wantedIndent.length) : line,
+        )
         .join('\n');
     },
   );
@@ -238,7 +258,16 @@ function whitespaceNormalized(content: string, _index: LineIndex, search: string
   return spans;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '"': '"', "'": "'", '`': '`', '\\': '\\', $: '$' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '"': '"',
+  "'": "'",
+  '`': '`',
+  '\\': '\\',
+  $: '$',
+};
 
 function unescape(text: string): string {
   return text.replace(/\\([nrt"'`\\$])/g, (_, ch: string) => ESCAPES[ch] ?? ch);
@@ -270,7 +299,10 @@ function blockAnchor(_content: string, index: LineIndex, search: string, replace
   const lastLine = (wanted[wanted.length - 1] ?? '').trim();
   if (firstLine === '' || lastLine === '') return [];
   const slack = Math.max(1, Math.floor(wanted.length / 4));
-  const wantedMiddle = wanted.slice(1, -1).map((l) => l.trim()).join('\n');
+  const wantedMiddle = wanted
+    .slice(1, -1)
+    .map((l) => l.trim())
+    .join('\n');
   const spans: MatchSpan[] = [];
   for (let first = 0; first < index.lines.length; first++) {
     if ((index.lines[first] ?? '').trim() !== firstLine) continue;
@@ -278,7 +310,10 @@ function blockAnchor(_content: string, index: LineIndex, search: string, replace
     const maxLast = Math.min(index.lines.length - 1, first + wanted.length - 1 + slack);
     for (let last = minLast; last <= maxLast; last++) {
       if ((index.lines[last] ?? '').trim() !== lastLine) continue;
-      const middle = index.lines.slice(first + 1, last).map((l) => l.trim()).join('\n');
+      const middle = index.lines
+        .slice(first + 1, last)
+        .map((l) => l.trim())
+        .join('\n');
       if (similarity(middle, wantedMiddle) >= BLOCK_ANCHOR_FLOOR) {
         spans.push(blockSpan(index, first, last, trailingNewline, replacement));
         break;

@@ -22,8 +22,14 @@ export interface GlobToolOptions extends BuiltinToolOptions {
 
 const input = withAliases(
   z.object({
-    pattern: z.string().min(1).describe('Glob relative to path, e.g. "**/*.ts", "src/**/*.{js,jsx}", "*.md" (top level only).'),
-    path: z.string().optional().describe('Directory to search in (default: the workspace root). Omit it rather than passing "." or null.'),
+    pattern: z
+      .string()
+      .min(1)
+      .describe('Glob relative to path, e.g. "**/*.ts", "src/**/*.{js,jsx}", "*.md" (top level only).'),
+    path: z
+      .string()
+      .optional()
+      .describe('Directory to search in (default: the workspace root). Omit it rather than passing "." or null.'),
   }),
   {},
 );
@@ -55,7 +61,8 @@ export function globTool(options: GlobToolOptions = {}): Tool<z.output<typeof in
       const dir = await sandbox.resolve(args.path ?? '.', 'read');
       const info = await statResolved(sandbox, dir);
       if (!info) throw new Error(`${args.path ?? '.'} does not exist. Omit path to search the whole workspace.`);
-      if (info.type !== 'directory') throw new Error(`${displayPath(sandbox, dir)} is not a directory. Give a directory as path.`);
+      if (info.type !== 'directory')
+        throw new Error(`${displayPath(sandbox, dir)} is not a directory. Give a directory as path.`);
       // Walk only below the pattern's literal prefix ("src" of "src/**/*.ts"), resolved like any other path.
       const scan = picomatch.scan(args.pattern);
       const literal = scan.isGlob ? scan.base : path.posix.dirname(args.pattern);
@@ -67,18 +74,33 @@ export function globTool(options: GlobToolOptions = {}): Tool<z.output<typeof in
       if (startInfo?.type === 'directory') {
         const ancestors = await ancestorLevels(sandbox.root, start);
         files = (await walkFiles(start, filter, ctx.signal)).filter(
-          (file) => isWithin(sandbox.root, file) && matches(toPosix(path.relative(dir, file))) && keepForAncestors(filter, ancestors, file, toPosix(path.relative(start, file))),
+          (file) =>
+            isWithin(sandbox.root, file) &&
+            matches(toPosix(path.relative(dir, file))) &&
+            keepForAncestors(filter, ancestors, file, toPosix(path.relative(start, file))),
         );
       }
       if (files.length === 0) {
-        const hint = args.pattern.includes('/') ? '' : ` Patterns match paths relative to ${displayPath(sandbox, dir)}; use "**/${args.pattern}" to search subdirectories too.`;
+        const hint = args.pattern.includes('/')
+          ? ''
+          : ` Patterns match paths relative to ${displayPath(sandbox, dir)}; use "**/${args.pattern}" to search subdirectories too.`;
         return `No files found matching ${args.pattern}.${hint}`;
       }
-      const stamped = await Promise.all(files.map(async (file) => ({ file, mtime: await stat(file).then((s) => s.mtimeMs, () => 0) })));
+      const stamped = await Promise.all(
+        files.map(async (file) => ({
+          file,
+          mtime: await stat(file).then(
+            (s) => s.mtimeMs,
+            () => 0,
+          ),
+        })),
+      );
       stamped.sort((a, b) => b.mtime - a.mtime || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
       const shown = stamped.slice(0, maxResults).map((entry) => displayPath(sandbox, entry.file));
       const more = stamped.length - shown.length;
-      return more > 0 ? `${shown.join('\n')}\n(${more} more ${more === 1 ? 'file' : 'files'} not shown: ${stamped.length} in all. Use a narrower pattern or path.)` : shown.join('\n');
+      return more > 0
+        ? `${shown.join('\n')}\n(${more} more ${more === 1 ? 'file' : 'files'} not shown: ${stamped.length} in all. Use a narrower pattern or path.)`
+        : shown.join('\n');
     },
   });
 }

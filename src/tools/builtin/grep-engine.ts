@@ -56,7 +56,10 @@ export class GrepPatternError extends Error {
  *
  * @throws GrepPatternError when the pattern is not a valid regular expression.
  */
-export function compilePattern(pattern: string, options: { ignoreCase: boolean; multiline: boolean; global?: boolean }): RegExp {
+export function compilePattern(
+  pattern: string,
+  options: { ignoreCase: boolean; multiline: boolean; global?: boolean },
+): RegExp {
   let source = pattern.replace(/\(\?P</g, '(?<');
   let flags = 's';
   if (options.ignoreCase) flags += 'i';
@@ -74,7 +77,9 @@ export function compilePattern(pattern: string, options: { ignoreCase: boolean; 
     try {
       return new RegExp(source, flags);
     } catch (error) {
-      throw new GrepPatternError(`Invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}. Escape special characters (e.g. \\( \\[ \\.) to search for them literally.`);
+      throw new GrepPatternError(
+        `Invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}. Escape special characters (e.g. \\( \\[ \\.) to search for them literally.`,
+      );
     }
   }
 }

@@ -99,7 +99,10 @@ export class GlobOverrides {
  */
 export function typeMatcher(type: string): (baseName: string) => boolean {
   const globs = FILE_TYPES[type];
-  if (!globs) throw new Error(`Unknown file type "${type}". Known types: ${Object.keys(FILE_TYPES).join(', ')}. Or filter with glob (e.g. "*.ext").`);
+  if (!globs)
+    throw new Error(
+      `Unknown file type "${type}". Known types: ${Object.keys(FILE_TYPES).join(', ')}. Or filter with glob (e.g. "*.ext").`,
+    );
   return picomatch([...globs], { dot: true });
 }
 
@@ -113,7 +116,13 @@ export interface WalkFilter {
  * Whether a walked entry is kept, given the ignore levels from the search directory down to its parent.
  * Mirrors ripgrep: a glob match decides first, then ignore files, then the type.
  */
-export function keepEntry(filter: WalkFilter, levels: readonly IgnoreLevel[], absolute: string, relative: string, isDir: boolean): boolean {
+export function keepEntry(
+  filter: WalkFilter,
+  levels: readonly IgnoreLevel[],
+  absolute: string,
+  relative: string,
+  isDir: boolean,
+): boolean {
   const override = filter.overrides.match(relative, isDir);
   if (override === 'exclude') return false;
   if (override === 'include') return true;
@@ -126,7 +135,12 @@ export function keepEntry(filter: WalkFilter, levels: readonly IgnoreLevel[], ab
  * Drops results that ignore files between the workspace root and the search directory exclude (both
  * engines walk from the search directory, so those rules are applied here, the same way for both).
  */
-export function keepForAncestors(filter: WalkFilter, ancestors: readonly IgnoreLevel[], absolute: string, relativeToSearch: string): boolean {
+export function keepForAncestors(
+  filter: WalkFilter,
+  ancestors: readonly IgnoreLevel[],
+  absolute: string,
+  relativeToSearch: string,
+): boolean {
   if (ancestors.length === 0) return true;
   if (filter.overrides.match(relativeToSearch, false) === 'include') return true;
   return !isIgnored(ancestors, absolute, false);

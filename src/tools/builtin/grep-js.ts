@@ -6,7 +6,17 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GrepEngine, GrepFileResult, GrepLine, GrepQuery } from './grep-engine.js';
 import { compilePattern, displayLine, splitLines } from './grep-engine.js';
-import { ancestorLevels, GlobOverrides, keepEntry, keepForAncestors, loadIgnoreLevel, toPosix, typeMatcher, type IgnoreLevel, type WalkFilter } from './grep-filter.js';
+import {
+  ancestorLevels,
+  GlobOverrides,
+  keepEntry,
+  keepForAncestors,
+  loadIgnoreLevel,
+  toPosix,
+  typeMatcher,
+  type IgnoreLevel,
+  type WalkFilter,
+} from './grep-filter.js';
 
 /** Files read at once. */
 const CONCURRENCY = 16;
@@ -49,7 +59,11 @@ export async function walkFiles(dir: string, filter: WalkFilter, signal: AbortSi
 
 /** The JavaScript engine. */
 export const grepJs: GrepEngine = async (query) => {
-  const regex = compilePattern(query.pattern, { ignoreCase: query.ignoreCase, multiline: query.multiline, global: query.multiline });
+  const regex = compilePattern(query.pattern, {
+    ignoreCase: query.ignoreCase,
+    multiline: query.multiline,
+    global: query.multiline,
+  });
   let files: string[];
   if (query.targetIsFile) files = [query.target];
   else {
@@ -79,12 +93,14 @@ async function searchFile(file: string, regex: RegExp, query: GrepQuery): Promis
   } catch {
     return undefined;
   }
-  // Binary files are skipped, as ripgrep does for files it finds by walking.
-  if (bytes.includes(0)) return undefined;
+  // Binary files found by walking are skipped; a file asked for by name is searched anyway (as ripgrep does).
+  if (!query.targetIsFile && bytes.includes(0)) return undefined;
   let text = bytes.toString('utf8');
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   const lines = splitLines(text);
-  const matched = query.multiline ? multilineMatches(text, lines, regex) : lineMatches(lines, regex, query.mode === 'files_with_matches');
+  const matched = query.multiline
+    ? multilineMatches(text, lines, regex)
+    : lineMatches(lines, regex, query.mode === 'files_with_matches');
   if (matched.size === 0) return undefined;
   if (query.mode !== 'content') return { path: file, count: matched.size, lines: [] };
   const shown = new Map<number, boolean>();

@@ -54,7 +54,8 @@ export function ripgrepArgs(query: GrepQuery, pcre2 = false): { args: string[]; 
   if (query.mode === 'files_with_matches') args.push('--files-with-matches', '--null');
   else {
     args.push('--json');
-    if (query.mode === 'content') args.push('--before-context', String(query.before), '--after-context', String(query.after));
+    if (query.mode === 'content')
+      args.push('--before-context', String(query.before), '--after-context', String(query.after));
   }
   args.push('--regexp', query.pattern, '--');
   if (query.targetIsFile) return { args: [...args, path.basename(query.target)], cwd: path.dirname(query.target) };
@@ -68,12 +69,16 @@ export function ripgrepEngine(rgPath: string): GrepEngine {
     let run = await runRipgrep(rgPath, query, false);
     // Look-around and backreferences need PCRE2; JavaScript patterns use them freely.
     if (run.code === 2 && /look-?around|backreference/i.test(run.stderr)) run = await runRipgrep(rgPath, query, true);
-    if (run.code === 2) throw new GrepPatternError(`grep failed: ${run.stderr.trim() || 'ripgrep exited with status 2'}`);
-    const results = query.mode === 'files_with_matches' ? parseFileList(run.stdout, run.cwd) : parseJson(run.stdout, run.cwd);
+    if (run.code === 2)
+      throw new GrepPatternError(`grep failed: ${run.stderr.trim() || 'ripgrep exited with status 2'}`);
+    const results =
+      query.mode === 'files_with_matches' ? parseFileList(run.stdout, run.cwd) : parseJson(run.stdout, run.cwd);
     if (query.targetIsFile) return results;
     const filter = walkFilter(query);
     const ancestors = await ancestorLevels(query.root, query.target);
-    return results.filter((result) => keepForAncestors(filter, ancestors, result.path, toPosix(path.relative(query.target, result.path))));
+    return results.filter((result) =>
+      keepForAncestors(filter, ancestors, result.path, toPosix(path.relative(query.target, result.path))),
+    );
   };
 }
 
@@ -106,7 +111,12 @@ function runRipgrep(rgPath: string, query: GrepQuery, pcre2: boolean): Promise<R
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (overflow) reject(new Error('The search matched too much to return. Narrow it with path, glob, type or a more specific pattern.'));
+      if (overflow)
+        reject(
+          new Error(
+            'The search matched too much to return. Narrow it with path, glob, type or a more specific pattern.',
+          ),
+        );
       else resolve({ code, stdout: Buffer.concat(chunks), stderr, cwd });
     });
   });
@@ -133,7 +143,10 @@ function parseJson(stdout: Buffer, cwd: string): GrepFileResult[] {
   const files = new Map<string, Map<number, GrepLine>>();
   for (const raw of stdout.toString('utf8').split('\n')) {
     if (raw === '') continue;
-    const message = JSON.parse(raw) as { type: string; data: { path?: RgText; lines?: RgText; line_number?: number | null } };
+    const message = JSON.parse(raw) as {
+      type: string;
+      data: { path?: RgText; lines?: RgText; line_number?: number | null };
+    };
     if (message.type !== 'match' && message.type !== 'context') continue;
     const file = path.resolve(cwd, rgText(message.data.path));
     let lines = files.get(file);

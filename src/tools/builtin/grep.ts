@@ -27,21 +27,50 @@ export interface GrepToolOptions extends BuiltinToolOptions {
 
 const input = withAliases(
   z.object({
-    pattern: z.string().min(1).describe('Regular expression (ripgrep/Rust syntax), e.g. "function\\s+\\w+" or "log.*Error".'),
-    path: z.string().optional().describe('File or directory to search (default: the workspace root). Omit it rather than passing "." or null.'),
-    glob: z.string().optional().describe('Only files matching this glob, relative to path, e.g. "*.ts", "*.{ts,tsx}", "src/**/*.js"; "!" excludes. Several: separate with spaces.'),
-    type: z.string().optional().describe('Only files of this type (ripgrep names: ts, js, py, rust, go, java, c, cpp, md, json, yaml, …).'),
-    output_mode: z.enum(['files_with_matches', 'content', 'count']).optional().describe('"files_with_matches" (default): paths; "content": matching lines; "count": matching lines per file.'),
+    pattern: z
+      .string()
+      .min(1)
+      .describe('Regular expression (ripgrep/Rust syntax), e.g. "function\\s+\\w+" or "log.*Error".'),
+    path: z
+      .string()
+      .optional()
+      .describe('File or directory to search (default: the workspace root). Omit it rather than passing "." or null.'),
+    glob: z
+      .string()
+      .optional()
+      .describe(
+        'Only files matching this glob, relative to path, e.g. "*.ts", "*.{ts,tsx}", "src/**/*.js"; "!" excludes. Several: separate with spaces.',
+      ),
+    type: z
+      .string()
+      .optional()
+      .describe('Only files of this type (ripgrep names: ts, js, py, rust, go, java, c, cpp, md, json, yaml, …).'),
+    output_mode: z
+      .enum(['files_with_matches', 'content', 'count'])
+      .optional()
+      .describe('"files_with_matches" (default): paths; "content": matching lines; "count": matching lines per file.'),
     '-A': z.number().int().min(0).optional().describe('Lines of context after each match (content mode).'),
     '-B': z.number().int().min(0).optional().describe('Lines of context before each match (content mode).'),
     '-C': z.number().int().min(0).optional().describe('Lines of context before and after each match (content mode).'),
     '-n': z.boolean().optional().describe('Show line numbers (content mode; default true).'),
     '-i': z.boolean().optional().describe('Case-insensitive search.'),
     multiline: z.boolean().optional().describe('Let the pattern span lines; "." also matches newlines.'),
-    head_limit: z.number().int().min(0).optional().describe(`Show at most this many entries (files, lines or counts); default ${DEFAULT_HEAD_LIMIT}, 0 for all.`),
+    head_limit: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(`Show at most this many entries (files, lines or counts); default ${DEFAULT_HEAD_LIMIT}, 0 for all.`),
     offset: z.number().int().min(0).optional().describe('Skip this many entries first (for paging).'),
   }),
-  { include: 'glob', outputMode: 'output_mode', headLimit: 'head_limit', caseInsensitive: '-i', context: '-C', lineNumbers: '-n' },
+  {
+    include: 'glob',
+    outputMode: 'output_mode',
+    headLimit: 'head_limit',
+    caseInsensitive: '-i',
+    context: '-C',
+    lineNumbers: '-n',
+  },
 );
 
 type GrepInput = z.output<typeof input>;
@@ -74,7 +103,10 @@ export function grepTool(options: GrepToolOptions = {}): Tool<GrepInput> {
       const sandbox = sandboxFor(options, ctx);
       const target = await sandbox.resolve(args.path ?? '.', 'read');
       const info = await statResolved(sandbox, target);
-      if (!info) throw new Error(`${args.path ?? '.'} does not exist. Omit path to search the whole workspace, or find the directory with glob.`);
+      if (!info)
+        throw new Error(
+          `${args.path ?? '.'} does not exist. Omit path to search the whole workspace, or find the directory with glob.`,
+        );
       const context = args['-C'] ?? 0;
       const query: GrepQuery = {
         root: sandbox.root,
@@ -102,7 +134,8 @@ export async function pickEngine(setting: 'auto' | 'ripgrep' | 'js'): Promise<Gr
   if (setting === 'js') return grepJs;
   const rg = await ripgrepPath();
   if (rg) return ripgrepEngine(rg);
-  if (setting === 'ripgrep') throw new Error('The ripgrep engine was asked for, but @vscode/ripgrep is not installed for this platform.');
+  if (setting === 'ripgrep')
+    throw new Error('The ripgrep engine was asked for, but @vscode/ripgrep is not installed for this platform.');
   return grepJs;
 }
 
@@ -129,16 +162,29 @@ async function sortByMtime(root: string, results: readonly GrepFileResult[]): Pr
   const stamped = await Promise.all(
     results
       .filter((result) => isWithin(root, result.path))
-      .map(async (result) => ({ result, mtime: await stat(result.path).then((s) => s.mtimeMs, () => 0) })),
+      .map(async (result) => ({
+        result,
+        mtime: await stat(result.path).then(
+          (s) => s.mtimeMs,
+          () => 0,
+        ),
+      })),
   );
-  return stamped.sort((a, b) => b.mtime - a.mtime || (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0)).map((s) => s.result);
+  return stamped
+    .sort((a, b) => b.mtime - a.mtime || (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0))
+    .map((s) => s.result);
 }
 
 function cut(text: string): string {
   return text.length > MAX_GREP_LINE_CHARS ? `${text.slice(0, MAX_GREP_LINE_CHARS)}… (${text.length} chars)` : text;
 }
 
-function format(results: readonly GrepFileResult[], query: GrepQuery, args: GrepInput, show: (file: string) => string): string {
+function format(
+  results: readonly GrepFileResult[],
+  query: GrepQuery,
+  args: GrepInput,
+  show: (file: string) => string,
+): string {
   if (results.length === 0) return 'No matches found.';
   let entries: string[];
   let header: string;
@@ -159,7 +205,9 @@ function format(results: readonly GrepFileResult[], query: GrepQuery, args: Grep
       for (const line of result.lines) {
         if (separated && entries.length > 0 && (previous === undefined || line.line > previous + 1)) entries.push('--');
         const mark = line.match ? ':' : '-';
-        entries.push(numbers ? `${name}${mark}${line.line}${mark}${cut(line.text)}` : `${name}${mark}${cut(line.text)}`);
+        entries.push(
+          numbers ? `${name}${mark}${line.line}${mark}${cut(line.text)}` : `${name}${mark}${cut(line.text)}`,
+        );
         previous = line.line;
       }
     }

@@ -26,7 +26,10 @@ export interface ListToolOptions extends BuiltinToolOptions {
 const input = withAliases(
   z.object({
     path: z.string().optional().describe('Directory to list (default: the workspace root).'),
-    ignore: z.array(z.string()).optional().describe('Extra gitignore-style patterns to leave out, e.g. ["dist/", "*.map"].'),
+    ignore: z
+      .array(z.string())
+      .optional()
+      .describe('Extra gitignore-style patterns to leave out, e.g. ["dist/", "*.map"].'),
   }),
   {},
 );
@@ -59,9 +62,14 @@ export function listTool(options: ListToolOptions = {}): Tool<z.output<typeof in
       const sandbox = sandboxFor(options, ctx);
       const dir = await sandbox.resolve(args.path ?? '.', 'read');
       const info = await statResolved(sandbox, dir);
-      if (!info) throw new Error(`${args.path ?? '.'} does not exist. List the workspace root (omit path) to find your way.`);
-      if (info.type !== 'directory') throw new Error(`${displayPath(sandbox, dir)} is a file, not a directory. Read it with read.`);
-      const extra = ignore({ ignorecase: false }).add([...(options.defaultIgnores ?? DEFAULT_LIST_IGNORES), ...(args.ignore ?? [])]);
+      if (!info)
+        throw new Error(`${args.path ?? '.'} does not exist. List the workspace root (omit path) to find your way.`);
+      if (info.type !== 'directory')
+        throw new Error(`${displayPath(sandbox, dir)} is a file, not a directory. Read it with read.`);
+      const extra = ignore({ ignorecase: false }).add([
+        ...(options.defaultIgnores ?? DEFAULT_LIST_IGNORES),
+        ...(args.ignore ?? []),
+      ]);
       const rootNode: Node = { name: displayPath(sandbox, dir), kind: 'directory', children: [] };
       const queue: { node: Node; absolute: string; relative: string; levels: readonly IgnoreLevel[] }[] = [
         { node: rootNode, absolute: dir, relative: '', levels: await ancestorLevels(sandbox.root, dir) },
@@ -76,8 +84,19 @@ export function listTool(options: ListToolOptions = {}): Tool<z.output<typeof in
         const levels = level ? [...current.levels, level] : current.levels;
         const entries = await readdir(current.absolute, { withFileTypes: true }).catch(() => []);
         const sorted = entries
-          .map((entry) => ({ entry, kind: entry.isSymbolicLink() ? ('symlink' as const) : entry.isDirectory() ? ('directory' as const) : ('file' as const) }))
-          .sort((a, b) => Number(b.kind === 'directory') - Number(a.kind === 'directory') || a.entry.name.localeCompare(b.entry.name));
+          .map((entry) => ({
+            entry,
+            kind: entry.isSymbolicLink()
+              ? ('symlink' as const)
+              : entry.isDirectory()
+                ? ('directory' as const)
+                : ('file' as const),
+          }))
+          .sort(
+            (a, b) =>
+              Number(b.kind === 'directory') - Number(a.kind === 'directory') ||
+              a.entry.name.localeCompare(b.entry.name),
+          );
         for (const { entry, kind } of sorted) {
           const absolute = path.join(current.absolute, entry.name);
           const relative = current.relative === '' ? entry.name : `${current.relative}/${entry.name}`;
@@ -103,7 +122,10 @@ export function listTool(options: ListToolOptions = {}): Tool<z.output<typeof in
       };
       render(rootNode, 1);
       if (count === 0) lines.push('  (empty)');
-      if (capped) lines.push(`(Listing capped at ${maxEntries} entries; deeper levels are cut. List a subdirectory, or use glob, to see more.)`);
+      if (capped)
+        lines.push(
+          `(Listing capped at ${maxEntries} entries; deeper levels are cut. List a subdirectory, or use glob, to see more.)`,
+        );
       return lines.join('\n');
     },
   });

@@ -62,7 +62,9 @@ export function multiEditTool(options: BuiltinToolOptions = {}): Tool<z.output<t
             text = applied.text;
             if (applied.strategy !== 'exact') notes.push(`edit ${index + 1}: ${applied.strategy} match`);
           } catch (error) {
-            throw new Error(`Edit ${index + 1} of ${args.edits.length} failed, so none was applied and ${target.display} is unchanged: ${(error as Error).message}`);
+            throw new Error(
+              `Edit ${index + 1} of ${args.edits.length} failed, so none was applied and ${target.display} is unchanged: ${(error as Error).message}`,
+            );
           }
         }
         await commitText(sandbox, ctx.state, target.absolute, text, decoded);

@@ -16,15 +16,40 @@ export class PatchApplyError extends Error {
 type Compare = (a: string, b: string) => boolean;
 
 const PUNCTUATION: Readonly<Record<string, string>> = {
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-',
-  '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201B': "'",
-  '\u201C': '"', '\u201D': '"', '\u201E': '"', '\u201F': '"',
-  '\u00A0': ' ', '\u2002': ' ', '\u2003': ' ', '\u2004': ' ', '\u2005': ' ', '\u2006': ' ', '\u2007': ' ',
-  '\u2008': ' ', '\u2009': ' ', '\u200A': ' ', '\u202F': ' ', '\u205F': ' ', '\u3000': ' ',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2015': '-',
+  '\u2212': '-',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201A': "'",
+  '\u201B': "'",
+  '\u201C': '"',
+  '\u201D': '"',
+  '\u201E': '"',
+  '\u201F': '"',
+  '\u00A0': ' ',
+  '\u2002': ' ',
+  '\u2003': ' ',
+  '\u2004': ' ',
+  '\u2005': ' ',
+  '\u2006': ' ',
+  '\u2007': ' ',
+  '\u2008': ' ',
+  '\u2009': ' ',
+  '\u200A': ' ',
+  '\u202F': ' ',
+  '\u205F': ' ',
+  '\u3000': ' ',
 };
 
 function normalisePunctuation(text: string): string {
-  return text.trim().replace(/[\u2010-\u2015\u2212\u2018-\u201F\u00A0\u2002-\u200A\u202F\u205F\u3000]/g, (ch) => PUNCTUATION[ch] ?? ch);
+  return text
+    .trim()
+    .replace(/[\u2010-\u2015\u2212\u2018-\u201F\u00A0\u2002-\u200A\u202F\u205F\u3000]/g, (ch) => PUNCTUATION[ch] ?? ch);
 }
 
 const COMPARISONS: readonly Compare[] = [
@@ -64,7 +89,10 @@ export function applyChunks(text: string, chunks: readonly PatchChunk[], path: s
     const label = `"${path}", change ${n + 1}${chunk.context ? ` (@@ ${chunk.context})` : ''}`;
     if (chunk.context !== undefined) {
       const at = seek(lines, [chunk.context], cursor, false);
-      if (at === -1) throw new PatchApplyError(`${label}: could not find the context line ${JSON.stringify(chunk.context)}. Read the file and copy the line exactly.`);
+      if (at === -1)
+        throw new PatchApplyError(
+          `${label}: could not find the context line ${JSON.stringify(chunk.context)}. Read the file and copy the line exactly.`,
+        );
       cursor = at + 1;
     }
     if (chunk.oldLines.length === 0) {
@@ -99,6 +127,7 @@ export function applyChunks(text: string, chunks: readonly PatchChunk[], path: s
     replacements.push({ start: at, removeCount: oldLines.length, insert });
     cursor = at + oldLines.length;
   });
-  for (const r of [...replacements].sort((a, b) => b.start - a.start)) lines.splice(r.start, r.removeCount, ...r.insert);
+  for (const r of [...replacements].sort((a, b) => b.start - a.start))
+    lines.splice(r.start, r.removeCount, ...r.insert);
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

@@ -28,7 +28,12 @@ export interface PatchChunk {
 export type PatchOperation =
   | { readonly kind: 'add'; readonly path: string; readonly content: string }
   | { readonly kind: 'delete'; readonly path: string }
-  | { readonly kind: 'update'; readonly path: string; readonly moveTo?: string; readonly chunks: readonly PatchChunk[] };
+  | {
+      readonly kind: 'update';
+      readonly path: string;
+      readonly moveTo?: string;
+      readonly chunks: readonly PatchChunk[];
+    };
 
 /** A patch that does not follow the format; the message says which line and what was expected. */
 export class PatchParseError extends Error {
@@ -83,7 +88,10 @@ export function parsePatch(text: string): PatchOperation[] {
       const content: string[] = [];
       while (i < last && !isHeader(lines[i] ?? '')) {
         const body = lines[i] ?? '';
-        if (!body.startsWith('+')) throw new PatchParseError(`${where()}: every line of "*** Add File: ${path}" must start with "+", got ${JSON.stringify(body)}.`);
+        if (!body.startsWith('+'))
+          throw new PatchParseError(
+            `${where()}: every line of "*** Add File: ${path}" must start with "+", got ${JSON.stringify(body)}.`,
+          );
         content.push(body.slice(1));
         i++;
       }
@@ -108,7 +116,9 @@ export function parsePatch(text: string): PatchOperation[] {
           if (rest !== '') context = rest;
           i++;
         } else if (chunks.length > 0) {
-          throw new PatchParseError(`${where()}: expected "@@" to start the next change of "${path}", got ${JSON.stringify(header)}.`);
+          throw new PatchParseError(
+            `${where()}: expected "@@" to start the next change of "${path}", got ${JSON.stringify(header)}.`,
+          );
         }
         const oldLines: string[] = [];
         const newLines: string[] = [];
@@ -134,18 +144,32 @@ export function parsePatch(text: string): PatchOperation[] {
           } else if (marker === '+') {
             newLines.push(text);
             chunkLines.push({ op: '+', text });
-          } else throw new PatchParseError(`${where()}: a change line must start with " ", "-" or "+", got ${JSON.stringify(body)}.`);
+          } else
+            throw new PatchParseError(
+              `${where()}: a change line must start with " ", "-" or "+", got ${JSON.stringify(body)}.`,
+            );
           i++;
         }
         if (oldLines.length === 0 && newLines.length === 0) {
-          throw new PatchParseError(`${where()}: the change ${context ? `"@@ ${context}" ` : ''}of "${path}" has no lines.`);
+          throw new PatchParseError(
+            `${where()}: the change ${context ? `"@@ ${context}" ` : ''}of "${path}" has no lines.`,
+          );
         }
-        chunks.push({ ...(context === undefined ? {} : { context }), oldLines, newLines, lines: chunkLines, endOfFile });
+        chunks.push({
+          ...(context === undefined ? {} : { context }),
+          oldLines,
+          newLines,
+          lines: chunkLines,
+          endOfFile,
+        });
       }
-      if (chunks.length === 0 && moveTo === undefined) throw new PatchParseError(`"*** Update File: ${path}" has no changes.`);
+      if (chunks.length === 0 && moveTo === undefined)
+        throw new PatchParseError(`"*** Update File: ${path}" has no changes.`);
       operations.push({ kind: 'update', path, ...(moveTo === undefined ? {} : { moveTo }), chunks });
     } else {
-      throw new PatchParseError(`${where()}: expected "*** Add File:", "*** Update File:" or "*** Delete File:", got ${JSON.stringify(line)}.`);
+      throw new PatchParseError(
+        `${where()}: expected "*** Add File:", "*** Update File:" or "*** Delete File:", got ${JSON.stringify(line)}.`,
+      );
     }
   }
   if (operations.length === 0) throw new PatchParseError('the patch changes no files.');

@@ -24,7 +24,12 @@ export const MAX_READ_FILE_BYTES = 32 * 1024 * 1024;
 const input = withAliases(
   z.object({
     file_path: z.string().min(1).describe('Path of the file (relative to the workspace root, or absolute inside it).'),
-    offset: z.number().int().min(1).optional().describe('1-based line to start at. Give it only for files too long to read at once.'),
+    offset: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('1-based line to start at. Give it only for files too long to read at once.'),
     limit: z.number().int().min(1).optional().describe(`Number of lines to read (default ${DEFAULT_READ_LIMIT}).`),
   }),
   FILE_ALIASES,
@@ -61,11 +66,15 @@ export function readTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof
       if (info.type === 'directory') return listDirectory(sandbox, absolute, display, args.offset, args.limit);
       if (info.type !== 'file') throw new Error(`${display} is not a regular file.`);
       if (info.size > MAX_READ_FILE_BYTES) {
-        throw new Error(`${display} is ${formatBytes(info.size)}, too large to read. Search it with grep, or look at parts with bash (head, tail, sed -n).`);
+        throw new Error(
+          `${display} is ${formatBytes(info.size)}, too large to read. Search it with grep, or look at parts with bash (head, tail, sed -n).`,
+        );
       }
       const bytes = await sandbox.readFile(absolute);
       if (looksBinary(bytes)) {
-        throw new Error(`${display} is a binary file (${formatBytes(bytes.length)}); read shows text files only. Inspect it with bash (e.g. file, xxd | head) if you must.`);
+        throw new Error(
+          `${display} is a binary file (${formatBytes(bytes.length)}); read shows text files only. Inspect it with bash (e.g. file, xxd | head) if you must.`,
+        );
       }
       recordRead(ctx.state, absolute, { hash: hashBytes(bytes), mtimeMs: info.mtimeMs });
       return renderLines(decodeText(bytes).text, display, args.offset ?? 1, args.limit ?? DEFAULT_READ_LIMIT);
@@ -78,7 +87,10 @@ function renderLines(text: string, display: string, offset: number, limit: numbe
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const total = lines.length;
-  if (offset > total) throw new Error(`offset ${offset} is past the end of ${display}, which has ${total} lines. Use an offset from 1 to ${total}.`);
+  if (offset > total)
+    throw new Error(
+      `offset ${offset} is past the end of ${display}, which has ${total} lines. Use an offset from 1 to ${total}.`,
+    );
   const out: string[] = [];
   let bytes = 0;
   let last = offset - 1;
@@ -86,7 +98,8 @@ function renderLines(text: string, display: string, offset: number, limit: numbe
   const end = Math.min(total, offset - 1 + limit);
   for (let i = offset - 1; i < end; i++) {
     let line = lines[i] ?? '';
-    if (line.length > MAX_LINE_CHARS) line = `${line.slice(0, MAX_LINE_CHARS)}… (line cut at ${MAX_LINE_CHARS} of ${line.length} characters)`;
+    if (line.length > MAX_LINE_CHARS)
+      line = `${line.slice(0, MAX_LINE_CHARS)}… (line cut at ${MAX_LINE_CHARS} of ${line.length} characters)`;
     const row = `${String(i + 1).padStart(6)}\t${line}`;
     const size = Buffer.byteLength(row) + 1;
     if (bytes + size > MAX_READ_OUTPUT_BYTES && out.length > 0) {
@@ -97,19 +110,31 @@ function renderLines(text: string, display: string, offset: number, limit: numbe
     bytes += size;
     last = i + 1;
   }
-  if (capped) out.push(`\n(Output capped at ${MAX_READ_OUTPUT_BYTES / 1024} KB: showing lines ${offset}-${last} of ${total}. Continue with offset=${last + 1}.)`);
+  if (capped)
+    out.push(
+      `\n(Output capped at ${MAX_READ_OUTPUT_BYTES / 1024} KB: showing lines ${offset}-${last} of ${total}. Continue with offset=${last + 1}.)`,
+    );
   else if (last < total) out.push(`\n(Showing lines ${offset}-${last} of ${total}. Continue with offset=${last + 1}.)`);
   return out.join('\n');
 }
 
-async function listDirectory(sandbox: Sandbox, absolute: string, display: string, offset = 1, limit = DEFAULT_READ_LIMIT): Promise<string> {
+async function listDirectory(
+  sandbox: Sandbox,
+  absolute: string,
+  display: string,
+  offset = 1,
+  limit = DEFAULT_READ_LIMIT,
+): Promise<string> {
   const entries = (await sandbox.readdir(absolute))
     .map((entry) => (entry.type === 'directory' ? `${entry.name}/` : entry.name))
     .sort((a, b) => a.localeCompare(b));
   if (entries.length === 0) return `(${display} is an empty directory)`;
   const page = entries.slice(offset - 1, offset - 1 + limit);
   const header = `${display}/ is a directory with ${entries.length} entries:`;
-  const footer = offset - 1 + page.length < entries.length ? `\n(Showing entries ${offset}-${offset - 1 + page.length}. Continue with offset=${offset + page.length}.)` : '';
+  const footer =
+    offset - 1 + page.length < entries.length
+      ? `\n(Showing entries ${offset}-${offset - 1 + page.length}. Continue with offset=${offset + page.length}.)`
+      : '';
   return `${header}\n${page.join('\n')}${footer}`;
 }
 
@@ -127,7 +152,10 @@ async function missingMessage(sandbox: Sandbox, absolute: string, display: strin
     .map((name) => {
       const lower = name.toLowerCase();
       const stem = (value: string): string => value.replace(/\.[^.]*$/, '');
-      const score = lower.includes(wanted) || wanted.includes(lower) || stem(lower) === stem(wanted) ? 1 : similarity(lower, wanted);
+      const score =
+        lower.includes(wanted) || wanted.includes(lower) || stem(lower) === stem(wanted)
+          ? 1
+          : similarity(lower, wanted);
       return { name, score };
     })
     .filter((entry) => entry.score >= 0.6)

@@ -15,7 +15,10 @@ import { z } from 'zod';
  * input.parse({ filePath: 'a.ts' }); // { file_path: 'a.ts' }
  * ```
  */
-export function withAliases<T extends z.ZodObject>(schema: T, aliases: Readonly<Record<string, string>>): z.ZodPipe<z.ZodTransform, T> {
+export function withAliases<T extends z.ZodObject>(
+  schema: T,
+  aliases: Readonly<Record<string, string>>,
+): z.ZodPipe<z.ZodTransform, T> {
   return z.preprocess((value: unknown) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
     const out: Record<string, unknown> = {};

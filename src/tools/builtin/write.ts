@@ -13,7 +13,10 @@ import { FILE_ALIASES, withAliases } from './tool-input.js';
 
 const input = withAliases(
   z.object({
-    file_path: z.string().min(1).describe('Path of the file to write (relative to the workspace root, or absolute inside it).'),
+    file_path: z
+      .string()
+      .min(1)
+      .describe('Path of the file to write (relative to the workspace root, or absolute inside it).'),
     content: z.string().describe('The whole new content of the file.'),
   }),
   FILE_ALIASES,
@@ -45,7 +48,10 @@ export function writeTool(options: BuiltinToolOptions = {}): Tool<z.output<typeo
         const target = await openForEdit(sandbox, ctx.state, args.file_path);
         const content = decodeText(new TextEncoder().encode(args.content)).text;
         if (!target.current) {
-          await commitText(sandbox, ctx.state, target.absolute, content, { bom: false, lineEnding: args.content.includes('\r\n') ? '\r\n' : '\n' });
+          await commitText(sandbox, ctx.state, target.absolute, content, {
+            bom: false,
+            lineEnding: args.content.includes('\r\n') ? '\r\n' : '\n',
+          });
           return `Created ${target.display} (${countLines(content)} lines).`;
         }
         const { decoded } = target.current;

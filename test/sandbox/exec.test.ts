@@ -57,7 +57,7 @@ describe('localSandbox.exec', () => {
   it('kills the whole group on timeout, grandchildren included', async () => {
     const started = Date.now();
     const result = await sandbox.exec('sleep 600 & echo $! > pids; (sleep 600 & echo $! >> pids; wait) & wait', {
-      timeoutMs: 400,
+      timeoutMs: 1_500,
     });
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
@@ -83,7 +83,9 @@ describe('localSandbox.exec', () => {
   });
 
   it('escalates to SIGKILL when SIGTERM is ignored', async () => {
-    const result = await sandbox.exec("trap '' TERM; echo $$ > pids; while :; do sleep 0.05; done", { timeoutMs: 300 });
+    const result = await sandbox.exec("trap '' TERM; echo $$ > pids; while :; do sleep 0.05; done", {
+      timeoutMs: 1_500,
+    });
     expect(result.timedOut).toBe(true);
     expect(result.signal).toBe('SIGKILL');
     for (const pid of await pidsFrom('pids')) expect(alive(pid)).toBe(false);
@@ -91,8 +93,10 @@ describe('localSandbox.exec', () => {
 
   it('stops on abort, and does not start when already aborted', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const result = await sandbox.exec('echo $$ > pids; sleep 600', { signal: controller.signal });
+    const result = await sandbox.exec('echo $$ > pids; echo ready; sleep 600', {
+      signal: controller.signal,
+      onOutput: (chunk) => chunk.includes('ready') && controller.abort(),
+    });
     expect(result).toMatchObject({ aborted: true, timedOut: false, exitCode: null });
     for (const pid of await pidsFrom('pids')) expect(alive(pid)).toBe(false);
 

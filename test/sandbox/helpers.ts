@@ -33,3 +33,12 @@ export function toolContext(
     ...overrides,
   };
 }
+
+/** Polls `check` every 20 ms until it holds; fails after `timeoutMs` (generous: CI machines are slow). */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

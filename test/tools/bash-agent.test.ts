@@ -23,7 +23,13 @@ describe('bash tools inside an agent run', () => {
     const provider = mockProvider([
       {
         toolCalls: [
-          { name: 'bash', input: { command: 'echo $$ > job.pid; echo serving; sleep 600', run_in_background: true } },
+          {
+            name: 'bash',
+            input: {
+              command: 'echo serving; echo $$ > job.tmp; mv job.tmp job.pid; sleep 600',
+              run_in_background: true,
+            },
+          },
           {
             name: 'todo_write',
             input: {
@@ -32,7 +38,7 @@ describe('bash tools inside an agent run', () => {
           },
         ],
       },
-      { toolCalls: [{ name: 'bash', input: { command: 'sleep 0.3; cat job.pid' } }] },
+      { toolCalls: [{ name: 'bash', input: { command: 'while [ ! -f job.pid ]; do sleep 0.02; done; cat job.pid' } }] },
       { toolCalls: [{ name: 'bash_output', input: { bash_id: 'bash_1' } }] },
       { text: 'done' },
     ]);

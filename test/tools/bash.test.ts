@@ -1,4 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { getEventListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +18,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Tool, ToolContext } from '../../src/tools/tool.js';
 import { bashTool } from '../../src/tools/builtin/bash.js';
 import { bashTools } from '../../src/tools/builtin/bash-tools.js';
-import { alive, toolContext } from '../sandbox/helpers.js';
+import { alive, toolContext, waitFor } from '../sandbox/helpers.js';
 
 let base: string;
 let root: string;
@@ -85,9 +95,9 @@ describe('bash', () => {
   });
 
   it('says clearly that a command timed out, and kills it', async () => {
-    const text = await call(bashTool(), { command: 'echo started; echo $$ > pid; sleep 600', timeout: 300 });
+    const text = await call(bashTool(), { command: 'echo started; echo $$ > pid; sleep 600', timeout: 1_000 });
     expect(text).toContain('started');
-    expect(text).toMatch(/Command timed out after 300 ms and was killed with its whole process group/);
+    expect(text).toMatch(/Command timed out after 1\.0 s and was killed with its whole process group/);
     expect(alive(Number(readFileSync(path.join(root, 'pid'), 'utf8')))).toBe(false);
   });
 
@@ -136,12 +146,14 @@ describe('bash', () => {
 
   it('stops the command when the run is aborted', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const text = await call(
+    const pending = call(
       bashTool(),
-      { command: 'echo $$ > pid; sleep 600' },
+      { command: 'echo $$ > pid.tmp; mv pid.tmp pid; sleep 600' },
       context({ signal: controller.signal }),
     );
+    await waitFor(() => existsSync(path.join(root, 'pid')));
+    controller.abort();
+    const text = await pending;
     expect(text).toMatch(/aborted/);
     expect(alive(Number(readFileSync(path.join(root, 'pid'), 'utf8')))).toBe(false);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
@@ -149,20 +161,24 @@ describe('bash', () => {
 });
 
 describe('background jobs', () => {
+  const jobId = (text: string): string => /job (bash_\d+)/.exec(text)![1]!;
+  const exists = (name: string) => (): boolean => existsSync(path.join(root, name));
+
   it('starts a job, reads new output incrementally, reports exit', async () => {
     const [bash, output] = bashTools();
     const started = await call(bash!, {
-      command: 'echo one; sleep 0.4; echo two; echo skip; exit 4',
+      command: 'echo one; while [ ! -f go ]; do sleep 0.02; done; echo two; echo skip; exit 4',
       runInBackground: true,
     });
-    const id = /job (bash_\d+)/.exec(started)?.[1];
-    expect(id).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const first = await call(output!, { bash_id: id });
+    const id = jobId(started);
+    let first = '';
+    await waitFor(async () => (first = await call(output!, { bash_id: id })).includes('one'));
     expect(first).toContain('Status: running');
-    expect(first).toContain('one');
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    const second = await call(output!, { bashId: id, filter: '^t' });
+    writeFileSync(path.join(root, 'go'), '');
+    let second = '';
+    await waitFor(async () =>
+      (second = await call(output!, { bashId: id, filter: '^t' })).includes('Status: finished'),
+    );
     expect(second).toContain('Status: finished, exit code 4');
     const body = second.split('\n').slice(2);
     expect(body).toContain('two');
@@ -173,9 +189,12 @@ describe('background jobs', () => {
 
   it('kills a job and its whole group with bash_kill', async () => {
     const [bash, output, kill] = bashTools();
-    const started = await call(bash!, { command: '(sleep 600 & echo $! > child); sleep 600', run_in_background: true });
-    const id = /job (bash_\d+)/.exec(started)![1]!;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = await call(bash!, {
+      command: '(sleep 600 & echo $! > child.tmp; mv child.tmp child); sleep 600',
+      run_in_background: true,
+    });
+    const id = jobId(started);
+    await waitFor(exists('child'));
     const killed = await call(kill!, { shell_id: id });
     expect(killed).toMatch(/stopped\. Status: killed/);
     expect(alive(Number(readFileSync(path.join(root, 'child'), 'utf8')))).toBe(false);
@@ -185,15 +204,16 @@ describe('background jobs', () => {
 
   it('kills every job when the run ends', async () => {
     const [bash, output] = bashTools();
-    const pids: string[] = [];
     for (const n of [1, 2]) {
-      await call(bash!, { command: `echo $$ > pid${n}; sleep 600`, run_in_background: true });
-      pids.push(path.join(root, `pid${n}`));
+      await call(bash!, {
+        command: `echo $$ > pid${n}.tmp; mv pid${n}.tmp pid${n}; sleep 600`,
+        run_in_background: true,
+      });
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => exists('pid1')() && exists('pid2')());
     expect(cleanups).toHaveLength(2);
     for (const cleanup of cleanups.splice(0)) await cleanup();
-    for (const file of pids) expect(alive(Number(readFileSync(file, 'utf8')))).toBe(false);
+    for (const n of [1, 2]) expect(alive(Number(readFileSync(path.join(root, `pid${n}`), 'utf8')))).toBe(false);
     await expect(call(output!, { bash_id: 'bash_1' })).rejects.toThrow(/No background job/);
   });
 
@@ -208,13 +228,19 @@ describe('background jobs', () => {
 
   it('keeps unread output of a chatty job bounded', async () => {
     const [bash, output] = bashTools();
-    const started = await call(bash!, { command: 'seq 1 200000; sleep 600', run_in_background: true });
-    const id = /job (bash_\d+)/.exec(started)![1]!;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const text = await call(output!, { bash_id: id });
-    expect(text.length).toBeLessThan(31_000);
-    expect(text).toMatch(/New output was \d+ characters/);
-    expect(text).toContain('200000');
+    const started = await call(bash!, { command: 'seq 1 200000; touch printed; sleep 600', run_in_background: true });
+    const id = jobId(started);
+    await waitFor(exists('printed'));
+    // The output is drained by the pipe a moment after `touch`; wait until the reader has it all.
+    let text = '';
+    let seen = '';
+    await waitFor(async () => {
+      text = await call(output!, { bash_id: id });
+      seen += text;
+      return seen.includes('\n200000');
+    });
+    expect(seen.length).toBeLessThan(62_000);
+    expect(seen).toMatch(/New output was \d+ characters/);
     const log = /Log: (\S+)/.exec(text)![1]!;
     expect(readFileSync(path.join(root, log), 'utf8')).toContain('\n100000\n');
   });
@@ -231,7 +257,6 @@ describe('background jobs', () => {
   it('applies an explicit timeout to a background job', async () => {
     const [bash, output] = bashTools();
     await call(bash!, { command: 'sleep 600', run_in_background: true, timeout: 200 });
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(await call(output!, { bash_id: 'bash_1' })).toMatch(/timed out and killed/);
+    await waitFor(async () => /timed out and killed/.test(await call(output!, { bash_id: 'bash_1' })));
   });
 });

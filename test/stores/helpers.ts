@@ -49,7 +49,10 @@ export interface Worker {
  * stderr holds only real failures.
  */
 export function startWorker(file: string, env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();

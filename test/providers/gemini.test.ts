@@ -86,7 +86,7 @@ describe('gemini: streaming answers', () => {
     expect(parts.filter((p) => p.type !== 'usage')).toEqual([
       {
         type: 'tool-call',
-        id: 'call_0',
+        id: expect.stringMatching(/^call_0_[0-9a-f]{8}$/),
         name: 'get_weather',
         input: { city: 'Paris' },
         providerMetadata: { gemini: { thoughtSignature: 'sig_mock_1', syntheticId: true } },
@@ -158,7 +158,7 @@ describe('gemini: streaming answers', () => {
     expect(parts.map((p) => p.type)).toEqual(['text-delta', 'text-delta', 'tool-call', 'tool-call', 'usage', 'finish']);
     const calls = parts.filter((p) => p.type === 'tool-call');
     expect(calls.map((c) => [c.id, c.input])).toEqual([
-      ['call_0', { city: 'Paris' }],
+      [expect.stringMatching(/^call_0_[0-9a-f]{8}$/), { city: 'Paris' }],
       ['fc_7', { city: 'Oslo', unit: 'c' }],
     ]);
     expect(calls[1]).not.toHaveProperty('providerMetadata');

@@ -77,7 +77,12 @@ describe('ollama: streaming answers', () => {
     const model = await setup([{ toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }]);
     const { parts } = await drain(model, ask('Weather in Paris?', { tools: [weatherTool] }));
     expect(parts.filter((p) => p.type !== 'usage')).toEqual([
-      { type: 'tool-call', id: 'call_0', name: 'get_weather', input: { city: 'Paris' } },
+      {
+        type: 'tool-call',
+        id: expect.stringMatching(/^call_0_[0-9a-f]{8}$/),
+        name: 'get_weather',
+        input: { city: 'Paris' },
+      },
       { type: 'finish', reason: 'tool-calls' },
     ]);
     expect((server!.requests[0]?.body as { tools: unknown }).tools).toMatchInlineSnapshot(`
@@ -124,7 +129,7 @@ describe('ollama: streaming answers', () => {
     const { parts } = await drain(model, ask('Paris and Oslo?', { tools: [weatherTool] }));
     expect(parts.map((p) => p.type)).toEqual(['text-delta', 'text-delta', 'tool-call', 'tool-call', 'usage', 'finish']);
     expect(parts.filter((p) => p.type === 'tool-call').map((c) => [c.id, c.input])).toEqual([
-      ['call_0', { city: 'Paris' }],
+      [expect.stringMatching(/^call_0_[0-9a-f]{8}$/), { city: 'Paris' }],
       ['call_srv_2', { city: 'Oslo', unit: 'c' }],
     ]);
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool-calls' });

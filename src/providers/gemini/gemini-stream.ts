@@ -83,6 +83,12 @@ function argsOf(args: JsonValue | undefined): JsonValue {
  * sends whole, are held until the terminal chunk so a stream cut short never yields a call that could run.
  */
 export class GeminiStreamParser {
+  /**
+   * @param callId - Makes the id of the `index`th call Gemini sent without one. The adapter makes them
+   *   unique across the session (a conversation replayed on another provider must not repeat an id).
+   */
+  constructor(private readonly callId: (index: number) => string = (index) => `call_${index}`) {}
+
   private reasoningText = '';
   private reasoningSignature: string | undefined;
   private inReasoning = false;
@@ -112,7 +118,7 @@ export class GeminiStreamParser {
         const synthetic = id === undefined || id === '';
         this.toolCalls.push({
           type: 'tool-call',
-          id: synthetic ? `call_${this.toolCalls.length}` : id,
+          id: synthetic ? this.callId(this.toolCalls.length) : id,
           name: name ?? '',
           input: argsOf(args),
           ...metadata({

@@ -198,7 +198,9 @@ export function gemini(settings: GeminiSettings): LanguageModel {
       } finally {
         clearTimeout(timer);
       }
-      const parser = new GeminiStreamParser();
+      // Ids for calls that came without one: `call_<index>_<random>`, unique across the session.
+      const suffix = crypto.randomUUID().slice(0, 8);
+      const parser = new GeminiStreamParser((index) => `call_${index}_${suffix}`);
       const idle = (): Error => {
         const error = new ProviderError({
           kind: 'timeout',

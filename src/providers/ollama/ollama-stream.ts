@@ -43,6 +43,12 @@ function argumentsOf(args: JsonValue | undefined): JsonValue {
  * `done: true` line, so a stream cut short never yields a call that could run.
  */
 export class OllamaStreamParser {
+  /**
+   * @param callId - Makes the id of the `index`th call Ollama sent without one. The adapter makes them
+   *   unique across the session (a conversation replayed on another provider must not repeat an id).
+   */
+  constructor(private readonly callId: (index: number) => string = (index) => `call_${index}`) {}
+
   private reasoningText = '';
   private readonly toolCalls: Extract<ModelStreamPart, { type: 'tool-call' }>[] = [];
   private last: OllamaChunk | undefined;
@@ -62,7 +68,7 @@ export class OllamaStreamParser {
       yield* this.closeReasoning();
       this.toolCalls.push({
         type: 'tool-call',
-        id: call.id !== undefined && call.id !== '' ? call.id : `call_${this.toolCalls.length}`,
+        id: call.id !== undefined && call.id !== '' ? call.id : this.callId(this.toolCalls.length),
         name: call.function?.name ?? '',
         input: argumentsOf(call.function?.arguments),
       });

@@ -188,7 +188,9 @@ export function ollama(settings: OllamaSettings): LanguageModel {
       } finally {
         clearTimeout(timer);
       }
-      const parser = new OllamaStreamParser();
+      // Ids for calls that came without one: `call_<index>_<random>`, unique across the session.
+      const suffix = crypto.randomUUID().slice(0, 8);
+      const parser = new OllamaStreamParser((index) => `call_${index}_${suffix}`);
       const idle = (): Error => {
         const error = new ProviderError({
           kind: 'timeout',

@@ -16,11 +16,11 @@ import { mapAnthropicEvents } from './stream.js';
  *
  * @example
  * ```ts
- * const settings: AnthropicSettings = { model: 'claude-sonnet-4-5', thinking: { budgetTokens: 4000 } };
+ * const settings: AnthropicSettings = { model: 'claude-sonnet-4-6', thinking: { budgetTokens: 4000 } };
  * ```
  */
 export interface AnthropicSettings extends CommonProviderSettings {
-  /** The model id, for example `claude-sonnet-4-5` or `claude-haiku-4-5`. */
+  /** The model id, for example `claude-sonnet-4-6` or `claude-haiku-4-5`. */
   readonly model: string;
   /**
    * Prompt caching: `cache_control` breakpoints on the system prompt, the tools and the conversation
@@ -52,7 +52,7 @@ const loadSdk = lazySdk('@anthropic-ai/sdk', () => import('@anthropic-ai/sdk'));
  * import { createAgent } from 'icode';
  * import { anthropic } from 'icode/providers/anthropic';
  *
- * const agent = createAgent({ provider: anthropic({ model: 'claude-sonnet-4-5' }) });
+ * const agent = createAgent({ provider: anthropic({ model: 'claude-sonnet-4-6' }) });
  * ```
  */
 export function anthropic(settings: AnthropicSettings): LanguageModel {

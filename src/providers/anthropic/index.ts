@@ -5,3 +5,4 @@
  */
 export { anthropic } from './anthropic.js';
 export type { AnthropicSettings } from './anthropic.js';
+export type { CommonProviderSettings } from '../shared/settings.js';

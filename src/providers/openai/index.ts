@@ -6,3 +6,4 @@
  */
 export { openai } from './openai.js';
 export type { OpenAiSettings } from './openai.js';
+export type { CommonProviderSettings } from '../shared/settings.js';

@@ -119,7 +119,7 @@ function decodeToolChoice(choice: unknown): ToolChoice | undefined {
  * @example
  * ```ts
  * const server = await startMockServer({ wire: 'anthropic', script: [{ text: 'Hi' }] });
- * const model = anthropic({ model: 'claude-sonnet-4-5', apiKey: 'test', baseURL: server.baseURL });
+ * const model = anthropic({ model: 'claude-sonnet-4-6', apiKey: 'test', baseURL: server.baseURL });
  * ```
  */
 export const anthropicWire: WireFormat = {

@@ -22,6 +22,15 @@ export type {
   ToolResultInfo,
 } from './agent/types.js';
 
+export { pruneToolOutputs, summarizeCompaction, PRUNED_OUTPUT } from './agent/compaction/strategies.js';
+export type { SummarizeCompactionOptions } from './agent/compaction/strategies.js';
+export type {
+  CompactionInput,
+  CompactionOptions,
+  CompactionResult,
+  CompactionStrategy,
+} from './agent/compaction/types.js';
+
 export { tool, toJsonSchema } from './tools/define-tool.js';
 export type { SessionState, Tool, ToolAccess, ToolContext, ToolDefinition, ToolOutput } from './tools/tool.js';
 

@@ -4,6 +4,9 @@ import type { Policy } from '../policy/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { SessionStore } from '../stores/types.js';
 import type { Tool } from '../tools/tool.js';
+import type { ResolvedCompaction } from './compaction/maybe-compact.js';
+import { summarizeCompaction } from './compaction/strategies.js';
+import type { CompactionOptions } from './compaction/types.js';
 import type { AgentOptions } from './types.js';
 
 /** Everything a run needs, resolved and validated once per agent. */
@@ -19,6 +22,8 @@ export interface AgentConfig {
   readonly maxToolOutputChars: number;
   readonly eventBufferSize: number;
   readonly name: string;
+  /** Compaction settings, or `undefined` when the agent does not compact. */
+  readonly compaction: ResolvedCompaction | undefined;
   /** The sandbox, created on first use when none was given (it is Node-only). */
   sandbox(): Promise<Sandbox>;
 }
@@ -41,4 +46,26 @@ export function indexTools(tools: readonly Tool[]): Map<string, Tool> {
     byName.set(tool.name, tool);
   }
   return byName;
+}
+
+/**
+ * The compaction settings of an agent: off when disabled, or when no context window is known (neither
+ * the option nor the model's `contextWindow`), since there is then nothing to measure against.
+ */
+export function resolveCompaction(
+  options: CompactionOptions | false | undefined,
+  modelWindow: number | undefined,
+): ResolvedCompaction | undefined {
+  if (options === false) return undefined;
+  const contextWindow = options?.contextWindow ?? modelWindow;
+  if (contextWindow === undefined) return undefined;
+  const threshold = options?.threshold ?? 0.8;
+  if (!(threshold > 0 && threshold <= 1))
+    throw new ConfigError(`compaction.threshold must be in (0, 1], got ${threshold}.`);
+  return {
+    strategy: options?.strategy ?? summarizeCompaction(),
+    threshold,
+    contextWindow: positiveInteger('compaction.contextWindow', contextWindow, contextWindow),
+    keepRecentTurns: positiveInteger('compaction.keepRecentTurns', options?.keepRecentTurns, 2),
+  };
 }

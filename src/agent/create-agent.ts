@@ -6,7 +6,7 @@ import type { Policy } from '../policy/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { memoryStore } from '../stores/memory-store.js';
 import { Run } from './agent-run.js';
-import { indexTools, positiveInteger, type AgentConfig } from './config.js';
+import { indexTools, positiveInteger, resolveCompaction, type AgentConfig } from './config.js';
 import { RunContext } from './run-context.js';
 import { runLoop, type RunStart } from './run-loop.js';
 import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions } from './types.js';
@@ -63,6 +63,7 @@ export function createAgent(options: AgentOptions): Agent {
     maxToolOutputChars: positiveInteger('maxToolOutputChars', options.maxToolOutputChars, 50_000),
     eventBufferSize: positiveInteger('eventBufferSize', options.eventBufferSize, 256),
     name: options.name ?? 'agent',
+    compaction: resolveCompaction(options.compaction, provider.contextWindow),
     sandbox: () => (sandbox ??= defaultSandbox()),
   };
 

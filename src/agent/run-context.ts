@@ -30,6 +30,12 @@ export class RunContext {
   /** Session-wide number of the last turn. */
   sessionTurn = 0;
   history: Message[] = [];
+  /** The store version of the entry behind each message of `history`. */
+  historySeqs: number[] = [];
+  /** Context size the provider reported for the last model call (input + output tokens), if any. */
+  contextTokens: number | undefined;
+  /** `history.length` when `contextTokens` was measured: later messages are estimated. */
+  contextMark = 0;
   state!: SessionStateMap;
   /** Set when an aborted run stopped waiting for its body: nothing may be stored or emitted after. */
   ended = false;
@@ -64,7 +70,11 @@ export class RunContext {
     const changed = this.state.drain();
     const all = changed ? entries.concat(changed) : entries;
     if (all.length === 0) return;
-    this.version = await this.config.store.append(this.sessionId, all, { expectedVersion: this.version });
+    const version = await this.config.store.append(this.sessionId, all, { expectedVersion: this.version });
+    for (let i = 0, seq = version - all.length + 1; i < all.length; i++, seq++) {
+      if (all[i]!.type === 'message') this.historySeqs.push(seq);
+    }
+    this.version = version;
   }
 
   /** The sandbox, resolved once per run: tool calls after the first pay no await for it. */

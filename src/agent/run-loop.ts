@@ -6,6 +6,7 @@ import { messageText, type JsonValue, type Message, type ToolResultPart, type Us
 import type { ApprovalAnswer } from '../policy/types.js';
 import type { SessionEntry } from '../stores/types.js';
 import { callModel } from './call-model.js';
+import { maybeCompact } from './compaction/maybe-compact.js';
 import { checkBudget, costOf } from './cost.js';
 import { prepareRequest } from './prepare-request.js';
 import type { RunContext } from './run-context.js';
@@ -42,6 +43,7 @@ export async function runLoop(
   const view = info.version === 0 ? viewSession([]) : viewSession((await store.load(ctx.sessionId)).entries);
   ctx.version = info.version;
   ctx.history = view.history;
+  ctx.historySeqs = view.seqs;
   ctx.state = view.state;
   ctx.sessionTurn = view.lastTurn;
 
@@ -61,6 +63,7 @@ export async function runLoop(
       ctx.status = 'max-turns';
       break;
     }
+    if (ctx.config.compaction) await maybeCompact(ctx, ctx.config.compaction);
     if (maxCostUsd !== undefined && provider.pricing) checkBudget(ctx.cost, maxCostUsd, lastUsage, provider.pricing);
     const turn = ++ctx.turns;
     const sessionTurn = ++ctx.sessionTurn;
@@ -77,6 +80,10 @@ export async function runLoop(
       ctx.costKnown = true;
     }
     add(ctx, answer.message);
+    if (answer.usage.inputTokens > 0) {
+      ctx.contextTokens = answer.usage.inputTokens + answer.usage.outputTokens;
+      ctx.contextMark = ctx.history.length;
+    }
     const entries: SessionEntry[] = [{ type: 'message', message: answer.message, turn: sessionTurn }];
 
     if (answer.toolCalls.length > 0) {

@@ -1,12 +1,15 @@
 import type { PendingApproval } from '../events/run-result.js';
-import type { Message, ToolCallPart, ToolResultPart } from '../model/message.js';
-import type { PendingApprovalsEntry, StoredEntry } from '../stores/types.js';
+import type { Message, ToolCallPart, ToolResultPart, UserMessage } from '../model/message.js';
+import type { CompactionEntry, PendingApprovalsEntry, StoredEntry } from '../stores/types.js';
+import { PRUNED_OUTPUT } from './compaction/strategies.js';
 import { SessionStateMap } from './session-state.js';
 
 /** A session as the loop needs it: the history the model sees, its state, and what it waits for. */
 export interface SessionView {
   /** Messages the model sees: compacted history plus everything after the last boundary. */
   readonly history: Message[];
+  /** The store version (seq) of the entry behind each message of `history`. */
+  readonly seqs: number[];
   readonly state: SessionStateMap;
   /** Pending approvals of a paused session, with results already produced in that turn. */
   readonly pending?: PendingApprovalsEntry;
@@ -14,28 +17,59 @@ export interface SessionView {
   readonly lastTurn: number;
 }
 
-/** The user message that stands for summarised history after a compaction boundary. */
-export function summaryMessage(summary: string): Message {
-  return {
-    role: 'user',
-    content: [{ type: 'text', text: `<summary of the earlier conversation>\n${summary}\n</summary>` }],
-  };
+/** The text that stands for summarised history after a compaction boundary. */
+export function summaryText(summary: string): string {
+  return `<summary of the earlier conversation>\n${summary}\n</summary>`;
+}
+
+/**
+ * Applies a compaction boundary to a history (in the form the loop keeps: messages with their seqs).
+ * A summary becomes the first user message (merged into the next one when that is a user message too, so
+ * roles keep alternating); pruning replaces old tool outputs.
+ */
+export function applyCompaction(
+  history: readonly Message[],
+  seqs: readonly number[],
+  entry: Pick<CompactionEntry, 'mode' | 'summary' | 'upTo'>,
+  entrySeq: number,
+): { history: Message[]; seqs: number[] } {
+  let keepFrom = 0;
+  while (keepFrom < seqs.length && seqs[keepFrom]! <= entry.upTo) keepFrom++;
+  if (entry.mode === 'prune') {
+    return { history: history.map((message, i) => (i < keepFrom ? pruneMessage(message) : message)), seqs: [...seqs] };
+  }
+  const kept = history.slice(keepFrom);
+  const keptSeqs = seqs.slice(keepFrom);
+  const summary = { type: 'text' as const, text: summaryText(entry.summary) };
+  const first = kept[0];
+  if (first?.role === 'user') {
+    const merged: UserMessage = { role: 'user', content: [summary, ...first.content] };
+    return { history: [merged, ...kept.slice(1)], seqs: keptSeqs };
+  }
+  return { history: [{ role: 'user', content: [summary] }, ...kept], seqs: [entrySeq, ...keptSeqs] };
+}
+
+function pruneMessage(message: Message): Message {
+  if (message.role !== 'tool') return message;
+  return { role: 'tool', content: message.content.map((part) => ({ ...part, output: PRUNED_OUTPUT })) };
 }
 
 /** Rebuilds the model-visible view of a session from its stored entries. */
 export function viewSession(entries: readonly StoredEntry[]): SessionView {
-  let messages: { seq: number; message: Message }[] = [];
+  let history: Message[] = [];
+  let seqs: number[] = [];
   const state = new SessionStateMap();
   let pending: PendingApprovalsEntry | undefined;
   let lastTurn = 0;
   for (const { seq, entry } of entries) {
     switch (entry.type) {
       case 'message':
-        messages.push({ seq, message: entry.message });
+        history.push(entry.message);
+        seqs.push(seq);
         if (entry.turn !== undefined && entry.turn > lastTurn) lastTurn = entry.turn;
         break;
       case 'compaction':
-        messages = [{ seq, message: summaryMessage(entry.summary) }, ...messages.filter((m) => m.seq > entry.upTo)];
+        ({ history, seqs } = applyCompaction(history, seqs, entry, seq));
         break;
       case 'pending-approvals':
         pending = entry;
@@ -50,7 +84,7 @@ export function viewSession(entries: readonly StoredEntry[]): SessionView {
         break;
     }
   }
-  const view: SessionView = { history: messages.map((m) => m.message), state, lastTurn };
+  const view: SessionView = { history, seqs, state, lastTurn };
   return pending ? { ...view, pending } : view;
 }
 

@@ -11,6 +11,7 @@ import type { ApprovalAnswer, Approver, PermissionMode, Policy } from '../policy
 import type { Sandbox } from '../sandbox/types.js';
 import type { SessionStore } from '../stores/types.js';
 import type { Tool } from '../tools/tool.js';
+import type { CompactionOptions } from './compaction/types.js';
 
 /** A tool call as hooks see it. */
 export interface ToolCallInfo {
@@ -103,6 +104,11 @@ export interface AgentOptions {
   readonly maxOutputTokens?: number;
   readonly temperature?: number;
   readonly hooks?: AgentHooks;
+  /**
+   * History compaction near the context window; `false` turns it off.
+   * @defaultValue on when a context window is known: `summarizeCompaction()` at 80 %, last 2 turns kept
+   */
+  readonly compaction?: CompactionOptions | false;
   /** Name of this agent, used in sub-agent event paths. @defaultValue 'agent' */
   readonly name?: string;
 }

@@ -38,14 +38,17 @@ export interface ApprovalsResolvedEntry {
 }
 
 /**
- * A compaction boundary: the messages before entry `upTo` (exclusive, by version) are represented by
- * `summary` from here on. Full history stays on disk.
+ * A compaction boundary. In `summary` mode (the default) the messages stored at versions up to `upTo` are
+ * represented by `summary` from here on; in `prune` mode they stay, but their tool outputs are replaced by
+ * a placeholder. The full history stays in the store either way.
  */
 export interface CompactionEntry {
   readonly type: 'compaction';
   readonly strategy: string;
+  /** @defaultValue 'summary' */
+  readonly mode?: 'summary' | 'prune';
   readonly summary: string;
-  /** Version (entry count) up to which history is summarised. */
+  /** Version (entry count) up to which history is compacted. */
   readonly upTo: number;
   readonly tokensBefore: number;
   readonly tokensAfter: number;

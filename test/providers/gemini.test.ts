@@ -532,6 +532,30 @@ describe('gemini: failures', () => {
     expect(JSON.stringify(error)).not.toContain(KEY);
   });
 
+  it('classifies a prompt over the context window as context-length, and an in-stream 429 as a rate limit', async () => {
+    const tooLong = await setup(
+      [{ text: 'x' }],
+      [
+        {
+          type: 'status',
+          status: 400,
+          message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+        },
+      ],
+    );
+    expect((await drain(tooLong, ask('hi'))).error).toMatchObject({
+      kind: 'context-length',
+      status: 400,
+      retryable: false,
+    });
+    await server?.close();
+    const limited = await setup(
+      [{ text: 'x' }],
+      [{ type: 'stream-error', kind: 'rate-limit', message: 'Resource has been exhausted.' }],
+    );
+    expect((await drain(limited, ask('hi'))).error).toMatchObject({ kind: 'rate-limit', status: 429, retryable: true });
+  });
+
   it('classifies an unknown model as model-not-found', async () => {
     const model = await setup(
       [{ text: 'x' }],

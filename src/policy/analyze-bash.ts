@@ -50,6 +50,8 @@ export interface BashPathRef {
   readonly glob: boolean;
   /** Directories a relative path may be relative to, besides the workspace root (after `cd`). */
   readonly bases: readonly string[];
+  /** The command reads the content of the whole tree below it (`rg x dir`). */
+  readonly recursive?: boolean;
 }
 
 /** The detailed analysis the policy uses. */
@@ -72,7 +74,8 @@ const MAX_COMMAND_LENGTH = 100_000;
 const HARMLESS_WRITE = /^\/dev\/(null|stdout|stderr|fd\/[0-2]|tty)$/;
 
 /** Control characters other than tab and newline, and invisible or look-alike spacing characters. */
-const UNUSUAL = /[\x00-\x08\x0b-\x1f\x7f\u0080-\u00a0\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u;
+const UNUSUAL =
+  /[\x00-\x08\x0b-\x1f\x7f\u0080-\u00a0\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u;
 
 /** Rewrites an unquoted here-document body as the inside of a double-quoted string (same expansions). */
 function heredocAsString(body: string): string {
@@ -121,7 +124,12 @@ class Walker {
 
   private pathRef(word: BashWord): BashPathRef {
     const unknown = this.cwdUnknown && !(word.value ?? '').startsWith('/') && !(word.value ?? '').startsWith('~');
-    return { value: unknown ? undefined : word.value, text: word.text, glob: word.glob || word.brace, bases: [...this.bases] };
+    return {
+      value: unknown ? undefined : word.value,
+      text: word.text,
+      glob: word.glob || word.brace,
+      bases: [...this.bases],
+    };
   }
 
   private walk(node: Node): void {
@@ -151,14 +159,18 @@ class Walker {
       case 'c_style_for_statement':
       case 'subscript':
         // Bash evaluates `a[$(cmd)]` inside arithmetic even when it comes from a quoted string.
-        if (/\[/.test(node.text) && /\$\(|`/.test(node.text)) this.structural.push('an arithmetic subscript can run a command substitution');
+        if (/\[/.test(node.text) && /\$\(|`/.test(node.text))
+          this.structural.push('an arithmetic subscript can run a command substitution');
         break;
       case 'compound_statement':
-        if (node.text.startsWith('((') && /\[/.test(node.text) && /\$\(|`/.test(node.text)) this.structural.push('an arithmetic subscript can run a command substitution');
+        if (node.text.startsWith('((') && /\[/.test(node.text) && /\$\(|`/.test(node.text))
+          this.structural.push('an arithmetic subscript can run a command substitution');
         break;
       case 'expansion':
-        if (/@[A-Za-z]\s*}$/.test(node.text)) this.structural.push(`${node.text} transforms a value (prompt expansion can run commands)`);
-        if (/\[/.test(node.text) && /\$\(|`/.test(node.text)) this.structural.push('an arithmetic subscript can run a command substitution');
+        if (/@[A-Za-z]\s*}$/.test(node.text))
+          this.structural.push(`${node.text} transforms a value (prompt expansion can run commands)`);
+        if (/\[/.test(node.text) && /\$\(|`/.test(node.text))
+          this.structural.push('an arithmetic subscript can run a command substitution');
         break;
       case 'heredoc_redirect':
         this.heredoc(node);
@@ -196,7 +208,8 @@ class Walker {
     if (body) {
       const calls = body.descendantsOfType('command').filter((c) => c?.childForFieldName('name')?.text === name);
       if (calls.length > 0 && /[|&]/.test(body.text)) this.compoundDanger = true;
-      if (calls.length > 0 && /[|&]/.test(body.text)) this.dangerous.push(`the function ${name} calls itself in a pipeline or background job (fork bomb)`);
+      if (calls.length > 0 && /[|&]/.test(body.text))
+        this.dangerous.push(`the function ${name} calls itself in a pipeline or background job (fork bomb)`);
     }
     const nameId = node.childForFieldName('name')?.id;
     for (const child of node.children) if (child && child.id !== nameId) this.walk(child);
@@ -225,10 +238,15 @@ class Walker {
     const before = this.dangerous.length;
     if (shellIndex > 0) {
       const upstream = stages.slice(0, shellIndex);
-      if (upstream.some((stage) => stage.forms.some((f) => isFetcher(f.words[0] ?? '')))) this.dangerous.push(`downloaded code is piped to ${names[shellIndex]}`);
-      if (upstream.some((stage) => stage.forms.some((f) => isDecoder(f.words[0] ?? '', stage.words.slice(1))))) this.dangerous.push(`decoded code is piped to ${names[shellIndex]}`);
+      if (upstream.some((stage) => stage.forms.some((f) => isFetcher(f.words[0] ?? ''))))
+        this.dangerous.push(`downloaded code is piped to ${names[shellIndex]}`);
+      if (upstream.some((stage) => stage.forms.some((f) => isDecoder(f.words[0] ?? '', stage.words.slice(1)))))
+        this.dangerous.push(`decoded code is piped to ${names[shellIndex]}`);
     }
-    if (stages.some((stage) => INTERPRETERS.has(stage.forms.at(-1)?.words[0] ?? '')) && names.some((n) => ['nc', 'ncat', 'netcat', 'socat', 'telnet', 'openssl'].includes(n))) {
+    if (
+      stages.some((stage) => INTERPRETERS.has(stage.forms.at(-1)?.words[0] ?? '')) &&
+      names.some((n) => ['nc', 'ncat', 'netcat', 'socat', 'telnet', 'openssl'].includes(n))
+    ) {
       this.dangerous.push('a shell is connected to the network (reverse shell)');
     }
     if (this.dangerous.length > before) this.compoundDanger = true;
@@ -240,7 +258,8 @@ class Walker {
     if (!destination) return;
     const target = evalWord(destination);
     // `2>&1`, `>&2`, `<&0`, `>&-`: descriptors, not files.
-    if (operator.includes('&') && operator !== '&>' && operator !== '&>>' && /^(\d+-?|-)$/.test(target.value ?? '')) return;
+    if (operator.includes('&') && operator !== '&>' && operator !== '&>>' && /^(\d+-?|-)$/.test(target.value ?? ''))
+      return;
     const by = [...(this.collectors.at(-1) ?? [])];
     if (/^\/dev\/(tcp|udp)\//.test(target.value ?? target.text)) {
       this.dangerous.push(`${target.value ?? target.text} opens a network connection (reverse shell)`);
@@ -274,7 +293,8 @@ class Walker {
       if (child.type === 'variable_assignment') {
         const name = child.childForFieldName('name')?.text ?? child.text;
         prefix.push(child.text);
-        if (!isSafeAssignmentName(name)) ownReasons.push(`${name}=… changes how ${nameNode?.text ?? 'the command'} runs`);
+        if (!isSafeAssignmentName(name))
+          ownReasons.push(`${name}=… changes how ${nameNode?.text ?? 'the command'} runs`);
       } else if (child.id === nameNode?.id || field === 'argument') {
         words.push(evalWord(child));
       } else if (child.type === 'subshell' && field === null) {
@@ -310,6 +330,7 @@ class Walker {
     this.reasons.push(...ownReasons, ...verdict.reasons);
     this.dangerous.push(...dangerous);
     for (const read of verdict.reads) this.reads.push(this.pathRef(read));
+    for (const read of verdict.recursiveReads) this.reads.push({ ...this.pathRef(read), recursive: true });
     for (const written of verdict.writes) this.writes.push({ path: this.pathRef(written), by: [index] });
     if (verdict.cd !== undefined) {
       if (verdict.cd === null || verdict.cd.value === undefined) this.cwdUnknown = true;
@@ -361,7 +382,9 @@ class Walker {
     inner.run(script);
     this.commands.push(...inner.commands);
     this.reads.push(...inner.reads);
-    this.writes.push(...inner.writes.map((write) => ({ path: write.path, by: outerIndex === undefined ? [] : [outerIndex] })));
+    this.writes.push(
+      ...inner.writes.map((write) => ({ path: write.path, by: outerIndex === undefined ? [] : [outerIndex] })),
+    );
     this.reasons.push(...inner.reasons);
     this.dangerous.push(...inner.dangerous);
     this.compoundDanger ||= inner.compoundDanger;
@@ -371,7 +394,12 @@ class Walker {
   }
 
   readOnly(): boolean {
-    return !this.parseError && this.structural.length === 0 && this.writes.length === 0 && this.commands.every((command) => command.readOnly);
+    return (
+      !this.parseError &&
+      this.structural.length === 0 &&
+      this.writes.length === 0 &&
+      this.commands.every((command) => command.readOnly)
+    );
   }
 }
 

@@ -3,12 +3,13 @@
  * reads and writes, and the forms a `Bash(…)` rule is matched against (with transparent wrappers removed).
  */
 import { hasFlag, looksLikeOutsidePath, operands } from './bash-args.js';
-import { FETCHERS, dangerousReasons } from './bash-dangerous.js';
+import { FETCHERS, dangerousReasons, gitSubcommand } from './bash-dangerous.js';
 import { CODE_RUNNERS, INTERPRETERS, READ_ONLY_PROGRAMS, SHELLS, readPaths } from './bash-programs.js';
 import type { BashWord } from './bash-words.js';
 
 /** Environment variables a prefix assignment may set without changing what programs run. */
-const SAFE_ASSIGNMENT = /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|NO_COLOR|FORCE_COLOR|CLICOLOR|CLICOLOR_FORCE|COLUMNS|LINES|TERM|GIT_PAGER_IN_USE|CI|DEBUG|NODE_ENV|RUST_BACKTRACE|RUST_LOG|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE)$/;
+const SAFE_ASSIGNMENT =
+  /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|NO_COLOR|FORCE_COLOR|CLICOLOR|CLICOLOR_FORCE|COLUMNS|LINES|TERM|GIT_PAGER_IN_USE|CI|DEBUG|NODE_ENV|RUST_BACKTRACE|RUST_LOG|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE)$/;
 
 /** Whether `NAME=value` may precede a command (or stand alone) in a read-only command. */
 export function isSafeAssignmentName(name: string): boolean {
@@ -21,6 +22,8 @@ export interface CommandVerdict {
   readonly reasons: string[];
   readonly dangerous: string[];
   readonly reads: BashWord[];
+  /** Paths whose whole tree the program reads (`rg x dir`, `grep -r x dir`). */
+  readonly recursiveReads: BashWord[];
   readonly writes: BashWord[];
   /** The argv forms rules are matched against: the full command first, then with wrappers removed. */
   readonly forms: BashWord[][];
@@ -37,7 +40,9 @@ export interface CommandVerdict {
 /** Whether a word contains characters a person cannot see or could misread. */
 function unusualCharacters(text: string): boolean {
   // Control characters (CR included: a parser differential), format characters (zero-width, bidi) and non-ASCII spaces.
-  return /[\x00-\x08\x0b-\x1f\x7f\u0080-\u00a0\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u.test(text);
+  return /[\x00-\x08\x0b-\x1f\x7f\u0080-\u00a0\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u.test(
+    text,
+  );
 }
 
 const word = (value: string): BashWord => ({ value, text: value, glob: false, brace: false });
@@ -57,7 +62,17 @@ function skipOptions(args: readonly BashWord[], valued: readonly string[], value
 
 /** Judges `words` (name first). */
 export function judgeCommand(words: readonly BashWord[]): CommandVerdict {
-  const verdict: CommandVerdict = { readOnly: true, reasons: [], dangerous: [], reads: [], writes: [], forms: [[...words]], nested: [], opaque: false };
+  const verdict: CommandVerdict = {
+    readOnly: true,
+    reasons: [],
+    dangerous: [],
+    reads: [],
+    writes: [],
+    forms: [[...words]],
+    nested: [],
+    opaque: false,
+    recursiveReads: [],
+  };
   judgeInto(verdict, words, 0);
   return verdict;
 }
@@ -77,7 +92,8 @@ function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: n
     return;
   }
   const program = name.value;
-  if (unusualCharacters(words.map((w) => w.text).join(' '))) notReadOnly(verdict, 'the command contains invisible or control characters');
+  if (unusualCharacters(words.map((w) => w.text).join(' ')))
+    notReadOnly(verdict, 'the command contains invisible or control characters');
   const base = program.slice(program.lastIndexOf('/') + 1);
   verdict.dangerous.push(...dangerousReasons(base, args));
   if (program.includes('/')) {
@@ -118,7 +134,11 @@ function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: n
       return inner(start, true);
     }
     case 'time':
-      return inner(skipOptions(args, ['-f', '-o', '--format', '--output']), !hasFlag(args, ['--output', '--append'], 'oa'), 'time -o writes a file');
+      return inner(
+        skipOptions(args, ['-f', '-o', '--format', '--output']),
+        !hasFlag(args, ['--output', '--append'], 'oa'),
+        'time -o writes a file',
+      );
     case 'stdbuf':
       return inner(skipOptions(args, ['-i', '-o', '-e']), true);
     case 'noglob':
@@ -135,7 +155,11 @@ function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: n
     case 'sudo':
     case 'doas':
     case 'run0':
-      return inner(skipOptions(args, ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '-R']), false, `${program} runs with other privileges`);
+      return inner(
+        skipOptions(args, ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '-R']),
+        false,
+        `${program} runs with other privileges`,
+      );
     case 'su':
     case 'pkexec':
       return notReadOnly(verdict, `${program} runs with other privileges`);
@@ -158,7 +182,8 @@ function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: n
   if (CODE_RUNNERS.has(program) || program === 'source') {
     verdict.opaque = true;
     notReadOnly(verdict, `${program} runs code the analysis cannot see`);
-    if (args.some((w) => /(curl|wget|fetch|nc)\b/.test(w.text) && /[$`<]\(|`/.test(w.text))) verdict.dangerous.push(`${program} of downloaded code`);
+    if (args.some((w) => /(curl|wget|fetch|nc)\b/.test(w.text) && /[$`<]\(|`/.test(w.text)))
+      verdict.dangerous.push(`${program} of downloaded code`);
     return;
   }
   if (program === 'find') collectFindExec(verdict, args);
@@ -174,8 +199,18 @@ function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: n
   }
   const problem = spec.guard?.(args);
   if (problem) notReadOnly(verdict, problem);
-  verdict.reads.push(...readPaths(spec, args, looksLikeOutsidePath));
+  const paths = readPaths(spec, args, looksLikeOutsidePath);
+  if (RECURSIVE_READERS.has(program)) {
+    // rg searches the current directory when it is given no path.
+    verdict.recursiveReads.push(...(paths.length === 0 && program === 'rg' ? [word('.')] : paths));
+  } else {
+    verdict.reads.push(...paths);
+  }
+  if (program === 'git' && gitSubcommand(args)?.name === 'grep') verdict.recursiveReads.push(word('.'));
 }
+
+/** Programs that read the content of whole directory trees. */
+const RECURSIVE_READERS: ReadonlySet<string> = new Set(['rg', 'grep', 'egrep', 'fgrep']);
 
 function judgeEnv(verdict: CommandVerdict, args: readonly BashWord[], depth: number): void {
   let i = 0;
@@ -183,7 +218,8 @@ function judgeEnv(verdict: CommandVerdict, args: readonly BashWord[], depth: num
     const arg = args[i]!;
     const value = arg.value;
     if (value === undefined) return notReadOnly(verdict, 'env with a dynamic argument');
-    if (value === '-i' || value === '--ignore-environment' || value === '-0' || value === '--null' || value === '-') continue;
+    if (value === '-i' || value === '--ignore-environment' || value === '-0' || value === '--null' || value === '-')
+      continue;
     if (value === '-u' || value === '--unset') {
       i++;
       continue;
@@ -192,7 +228,8 @@ function judgeEnv(verdict: CommandVerdict, args: readonly BashWord[], depth: num
     if (value.startsWith('-')) return notReadOnly(verdict, `env ${value} changes how the command is run`);
     const eq = value.indexOf('=');
     if (eq > 0) {
-      if (!isSafeAssignmentName(value.slice(0, eq))) notReadOnly(verdict, `env ${value.slice(0, eq)}=… changes how programs run`);
+      if (!isSafeAssignmentName(value.slice(0, eq)))
+        notReadOnly(verdict, `env ${value.slice(0, eq)}=… changes how programs run`);
       continue;
     }
     break;
@@ -215,7 +252,8 @@ function judgeXargs(verdict: CommandVerdict, args: readonly BashWord[]): void {
   verdict.forms.push(innerWords);
   verdict.nested.push({ words: innerWords, openEnded: true });
   const innerName = innerWords[0]?.value;
-  const spec = innerName !== undefined && Object.hasOwn(READ_ONLY_PROGRAMS, innerName) ? READ_ONLY_PROGRAMS[innerName] : undefined;
+  const spec =
+    innerName !== undefined && Object.hasOwn(READ_ONLY_PROGRAMS, innerName) ? READ_ONLY_PROGRAMS[innerName] : undefined;
   if (!spec || spec.argSensitive) {
     notReadOnly(verdict, `xargs runs ${innerWords[0]?.text ?? 'a command'} with arguments from its input`);
     return;
@@ -223,28 +261,39 @@ function judgeXargs(verdict: CommandVerdict, args: readonly BashWord[]): void {
   const innerVerdict = judgeCommand(innerWords);
   if (!innerVerdict.readOnly) notReadOnly(verdict, `xargs runs ${innerName}: ${innerVerdict.reasons.join('; ')}`);
   // Its input can name any file: reads through xargs are unknown paths.
-  if (spec.paths !== 'none') verdict.reads.push({ value: undefined, text: 'paths from the input of xargs', glob: false, brace: false });
+  if (spec.paths !== 'none')
+    verdict.reads.push({ value: undefined, text: 'paths from the input of xargs', glob: false, brace: false });
 }
 
 function judgeInterpreter(verdict: CommandVerdict, program: string, args: readonly BashWord[]): void {
-  const inlineFlag = args.findIndex((w) => w.value !== undefined && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.value) && !w.value.startsWith('--'));
+  const inlineFlag = args.findIndex(
+    (w) => w.value !== undefined && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.value) && !w.value.startsWith('--'),
+  );
   if (SHELLS.has(program) && program !== 'busybox' && inlineFlag >= 0) {
     const options = args.slice(0, inlineFlag + 1);
     const script = args.slice(inlineFlag + 1).find((w) => !(w.value ?? '').startsWith('-'));
     if (!script || script.value === undefined) {
       verdict.opaque = true;
       notReadOnly(verdict, `${program} -c runs a script that is only known when it runs`);
-      if (script && /(curl|wget|fetch)\b/.test(script.text)) verdict.dangerous.push(`${program} -c runs downloaded code`);
+      if (script && /(curl|wget|fetch)\b/.test(script.text))
+        verdict.dangerous.push(`${program} -c runs downloaded code`);
       return;
     }
-    if (!options.every((w) => /^-[ceuxf]+$/.test(w.value ?? ''))) notReadOnly(verdict, `${program} options ${options.map((w) => w.text).join(' ')} load more code`);
+    if (!options.every((w) => /^-[ceuxf]+$/.test(w.value ?? '')))
+      notReadOnly(verdict, `${program} options ${options.map((w) => w.text).join(' ')} load more code`);
     verdict.inline = script.value;
     return;
   }
   // Inline code (`python -c`, `node -e`) and code on stdin hide commands from rules; a script file does not.
-  if (args.length === 0 || hasFlag(args, ['--eval', '--command', '--print'], 'ecpE') || args.some((w) => w.value === '-')) verdict.opaque = true;
+  if (
+    args.length === 0 ||
+    hasFlag(args, ['--eval', '--command', '--print'], 'ecpE') ||
+    args.some((w) => w.value === '-')
+  )
+    verdict.opaque = true;
   notReadOnly(verdict, `${program} runs code (${args.length === 0 ? 'from its input' : 'a script or inline code'})`);
-  if (args.some((w) => /(curl|wget|fetch)\b/.test(w.text) && /[$<]\(|`/.test(w.text))) verdict.dangerous.push(`${program} runs downloaded code`);
+  if (args.some((w) => /(curl|wget|fetch)\b/.test(w.text) && /[$<]\(|`/.test(w.text)))
+    verdict.dangerous.push(`${program} runs downloaded code`);
 }
 
 /** `find … -exec cmd {} ;`: the command is judged as its own (nested) command. */
@@ -289,7 +338,9 @@ function writtenPaths(program: string, args: readonly BashWord[]): BashWord[] {
     case 'chgrp':
       return ops.slice(1);
     case 'sed':
-      return hasFlag(args, ['--in-place'], 'i') ? ops.slice(hasFlag(args, ['--expression', '--file'], 'ef') ? 0 : 1) : [];
+      return hasFlag(args, ['--in-place'], 'i')
+        ? ops.slice(hasFlag(args, ['--expression', '--file'], 'ef') ? 0 : 1)
+        : [];
     case 'dd':
       return args.filter((w) => w.value?.startsWith('of=')).map((w) => ({ ...w, value: w.value!.slice(3) }));
     default:

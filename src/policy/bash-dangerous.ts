@@ -21,20 +21,43 @@ export function isDangerousWritePath(path: string): boolean {
   const normal = path.replace(/\/+/g, '/');
   const base = normal.slice(normal.lastIndexOf('/') + 1);
   if (
-    /^\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zshenv|zprofile|zlogin|zlogout|cshrc|tcshrc|kshrc|mkshrc)$/.test(base)
+    /^\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zshenv|zprofile|zlogin|zlogout|cshrc|tcshrc|kshrc|mkshrc)$/.test(
+      base,
+    )
   )
     return true;
   if (base === 'authorized_keys' || base === 'authorized_keys2') return true;
   if (/(^|\/)\.config\/fish\/config\.fish$/.test(normal)) return true;
-  if (/^\/etc\/(profile|bash\.bashrc|zshrc|environment|sudoers|passwd|shadow|group|crontab|ld\.so\.preload)/.test(normal)) return true;
-  if (/^\/etc\/(cron\.|sudoers\.d|profile\.d|systemd\/)/.test(normal) || normal.startsWith('/var/spool/cron')) return true;
+  if (
+    /^\/etc\/(profile|bash\.bashrc|zshrc|environment|sudoers|passwd|shadow|group|crontab|ld\.so\.preload)/.test(normal)
+  )
+    return true;
+  if (/^\/etc\/(cron\.|sudoers\.d|profile\.d|systemd\/)/.test(normal) || normal.startsWith('/var/spool/cron'))
+    return true;
   if (/^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|md|dm-|loop|mapper\/)/.test(normal)) return true;
   if (/^\/(boot|proc\/sys|sys)\//.test(normal)) return true;
   return false;
 }
 
 /** Programs that download or decode code. */
-export const FETCHERS: ReadonlySet<string> = new Set(['curl', 'wget', 'fetch', 'aria2c', 'nc', 'ncat', 'netcat', 'socat', 'ftp', 'tftp', 'scp', 'ssh', 'lwp-download', 'http', 'https', 'xh']);
+export const FETCHERS: ReadonlySet<string> = new Set([
+  'curl',
+  'wget',
+  'fetch',
+  'aria2c',
+  'nc',
+  'ncat',
+  'netcat',
+  'socat',
+  'ftp',
+  'tftp',
+  'scp',
+  'ssh',
+  'lwp-download',
+  'http',
+  'https',
+  'xh',
+]);
 
 /** Whether a simple command decodes data (`base64 -d`, `xxd -r`, `openssl … -d`, `gunzip`). */
 export function isDecoder(name: string, args: readonly BashWord[]): boolean {
@@ -54,7 +77,13 @@ export function dangerousReasons(name: string, args: readonly BashWord[]): strin
     case 'rm': {
       const recursive = hasFlag(args, ['--recursive'], 'rR');
       if (hasFlag(args, ['--no-preserve-root'])) reasons.push('rm --no-preserve-root');
-      if (recursive && ops.some(isWipeTarget)) reasons.push(`rm -r of ${ops.filter(isWipeTarget).map((w) => w.text).join(' ')} wipes a whole tree`);
+      if (recursive && ops.some(isWipeTarget))
+        reasons.push(
+          `rm -r of ${ops
+            .filter(isWipeTarget)
+            .map((w) => w.text)
+            .join(' ')} wipes a whole tree`,
+        );
       break;
     }
     case 'chmod':
@@ -66,25 +95,39 @@ export function dangerousReasons(name: string, args: readonly BashWord[]): strin
       const sub = gitSubcommand(args);
       if (!sub) break;
       const rest = sub.rest;
-      if (sub.name === 'reset' && hasFlag(rest, ['--hard', '--merge', '--keep'])) reasons.push('git reset --hard discards work');
+      if (sub.name === 'reset' && hasFlag(rest, ['--hard', '--merge', '--keep']))
+        reasons.push('git reset --hard discards work');
       if (sub.name === 'clean' && hasFlag(rest, ['--force'], 'f')) reasons.push('git clean -f deletes untracked files');
       if (sub.name === 'push') {
-        if (hasFlag(rest, ['--force', '--force-with-lease', '--force-if-includes', '--mirror', '--delete', '--prune'], 'fd'))
+        if (
+          hasFlag(
+            rest,
+            ['--force', '--force-with-lease', '--force-if-includes', '--mirror', '--delete', '--prune'],
+            'fd',
+          )
+        )
           reasons.push('git push --force/--delete rewrites the remote');
-        if (operands(rest).some((word) => (word.value ?? word.text).startsWith('+') || (word.value ?? '').startsWith(':')))
+        if (
+          operands(rest).some((word) => (word.value ?? word.text).startsWith('+') || (word.value ?? '').startsWith(':'))
+        )
           reasons.push('git push +refspec forces or deletes a remote ref');
       }
-      if ((sub.name === 'checkout' || sub.name === 'restore') && (hasFlag(rest, ['--force'], 'f') || operands(rest).some((w) => w.value === '.')))
+      if (
+        (sub.name === 'checkout' || sub.name === 'restore') &&
+        (hasFlag(rest, ['--force'], 'f') || operands(rest).some((w) => w.value === '.'))
+      )
         reasons.push(`git ${sub.name} discards changes`);
       if (sub.name === 'branch' && hasFlag(rest, [], 'D')) reasons.push('git branch -D deletes an unmerged branch');
-      if (sub.name === 'stash' && ['drop', 'clear'].includes(rest[0]?.value ?? '')) reasons.push('git stash drop/clear loses work');
+      if (sub.name === 'stash' && ['drop', 'clear'].includes(rest[0]?.value ?? ''))
+        reasons.push('git stash drop/clear loses work');
       if (sub.name === 'filter-branch' || sub.name === 'filter-repo') reasons.push(`git ${sub.name} rewrites history`);
       break;
     }
     case 'dd':
       for (const word of args) {
         const value = word.value ?? word.text;
-        if (value.startsWith('of=') && (value.slice(3).startsWith('/dev/') || isDangerousWritePath(value.slice(3)))) reasons.push(`dd ${value} overwrites a device`);
+        if (value.startsWith('of=') && (value.slice(3).startsWith('/dev/') || isDangerousWritePath(value.slice(3))))
+          reasons.push(`dd ${value} overwrites a device`);
       }
       break;
     case 'shutdown':
@@ -98,7 +141,8 @@ export function dangerousReasons(name: string, args: readonly BashWord[]): strin
       if (['0', '6'].includes(ops[0]?.value ?? '')) reasons.push(`${base} ${ops[0]?.value} stops the machine`);
       break;
     case 'systemctl':
-      if (['poweroff', 'reboot', 'halt', 'kexec', 'suspend', 'hibernate'].includes(ops[0]?.value ?? '')) reasons.push(`systemctl ${ops[0]?.value} stops the machine`);
+      if (['poweroff', 'reboot', 'halt', 'kexec', 'suspend', 'hibernate'].includes(ops[0]?.value ?? ''))
+        reasons.push(`systemctl ${ops[0]?.value} stops the machine`);
       break;
     case 'sudo':
     case 'su':
@@ -113,16 +157,23 @@ export function dangerousReasons(name: string, args: readonly BashWord[]): strin
     case 'nc':
     case 'ncat':
     case 'netcat':
-      if (hasFlag(args, ['--exec', '--sh-exec', '--lua-exec'], 'ec')) reasons.push(`${base} -e serves a shell (reverse shell)`);
+      if (hasFlag(args, ['--exec', '--sh-exec', '--lua-exec'], 'ec'))
+        reasons.push(`${base} -e serves a shell (reverse shell)`);
       break;
     case 'socat':
-      if (args.some((word) => /(^|[,:])\s*(exec|system)\s*:/i.test(word.value ?? word.text))) reasons.push('socat exec: serves a program (reverse shell)');
+      if (args.some((word) => /(^|[,:])\s*(exec|system)\s*:/i.test(word.value ?? word.text)))
+        reasons.push('socat exec: serves a program (reverse shell)');
       break;
     case 'kill':
     case 'pkill':
     case 'killall':
-      if (ops.some((word) => word.value === '-1') || (base === 'kill' && args.some((w) => w.value === '-1') && args.length > 1)) reasons.push('kill -1 signals every process');
-      if (base !== 'kill' && ops.length === 0 && hasFlag(args, ['--user'], 'u')) reasons.push(`${base} -u kills every process of a user`);
+      if (
+        ops.some((word) => word.value === '-1') ||
+        (base === 'kill' && args.some((w) => w.value === '-1') && args.length > 1)
+      )
+        reasons.push('kill -1 signals every process');
+      if (base !== 'kill' && ops.length === 0 && hasFlag(args, ['--user'], 'u'))
+        reasons.push(`${base} -u kills every process of a user`);
       break;
     case 'mkswap':
     case 'wipefs':
@@ -155,7 +206,11 @@ export function gitSubcommand(args: readonly BashWord[]): { name: string; rest: 
   for (let i = 0; i < args.length; i++) {
     const value = args[i]!.value;
     if (value === undefined) return undefined;
-    if (['-c', '-C', '--git-dir', '--work-tree', '--namespace', '--config-env', '--exec-path', '--super-prefix'].includes(value)) {
+    if (
+      ['-c', '-C', '--git-dir', '--work-tree', '--namespace', '--config-env', '--exec-path', '--super-prefix'].includes(
+        value,
+      )
+    ) {
       i++;
       continue;
     }

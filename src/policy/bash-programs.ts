@@ -27,11 +27,15 @@ export interface ReadOnlyProgram {
   readonly argSensitive?: boolean;
 }
 
-const reject = (long: readonly string[], short: string, what: string) => (args: readonly BashWord[]): string | undefined =>
-  hasFlag(args, long, short) ? what : undefined;
+const reject =
+  (long: readonly string[], short: string, what: string) =>
+  (args: readonly BashWord[]): string | undefined =>
+    hasFlag(args, long, short) ? what : undefined;
 
-const operandLimit = (max: number, what: string) => (args: readonly BashWord[]): string | undefined =>
-  operands(args).length > max ? what : undefined;
+const operandLimit =
+  (max: number, what: string) =>
+  (args: readonly BashWord[]): string | undefined =>
+    operands(args).length > max ? what : undefined;
 
 const FILES: ReadOnlyProgram = { paths: 'operands' };
 const PATTERN_THEN_FILES: ReadOnlyProgram = { paths: 'after-pattern' };
@@ -85,12 +89,20 @@ export const READ_ONLY_PROGRAMS: Readonly<Record<string, ReadOnlyProgram>> = {
   // `tree -R` runs tree again in every directory with `-o 00Tree.html`.
   tree: { paths: 'operands', guard: reject(['--output'], 'oR', 'tree -o/-R writes files'), argSensitive: true },
   uniq: { paths: 'operands', guard: operandLimit(1, 'uniq with an output operand writes a file'), argSensitive: true },
-  sort: { paths: 'operands', guard: reject(['--output', '--compress-program'], 'o', 'sort -o/--compress-program writes files or runs programs'), argSensitive: true },
+  sort: {
+    paths: 'operands',
+    guard: reject(['--output', '--compress-program'], 'o', 'sort -o/--compress-program writes files or runs programs'),
+    argSensitive: true,
+  },
   shuf: { paths: 'operands', guard: reject(['--output'], 'o', 'shuf -o writes a file'), argSensitive: true },
   base64: { paths: 'operands', guard: reject(['--output'], 'o', 'base64 -o writes a file'), argSensitive: true },
   tr: NO_FILES,
   echo: NO_FILES,
-  printf: { paths: 'none', guard: reject([], 'v', 'printf -v assigns a variable (and evaluates subscripts)'), argSensitive: true },
+  printf: {
+    paths: 'none',
+    guard: reject([], 'v', 'printf -v assigns a variable (and evaluates subscripts)'),
+    argSensitive: true,
+  },
   pwd: NO_FILES,
   true: NO_FILES,
   false: NO_FILES,
@@ -124,7 +136,23 @@ export const READ_ONLY_PROGRAMS: Readonly<Record<string, ReadOnlyProgram>> = {
   hostname: {
     paths: 'none',
     guard: (args) =>
-      args.every((word) => ['-f', '-s', '-i', '-I', '-d', '-A', '-a', '--fqdn', '--short', '--ip-address', '--all-ip-addresses', '--domain', '--long'].includes(word.value ?? ''))
+      args.every((word) =>
+        [
+          '-f',
+          '-s',
+          '-i',
+          '-I',
+          '-d',
+          '-A',
+          '-a',
+          '--fqdn',
+          '--short',
+          '--ip-address',
+          '--all-ip-addresses',
+          '--domain',
+          '--long',
+        ].includes(word.value ?? ''),
+      )
         ? undefined
         : 'hostname with a name or file sets the host name',
     argSensitive: true,
@@ -167,12 +195,38 @@ export const INTERPRETERS: ReadonlySet<string> = new Set([
 ]);
 
 /** Shell builtins and keywords that run or load code the analysis cannot see. */
-export const CODE_RUNNERS: ReadonlySet<string> = new Set(['eval', 'source', '.', 'exec', 'trap', 'alias', 'unalias', 'enable', 'builtin', 'let', 'read', 'mapfile', 'readarray', 'shopt', 'set', 'hash', 'fc', 'history', 'bind', 'complete', 'coproc']);
+export const CODE_RUNNERS: ReadonlySet<string> = new Set([
+  'eval',
+  'source',
+  '.',
+  'exec',
+  'trap',
+  'alias',
+  'unalias',
+  'enable',
+  'builtin',
+  'let',
+  'read',
+  'mapfile',
+  'readarray',
+  'shopt',
+  'set',
+  'hash',
+  'fc',
+  'history',
+  'bind',
+  'complete',
+  'coproc',
+]);
 
 /**
  * Words that name the paths a program reads, from its arguments (after any `--flag=value` split).
  */
-export function readPaths(program: ReadOnlyProgram, args: readonly BashWord[], isOutside: (value: string) => boolean): BashWord[] {
+export function readPaths(
+  program: ReadOnlyProgram,
+  args: readonly BashWord[],
+  isOutside: (value: string) => boolean,
+): BashWord[] {
   if (program.paths === 'none') return [];
   const found = new Set<BashWord>();
   const ops = operands(args);

@@ -24,17 +24,61 @@ const GIT_READ_ONLY: Record<string, ((args: readonly BashWord[]) => string | und
   'count-objects': null,
   blame: null,
   version: null,
-  'cat-file': (args) => (hasFlag(args, ['--textconv', '--filters']) ? 'git cat-file --textconv/--filters runs filters' : undefined),
+  'cat-file': (args) =>
+    hasFlag(args, ['--textconv', '--filters']) ? 'git cat-file --textconv/--filters runs filters' : undefined,
   grep: (args) => (hasFlag(args, ['--open-files-in-pager'], 'O') ? 'git grep -O opens a pager program' : undefined),
-  branch: (args) => listingOnly(args, 'branch', ['-a', '--all', '-r', '--remotes', '-v', '-vv', '--verbose', '--show-current', '--no-color', '--color', '--sort', '--format', '--merged', '--no-merged', '--contains', '--no-contains', '--points-at', '--column', '--no-column', '-i', '--ignore-case']),
-  tag: (args) => listingOnly(args, 'tag', ['-n', '--sort', '--format', '--merged', '--no-merged', '--contains', '--no-contains', '--points-at', '--column', '--no-column', '-i', '--ignore-case', '--color']),
+  branch: (args) =>
+    listingOnly(args, 'branch', [
+      '-a',
+      '--all',
+      '-r',
+      '--remotes',
+      '-v',
+      '-vv',
+      '--verbose',
+      '--show-current',
+      '--no-color',
+      '--color',
+      '--sort',
+      '--format',
+      '--merged',
+      '--no-merged',
+      '--contains',
+      '--no-contains',
+      '--points-at',
+      '--column',
+      '--no-column',
+      '-i',
+      '--ignore-case',
+    ]),
+  tag: (args) =>
+    listingOnly(args, 'tag', [
+      '-n',
+      '--sort',
+      '--format',
+      '--merged',
+      '--no-merged',
+      '--contains',
+      '--no-contains',
+      '--points-at',
+      '--column',
+      '--no-column',
+      '-i',
+      '--ignore-case',
+      '--color',
+    ]),
   remote: (args) =>
-    args.every((word) => word.value === '-v' || word.value === '--verbose') ? undefined : 'git remote with a subcommand can change remotes or use the network',
-  stash: (args) => (args[0]?.value === 'list' || args[0]?.value === 'show' ? undefined : 'git stash changes the working tree'),
-  reflog: (args) => (args.length === 0 || args[0]?.value === 'show' ? undefined : 'git reflog expire/delete rewrites the reflog'),
+    args.every((word) => word.value === '-v' || word.value === '--verbose')
+      ? undefined
+      : 'git remote with a subcommand can change remotes or use the network',
+  stash: (args) =>
+    args[0]?.value === 'list' || args[0]?.value === 'show' ? undefined : 'git stash changes the working tree',
+  reflog: (args) =>
+    args.length === 0 || args[0]?.value === 'show' ? undefined : 'git reflog expire/delete rewrites the reflog',
   worktree: (args) => (args[0]?.value === 'list' ? undefined : 'git worktree changes worktrees'),
   config: (args) =>
-    args.length > 0 && args.every((word) => word.value !== undefined && (word.value.startsWith('-') || isConfigRead(args)))
+    args.length > 0 &&
+    args.every((word) => word.value !== undefined && (word.value.startsWith('-') || isConfigRead(args)))
       ? isConfigRead(args)
         ? undefined
         : 'git config without --get/--list may write configuration'
@@ -42,8 +86,33 @@ const GIT_READ_ONLY: Record<string, ((args: readonly BashWord[]) => string | und
 };
 
 function isConfigRead(args: readonly BashWord[]): boolean {
-  return hasFlag(args, ['--get', '--get-all', '--get-regexp', '--list', '-l', '--show-origin', '--show-scope', '--null', '-z', '--name-only']) &&
-    !hasFlag(args, ['--add', '--unset', '--unset-all', '--replace-all', '--rename-section', '--remove-section', '--edit', '-e', '--file', '-f', '--blob']);
+  return (
+    hasFlag(args, [
+      '--get',
+      '--get-all',
+      '--get-regexp',
+      '--list',
+      '-l',
+      '--show-origin',
+      '--show-scope',
+      '--null',
+      '-z',
+      '--name-only',
+    ]) &&
+    !hasFlag(args, [
+      '--add',
+      '--unset',
+      '--unset-all',
+      '--replace-all',
+      '--rename-section',
+      '--remove-section',
+      '--edit',
+      '-e',
+      '--file',
+      '-f',
+      '--blob',
+    ])
+  );
 }
 
 /** `git branch`/`git tag` only list: names are allowed only after `--list`/`-l` (where they are patterns). */
@@ -54,7 +123,8 @@ function listingOnly(args: readonly BashWord[], sub: string, flags: readonly str
     if (value === undefined) return `git ${sub} with a dynamic argument`;
     if (value === '--list' || value === '-l') continue;
     if (value.startsWith('-')) {
-      if (!flags.some((flag) => value === flag || value.startsWith(`${flag}=`))) return `git ${sub} ${value} may change refs`;
+      if (!flags.some((flag) => value === flag || value.startsWith(`${flag}=`)))
+        return `git ${sub} ${value} may change refs`;
     } else if (!listing) {
       return `git ${sub} with a name creates or changes it`;
     }
@@ -63,7 +133,18 @@ function listingOnly(args: readonly BashWord[], sub: string, flags: readonly str
 }
 
 /** Options, anywhere on a git command line, that run programs or write files. */
-const GIT_EXEC_OPTIONS = ['--output', '--ext-diff', '--textconv', '--exec', '--upload-pack', '--receive-pack', '--open-files-in-pager', '--config-env', '--exec-path', '--paginate'];
+const GIT_EXEC_OPTIONS = [
+  '--output',
+  '--ext-diff',
+  '--textconv',
+  '--exec',
+  '--upload-pack',
+  '--receive-pack',
+  '--open-files-in-pager',
+  '--config-env',
+  '--exec-path',
+  '--paginate',
+];
 
 /** Splits `git [global options] subcommand args` and judges it. */
 export function gitGuard(args: readonly BashWord[]): string | undefined {
@@ -73,7 +154,8 @@ export function gitGuard(args: readonly BashWord[]): string | undefined {
     if (value === undefined) return 'git with a dynamic argument';
     if (!value.startsWith('-')) break;
     // -c, -C, --git-dir, --work-tree: another repository's config (core.pager, core.fsmonitor) runs programs.
-    if (['--no-pager', '--no-optional-locks', '--literal-pathspecs', '--no-replace-objects', '--bare'].includes(value)) continue;
+    if (['--no-pager', '--no-optional-locks', '--literal-pathspecs', '--no-replace-objects', '--bare'].includes(value))
+      continue;
     if (value === '--version' || value === '--help') return undefined;
     return `git global option ${value} can load configuration that runs programs`;
   }
@@ -86,7 +168,8 @@ export function gitGuard(args: readonly BashWord[]): string | undefined {
   }
   for (const word of rest) {
     const value = word.value!;
-    if (GIT_EXEC_OPTIONS.some((option) => value === option || value.startsWith(`${option}=`))) return `git ${value} writes files or runs programs`;
+    if (GIT_EXEC_OPTIONS.some((option) => value === option || value.startsWith(`${option}=`)))
+      return `git ${value} writes files or runs programs`;
   }
   if (!Object.hasOwn(GIT_READ_ONLY, sub)) return `git ${sub} is not a read-only subcommand`;
   const check = GIT_READ_ONLY[sub];
@@ -98,7 +181,8 @@ export function findGuard(args: readonly BashWord[]): string | undefined {
   for (const word of args) {
     const value = word.value;
     if (value === undefined) return 'find with a dynamic argument';
-    if (['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fprint0', '-fprintf', '-fls'].includes(value)) return `find ${value} runs programs or writes files`;
+    if (['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fprint0', '-fprintf', '-fls'].includes(value))
+      return `find ${value} runs programs or writes files`;
   }
   return undefined;
 }
@@ -106,7 +190,8 @@ export function findGuard(args: readonly BashWord[]): string | undefined {
 /** ripgrep flags that run programs (CVE-2025-54558): `--pre`, `--hostname-bin`, `-z`/`--search-zip`. */
 export function rgGuard(args: readonly BashWord[]): string | undefined {
   if (args.some((word) => word.value === undefined)) return 'rg with a dynamic argument';
-  if (hasFlag(args, ['--pre', '--pre-glob', '--hostname-bin', '--search-zip'], 'z')) return 'rg --pre/--hostname-bin/--search-zip runs programs';
+  if (hasFlag(args, ['--pre', '--pre-glob', '--hostname-bin', '--search-zip'], 'z'))
+    return 'rg --pre/--hostname-bin/--search-zip runs programs';
   return undefined;
 }
 
@@ -124,7 +209,8 @@ export function fdGuard(args: readonly BashWord[]): string | undefined {
  */
 export function sedGuard(args: readonly BashWord[]): string | undefined {
   if (args.some((word) => word.value === undefined)) return 'sed with a dynamic argument';
-  if (hasFlag(args, ['--in-place', '--file', '--follow-symlinks'], 'if')) return 'sed -i edits files in place (or -f reads an unseen script)';
+  if (hasFlag(args, ['--in-place', '--file', '--follow-symlinks'], 'if'))
+    return 'sed -i edits files in place (or -f reads an unseen script)';
   const scripts: string[] = [];
   let expressionGiven = false;
   for (let i = 0; i < args.length; i++) {
@@ -210,7 +296,8 @@ function sedScriptProblem(script: string): string | undefined {
       if (command === 'q' || command === 'Q') while (/[0-9 ]/.test(script[i] ?? '')) i++;
     } else if (command === 's' || command === 'y') {
       const delimiter = script[i];
-      if (delimiter === undefined || delimiter === '\n' || delimiter === '\\') return 'sed s/y command without a delimiter';
+      if (delimiter === undefined || delimiter === '\n' || delimiter === '\\')
+        return 'sed s/y command without a delimiter';
       i++;
       if (!readDelimited(delimiter) || !readDelimited(delimiter)) return 'sed s/y command not terminated';
       if (command === 's') {
@@ -248,6 +335,7 @@ export function awkGuard(args: readonly BashWord[]): string | undefined {
     break;
   }
   if (program === undefined) return 'awk without a program';
-  if (/system|getline|close|[|>@`]|ENVIRON\s*\[|PROCINFO/.test(program)) return 'awk program can run commands or write files';
+  if (/system|getline|close|[|>@`]|ENVIRON\s*\[|PROCINFO/.test(program))
+    return 'awk program can run commands or write files';
   return undefined;
 }

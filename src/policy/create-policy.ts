@@ -3,7 +3,7 @@
  */
 import { ConfigError } from '../errors/config-error.js';
 import type { BashDetails } from './analyze-bash.js';
-import { canonicalRoot, matchPath, nodeHelpers, protectedReason, type ResolvedPath } from './paths.js';
+import { canonicalRoot, couldMatchBelow, matchPath, nodeHelpers, protectedReason, type ResolvedPath } from './paths.js';
 import { gatherFacts, type CallFacts, type PathTarget } from './policy-facts.js';
 import { escapeBashPattern, escapeGlob, matchBash, normalizeToolName, parseRule, type ParsedRule } from './rules.js';
 import { BUILTIN_READ_ONLY, EDIT_TOOLS, READ_TOOLS } from './tool-access.js';
@@ -64,13 +64,23 @@ export function mergePolicyOptions(...sources: readonly (PolicyOptions | undefin
     ask.push(...ruleList(source.ask, 'ask'));
     deny.push(...ruleList(source.deny, 'deny'));
     if (source.mode !== undefined) {
-      if (!MODES.includes(source.mode)) throw new ConfigError(`Unknown permission mode ${JSON.stringify(source.mode)}; use one of ${MODES.join(', ')}.`);
+      if (!MODES.includes(source.mode))
+        throw new ConfigError(
+          `Unknown permission mode ${JSON.stringify(source.mode)}; use one of ${MODES.join(', ')}.`,
+        );
       mode = mode === undefined || MODES.indexOf(source.mode) < MODES.indexOf(mode) ? source.mode : mode;
     }
     approve = source.approve ?? approve;
     root = source.root ?? root;
   }
-  return { ...(mode ? { mode } : {}), allow, ask, deny, ...(approve ? { approve } : {}), ...(root !== undefined ? { root } : {}) };
+  return {
+    ...(mode ? { mode } : {}),
+    allow,
+    ask,
+    deny,
+    ...(approve ? { approve } : {}),
+    ...(root !== undefined ? { root } : {}),
+  };
 }
 
 type Verdict = 'match' | 'uncertain' | 'none';
@@ -110,7 +120,13 @@ function hostOf(url: string): string | undefined {
 }
 
 /** Whether every candidate or any candidate of a path matches. */
-function pathVerdict(rule: ParsedRule, targets: readonly PathTarget[], ctx: Context, strict: boolean, node: Awaited<ReturnType<typeof nodeHelpers>>): Verdict {
+function pathVerdict(
+  rule: ParsedRule,
+  targets: readonly PathTarget[],
+  ctx: Context,
+  strict: boolean,
+  node: Awaited<ReturnType<typeof nodeHelpers>>,
+): Verdict {
   const pattern = rule.path!;
   let uncertain = false;
   for (const target of targets) {
@@ -118,12 +134,27 @@ function pathVerdict(rule: ParsedRule, targets: readonly PathTarget[], ctx: Cont
       uncertain = true;
       if (target.unknown) continue;
     }
-    const places = (candidate: ResolvedPath): string[] => (strict ? [candidate.canonical] : [candidate.lexical, candidate.canonical]);
+    const places = (candidate: ResolvedPath): string[] =>
+      strict ? [candidate.canonical] : [candidate.lexical, candidate.canonical];
     const options = { root: ctx.facts.root, home: ctx.facts.home, asAbsolute: !strict };
     const hit = strict
-      ? target.candidates.every((candidate) => places(candidate).every((place) => matchPath(pattern, place, options, node)))
-      : target.candidates.some((candidate) => places(candidate).some((place) => matchPath(pattern, place, options, node)));
+      ? target.candidates.every((candidate) =>
+          places(candidate).every((place) => matchPath(pattern, place, options, node)),
+        )
+      : target.candidates.some((candidate) =>
+          places(candidate).some((place) => matchPath(pattern, place, options, node)),
+        );
     if (hit) return 'match';
+    // A deny on `.env` must hold against `rg TOKEN .`: a recursive read of a directory that may contain
+    // what the rule names is not certain to avoid it.
+    if (!strict && target.recursive && (rule.family === 'read' || rule.family === 'tool')) {
+      if (
+        target.candidates.some(
+          (candidate) => candidate.directory && couldMatchBelow(pattern, candidate.canonical, options, node),
+        )
+      )
+        uncertain = true;
+    }
   }
   return uncertain ? 'uncertain' : 'none';
 }
@@ -162,7 +193,9 @@ function wholeCommandMatch(rule: ParsedRule, command: string): boolean {
 }
 
 function bashCommandsMatch(rule: ParsedRule, details: BashDetails): boolean {
-  return details.simpleCommands.some((command) => command.forms.some((form) => matchBash(rule.bash!, { words: form.words, openEnded: command.openEnded })));
+  return details.simpleCommands.some((command) =>
+    command.forms.some((form) => matchBash(rule.bash!, { words: form.words, openEnded: command.openEnded })),
+  );
 }
 
 /** Whether an allow rule names a protected path explicitly (its pattern spells `.git`, `.bashrc`…). */
@@ -170,7 +203,9 @@ function namesExplicitly(rule: ParsedRule, protectedPath: string): boolean {
   if (!rule.path) return false;
   const segments = rule.path.glob.toLowerCase().split('/');
   const parts = protectedPath.toLowerCase().split(/[\\/]/);
-  return parts.some((part) => (part.startsWith('.') || part.startsWith('authorized_keys')) && part !== '.' && segments.includes(part));
+  return parts.some(
+    (part) => (part.startsWith('.') || part.startsWith('authorized_keys')) && part !== '.' && segments.includes(part),
+  );
 }
 
 /**
@@ -212,9 +247,12 @@ function namesExplicitly(rule: ParsedRule, protectedPath: string): boolean {
 export function createPolicy(options: PolicyOptions = {}): RulePolicy {
   if (options === null || typeof options !== 'object') throw new ConfigError('createPolicy takes an options object.');
   const mode = options.mode ?? 'workspace-write';
-  if (!MODES.includes(mode)) throw new ConfigError(`Unknown permission mode ${JSON.stringify(mode)}; use one of ${MODES.join(', ')}.`);
-  if (options.approve !== undefined && typeof options.approve !== 'function') throw new ConfigError('policy.approve must be a function.');
-  if (options.root !== undefined && (typeof options.root !== 'string' || options.root === '')) throw new ConfigError('policy.root must be a non-empty path.');
+  if (!MODES.includes(mode))
+    throw new ConfigError(`Unknown permission mode ${JSON.stringify(mode)}; use one of ${MODES.join(', ')}.`);
+  if (options.approve !== undefined && typeof options.approve !== 'function')
+    throw new ConfigError('policy.approve must be a function.');
+  if (options.root !== undefined && (typeof options.root !== 'string' || options.root === ''))
+    throw new ConfigError('policy.root must be a non-empty path.');
   const allow = ruleList(options.allow, 'allow').map(parseRule);
   const ask = ruleList(options.ask, 'ask').map(parseRule);
   const deny = ruleList(options.deny, 'deny').map(parseRule);
@@ -236,47 +274,92 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
     const facts = await gatherFacts(check, await rootFor(check));
     const ctx: Context = { facts, tool, normalized };
     const suggestedRule = suggest(check, facts, tool);
-    const ask_ = (reason: string, rule?: string): PolicyDecision => ({ decision: 'ask', reason, ...(rule ? { rule } : {}), ...(suggestedRule ? { suggestedRule } : {}) });
+    const ask_ = (reason: string, rule?: string): PolicyDecision => ({
+      decision: 'ask',
+      reason,
+      ...(rule ? { rule } : {}),
+      ...(suggestedRule ? { suggestedRule } : {}),
+    });
 
     // 1. Deny rules, certain matches first; a call that hides what it does cannot be allowed past one.
     let uncertainDeny: ParsedRule | undefined;
     for (const rule of deny) {
       const verdict = ruleApplies(rule, ctx, node);
-      if (verdict === 'match') return { decision: 'deny', reason: `Denied by the rule ${rule.source}.`, rule: rule.source };
+      if (verdict === 'match')
+        return { decision: 'deny', reason: `Denied by the rule ${rule.source}.`, rule: rule.source };
       if (verdict === 'uncertain') uncertainDeny ??= rule;
     }
-    if (uncertainDeny) return ask_(`The call cannot be checked against the deny rule ${uncertainDeny.source} (its paths or commands are only known when it runs).`, uncertainDeny.source);
+    if (uncertainDeny)
+      return ask_(
+        `The call cannot be checked against the deny rule ${uncertainDeny.source} (its paths or commands are only known when it runs).`,
+        uncertainDeny.source,
+      );
     // 2. Ask rules.
     for (const rule of ask) {
       const verdict = ruleApplies(rule, ctx, node);
       if (verdict !== 'none') return ask_(`The rule ${rule.source} asks before this call.`, rule.source);
     }
     // 3. Protected paths, in every mode.
-    const wholeAllowed = facts.shell.length > 0 && facts.shell.every(({ command }) => allow.some((rule) => wholeCommandMatch(rule, command)));
+    const wholeAllowed =
+      facts.shell.length > 0 &&
+      facts.shell.every(({ command }) => allow.some((rule) => wholeCommandMatch(rule, command)));
     for (const target of facts.writes) {
       for (const candidate of target.candidates) {
         const why = protectedReason(candidate.canonical, node) ?? protectedReason(candidate.lexical, node);
         if (!why) continue;
-        const explicit = target.fromBash ? wholeAllowed : allow.some((rule) => (rule.family === 'edit' || coversTool(rule, tool, normalized)) && namesExplicitly(rule, candidate.canonical) && pathVerdict(rule, [target], ctx, true, node) === 'match');
+        const explicit = target.fromBash
+          ? wholeAllowed
+          : allow.some(
+              (rule) =>
+                (rule.family === 'edit' || coversTool(rule, tool, normalized)) &&
+                namesExplicitly(rule, candidate.canonical) &&
+                pathVerdict(rule, [target], ctx, true, node) === 'match',
+            );
         if (!explicit) return ask_(`Writing ${target.text}: ${why}.`);
       }
     }
     // 4. Dangerous commands, in every mode.
     for (const { command, details } of facts.shell) {
       if (!details.dangerous) continue;
-      const exactly = allow.some((rule) => wholeCommandMatch(rule, command)) ||
+      const exactly =
+        allow.some((rule) => wholeCommandMatch(rule, command)) ||
         (!details.compoundDanger &&
-          details.simpleCommands.filter((c) => c.dangerous).every((c) => allow.some((rule) => rule.bash?.kind === 'exact' && c.forms.some((form) => matchBash(rule.bash!, { words: form.words, openEnded: c.openEnded })))));
-      if (!exactly) return ask_(`Dangerous command: ${details.reasons.filter((r) => r.startsWith('dangerous: ')).map((r) => r.slice(11)).join('; ')}.`);
+          details.simpleCommands
+            .filter((c) => c.dangerous)
+            .every((c) =>
+              allow.some(
+                (rule) =>
+                  rule.bash?.kind === 'exact' &&
+                  c.forms.some((form) => matchBash(rule.bash!, { words: form.words, openEnded: c.openEnded })),
+              ),
+            ));
+      if (!exactly)
+        return ask_(
+          `Dangerous command: ${details.reasons
+            .filter((r) => r.startsWith('dangerous: '))
+            .map((r) => r.slice(11))
+            .join('; ')}.`,
+        );
     }
     // 5. Allow rules and the mode.
     if (mode === 'full-access') return { decision: 'allow', reason: 'Allowed by full-access mode.' };
     return allowOrAsk(check, ctx, node, ask_);
   }
 
-  function allowOrAsk(check: PermissionCheck, ctx: Context, node: Awaited<ReturnType<typeof nodeHelpers>>, ask_: (reason: string) => PolicyDecision): PolicyDecision {
+  function allowOrAsk(
+    check: PermissionCheck,
+    ctx: Context,
+    node: Awaited<ReturnType<typeof nodeHelpers>>,
+    ask_: (reason: string) => PolicyDecision,
+  ): PolicyDecision {
     const { facts, tool, normalized } = ctx;
-    const bare = allow.find((rule) => rule.bash === undefined && rule.path === undefined && rule.domain === undefined && coversTool(rule, tool, normalized));
+    const bare = allow.find(
+      (rule) =>
+        rule.bash === undefined &&
+        rule.path === undefined &&
+        rule.domain === undefined &&
+        coversTool(rule, tool, normalized),
+    );
     if (bare) return { decision: 'allow', reason: `Allowed by the rule ${bare.source}.`, rule: bare.source };
     const used = new Set<string>();
     const writesInside = mode === 'workspace-write';
@@ -284,19 +367,31 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
     const readOk = (target: PathTarget): boolean => {
       if (target.unknown) return false;
       if (target.candidates.every((c) => c.inside)) return true;
-      const rule = allow.find((r) => r.path && (r.family === 'read' || coversTool(r, tool, normalized)) && pathVerdict(r, [target], ctx, true, node) === 'match');
+      const rule = allow.find(
+        (r) =>
+          r.path &&
+          (r.family === 'read' || coversTool(r, tool, normalized)) &&
+          pathVerdict(r, [target], ctx, true, node) === 'match',
+      );
       if (rule) used.add(rule.source);
       return rule !== undefined;
     };
     const writeOk = (target: PathTarget): boolean => {
       if (target.unknown) return false;
       if (writesInside && target.candidates.every((c) => c.inside)) return true;
-      const rule = allow.find((r) => r.path && (r.family === 'edit' || coversTool(r, tool, normalized)) && pathVerdict(r, [target], ctx, true, node) === 'match');
+      const rule = allow.find(
+        (r) =>
+          r.path &&
+          (r.family === 'edit' || coversTool(r, tool, normalized)) &&
+          pathVerdict(r, [target], ctx, true, node) === 'match',
+      );
       if (rule) used.add(rule.source);
       return rule !== undefined;
     };
     const finish = (what: string): PolicyDecision =>
-      used.size > 0 ? { decision: 'allow', reason: `Allowed by the rule ${[...used].join(', ')}.`, rule: [...used][0]! } : { decision: 'allow', reason: `Allowed: ${what} in ${mode} mode.` };
+      used.size > 0
+        ? { decision: 'allow', reason: `Allowed by the rule ${[...used].join(', ')}.`, rule: [...used][0]! }
+        : { decision: 'allow', reason: `Allowed: ${what} in ${mode} mode.` };
 
     if (facts.shell.length > 0) {
       for (const { command, details } of facts.shell) {
@@ -305,30 +400,60 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
           used.add(whole.source);
           continue;
         }
-        if (details.parseError || details.structural.length > 0) return ask_(`The command is not read-only: ${details.structural.join('; ') || 'it could not be parsed'}.`);
+        if (details.parseError || details.structural.length > 0)
+          return ask_(`The command is not read-only: ${details.structural.join('; ') || 'it could not be parsed'}.`);
         const ruleAllowed = details.simpleCommands.map((c) => {
-          const rule = allow.find((r) => r.bash && c.forms.some((form) => matchBash(r.bash!, { words: form.words, openEnded: c.openEnded })));
+          const rule = allow.find(
+            (r) => r.bash && c.forms.some((form) => matchBash(r.bash!, { words: form.words, openEnded: c.openEnded })),
+          );
           if (rule) used.add(rule.source);
           return rule !== undefined;
         });
         const blocked = details.simpleCommands.find((c, i) => !c.readOnly && !ruleAllowed[i]);
-        if (blocked) return ask_(`${blocked.argv.join(' ')} is not read-only and no allow rule matches it (${details.reasons.filter((r) => !r.startsWith('dangerous: ')).slice(0, 3).join('; ')}).`);
+        if (blocked)
+          return ask_(
+            `${blocked.argv.join(' ')} is not read-only and no allow rule matches it (${details.reasons
+              .filter((r) => !r.startsWith('dangerous: '))
+              .slice(0, 3)
+              .join('; ')}).`,
+          );
         for (const write of facts.writes.filter((w) => w.fromBash)) {
           const byRule = (write.by ?? []).length > 0 && (write.by ?? []).every((i) => ruleAllowed[i]);
-          if (!byRule || !writeOk(write)) return ask_(`The command writes ${write.text}, which ${byRule ? 'this mode does not allow' : 'no allow rule covers'}.`);
+          if (!byRule || !writeOk(write))
+            return ask_(
+              `The command writes ${write.text}, which ${byRule ? 'this mode does not allow' : 'no allow rule covers'}.`,
+            );
         }
       }
-      for (const read of facts.reads) if (!readOk(read)) return ask_(read.unknown ? `The command reads ${read.text}, which is only known when it runs.` : `Reading ${read.text} is outside the workspace.`);
+      for (const read of facts.reads)
+        if (!readOk(read))
+          return ask_(
+            read.unknown
+              ? `The command reads ${read.text}, which is only known when it runs.`
+              : `Reading ${read.text} is outside the workspace.`,
+          );
       return finish('a read-only command');
     }
 
     for (const url of facts.fetches) {
       const host = hostOf(url);
-      const rule = host === undefined ? undefined : allow.find((r) => r.domain && (host === r.domain || host.endsWith(`.${r.domain}`)));
-      if (!rule) return ask_(host === undefined ? `Fetching ${url}: not an http(s) URL.` : `Fetching from ${host} needs approval.`);
+      const rule =
+        host === undefined
+          ? undefined
+          : allow.find((r) => r.domain && (host === r.domain || host.endsWith(`.${r.domain}`)));
+      if (!rule)
+        return ask_(
+          host === undefined ? `Fetching ${url}: not an http(s) URL.` : `Fetching from ${host} needs approval.`,
+        );
       used.add(rule.source);
     }
-    for (const read of facts.reads) if (!readOk(read)) return ask_(read.unknown ? `The path of ${check.name} is missing or unknown.` : `Reading ${read.text} is outside the workspace.`);
+    for (const read of facts.reads)
+      if (!readOk(read))
+        return ask_(
+          read.unknown
+            ? `The path of ${check.name} is missing or unknown.`
+            : `Reading ${read.text} is outside the workspace.`,
+        );
     for (const write of facts.writes) {
       if (!writeOk(write)) {
         return ask_(
@@ -341,8 +466,16 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
       }
     }
     const readOnlyTool = check.readOnly ?? BUILTIN_READ_ONLY.has(tool);
-    if (!facts.known && !readOnlyTool && used.size === 0) return ask_(`${check.name} is not read-only and no allow rule covers it.`);
-    if (facts.known && facts.writes.length === 0 && facts.fetches.length === 0 && !readOnlyTool && mode === 'read-only' && used.size === 0)
+    if (!facts.known && !readOnlyTool && used.size === 0)
+      return ask_(`${check.name} is not read-only and no allow rule covers it.`);
+    if (
+      facts.known &&
+      facts.writes.length === 0 &&
+      facts.fetches.length === 0 &&
+      !readOnlyTool &&
+      mode === 'read-only' &&
+      used.size === 0
+    )
       return ask_(`${check.name} is not read-only.`);
     return finish(facts.writes.length > 0 ? 'a write inside the workspace' : 'a read-only call');
   }

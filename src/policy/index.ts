@@ -14,4 +14,12 @@ export type { PolicyOptions, RuleList, RulePolicy } from './create-policy.js';
 export { createPolicy, mergePolicyOptions } from './create-policy.js';
 export type { BashPattern, ParsedRule, PathAnchor, PathPattern, RuleFamily } from './rules.js';
 export { parseRule } from './rules.js';
-export type { ApprovalAnswer, ApprovalRequest, Approver, PermissionCheck, PermissionMode, Policy, PolicyDecision } from './types.js';
+export type {
+  ApprovalAnswer,
+  ApprovalRequest,
+  Approver,
+  PermissionCheck,
+  PermissionMode,
+  Policy,
+  PolicyDecision,
+} from './types.js';

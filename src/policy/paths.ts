@@ -18,11 +18,14 @@ export interface ResolvedPath {
   readonly canonical: string;
   /** Whether the canonical path is inside the canonical workspace root. */
   readonly inside: boolean;
+  /** Whether it is an existing directory. */
+  readonly directory: boolean;
 }
 
 interface NodeHelpers {
   readonly path: typeof import('node:path');
   readonly realpath: (path: string) => Promise<string>;
+  readonly isDirectory: (path: string) => Promise<boolean>;
   readonly home: string;
 }
 
@@ -32,7 +35,16 @@ let helpers: Promise<NodeHelpers> | undefined;
 export function nodeHelpers(): Promise<NodeHelpers> {
   helpers ??= (async () => {
     const [path, fs, os] = await Promise.all([import('node:path'), import('node:fs/promises'), import('node:os')]);
-    return { path, realpath: (p: string) => fs.realpath(p), home: os.homedir() };
+    return {
+      path,
+      realpath: (p: string) => fs.realpath(p),
+      isDirectory: (p: string) =>
+        fs.stat(p).then(
+          (stat) => stat.isDirectory(),
+          () => false,
+        ),
+      home: os.homedir(),
+    };
   })();
   return helpers;
 }
@@ -76,8 +88,12 @@ export async function resolvePath(
   context: { readonly root: string; readonly sandbox?: Sandbox; readonly base?: string },
 ): Promise<ResolvedPath> {
   const node = await nodeHelpers();
-  const expanded = original === '~' ? node.home : original.startsWith('~/') ? node.path.join(node.home, original.slice(2)) : original;
-  const lexical = node.path.resolve(context.base ? node.path.resolve(context.root, context.base) : context.root, expanded);
+  const expanded =
+    original === '~' ? node.home : original.startsWith('~/') ? node.path.join(node.home, original.slice(2)) : original;
+  const lexical = node.path.resolve(
+    context.base ? node.path.resolve(context.root, context.base) : context.root,
+    expanded,
+  );
   let canonical: string | undefined;
   if (context.sandbox && !context.base) {
     try {
@@ -88,10 +104,17 @@ export async function resolvePath(
     }
   }
   canonical ??= await canonicalize(lexical, node);
-  return { original, lexical, canonical, inside: isWithin(node, context.root, canonical) };
+  return {
+    original,
+    lexical,
+    canonical,
+    inside: isWithin(node, context.root, canonical),
+    directory: await node.isDirectory(canonical),
+  };
 }
 
-const caseInsensitive = typeof process !== 'undefined' && (process.platform === 'darwin' || process.platform === 'win32');
+const caseInsensitive =
+  typeof process !== 'undefined' && (process.platform === 'darwin' || process.platform === 'win32');
 
 const matcherCache = new Map<string, (path: string) => boolean>();
 
@@ -109,7 +132,12 @@ function matcher(glob: string): (path: string) => boolean {
  * Whether a path pattern matches an absolute path. `asAbsolute` lets a `/x` pattern also match `/x` on disk
  * (used for deny and ask rules).
  */
-export function matchPath(pattern: PathPattern, absolute: string, context: { readonly root: string; readonly home: string; readonly asAbsolute: boolean }, node: NodeHelpers): boolean {
+export function matchPath(
+  pattern: PathPattern,
+  absolute: string,
+  context: { readonly root: string; readonly home: string; readonly asAbsolute: boolean },
+  node: NodeHelpers,
+): boolean {
   const relativeTo = (base: string): string | undefined => {
     if (!isWithin(node, base, absolute)) return undefined;
     return node.path.relative(base, absolute).split(node.path.sep).join('/') || '.';
@@ -134,9 +162,31 @@ export function matchPath(pattern: PathPattern, absolute: string, context: { rea
   }
 }
 
+/**
+ * Whether a pattern could match something below the directory `dir` (so a command that reads the whole
+ * tree of `dir` may read a file the pattern names).
+ */
+export function couldMatchBelow(
+  pattern: PathPattern,
+  dir: string,
+  context: { readonly root: string; readonly home: string },
+  node: NodeHelpers,
+): boolean {
+  if (pattern.anchor === 'anywhere') return isWithin(node, context.root, dir) || isWithin(node, dir, context.root);
+  const base = pattern.anchor === 'absolute' ? '/' : pattern.anchor === 'home' ? context.home : context.root;
+  const segments: string[] = [];
+  for (const segment of pattern.glob.split('/')) {
+    if (/[*?[\]{}()!+@]/.test(segment)) break;
+    segments.push(segment);
+  }
+  const prefix = node.path.join(base, ...segments);
+  return isWithin(node, dir, prefix) || isWithin(node, prefix, dir);
+}
+
 /** Directories and files whose change runs code or changes the agent: never written without an explicit rule. */
 const PROTECTED_DIRS = ['.git', '.icode'];
-const PROTECTED_FILES = /^\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zshenv|zprofile|zlogin|zlogout|cshrc|tcshrc|kshrc)$/;
+const PROTECTED_FILES =
+  /^\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zshenv|zprofile|zlogin|zlogout|cshrc|tcshrc|kshrc)$/;
 
 /** Why writing this canonical path is protected, or `undefined`. */
 export function protectedReason(absolute: string, node: NodeHelpers): string | undefined {
@@ -146,7 +196,8 @@ export function protectedReason(absolute: string, node: NodeHelpers): string | u
   const dir = PROTECTED_DIRS.find((name) => lower.slice(0, -1).includes(name) || lower.at(-1) === name);
   if (dir) return `${dir}/ is protected: writing it can run code (git hooks, configuration) or change the agent`;
   const base = lower.at(-1) ?? '';
-  if (PROTECTED_FILES.test(base)) return `${parts.at(-1)} is a shell startup file: writing it runs code in every later shell`;
+  if (PROTECTED_FILES.test(base))
+    return `${parts.at(-1)} is a shell startup file: writing it runs code in every later shell`;
   if (base === 'authorized_keys' || base === 'authorized_keys2') return 'authorized_keys grants remote logins';
   return undefined;
 }

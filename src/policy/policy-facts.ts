@@ -22,6 +22,8 @@ export interface PathTarget {
   readonly fromBash: boolean;
   /** The shell expands it (glob, braces): deny rules cannot be checked against the literal. */
   readonly glob?: boolean;
+  /** The content of the whole tree below it is read (`grep` tool, `rg x dir`). */
+  readonly recursive?: boolean;
 }
 
 /** What a call touches. */
@@ -40,19 +42,63 @@ export interface CallFacts {
 /** A glob segment such as `.*` can match `..` on older bash: the path may climb out. */
 const CLIMBING_GLOB = /(^|\/)\.[*?[]/;
 
-async function bashTarget(kind: 'read' | 'write', ref: BashPathRef, context: { root: string; sandbox?: Sandbox }, by?: readonly number[]): Promise<PathTarget> {
+async function bashTarget(
+  kind: 'read' | 'write',
+  ref: BashPathRef,
+  context: { root: string; sandbox?: Sandbox },
+  by?: readonly number[],
+): Promise<PathTarget> {
   const text = ref.value ?? ref.text;
   // `~user/x`, `~+`, `~-` expand to other directories; a glob that may climb can leave the workspace.
-  const tilde = ref.value !== undefined && ref.value.startsWith('~') && ref.value !== '~' && !ref.value.startsWith('~/');
+  const tilde =
+    ref.value !== undefined && ref.value.startsWith('~') && ref.value !== '~' && !ref.value.startsWith('~/');
   if (ref.value === undefined || ref.value === '' || tilde || (ref.glob && CLIMBING_GLOB.test(ref.value))) {
     return { kind, text, candidates: [], unknown: true, fromBash: true, ...(by ? { by } : {}) };
   }
   const value = ref.value;
   const relative = !value.startsWith('/') && !value.startsWith('~');
-  const candidates = [await resolvePath(value, kind, { root: context.root, ...(context.sandbox ? { sandbox: context.sandbox } : {}) })];
+  const candidates = [
+    await resolvePath(value, kind, { root: context.root, ...(context.sandbox ? { sandbox: context.sandbox } : {}) }),
+  ];
   // After `cd dir`, a relative path may be relative to dir: every candidate must pass.
-  if (relative) for (const base of ref.bases) candidates.push(await resolvePath(value, kind, { root: context.root, base }));
-  return { kind, text, candidates, unknown: false, fromBash: true, glob: ref.glob, ...(by ? { by } : {}) };
+  if (relative)
+    for (const base of ref.bases) candidates.push(await resolvePath(value, kind, { root: context.root, base }));
+  return {
+    kind,
+    text,
+    candidates,
+    unknown: false,
+    fromBash: true,
+    glob: ref.glob,
+    recursive: ref.recursive === true,
+    ...(by ? { by } : {}),
+  };
+}
+
+/** A verdict for a command that cannot be analysed: nothing about it is known, so nothing is allowed by it. */
+function unanalysable(reason: string): BashDetails {
+  return {
+    readOnly: false,
+    dangerous: false,
+    commands: [],
+    reasons: [reason],
+    simpleCommands: [],
+    reads: [],
+    writes: [],
+    structural: [reason],
+    parseError: true,
+    compoundDanger: false,
+  };
+}
+
+/** Analyses a command; a missing command or a parser that fails to load asks instead of throwing. */
+async function analyzeOrFailClosed(command: string): Promise<BashDetails> {
+  if (command.trim() === '') return unanalysable('the call has no command');
+  try {
+    return await analyzeBashDetails(command);
+  } catch (error) {
+    return unanalysable(`the shell parser failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Gathers the facts of a call. */
@@ -70,19 +116,44 @@ export async function gatherFacts(check: PermissionCheck, root: string): Promise
       case 'read':
       case 'write': {
         const list = access.kind === 'read' ? reads : writes;
-        if (access.path.startsWith('\0') || access.path === '') list.push({ kind: access.kind, text: access.path.replace('\0', ''), candidates: [], unknown: true, fromBash: false });
-        else list.push({ kind: access.kind, text: access.path, candidates: [await resolvePath(access.path, access.kind, context)], unknown: false, fromBash: false });
+        if (access.path.startsWith('\0') || access.path === '')
+          list.push({
+            kind: access.kind,
+            text: access.path.replace('\0', ''),
+            candidates: [],
+            unknown: true,
+            fromBash: false,
+          });
+        else
+          list.push({
+            kind: access.kind,
+            text: access.path,
+            candidates: [await resolvePath(access.path, access.kind, context)],
+            unknown: false,
+            fromBash: false,
+            // The built-in grep reads the content of every file below its path.
+            recursive: check.name.toLowerCase() === 'grep' && !check.access,
+          });
         break;
       }
       case 'fetch':
         fetches.push(access.url);
         break;
       case 'exec': {
-        const details = await analyzeBashDetails(access.command);
+        const details = await analyzeOrFailClosed(access.command);
         shell.push({ command: access.command, details });
         const base = access.cwd ? [access.cwd] : [];
-        for (const ref of details.reads) reads.push(await bashTarget('read', base.length ? { ...ref, bases: [...base, ...ref.bases] } : ref, context));
-        for (const write of details.writes) writes.push(await bashTarget('write', base.length ? { ...write.path, bases: [...base, ...write.path.bases] } : write.path, context, write.by));
+        for (const ref of details.reads)
+          reads.push(await bashTarget('read', base.length ? { ...ref, bases: [...base, ...ref.bases] } : ref, context));
+        for (const write of details.writes)
+          writes.push(
+            await bashTarget(
+              'write',
+              base.length ? { ...write.path, bases: [...base, ...write.path.bases] } : write.path,
+              context,
+              write.by,
+            ),
+          );
         break;
       }
     }

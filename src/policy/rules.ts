@@ -21,7 +21,11 @@ export interface PathPattern {
 
 /** A parsed bash specifier. */
 export type BashPattern =
-  | { readonly kind: 'exact'; readonly tokens: readonly string[]; /** The whole command it names, escapes removed. */ readonly raw: string }
+  | {
+      readonly kind: 'exact';
+      readonly tokens: readonly string[];
+      /** The whole command it names, escapes removed. */ readonly raw: string;
+    }
   | { readonly kind: 'prefix'; readonly tokens: readonly string[] }
   | { readonly kind: 'glob'; readonly regex: RegExp; readonly trailingWildcard: boolean };
 
@@ -57,7 +61,9 @@ export function normalizeToolName(name: string): string {
 }
 
 function fail(rule: string, why: string): never {
-  throw new ConfigError(`Malformed permission rule ${JSON.stringify(rule)}: ${why}. Rules look like "Bash", "Bash(npm test:*)", "Read(./secrets/**)", "WebFetch(domain:example.com)" or "mcp__server__tool".`);
+  throw new ConfigError(
+    `Malformed permission rule ${JSON.stringify(rule)}: ${why}. Rules look like "Bash", "Bash(npm test:*)", "Read(./secrets/**)", "WebFetch(domain:example.com)" or "mcp__server__tool".`,
+  );
 }
 
 /**
@@ -75,7 +81,8 @@ function bashTokens(rule: string, text: string): { tokens: string[]; wildcards: 
     const ch = text[i]!;
     if (quote) {
       if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]!)) current += text[++i];
+      else if (ch === '\\' && quote === '"' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]!))
+        current += text[++i];
       else current += ch;
       continue;
     }
@@ -140,7 +147,8 @@ function parseBash(rule: string, specifier: string): BashPattern | undefined {
       return out + escapeRegex(token.slice(from));
     })
     .join(' ');
-  if (tokens[0]!.startsWith('*') && tokens.length === 1) fail(rule, 'a pattern that is only a wildcard; write "Bash" instead');
+  if (tokens[0]!.startsWith('*') && tokens.length === 1)
+    fail(rule, 'a pattern that is only a wildcard; write "Bash" instead');
   return { kind: 'glob', regex: new RegExp(`^${source}$`, 's'), trailingWildcard: /\*$/.test(body) };
 }
 
@@ -211,7 +219,8 @@ export function parseRule(rule: string): ParsedRule {
   if (name.startsWith('mcp__')) {
     if (specifier !== undefined) fail(rule, 'MCP rules take no parentheses');
     const parts = name.split('__');
-    if (parts.length < 2 || parts.length > 3 || parts.some((part, i) => i > 0 && part === '')) fail(rule, 'MCP rules look like mcp__server or mcp__server__tool');
+    if (parts.length < 2 || parts.length > 3 || parts.some((part, i) => i > 0 && part === ''))
+      fail(rule, 'MCP rules look like mcp__server or mcp__server__tool');
     const tool = parts[2];
     if (tool === undefined || tool === '*') return { source, family: 'mcp', name, mcpPrefix: `mcp__${parts[1]}__` };
     if (tool.includes('*')) fail(rule, 'only a whole "*" tool part is supported in MCP rules');
@@ -249,7 +258,11 @@ export interface CommandForm {
 export function matchBash(pattern: BashPattern, form: CommandForm): boolean {
   switch (pattern.kind) {
     case 'exact':
-      return !form.openEnded && form.words.length === pattern.tokens.length && pattern.tokens.every((t, i) => form.words[i] === t);
+      return (
+        !form.openEnded &&
+        form.words.length === pattern.tokens.length &&
+        pattern.tokens.every((t, i) => form.words[i] === t)
+      );
     case 'prefix':
       return form.words.length >= pattern.tokens.length && pattern.tokens.every((t, i) => form.words[i] === t);
     case 'glob':

@@ -6,8 +6,19 @@ import type { JsonValue } from '../model/message.js';
 import type { ToolAccess } from '../tools/tool.js';
 import type { PermissionCheck } from './types.js';
 
-/** Built-in tools that only read (when the check does not say otherwise). */
-export const BUILTIN_READ_ONLY: ReadonlySet<string> = new Set(['read', 'grep', 'glob', 'list', 'bash_output', 'todo_write']);
+/**
+ * Built-in tools that run in every mode (when the check does not say otherwise): readers, the todo list
+ * (session state only) and `bash_kill`, which only stops a job the agent itself started.
+ */
+export const BUILTIN_READ_ONLY: ReadonlySet<string> = new Set([
+  'read',
+  'grep',
+  'glob',
+  'list',
+  'bash_output',
+  'bash_kill',
+  'todo_write',
+]);
 
 /** Built-in tools covered by `Read(…)` rules. */
 export const READ_TOOLS: ReadonlySet<string> = new Set(['read', 'grep', 'glob', 'list']);
@@ -55,7 +66,9 @@ export function accessesOf(check: PermissionCheck): readonly ToolAccess[] | unde
     case 'apply_patch': {
       const patch = field(input, 'patch') ?? field(input, 'input');
       const paths = patch === undefined ? [] : patchPaths(patch);
-      return paths.length > 0 ? paths.map((path) => ({ kind: 'write' as const, path })) : [{ kind: 'write', path: '\0unknown' }];
+      return paths.length > 0
+        ? paths.map((path) => ({ kind: 'write' as const, path }))
+        : [{ kind: 'write', path: '\0unknown' }];
     }
     case 'bash': {
       const command = field(input, 'command');

@@ -6,7 +6,26 @@ describe('analyzeBash corpus', () => {
   it('has at least 300 commands, with every class represented', () => {
     expect(BASH_CORPUS.length).toBeGreaterThanOrEqual(300);
     const tags = new Set(BASH_CORPUS.map((entry) => entry.tag));
-    for (const tag of ['chain', 'subst', 'wrapper', 'interpreter', 'quoting', 'unicode', 'continuation', 'brace', 'redirect', 'flag-exec', 'config-exec', 'sed', 'awk', 'persist', 'dynamic', 'dangerous', 'cap', 'parse-error']) {
+    for (const tag of [
+      'chain',
+      'subst',
+      'wrapper',
+      'interpreter',
+      'quoting',
+      'unicode',
+      'continuation',
+      'brace',
+      'redirect',
+      'flag-exec',
+      'config-exec',
+      'sed',
+      'awk',
+      'persist',
+      'dynamic',
+      'dangerous',
+      'cap',
+      'parse-error',
+    ]) {
       expect(tags.has(tag), tag).toBe(true);
     }
   });
@@ -16,7 +35,9 @@ describe('analyzeBash corpus', () => {
     for (const entry of BASH_CORPUS) {
       const analysis = await analyzeBash(entry.command);
       if (analysis.readOnly !== entry.readOnly || analysis.dangerous !== entry.dangerous) {
-        wrong.push(`[${entry.tag}] ${JSON.stringify(entry.command)}: readOnly ${analysis.readOnly} (want ${entry.readOnly}), dangerous ${analysis.dangerous} (want ${entry.dangerous}) — ${analysis.reasons.join('; ')}`);
+        wrong.push(
+          `[${entry.tag}] ${JSON.stringify(entry.command)}: readOnly ${analysis.readOnly} (want ${entry.readOnly}), dangerous ${analysis.dangerous} (want ${entry.dangerous}) — ${analysis.reasons.join('; ')}`,
+        );
       }
     }
     expect(wrong).toEqual([]);
@@ -34,7 +55,15 @@ describe('analyzeBash corpus', () => {
 describe('analyzeBash details', () => {
   it('lists every simple command, nested ones included', async () => {
     const analysis = await analyzeBash('ls | grep x && echo $(rm y) `id`; cat <(git status)');
-    expect(analysis.commands).toEqual([['ls'], ['grep', 'x'], ['echo', '$(rm y)', '`id`'], ['rm', 'y'], ['id'], ['cat', '<(git status)'], ['git', 'status']]);
+    expect(analysis.commands).toEqual([
+      ['ls'],
+      ['grep', 'x'],
+      ['echo', '$(rm y)', '`id`'],
+      ['rm', 'y'],
+      ['id'],
+      ['cat', '<(git status)'],
+      ['git', 'status'],
+    ]);
   });
 
   it('removes quotes from words and sees through wrappers', async () => {

@@ -33,7 +33,8 @@ const policy = (options: PolicyOptions = {}) => createPolicy({ root, ...options 
 const bash = (command: string) => ({ name: 'bash', input: { command } });
 const read = (file_path: string) => ({ name: 'read', input: { file_path } });
 const write = (file_path: string) => ({ name: 'write', input: { file_path, content: 'x' } });
-const decision = async (p: ReturnType<typeof policy>, check: Parameters<ReturnType<typeof policy>['decide']>[0]) => (await p.decide(check)).decision;
+const decision = async (p: ReturnType<typeof policy>, check: Parameters<ReturnType<typeof policy>['decide']>[0]) =>
+  (await p.decide(check)).decision;
 
 describe('modes', () => {
   it('read-only: reads and read-only commands run, writes and other commands ask', async () => {
@@ -42,7 +43,9 @@ describe('modes', () => {
     expect(await decision(p, { name: 'grep', input: { pattern: 'x' } })).toBe('allow');
     expect(await decision(p, bash('git status && rg TODO src'))).toBe('allow');
     expect(await decision(p, write('src/a.ts'))).toBe('ask');
-    expect(await decision(p, { name: 'edit', input: { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' } })).toBe('ask');
+    expect(
+      await decision(p, { name: 'edit', input: { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' } }),
+    ).toBe('ask');
     expect(await decision(p, bash('npm test'))).toBe('ask');
     expect(await decision(p, bash('echo hi > out.txt'))).toBe('ask');
     expect(await decision(p, { name: 'web_fetch', input: { url: 'https://example.com' } })).toBe('ask');
@@ -66,12 +69,31 @@ describe('modes', () => {
     expect(await decision(p, write(join(outside, 'x.txt')))).toBe('ask');
     expect(await decision(p, write('../x.txt'))).toBe('ask');
     expect(await decision(p, write('src/escape.txt'))).toBe('ask');
-    expect(await decision(p, { name: 'apply_patch', input: { patch: '*** Begin Patch\n*** Add File: src/b.ts\n+x\n*** Update File: src/a.ts\n*** Move to: src/c.ts\n*** End Patch' } })).toBe('allow');
-    expect(await decision(p, { name: 'apply_patch', input: { patch: `*** Begin Patch\n*** Add File: src/b.ts\n+x\n*** Delete File: ${outside}/passwd\n*** End Patch` } })).toBe('ask');
+    expect(
+      await decision(p, {
+        name: 'apply_patch',
+        input: {
+          patch:
+            '*** Begin Patch\n*** Add File: src/b.ts\n+x\n*** Update File: src/a.ts\n*** Move to: src/c.ts\n*** End Patch',
+        },
+      }),
+    ).toBe('allow');
+    expect(
+      await decision(p, {
+        name: 'apply_patch',
+        input: {
+          patch: `*** Begin Patch\n*** Add File: src/b.ts\n+x\n*** Delete File: ${outside}/passwd\n*** End Patch`,
+        },
+      }),
+    ).toBe('ask');
     expect(await decision(p, bash('make'))).toBe('ask');
     expect(await decision(p, bash('ls -la'))).toBe('allow');
-    expect(await decision(p, { name: 'sync', input: {}, access: [{ kind: 'write', path: 'src/out.json' }] })).toBe('allow');
-    expect(await decision(p, { name: 'sync', input: {}, access: [{ kind: 'write', path: join(outside, 'o') }] })).toBe('ask');
+    expect(await decision(p, { name: 'sync', input: {}, access: [{ kind: 'write', path: 'src/out.json' }] })).toBe(
+      'allow',
+    );
+    expect(await decision(p, { name: 'sync', input: {}, access: [{ kind: 'write', path: join(outside, 'o') }] })).toBe(
+      'ask',
+    );
     expect(await decision(p, { name: 'mcp__github__create_issue', input: {} })).toBe('ask');
   });
 
@@ -111,7 +133,12 @@ describe('precedence', () => {
   });
 
   it('deny beats allow across merged sources, and ask beats allow', async () => {
-    const merged = mergePolicyOptions({ allow: ['Bash'], mode: 'full-access' }, undefined, { deny: 'Bash(rm:*)' }, { ask: ['Bash(git push:*)'], mode: 'workspace-write' });
+    const merged = mergePolicyOptions(
+      { allow: ['Bash'], mode: 'full-access' },
+      undefined,
+      { deny: 'Bash(rm:*)' },
+      { ask: ['Bash(git push:*)'], mode: 'workspace-write' },
+    );
     expect(merged.mode).toBe('workspace-write');
     const p = policy(merged);
     expect(await decision(p, bash('rm -f x'))).toBe('deny');
@@ -129,7 +156,17 @@ describe('precedence', () => {
 
   it('a deny rule is checked against every simple command and wrapper', async () => {
     const p = policy({ deny: ['Bash(rm:*)'], allow: ['Bash(ls:*)'] });
-    for (const command of ['ls; rm x', 'ls && timeout 5 rm x', 'echo $(rm x)', 'env rm x', "bash -c 'rm x'", 'find . -exec rm {} \\;', 'xargs rm', "r''m x", '\\rm x']) {
+    for (const command of [
+      'ls; rm x',
+      'ls && timeout 5 rm x',
+      'echo $(rm x)',
+      'env rm x',
+      "bash -c 'rm x'",
+      'find . -exec rm {} \\;',
+      'xargs rm',
+      "r''m x",
+      '\\rm x',
+    ]) {
       expect(await decision(p, bash(command)), command).toBe('deny');
     }
   });
@@ -197,7 +234,16 @@ describe('bash rules', () => {
 
   it('asks before reading outside the workspace', async () => {
     const p = policy();
-    for (const command of ['cat ~/.ssh/id_rsa', `cat ${outside}/passwd`, 'cat ../x', 'cd / && cat etc/passwd', 'cat src/escape.txt', 'ls ~root', 'grep -r x /etc', 'cat $HOME/.npmrc']) {
+    for (const command of [
+      'cat ~/.ssh/id_rsa',
+      `cat ${outside}/passwd`,
+      'cat ../x',
+      'cd / && cat etc/passwd',
+      'cat src/escape.txt',
+      'ls ~root',
+      'grep -r x /etc',
+      'cat $HOME/.npmrc',
+    ]) {
       expect(await decision(p, bash(command)), command).toBe('ask');
     }
     const allowed = policy({ allow: [`Read(/${outside}/**)`] });
@@ -220,7 +266,9 @@ describe('path rules', () => {
     expect(await decision(p, { name: 'grep', input: { pattern: 'x', path: 'secrets' } })).toBe('deny');
     expect(await decision(p, { name: 'glob', input: { pattern: '*', path: 'secrets' } })).toBe('deny');
     expect(await decision(p, { name: 'list', input: { path: 'secrets' } })).toBe('deny');
-    expect(await decision(p, { name: 'custom', input: {}, access: [{ kind: 'read', path: 'secrets/key.pem' }] })).toBe('deny');
+    expect(await decision(p, { name: 'custom', input: {}, access: [{ kind: 'read', path: 'secrets/key.pem' }] })).toBe(
+      'deny',
+    );
     expect(await decision(p, read('src/a.ts'))).toBe('allow');
   });
 
@@ -229,7 +277,13 @@ describe('path rules', () => {
       const p = policy({ deny: [rule] });
       expect(await decision(p, write('src/a.ts')), rule).toBe('deny');
       expect(await decision(p, { name: 'multi_edit', input: { file_path: 'src/a.ts', edits: [] } }), rule).toBe('deny');
-      expect(await decision(p, { name: 'apply_patch', input: { patch: '*** Begin Patch\n*** Update File: src/a.ts\n*** End Patch' } }), rule).toBe('deny');
+      expect(
+        await decision(p, {
+          name: 'apply_patch',
+          input: { patch: '*** Begin Patch\n*** Update File: src/a.ts\n*** End Patch' },
+        }),
+        rule,
+      ).toBe('deny');
       expect(await decision(p, write('README.md')), rule).toBe('allow');
     }
   });
@@ -287,7 +341,13 @@ describe('protected paths', () => {
       expect(await decision(p, write('.icode/settings.json')), mode).toBe('ask');
       expect(await decision(p, write('.bashrc')), mode).toBe('ask');
       expect(await decision(p, write('~/.zshrc')), mode).toBe('ask');
-      expect(await decision(p, { name: 'apply_patch', input: { patch: '*** Begin Patch\n*** Add File: .git/hooks/post-merge\n+x\n*** End Patch' } }), mode).toBe('ask');
+      expect(
+        await decision(p, {
+          name: 'apply_patch',
+          input: { patch: '*** Begin Patch\n*** Add File: .git/hooks/post-merge\n+x\n*** End Patch' },
+        }),
+        mode,
+      ).toBe('ask');
     }
     expect(await decision(policy({ mode: 'full-access' }), write('.gitignore'))).toBe('allow');
     expect(await decision(policy(), write('.gitignore'))).toBe('allow');
@@ -395,9 +455,16 @@ describe('suggestedRule and allowAlways', () => {
     expect(await decision(p, write('src/a.ts'))).toBe('allow');
     expect(await decision(p, write('src/b.ts'))).toBe('ask');
     expect((await p.decide(read(join(outside, 'passwd')))).suggestedRule).toBe(`Read(/${join(outside, 'passwd')})`);
-    expect((await p.decide({ name: 'web_fetch', input: { url: 'https://docs.example.com/x' } })).suggestedRule).toBe('WebFetch(domain:docs.example.com)');
-    expect((await p.decide({ name: 'mcp__github__create_issue', input: {} })).suggestedRule).toBe('mcp__github__create_issue');
-    const patch = await p.decide({ name: 'apply_patch', input: { patch: '*** Begin Patch\n*** Add File: src/x.ts\n+x\n*** Update File: src/y.ts\n*** End Patch' } });
+    expect((await p.decide({ name: 'web_fetch', input: { url: 'https://docs.example.com/x' } })).suggestedRule).toBe(
+      'WebFetch(domain:docs.example.com)',
+    );
+    expect((await p.decide({ name: 'mcp__github__create_issue', input: {} })).suggestedRule).toBe(
+      'mcp__github__create_issue',
+    );
+    const patch = await p.decide({
+      name: 'apply_patch',
+      input: { patch: '*** Begin Patch\n*** Add File: src/x.ts\n+x\n*** Update File: src/y.ts\n*** End Patch' },
+    });
     expect(patch.suggestedRule).toBe('Edit(./{src/x.ts,src/y.ts})');
     p.allowAlways(patch.suggestedRule!);
     expect(await decision(p, write('src/x.ts'))).toBe('allow');
@@ -427,5 +494,38 @@ describe('suggestedRule and allowAlways', () => {
     expect(await p.decide(bash('npm test'))).toMatchObject({ decision: 'allow', rule: 'Bash(npm test:*)' });
     expect(await p.decide(read('.env'))).toMatchObject({ decision: 'deny', rule: 'Read(./.env)' });
     expect((await p.decide(read('.env'))).reason).toMatch(/Read\(\.\/\.env\)/);
+  });
+});
+
+describe('recursive reads', () => {
+  it('a search over a tree that holds a denied file asks instead of allowing', async () => {
+    const p = policy({ deny: ['Read(./secrets/**)', 'Read(.env)'] });
+    expect(await decision(p, bash('rg TOKEN'))).toBe('ask');
+    expect(await decision(p, bash('grep -r TOKEN .'))).toBe('ask');
+    expect(await decision(p, bash('git grep TOKEN'))).toBe('ask');
+    expect(await decision(p, { name: 'grep', input: { pattern: 'TOKEN' } })).toBe('ask');
+    expect(await decision(p, bash('rg TOKEN secrets'))).toBe('deny');
+    // Names only, or a tree that cannot hold the denied files.
+    expect(await decision(p, bash('ls'))).toBe('allow');
+    expect(await decision(p, { name: 'glob', input: { pattern: '**/*.ts' } })).toBe('allow');
+    const narrow = policy({ deny: ['Read(./secrets/**)'] });
+    expect(await decision(narrow, bash('rg TOKEN src'))).toBe('allow');
+    expect(await decision(narrow, { name: 'grep', input: { pattern: 'TOKEN', path: 'src' } })).toBe('allow');
+  });
+});
+
+describe('incomplete calls', () => {
+  it('asks for a bash call without a command, and never lets it pass a deny rule', async () => {
+    expect(await decision(policy(), { name: 'bash', input: {} })).toBe('ask');
+    expect(
+      await decision(policy({ mode: 'full-access', deny: ['Bash(rm:*)'] }), { name: 'bash', input: { command: '  ' } }),
+    ).toBe('ask');
+  });
+
+  it('runs the harmless built-ins in every mode', async () => {
+    const p = policy({ mode: 'read-only' });
+    expect(await decision(p, { name: 'todo_write', input: { todos: [] } })).toBe('allow');
+    expect(await decision(p, { name: 'bash_output', input: { id: 'x' } })).toBe('allow');
+    expect(await decision(p, { name: 'bash_kill', input: { id: 'x' } })).toBe('allow');
   });
 });

@@ -149,6 +149,13 @@ describe('edit: files', () => {
     );
   });
 
+  it('keeps mixed line endings as they are', async () => {
+    await seed('m.txt', 'a\r\nb\nc\r\n');
+    expect(await call(readTool(), { file_path: 'm.txt' }, ws.ctx)).toBe('     1\ta\n     2\tb\n     3\tc');
+    await edit({ file_path: 'm.txt', old_string: 'b', new_string: 'B' });
+    expect(await contents('m.txt')).toBe('a\r\nB\nc\r\n');
+  });
+
   it('refuses to edit a file that was not read', async () => {
     await writeFile(file('a.ts'), 'x\n');
     await expect(edit({ file_path: 'a.ts', old_string: 'x', new_string: 'y' })).rejects.toThrow(

@@ -83,6 +83,8 @@ const QUERIES: Record<string, unknown>[] = [
   { pattern: 'hello', path: 'src/deep', output_mode: 'content', '-C': 1 },
   { pattern: 'hello', path: 'src/a.ts', output_mode: 'content', '-A': 2 },
   { pattern: 'hello', path: 'nested' },
+  { pattern: 'hello', path: 'node_modules' },
+  { pattern: 'hello', path: 'build', output_mode: 'content' },
   { pattern: 'hello', path: 'binary.bin', output_mode: 'content' },
   { pattern: 'hello', path: 'other.log' },
   { pattern: 'TODO|FIXME', output_mode: 'content', '-B': 1 },
@@ -127,6 +129,14 @@ describe.each(['js', 'ripgrep'] as const)('grep (%s engine)', (engine) => {
       'keep.log',
       'nested/root-only.txt',
     ]);
+  });
+
+  it('searches a directory asked for by name even when .gitignore lists it', async () => {
+    expect(await grep(engine, { pattern: 'hello', path: 'node_modules' })).toBe(
+      'Found 1 file\nnode_modules/pkg/index.js',
+    );
+    expect(await grep(engine, { pattern: 'hello', path: 'src/generated' })).toBe('Found 1 file\nsrc/generated/g.ts');
+    expect(await grep(engine, { pattern: 'hello', path: 'src' })).not.toContain('generated');
   });
 
   it('shows content with line numbers, context and separators', async () => {

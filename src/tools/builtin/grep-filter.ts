@@ -44,7 +44,11 @@ export async function loadIgnoreLevel(dir: string): Promise<IgnoreLevel | undefi
   return { dir, rules: ignore({ ignorecase: false }).add(texts.join('\n')) };
 }
 
-/** The ignore levels of the directories from `root` down to the parent of `searchDir` (not `searchDir`). */
+/**
+ * The ignore levels of the directories from `root` down to the parent of `searchDir` (not `searchDir`).
+ * None when those rules ignore `searchDir` itself: a directory searched by name is searched, as with
+ * `rg pattern node_modules/pkg`, even though `.gitignore` lists `node_modules/`.
+ */
 export async function ancestorLevels(root: string, searchDir: string): Promise<IgnoreLevel[]> {
   const levels: IgnoreLevel[] = [];
   const relative = path.relative(root, searchDir);
@@ -54,7 +58,7 @@ export async function ancestorLevels(root: string, searchDir: string): Promise<I
     const level = await loadIgnoreLevel(path.join(root, ...parts.slice(0, i)));
     if (level) levels.push(level);
   }
-  return levels;
+  return isIgnored(levels, searchDir, true) ? [] : levels;
 }
 
 /** Whether the deepest ignore level with an opinion about `absolute` ignores it. */

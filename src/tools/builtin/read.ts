@@ -98,6 +98,7 @@ function renderLines(text: string, display: string, offset: number, limit: numbe
   const end = Math.min(total, offset - 1 + limit);
   for (let i = offset - 1; i < end; i++) {
     let line = lines[i] ?? '';
+    if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.length > MAX_LINE_CHARS)
       line = `${line.slice(0, MAX_LINE_CHARS)}… (line cut at ${MAX_LINE_CHARS} of ${line.length} characters)`;
     const row = `${String(i + 1).padStart(6)}\t${line}`;

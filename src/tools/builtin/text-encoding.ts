@@ -9,10 +9,10 @@ const SAMPLE_BYTES = 8192;
 
 /** A text file as the tools see it: content with `\n` line endings, plus how to write it back. */
 export interface DecodedText {
-  /** Content without BOM, with every `\r\n` turned into `\n`. */
+  /** Content without BOM; `\r\n` turned into `\n` when every line ends that way. */
   readonly text: string;
   readonly bom: boolean;
-  /** The file's dominant line ending; new text is written with it. */
+  /** `'\r\n'` for a file that is CRLF throughout: `text` is written back with it. */
   readonly lineEnding: '\n' | '\r\n';
 }
 
@@ -44,8 +44,10 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   if (bom) text = text.slice(1);
   const crlf = countOf(text, '\r\n');
   const lf = countOf(text, '\n') - crlf;
-  const lineEnding = crlf > lf ? '\r\n' : '\n';
-  return { text: crlf > 0 ? text.replaceAll('\r\n', '\n') : text, bom, lineEnding };
+  // Only a file that is CRLF throughout is normalised. A file with mixed endings is kept as it is, so an
+  // edit changes the lines it changes and not the ending of every other line.
+  if (crlf > 0 && lf === 0) return { text: text.replaceAll('\r\n', '\n'), bom, lineEnding: '\r\n' };
+  return { text, bom, lineEnding: '\n' };
 }
 
 /** Turns `\n` text back into the file's form: its line ending and its BOM. */

@@ -64,6 +64,14 @@ describe('bash', () => {
     expect(tool.access?.(tool.input.parse({ command: 'ls' }))).toEqual([{ kind: 'exec', command: 'ls' }]);
   });
 
+  it('refuses out-of-range limits, and describes the configured ones', () => {
+    expect(() => bashTool({ defaultTimeoutMs: 0 })).toThrow(/defaultTimeoutMs must be at least 1/);
+    expect(() => bashTool({ maxOutputChars: 10 })).toThrow(/maxOutputChars must be at least 100/);
+    expect(bashTool({ defaultTimeoutMs: 30_000, maxOutputChars: 5_000 }).description).toMatch(
+      /Default timeout 30 s[\s\S]*about 5000 characters/,
+    );
+  });
+
   it('accepts camelCase aliases', () => {
     const tool = bashTool();
     expect(tool.input.parse({ command: 'ls', runInBackground: true, timeoutMs: 5, cwd: 'x' })).toEqual({

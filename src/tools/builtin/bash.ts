@@ -2,6 +2,7 @@
  * The `bash` tool: runs a shell command in the sandbox, in the foreground or as a background job.
  */
 import { z } from 'zod';
+import { ConfigError } from '../../errors/config-error.js';
 import { tool } from '../define-tool.js';
 import type { Tool, ToolContext } from '../tool.js';
 import { defaultBackgroundJobs, type BackgroundJobs } from './background-jobs.js';
@@ -70,15 +71,17 @@ const input = withAliases(
 /** The validated input of `bash`. */
 export type BashInput = z.output<typeof input>;
 
-const DESCRIPTION = [
-  'Runs a bash command in the workspace and returns its combined stdout and stderr, the exit code and the duration.',
-  '- Each call is a fresh non-interactive `bash -c` (no state carries over: cd, variables, functions). stdin is closed; commands that wait for input get end-of-file.',
-  '- Set `workdir` instead of starting with `cd`. Quote paths with spaces.',
-  `- Default timeout ${DEFAULT_BASH_TIMEOUT_MS / 1000} s, at most ${MAX_BASH_TIMEOUT_MS / 1000} s; on timeout the whole process tree is killed. Processes left running when the command ends are killed too.`,
-  `- Output longer than about ${DEFAULT_BASH_OUTPUT_CHARS} characters is cut in the middle; the full output is saved to a file whose path is given.`,
-  '- For servers, watchers and other long-running commands use `run_in_background: true` (do not append `&`), then bash_output to read and bash_kill to stop. Background jobs end with the run.',
-  '- Prefer the dedicated tools to read (read), search (grep, glob) and edit (edit, write) files.',
-].join('\n');
+function describe(defaultTimeoutMs: number, maxOutputChars: number): string {
+  return [
+    'Runs a bash command in the workspace and returns its combined stdout and stderr, the exit code and the duration.',
+    '- Each call is a fresh non-interactive `bash -c` (no state carries over: cd, variables, functions). stdin is closed; commands that wait for input get end-of-file.',
+    '- Set `workdir` instead of starting with `cd`. Quote paths with spaces.',
+    `- Default timeout ${defaultTimeoutMs / 1000} s, at most ${MAX_BASH_TIMEOUT_MS / 1000} s; on timeout the whole process tree is killed. Processes left running when the command ends are killed too.`,
+    `- Output longer than about ${maxOutputChars} characters is cut in the middle; the full output is saved to a file whose path is given.`,
+    '- For servers, watchers and other long-running commands use `run_in_background: true` (do not append `&`), then bash_output to read and bash_kill to stop. Background jobs end with the run.',
+    '- Prefer the dedicated tools to read (read), search (grep, glob) and edit (edit, write) files.',
+  ].join('\n');
+}
 
 /**
  * The `bash` tool. Foreground commands return their output (head and tail kept, the full output saved to a
@@ -93,12 +96,25 @@ const DESCRIPTION = [
  * ```ts
  * const agent = createAgent({ provider, tools: [bashTool({ root: process.cwd(), defaultTimeoutMs: 60_000 })] });
  * ```
+ * @throws ConfigError when a limit is out of range.
  */
 export function bashTool(options: BashToolOptions = {}): Tool<BashInput> {
   const jobs = options.jobs ?? defaultBackgroundJobs;
+  for (const [name, value, min] of [
+    ['defaultTimeoutMs', options.defaultTimeoutMs, 1],
+    ['maxOutputChars', options.maxOutputChars, 100],
+    ['maxSavedOutputChars', options.maxSavedOutputChars, 1],
+  ] as const) {
+    if (value !== undefined && !(value >= min)) {
+      throw new ConfigError(`bashTool: ${name} must be at least ${min}, got ${value}.`);
+    }
+  }
   return tool({
     name: 'bash',
-    description: DESCRIPTION,
+    description: describe(
+      Math.min(options.defaultTimeoutMs ?? DEFAULT_BASH_TIMEOUT_MS, MAX_BASH_TIMEOUT_MS),
+      options.maxOutputChars ?? DEFAULT_BASH_OUTPUT_CHARS,
+    ),
     input,
     readOnly: false,
     // Above the longest command timeout, so the command's own timeout (which says what happened) wins

@@ -81,8 +81,18 @@ export interface WireFormat {
 
 /**
  * A failure injected into one call of a mock wire server. `call` is the 1-based call it applies to
- * (default: every call). A faulted call answers from the same script step as the next clean call, so a
- * retried request gets the answer the failed one would have had.
+ * (default: every call). A faulted call that fails answers from the same script step as the next clean
+ * call, so a retried request gets the answer the failed one would have had; `malformed-tool-json` does not
+ * fail the call and takes its step.
+ *
+ * @example
+ * ```ts
+ * const faults: Fault[] = [
+ *   { type: 'status', status: 429, retryAfter: '2', call: 1 },
+ *   { type: 'stream-error', kind: 'overloaded', afterFrames: 3, call: 2 },
+ *   { type: 'cut', afterBytes: 512, call: 3 },
+ * ];
+ * ```
  */
 export type Fault =
   /** An HTTP error response with the provider's error body, and retry headers when given. */
@@ -136,7 +146,18 @@ export interface MockServerOptions {
   readonly faults?: readonly Fault[];
 }
 
-/** A running mock wire server. */
+/**
+ * A running mock wire server.
+ *
+ * @example
+ * ```ts
+ * const server = await startMockServer({ wire: 'openai', script: [{ text: 'Hi' }] });
+ * const model = openai({ model: 'gpt-4.1-mini', apiKey: 'test', baseURL: server.baseURL });
+ * // … call the model; then inspect what it sent:
+ * expect(server.requests[0]?.body).toMatchObject({ stream: true });
+ * await server.close();
+ * ```
+ */
 export interface MockServer {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;

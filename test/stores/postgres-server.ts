@@ -98,7 +98,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const pg = (tool: string, args: string[]): Promise<{ stdout: string; stderr: string }> =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
 
-  const port = await freePort();
+  let port = 0;
   let started = false;
   const stopSync = (): void => {
     if (!started) return;
@@ -118,17 +118,26 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   process.once('exit', stopSync);
   try {
     await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    const settings = [
-      `-p ${port}`,
-      `-k ${sockets}`,
-      '-c listen_addresses=127.0.0.1',
-      '-c max_connections=200',
-      // A throwaway test server: durability against power loss is not what the tests check.
-      '-c fsync=off',
-      '-c full_page_writes=off',
-    ].join(' ');
-    await pg('pg_ctl', ['-D', data, '-o', settings, '-l', log, '-w', '-t', '30', 'start']);
-    started = true;
+    // Another process may take the free port before the server binds it: try a few ports.
+    for (let attempt = 1; !started; attempt++) {
+      port = await freePort();
+      const settings = [
+        `-p ${port}`,
+        `-k ${sockets}`,
+        '-c listen_addresses=127.0.0.1',
+        '-c max_connections=200',
+        // A throwaway test server: durability against power loss is not what the tests check.
+        '-c fsync=off',
+        '-c full_page_writes=off',
+      ].join(' ');
+      try {
+        await pg('pg_ctl', ['-D', data, '-o', settings, '-l', log, '-w', '-t', '30', 'start']);
+        started = true;
+      } catch (error) {
+        const serverLog = await readFile(log, 'utf8').catch(() => '');
+        if (attempt >= 3 || !/could not bind|Address already in use/i.test(serverLog)) throw error;
+      }
+    }
   } catch (error) {
     const serverLog = await readFile(log, 'utf8').catch(() => '');
     process.removeListener('exit', stopSync);

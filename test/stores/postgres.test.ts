@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
@@ -36,6 +39,29 @@ storeConformance(
   },
   { persistent: true, largeSessionEntries: 2_000 },
 );
+
+describe('the test server', () => {
+  it('fails with what to install when the PostgreSQL binaries are missing', async () => {
+    const saved = { bin: process.env.ICODE_POSTGRES_BIN, url: process.env.ICODE_TEST_POSTGRES_URL };
+    const empty = await mkdtemp(join(tmpdir(), 'icode-no-pg-'));
+    process.env.ICODE_POSTGRES_BIN = empty;
+    delete process.env.ICODE_TEST_POSTGRES_URL;
+    try {
+      await expect(startTestPostgres()).rejects.toThrow(
+        /Could not start the test PostgreSQL server[\s\S]*apt-get install postgresql/,
+      );
+    } finally {
+      for (const [key, value] of [
+        ['ICODE_POSTGRES_BIN', saved.bin],
+        ['ICODE_TEST_POSTGRES_URL', saved.url],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('postgresStore', () => {
   it('applies migrations once even when several stores start at once', async () => {

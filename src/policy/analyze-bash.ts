@@ -82,6 +82,55 @@ function heredocAsString(body: string): string {
   return body.replace(/(\\*)"/g, (match, slashes: string) => (slashes.length % 2 === 0 ? `${slashes}\\"` : match));
 }
 
+/**
+ * Whether the source has a `$(` or a backtick, outside quotes and comments, that the grammar did not turn
+ * into a substitution (tree-sitter misses backticks inside `${…}`, for one). Bash would run it, so the
+ * command is not read-only. Unquoted here-document bodies are skipped: they are analysed on their own.
+ */
+function hiddenSubstitution(source: string, root: Node): boolean {
+  if (!/\$\(|`/.test(source)) return false;
+  const literal: [number, number][] = [];
+  const starts = new Set<number>();
+  const ends = new Set<number>();
+  let nested = false;
+  const visit = (node: Node): void => {
+    switch (node.type) {
+      case 'raw_string':
+      case 'ansi_c_string':
+      case 'comment':
+      case 'heredoc_body':
+        literal.push([node.startIndex, node.endIndex]);
+        return;
+      case 'command_substitution':
+      case 'arithmetic_expansion': {
+        // Inside strings the grammar counts the blanks before `$(` as part of the node.
+        const text = node.text;
+        starts.add(node.startIndex + (text.length - text.trimStart().length));
+        ends.add(node.endIndex - 1);
+        // Escaped backticks inside backticks are a nested substitution the grammar reads as text.
+        if (text.trimStart().startsWith('`') && text.includes('\\`')) nested = true;
+        break;
+      }
+    }
+    for (const child of node.children) if (child) visit(child);
+  };
+  visit(root);
+  if (nested) return true;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    const opens = (ch === '$' && source[i + 1] === '(') || ch === '`';
+    if (!opens) continue;
+    if (literal.some(([from, to]) => i >= from && i < to)) continue;
+    if (starts.has(i) || (ch === '`' && ends.has(i))) continue;
+    return true;
+  }
+  return false;
+}
+
 class Walker {
   readonly commands: (BashCommandInfo & { readonly words: BashWord[] })[] = [];
   readonly reads: BashPathRef[] = [];
@@ -119,6 +168,7 @@ class Walker {
       this.parseError = true;
       this.structural.push('the command has a syntax error or a construct the parser does not understand');
     }
+    if (hiddenSubstitution(source, root)) this.structural.push('a command substitution the parser did not recognise');
     this.walk(root);
   }
 

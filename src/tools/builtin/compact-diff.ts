@@ -33,15 +33,9 @@ export function compactDiff(
   const context = options.context ?? 3;
   const maxLines = options.maxLines ?? 200;
   // Cut the common head and tail by characters first (cheap on big files), then work on whole lines of the rest.
-  let head = 0;
   const shortest = Math.min(before.length, after.length);
-  while (head < shortest && before.charCodeAt(head) === after.charCodeAt(head)) head++;
-  let tail = 0;
-  while (
-    tail < shortest - head &&
-    before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
-  )
-    tail++;
+  const head = commonPrefix(before, after, shortest);
+  const tail = commonSuffix(before, after, shortest - head);
   const start = before.lastIndexOf('\n', head - 1) + 1;
   const firstLine = countNewlines(before, start) + 1;
   // Move the common tail's start forward to a line start in both texts, so it holds whole lines.
@@ -58,8 +52,8 @@ export function compactDiff(
   const afterEnd = after.length - tail + shift;
   const a = splitLines(before.slice(start, beforeEnd));
   const b = splitLines(after.slice(start, afterEnd));
-  const beforeRest = splitLines(before.slice(beforeEnd));
-  const lead = splitLines(before.slice(0, start)).slice(-context);
+  const beforeRest = splitLines(before.slice(beforeEnd, nthNewlineAfter(before, beforeEnd, context)));
+  const lead = splitLines(before.slice(nthLineStartBefore(before, start, context), start));
 
   const ops: Op[] = [];
   lead.forEach((text, k) => {
@@ -79,6 +73,45 @@ export function compactDiff(
       ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more diff lines`].join('\n')
       : lines.join('\n');
   return { text, added, removed };
+}
+
+/** Characters compared at once: substring equality is a native memory compare, a loop of charCodeAt is not. */
+const CHUNK = 4096;
+
+function commonPrefix(a: string, b: string, limit: number): number {
+  let at = 0;
+  while (at + CHUNK <= limit && a.slice(at, at + CHUNK) === b.slice(at, at + CHUNK)) at += CHUNK;
+  while (at < limit && a.charCodeAt(at) === b.charCodeAt(at)) at++;
+  return at;
+}
+
+function commonSuffix(a: string, b: string, limit: number): number {
+  let n = 0;
+  while (
+    n + CHUNK <= limit &&
+    a.slice(a.length - n - CHUNK, a.length - n) === b.slice(b.length - n - CHUNK, b.length - n)
+  ) {
+    n += CHUNK;
+  }
+  while (n < limit && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
+}
+
+/** Start of the line `count` lines above the line starting at `start`. */
+function nthLineStartBefore(text: string, start: number, count: number): number {
+  let at = start;
+  for (let k = 0; k < count && at > 0; k++) at = text.lastIndexOf('\n', at - 2) + 1;
+  return at;
+}
+
+/** End (exclusive, after its newline) of the `count`th line starting at `from`. */
+function nthNewlineAfter(text: string, from: number, count: number): number {
+  let at = from;
+  for (let k = 0; k < count && at < text.length; k++) {
+    const next = text.indexOf('\n', at);
+    at = next === -1 ? text.length : next + 1;
+  }
+  return at;
 }
 
 function countNewlines(text: string, end: number): number {

@@ -176,7 +176,10 @@ function slideLines(
   const { lines: wanted, trailingNewline } = searchLines(search);
   if (wanted.every((line) => line.trim() === '')) return [];
   const spans: MatchSpan[] = [];
+  // Both line strategies need the first lines equal once trimmed: a cheap test before building a window.
+  const firstTrimmed = (wanted[0] ?? '').trim();
   for (let first = 0; first + wanted.length <= index.lines.length; first++) {
+    if ((index.lines[first] ?? '').trim() !== firstTrimmed) continue;
     const window = index.lines.slice(first, first + wanted.length);
     if (same(window, wanted)) {
       const last = first + wanted.length - 1;

@@ -53,7 +53,6 @@ describe('Chat Completions chunks from compatible servers', () => {
     expect(length.parts).toEqual([
       { type: 'reasoning-delta', text: 'hm' },
       { type: 'text-delta', text: 'x' },
-      { type: 'reasoning', text: 'hm' },
       { type: 'finish', reason: 'length' },
     ]);
     const filtered = await run(mapChatChunks(from([chunk({}, 'content_filter')]), keep));

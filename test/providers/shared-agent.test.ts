@@ -76,6 +76,14 @@ describe.each(providers)('the same agent code on $wire', ({ wire, make }) => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('keeps one reasoning block before the text in the assistant message', async () => {
+    const { agent } = await agentOn(wire, make, [{ reasoning: 'Think first, then answer.', text: 'Answer.' }]);
+    const result = await agent.run('Q?').result;
+    const assistant = result.messages.find((m) => m.role === 'assistant');
+    expect(assistant?.content.map((part) => part.type)).toEqual(['reasoning', 'text']);
+    expect(assistant?.content[0]).toMatchObject({ type: 'reasoning', text: 'Think first, then answer.' });
+  });
+
   it('retries a 429 (retry-after: 0) and an in-stream error before any output, with retry events', async () => {
     const { agent, server } = await agentOn(
       wire,

@@ -51,7 +51,6 @@ export async function* mapChatChunks(
 ): AsyncGenerator<ModelStreamPart> {
   const calls = new Map<number, PendingCall>();
   let lastIndex = -1;
-  let reasoning = '';
   let finish: string | undefined;
   let usage: Usage | undefined;
 
@@ -63,10 +62,8 @@ export async function* mapChatChunks(
     const delta = isObj(choice.delta) ? choice.delta : {};
     // DeepSeek, vLLM and OpenRouter stream reasoning in `reasoning_content` or `reasoning`.
     const thought = typeof delta.reasoning_content === 'string' ? delta.reasoning_content : delta.reasoning;
-    if (typeof thought === 'string' && thought !== '') {
-      reasoning += thought;
-      yield { type: 'reasoning-delta', text: thought };
-    }
+    // Only deltas: with no signature to carry, a complete `reasoning` part would add nothing.
+    if (typeof thought === 'string' && thought !== '') yield { type: 'reasoning-delta', text: thought };
     if (typeof delta.content === 'string' && delta.content !== '') yield { type: 'text-delta', text: delta.content };
     if (Array.isArray(delta.tool_calls)) {
       for (const raw of delta.tool_calls) {
@@ -100,7 +97,6 @@ export async function* mapChatChunks(
   }
 
   if (finish === undefined) throw truncatedStreamError('openai', 'a finish_reason');
-  if (reasoning !== '') yield { type: 'reasoning', text: reasoning };
   const ordered = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
   for (const call of ordered) {
     yield { type: 'tool-call', id: call.id, name: call.name, input: restore(call.name, parseToolInput(call.args)) };

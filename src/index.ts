@@ -15,11 +15,15 @@ export type {
   AgentPolicyOptions,
   AgentRun,
   BeforeToolCallResult,
+  ForkOptions,
   ResumeOptions,
+  RevertOptions,
+  RevertResult,
   RunInput,
   RunOptions,
   ToolCallInfo,
   ToolResultInfo,
+  WorkspaceSnapshotter,
 } from './agent/types.js';
 
 export { pruneToolOutputs, summarizeCompaction, PRUNED_OUTPUT } from './agent/compaction/strategies.js';

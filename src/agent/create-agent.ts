@@ -7,6 +7,7 @@ import type { Sandbox } from '../sandbox/types.js';
 import { memoryStore } from '../stores/memory-store.js';
 import { Run } from './agent-run.js';
 import { indexTools, positiveInteger, resolveCompaction, type AgentConfig } from './config.js';
+import { forkSession, revertSession } from './revert.js';
 import { RunContext } from './run-context.js';
 import { runLoop, type RunStart } from './run-loop.js';
 import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions } from './types.js';
@@ -92,6 +93,8 @@ export function createAgent(options: AgentOptions): Agent {
         runOptions.metadata,
       );
     },
+    revert: (sessionId, revertOptions) => revertSession(config.store, options.snapshots, sessionId, revertOptions),
+    fork: (sessionId, forkOptions) => forkSession(config.store, sessionId, forkOptions),
     resume(sessionId: string, resumeOptions: ResumeOptions) {
       if (!resumeOptions || typeof resumeOptions.approvals !== 'object' || resumeOptions.approvals === null) {
         throw new ConfigError('resume needs `approvals`: a decision for each pending tool call id.');

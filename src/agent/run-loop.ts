@@ -2,7 +2,14 @@ import { RunStateError } from '../errors/config-error.js';
 import { abortReason } from '../internal/abort.js';
 import type { PendingApproval, RunResult } from '../events/run-result.js';
 import { addUsage, type Usage } from '../model/usage.js';
-import { messageText, type JsonValue, type Message, type ToolResultPart, type UserMessage } from '../model/message.js';
+import {
+  messageText,
+  type JsonValue,
+  type Message,
+  type ToolCallPart,
+  type ToolResultPart,
+  type UserMessage,
+} from '../model/message.js';
 import type { ApprovalAnswer } from '../policy/types.js';
 import type { SessionEntry } from '../stores/types.js';
 import { callModel } from './call-model.js';
@@ -67,7 +74,7 @@ export async function runLoop(
     if (maxCostUsd !== undefined && provider.pricing) checkBudget(ctx.cost, maxCostUsd, lastUsage, provider.pricing);
     const turn = ++ctx.turns;
     const sessionTurn = ++ctx.sessionTurn;
-    const started = ctx.emit({ type: 'turn-start', turn, runId: ctx.runId });
+    const started = ctx.emit({ type: 'turn-start', turn, sessionTurn, runId: ctx.runId });
     if (started) await started;
 
     const prepared = prepareRequest(ctx);
@@ -87,6 +94,7 @@ export async function runLoop(
     const entries: SessionEntry[] = [{ type: 'message', message: answer.message, turn: sessionTurn }];
 
     if (answer.toolCalls.length > 0) {
+      await snapshotBeforeChanges(ctx, answer.toolCalls, sessionTurn);
       const batch = await runTools(ctx, answer.toolCalls);
       if (batch.pending.length > 0) {
         pending = batch.pending;
@@ -98,7 +106,7 @@ export async function runLoop(
       }
     }
     await ctx.persist(entries);
-    const ended = ctx.emit({ type: 'turn-end', turn, usage: answer.usage, runId: ctx.runId });
+    const ended = ctx.emit({ type: 'turn-end', turn, sessionTurn, usage: answer.usage, runId: ctx.runId });
     if (ended) await ended;
 
     if (pending) {
@@ -160,8 +168,24 @@ async function addInput(ctx: RunContext, view: SessionView, message: UserMessage
     entries.push({ type: 'message', message: toolMessage, turn: ctx.sessionTurn });
   }
   add(ctx, message);
-  entries.push({ type: 'message', message, turn: ctx.sessionTurn });
+  // The input belongs to the turn it starts, so reverting to an earlier turn drops it too.
+  entries.push({ type: 'message', message, turn: ctx.sessionTurn + 1 });
   await ctx.persist(entries);
+}
+
+/**
+ * Snapshots the workspace before a turn's tool calls when any of them may change files (a tool that is
+ * not read-only), and stores the snapshot id at once, so it survives a crash in the middle of the turn.
+ */
+async function snapshotBeforeChanges(
+  ctx: RunContext,
+  calls: readonly ToolCallPart[],
+  sessionTurn: number,
+): Promise<void> {
+  const snapshots = ctx.config.options.snapshots;
+  if (!snapshots || calls.every((call) => ctx.config.tools.get(call.name)?.readOnly !== false)) return;
+  const snapshotId = await snapshots.take({ signal: ctx.signal });
+  await ctx.persist([{ type: 'snapshot', snapshotId, turn: sessionTurn }]);
 }
 
 /** Runs or refuses the calls a paused session waits for, per the given decisions. */

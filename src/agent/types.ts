@@ -9,7 +9,7 @@ import type { LanguageModel, ModelRequest } from '../model/language-model.js';
 import type { ImagePart, JsonValue, TextPart } from '../model/message.js';
 import type { ApprovalAnswer, Approver, PermissionMode, Policy } from '../policy/types.js';
 import type { Sandbox } from '../sandbox/types.js';
-import type { SessionStore } from '../stores/types.js';
+import type { SessionInfo, SessionStore } from '../stores/types.js';
 import type { Tool } from '../tools/tool.js';
 import type { CompactionOptions } from './compaction/types.js';
 
@@ -55,6 +55,16 @@ export interface AgentHooks {
   onEvent?(event: AgentEvent): void;
 }
 
+/**
+ * Takes and restores snapshots of the workspace's files: `gitSnapshots({ root })` from `icode/sandbox`, or
+ * your own. With one, the agent snapshots the workspace before every turn that runs a tool that is not
+ * read-only, so `agent.revert` can restore the files.
+ */
+export interface WorkspaceSnapshotter {
+  take(options?: { signal?: AbortSignal }): Promise<string>;
+  restore(snapshotId: string, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
 /** Options of the policy, as `createAgent({ policy })` accepts them instead of a `Policy`. */
 export interface AgentPolicyOptions {
   readonly mode?: PermissionMode;
@@ -89,6 +99,8 @@ export interface AgentOptions {
   readonly store?: SessionStore;
   /** Where tools touch files and run commands. @defaultValue `localSandbox({ root: process.cwd() })`, loaded on first use */
   readonly sandbox?: Sandbox;
+  /** Snapshots of the workspace before turns that may change it, for `agent.revert`. @defaultValue none */
+  readonly snapshots?: WorkspaceSnapshotter;
   /** Model calls per run. @defaultValue 50 */
   readonly maxTurns?: number;
   /** Tool calls of one turn that run at once. @defaultValue 8 */
@@ -159,6 +171,29 @@ export interface AgentRun extends AsyncIterable<AgentEvent> {
   abort(reason?: string): void;
 }
 
+/** Options of {@link Agent.revert}. */
+export interface RevertOptions {
+  /** The session turn to go back to: its messages are kept, everything after is dropped. */
+  readonly toTurn: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link Agent.fork}. */
+export interface ForkOptions {
+  /** The session turn the fork starts after. @defaultValue the last turn */
+  readonly atTurn?: number;
+  /** Id of the new session. @defaultValue a new id */
+  readonly sessionId?: string;
+}
+
+/** What {@link Agent.revert} did. */
+export interface RevertResult {
+  /** The session's version after the revert. */
+  readonly version: number;
+  /** The snapshot the workspace was restored to, when one was needed. */
+  readonly restoredSnapshot?: string;
+}
+
 /**
  * An agent: a model, tools, a policy and a store, ready to run.
  *
@@ -169,12 +204,24 @@ export interface AgentRun extends AsyncIterable<AgentEvent> {
  * ```
  */
 export interface Agent {
+  /** The model. */
   readonly provider: LanguageModel;
+  /** The tools the model may call. */
   readonly tools: readonly Tool[];
+  /** Where the agent's sessions live. */
   readonly store: SessionStore;
+  /** The permission policy every tool call goes through. */
   readonly policy: Policy;
   /** Starts a run with new input, in a new session or the one named by `options.sessionId`. */
   run(input: RunInput, options?: RunOptions): AgentRun;
   /** Continues a paused session with decisions on its pending approvals, also in a new process. */
   resume(sessionId: string, options: ResumeOptions): AgentRun;
+  /**
+   * Goes back to the end of session turn `toTurn`, in one step: the workspace files are restored from the
+   * snapshot taken after it (also undoing changes made by bash), then the conversation is truncated there.
+   * Needs `snapshots` for the files; without it only the conversation is reverted.
+   */
+  revert(sessionId: string, options: RevertOptions): Promise<RevertResult>;
+  /** Starts a new, independent session holding the conversation up to the end of turn `atTurn`. */
+  fork(sessionId: string, options?: ForkOptions): Promise<SessionInfo>;
 }

@@ -48,6 +48,8 @@ export interface RunStartEvent extends EventBase {
 export interface TurnStartEvent extends EventBase {
   readonly type: 'turn-start';
   readonly turn: number;
+  /** The turn's number in the session, across runs: what `agent.revert` and `agent.fork` take. */
+  readonly sessionTurn: number;
 }
 /** A piece of the model's text. */
 export interface TextDeltaEvent extends EventBase {
@@ -97,6 +99,7 @@ export interface ToolResultEvent extends EventBase {
 export interface TurnEndEvent extends EventBase {
   readonly type: 'turn-end';
   readonly turn: number;
+  readonly sessionTurn: number;
   /** Usage of this turn's model call. */
   readonly usage: Usage;
 }

@@ -1,0 +1,63 @@
+import { ConfigError } from '../errors/config-error.js';
+import type { SessionInfo, SessionStore, StoredEntry } from '../stores/types.js';
+import type { ForkOptions, RevertOptions, RevertResult, WorkspaceSnapshotter } from './types.js';
+
+/** The session turn an entry belongs to, when it records one. */
+function turnOf(stored: StoredEntry): number | undefined {
+  const { entry } = stored;
+  return entry.type === 'message' || entry.type === 'snapshot' || entry.type === 'pending-approvals'
+    ? entry.turn
+    : undefined;
+}
+
+/** The version at which session turn `turn` ends: just before the first entry of a later turn. */
+function versionAfterTurn(entries: readonly StoredEntry[], turn: number): number {
+  const later = entries.find((stored) => (turnOf(stored) ?? -1) > turn);
+  return later ? later.seq - 1 : (entries.at(-1)?.seq ?? 0);
+}
+
+function checkTurn(name: string, turn: number): void {
+  if (!Number.isInteger(turn) || turn < 0)
+    throw new ConfigError(`${name} must be a non-negative integer, got ${turn}.`);
+}
+
+/**
+ * Reverts a session to the end of turn `toTurn`: restores the workspace from the first snapshot taken after
+ * that turn (the files as they were then, whatever changed them since), then truncates the conversation.
+ * The files go first: if restoring fails, nothing is truncated.
+ */
+export async function revertSession(
+  store: SessionStore,
+  snapshots: WorkspaceSnapshotter | undefined,
+  sessionId: string,
+  options: RevertOptions,
+): Promise<RevertResult> {
+  checkTurn('toTurn', options.toTurn);
+  const { info, entries } = await store.load(sessionId);
+  const version = versionAfterTurn(entries, options.toTurn);
+  const snapshot = entries.find((stored) => stored.entry.type === 'snapshot' && stored.entry.turn > options.toTurn);
+  let restoredSnapshot: string | undefined;
+  if (snapshot?.entry.type === 'snapshot' && snapshots) {
+    await snapshots.restore(snapshot.entry.snapshotId, options.signal ? { signal: options.signal } : {});
+    restoredSnapshot = snapshot.entry.snapshotId;
+  }
+  if (version < info.version) await store.truncate(sessionId, { version, expectedVersion: info.version });
+  return restoredSnapshot === undefined ? { version } : { version, restoredSnapshot };
+}
+
+/** Forks a session after turn `atTurn` (the whole session when omitted) into a new, independent one. */
+export async function forkSession(
+  store: SessionStore,
+  sessionId: string,
+  options: ForkOptions = {},
+): Promise<SessionInfo> {
+  let version: number | undefined;
+  if (options.atTurn !== undefined) {
+    checkTurn('atTurn', options.atTurn);
+    version = versionAfterTurn((await store.load(sessionId)).entries, options.atTurn);
+  }
+  return store.fork(sessionId, {
+    ...(version !== undefined ? { version } : {}),
+    ...(options.sessionId !== undefined ? { id: options.sessionId } : {}),
+  });
+}

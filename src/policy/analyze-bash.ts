@@ -52,6 +52,8 @@ export interface BashPathRef {
   readonly bases: readonly string[];
   /** The command reads the content of the whole tree below it (`rg x dir`). */
   readonly recursive?: boolean;
+  /** A program that is not read-only may read it: only deny and ask rules look at it. */
+  readonly possible?: boolean;
 }
 
 /** The detailed analysis the policy uses. */
@@ -381,6 +383,7 @@ class Walker {
     this.dangerous.push(...dangerous);
     for (const read of verdict.reads) this.reads.push(this.pathRef(read));
     for (const read of verdict.recursiveReads) this.reads.push({ ...this.pathRef(read), recursive: true });
+    for (const read of verdict.possibleReads) this.reads.push({ ...this.pathRef(read), possible: true });
     for (const written of verdict.writes) this.writes.push({ path: this.pathRef(written), by: [index] });
     if (verdict.cd !== undefined) {
       if (verdict.cd === null || verdict.cd.value === undefined) this.cwdUnknown = true;

@@ -24,6 +24,11 @@ export interface CommandVerdict {
   readonly reads: BashWord[];
   /** Paths whose whole tree the program reads (`rg x dir`, `grep -r x dir`). */
   readonly recursiveReads: BashWord[];
+  /**
+   * Words a program that is not read-only may read (`cp SRC DST`, `curl -d @FILE`): checked against deny and
+   * ask rules only, so `Read(./.env)` also stops `curl -d @.env …`.
+   */
+  readonly possibleReads: BashWord[];
   readonly writes: BashWord[];
   /** The argv forms rules are matched against: the full command first, then with wrappers removed. */
   readonly forms: BashWord[][];
@@ -72,6 +77,7 @@ export function judgeCommand(words: readonly BashWord[]): CommandVerdict {
     nested: [],
     opaque: false,
     recursiveReads: [],
+    possibleReads: [],
   };
   judgeInto(verdict, words, 0);
   return verdict;
@@ -190,6 +196,7 @@ function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: n
   if (!Object.hasOwn(READ_ONLY_PROGRAMS, program)) {
     notReadOnly(verdict, `${program} is not a known read-only program`);
     verdict.writes.push(...writtenPaths(program, args));
+    verdict.possibleReads.push(...possibleReads(args));
     return;
   }
   const spec = READ_ONLY_PROGRAMS[program]!;
@@ -198,7 +205,10 @@ function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: n
     notReadOnly(verdict, `unquoted glob or brace expansion in the arguments of ${program} could add flags`);
   }
   const problem = spec.guard?.(args);
-  if (problem) notReadOnly(verdict, problem);
+  if (problem) {
+    notReadOnly(verdict, problem);
+    verdict.possibleReads.push(...possibleReads(args));
+  }
   const paths = readPaths(spec, args, looksLikeOutsidePath);
   if (RECURSIVE_READERS.has(program)) {
     // rg searches the current directory when it is given no path.
@@ -291,6 +301,7 @@ function judgeInterpreter(verdict: CommandVerdict, program: string, args: readon
     args.some((w) => w.value === '-')
   )
     verdict.opaque = true;
+  verdict.possibleReads.push(...possibleReads(args));
   notReadOnly(verdict, `${program} runs code (${args.length === 0 ? 'from its input' : 'a script or inline code'})`);
   if (args.some((w) => /(curl|wget|fetch)\b/.test(w.text) && /[$<]\(|`/.test(w.text)))
     verdict.dangerous.push(`${program} runs downloaded code`);
@@ -307,6 +318,21 @@ function collectFindExec(verdict: CommandVerdict, args: readonly BashWord[]): vo
       if (end > 0) i = end;
     }
   }
+}
+
+/** Literal arguments that may name files: `@file` and `name=@file` (curl), `--opt=file`, operands. */
+function possibleReads(args: readonly BashWord[]): BashWord[] {
+  const out: BashWord[] = [];
+  for (const arg of args) {
+    if (arg.value === undefined) continue;
+    const value = arg.value
+      .replace(/^--?[A-Za-z0-9-]+=/, '')
+      .replace(/^[^=@/]*=@/, '')
+      .replace(/^@/, '');
+    if (value === '' || value.startsWith('-') || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
+    out.push({ ...arg, value });
+  }
+  return out;
 }
 
 /** Files that common writing programs write (so `Edit(…)` rules and protected paths cover them in bash too). */

@@ -365,6 +365,7 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
     const writesInside = mode === 'workspace-write';
 
     const readOk = (target: PathTarget): boolean => {
+      if (target.possible) return true;
       if (target.unknown) return false;
       if (target.candidates.every((c) => c.inside)) return true;
       const rule = allow.find(

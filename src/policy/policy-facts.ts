@@ -24,6 +24,8 @@ export interface PathTarget {
   readonly glob?: boolean;
   /** The content of the whole tree below it is read (`grep` tool, `rg x dir`). */
   readonly recursive?: boolean;
+  /** Maybe read by a program that is not read-only: deny and ask rules only, never uncertain. */
+  readonly possible?: boolean;
 }
 
 /** What a call touches. */
@@ -53,7 +55,16 @@ async function bashTarget(
   const tilde =
     ref.value !== undefined && ref.value.startsWith('~') && ref.value !== '~' && !ref.value.startsWith('~/');
   if (ref.value === undefined || ref.value === '' || tilde || (ref.glob && CLIMBING_GLOB.test(ref.value))) {
-    return { kind, text, candidates: [], unknown: true, fromBash: true, ...(by ? { by } : {}) };
+    // A possible read that cannot be known is dropped: the command is not read-only anyway.
+    return {
+      kind,
+      text,
+      candidates: [],
+      unknown: !ref.possible,
+      fromBash: true,
+      possible: ref.possible === true,
+      ...(by ? { by } : {}),
+    };
   }
   const value = ref.value;
   const relative = !value.startsWith('/') && !value.startsWith('~');
@@ -69,8 +80,9 @@ async function bashTarget(
     candidates,
     unknown: false,
     fromBash: true,
-    glob: ref.glob,
+    glob: ref.glob && !ref.possible,
     recursive: ref.recursive === true,
+    possible: ref.possible === true,
     ...(by ? { by } : {}),
   };
 }

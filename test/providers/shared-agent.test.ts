@@ -127,3 +127,36 @@ describe.each(providers)('the same agent code on $wire', ({ wire, make }) => {
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe('Anthropic thinking through the agent', () => {
+  it('sends the signed thinking block back before the tool result on the next call', async () => {
+    server = await startMockServer({
+      wire: 'anthropic',
+      script: [
+        {
+          reasoning: 'I should call the tool.',
+          toolCalls: [{ id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } }],
+        },
+        { text: 'Sunny in Oslo.' },
+      ],
+    });
+    const model = anthropic({
+      model: 'claude-haiku-4-5',
+      apiKey: 'sk-ant-test-key-123456',
+      baseURL: server.baseURL,
+      thinking: { budgetTokens: 1024 },
+    });
+    const agent = createAgent({ provider: model, tools: [weather], policy: fixedPolicy('allow') });
+    const result = await agent.run('Weather in Oslo?').result;
+    expect(result.text).toBe('Sunny in Oslo.');
+    const second = server.requests[1]?.body as { messages: { role: string; content: { type: string }[] }[] };
+    expect(second.messages[1]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'I should call the tool.', signature: 'sig_mock_1' },
+        { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } },
+      ],
+    });
+    expect(second.messages[2]?.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_1' });
+  });
+});

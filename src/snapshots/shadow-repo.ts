@@ -1,0 +1,100 @@
+/**
+ * Where the shadow repository of a workspace lives, and the rule files that decide what it records.
+ *
+ * @packageDocumentation
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { git, type GitTarget } from './git-runner.js';
+
+/** Patterns every snapshot leaves out, whatever the workspace's own ignore files say. */
+export const DEFAULT_SNAPSHOT_EXCLUDES: readonly string[] = ['node_modules/', '.git/'];
+
+/**
+ * The per-user cache directory snapshots go to: `$XDG_CACHE_HOME` or `~/.cache` on Linux and other Unixes,
+ * `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows.
+ */
+function cacheHome(): string {
+  if (process.platform === 'win32') return process.env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches');
+  const xdg = process.env.XDG_CACHE_HOME;
+  return xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+}
+
+/**
+ * The shadow repository `gitSnapshots` uses for a workspace when no `dir` is given:
+ * `<user cache>/icode/snapshots/<first 32 hex digits of sha256(canonical root)>`.
+ *
+ * Why there: outside the workspace, so the agent's file tools (confined to the root) cannot reach it and a
+ * stray `rm -rf` or `git clean` in the workspace does not take the undo history with it; in the user's
+ * cache rather than `os.tmpdir()`, because temp directories are emptied at reboot and by periodic cleaners
+ * while a session (and its revert points) may be resumed days later; and a function of the canonical root
+ * only, so a new process over the same workspace finds the same snapshots.
+ *
+ * @example
+ * ```ts
+ * import { defaultSnapshotDir } from 'icode/sandbox';
+ * console.log(defaultSnapshotDir('/home/me/project')); // ~/.cache/icode/snapshots/3f0c…
+ * ```
+ */
+export function defaultSnapshotDir(canonicalRoot: string): string {
+  const hash = createHash('sha256').update(canonicalRoot).digest('hex').slice(0, 32);
+  return path.join(cacheHome(), 'icode', 'snapshots', hash);
+}
+
+/**
+ * Attributes that switch off every content conversion git could apply on add or checkout (line endings,
+ * clean/smudge filters such as Git LFS, `$Id$` expansion, re-encoding). `info/attributes` outranks every
+ * `.gitattributes` in the workspace, so files round-trip byte for byte whatever those say.
+ */
+const ATTRIBUTES = '* -text -eol -crlf -filter -ident -working-tree-encoding\n';
+
+/** The content of the shadow repository's `info/exclude` for a workspace. */
+export async function excludeFile(root: string, gitDir: string, extra: readonly string[]): Promise<string> {
+  const lines = ['# Written by icode for workspace snapshots; rewritten before every operation.'];
+  lines.push(...DEFAULT_SNAPSHOT_EXCLUDES);
+  // The shadow repository itself, when the caller put it inside the workspace.
+  const relative = path.relative(root, gitDir);
+  if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) {
+    lines.push(`/${relative.split(path.sep).join('/')}/`);
+  }
+  // The user's own repository-local excludes apply like the workspace's .gitignore files.
+  try {
+    lines.push(await readFile(path.join(root, '.git', 'info', 'exclude'), 'utf8'));
+  } catch {
+    // No repository, or no exclude file in it.
+  }
+  lines.push(...extra);
+  return `${lines.join('\n')}\n`;
+}
+
+async function writeIfChanged(file: string, content: string): Promise<void> {
+  try {
+    if ((await readFile(file, 'utf8')) === content) return;
+  } catch {
+    // Not written yet.
+  }
+  // Write then rename, so a concurrent reader (another process's take) never sees half a file.
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
+}
+
+/**
+ * Creates the shadow repository if it does not exist (idempotent, also when two processes race), and
+ * writes its rule files.
+ */
+export async function prepareRepo(target: GitTarget, exclude: string, signal?: AbortSignal): Promise<void> {
+  if (!existsSync(path.join(target.gitDir, 'HEAD'))) {
+    await mkdir(target.gitDir, { recursive: true });
+    // An empty template: no sample hooks, no default exclude file.
+    await git(target, { args: ['init', '--quiet', '--template='], signal });
+  }
+  const info = path.join(target.gitDir, 'info');
+  await mkdir(info, { recursive: true });
+  await writeIfChanged(path.join(info, 'exclude'), exclude);
+  await writeIfChanged(path.join(info, 'attributes'), ATTRIBUTES);
+}

@@ -96,6 +96,15 @@ const QUERIES: Record<string, unknown>[] = [
   { pattern: '(?i)héllo', output_mode: 'content' },
   { pattern: 'h.llo', output_mode: 'content', head_limit: 3, offset: 2 },
   { pattern: 'no-such-text-anywhere' },
+  { pattern: '\\w+llo', output_mode: 'content' },
+  { pattern: 'h\\Wllo|w\\wrld', output_mode: 'content' },
+  { pattern: '\\bwörld\\b', output_mode: 'content' },
+  { pattern: '[[:upper:]]{5}', output_mode: 'content' },
+  { pattern: '[[:digit:]]+;$', output_mode: 'content' },
+  { pattern: '\\d \\}|\\(\\)', output_mode: 'content' },
+  { pattern: '[^\\n]+again', output_mode: 'content' },
+  { pattern: '\\Ahello', output_mode: 'count' },
+  { pattern: 'import\\s\\{', type: 'ts', output_mode: 'content', '-i': true },
   { pattern: 'hello', head_limit: 4, offset: 4 },
 ];
 
@@ -168,6 +177,7 @@ describe.each(['js', 'ripgrep'] as const)('grep (%s engine)', (engine) => {
 
   it('explains bad patterns, unknown types and missing paths', async () => {
     await expect(grep(engine, { pattern: 'foo(' })).rejects.toThrow(/grep failed|Invalid regular expression/);
+    await expect(grep(engine, { pattern: 'a\\nb' })).rejects.toThrow(/only matches with multiline: true/);
     await expect(grep(engine, { pattern: 'x', type: 'klingon' })).rejects.toThrow(
       /Unknown file type "klingon"\. Known types: .*ts/,
     );

@@ -9,6 +9,7 @@ import { tool } from '../define-tool.js';
 import type { Tool } from '../tool.js';
 import { displayPath, statResolved } from './file-access.js';
 import type { GrepEngine, GrepFileResult, GrepQuery } from './grep-engine.js';
+import { assertFitsLineMode } from './grep-engine.js';
 import { grepJs } from './grep-js.js';
 import { ripgrepEngine, ripgrepPath } from './grep-ripgrep.js';
 import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
@@ -122,6 +123,7 @@ export function grepTool(options: GrepToolOptions = {}): Tool<GrepInput> {
         type: args.type,
         signal: ctx.signal,
       };
+      assertFitsLineMode(query.pattern, query.multiline);
       const engine = await pickEngine(options.engine ?? 'auto');
       const results = await sortByMtime(sandbox.root, await engine(query));
       return format(results, query, args, (file) => displayPath(sandbox, file));

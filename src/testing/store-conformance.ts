@@ -3,10 +3,10 @@
  *
  * @packageDocumentation
  */
-import { afterEach, describe } from 'vitest';
+import { ConfigError } from '../errors/config-error.js';
 import type { JsonValue } from '../model/message.js';
 import type { SessionStore } from '../stores/types.js';
-import type { ConformanceContext } from './store-conformance/context.js';
+import type { ConformanceContext, TestApi } from './store-conformance/context.js';
 import { historyTests } from './store-conformance/history.js';
 import { logTests } from './store-conformance/log.js';
 import { sessionTests } from './store-conformance/sessions.js';
@@ -35,9 +35,10 @@ export interface StoreConformanceOptions {
  * binary-safe content, pending approvals, and close.
  *
  * `factory` is called once per test (the suite closes each store it gets after the test), so it may return
- * a fresh store or one over a shared database. The suite imports `describe`, `it`, `expect` and `afterEach`
- * from `vitest`, which is a development dependency of the project that runs it, never a runtime dependency
- * of icode: install `vitest` and call this at the top level of a test file.
+ * a fresh store or one over a shared database. The suite registers its tests with `vitest`, which it loads
+ * only when called: vitest is a development dependency of the project that runs it, never a dependency of
+ * icode, and importing `icode/testing` does not load it. Install `vitest` and `await` this at the top level
+ * of a test file.
  *
  * For a third-party store, add a test file such as `test/my-store.test.ts` and run `npx vitest run`:
  *
@@ -46,14 +47,15 @@ export interface StoreConformanceOptions {
  * import { storeConformance } from 'icode/testing';
  * import { redisStore } from '../src/index.js';
  *
- * storeConformance('redisStore', () => redisStore({ url: process.env.REDIS_URL! }), { persistent: true });
+ * await storeConformance('redisStore', () => redisStore({ url: process.env.REDIS_URL! }), { persistent: true });
  * ```
  */
-export function storeConformance(
+export async function storeConformance(
   name: string,
   factory: () => SessionStore | Promise<SessionStore>,
   options: StoreConformanceOptions = {},
-): void {
+): Promise<void> {
+  const t = await loadVitest();
   const resolved = {
     largeSessionEntries: options.largeSessionEntries ?? 10_000,
     concurrency: options.concurrency ?? 8,
@@ -64,6 +66,7 @@ export function storeConformance(
   const opened: SessionStore[] = [];
   const ctx: ConformanceContext = {
     options: resolved,
+    t,
     async open() {
       const store = await factory();
       opened.push(store);
@@ -74,8 +77,8 @@ export function storeConformance(
     },
   };
 
-  describe(`storeConformance: ${name}`, () => {
-    afterEach(async () => {
+  t.describe(`storeConformance: ${name}`, () => {
+    t.afterEach(async () => {
       const stores = opened.splice(0);
       // A test may have closed its store already; close() is idempotent.
       await Promise.all(stores.map((store) => store.close()));
@@ -84,4 +87,14 @@ export function storeConformance(
     logTests(ctx);
     historyTests(ctx);
   });
+}
+
+async function loadVitest(): Promise<TestApi> {
+  // A variable specifier keeps bundlers from pulling vitest into icode/testing.
+  const name = 'vitest';
+  try {
+    return (await import(name)) as TestApi;
+  } catch (error) {
+    throw new ConfigError('storeConformance needs vitest: npm install --save-dev vitest', { cause: error });
+  }
 }

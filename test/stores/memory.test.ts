@@ -1,4 +1,4 @@
 import { memoryStore } from '../../src/stores/memory-store.js';
 import { storeConformance } from '../../src/testing/store-conformance.js';
 
-storeConformance('memoryStore', () => memoryStore());
+await storeConformance('memoryStore', () => memoryStore());

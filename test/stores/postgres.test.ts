@@ -25,10 +25,10 @@ afterAll(async () => {
 });
 
 const conformanceSchema = freshSchema();
-storeConformance('postgresStore', () => postgresStore({ connectionString: url() }, { schema: conformanceSchema }), {
+await storeConformance('postgresStore', () => postgresStore({ connectionString: url() }, { schema: conformanceSchema }), {
   persistent: true,
 });
-storeConformance(
+await storeConformance(
   'postgresStore with a table prefix and a caller-owned pool',
   async () => {
     const pool = new pg.Pool({ connectionString: url(), max: 4 });

@@ -16,7 +16,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-storeConformance('sqliteStore', () => sqliteStore({ path: join(dir, 'conformance.db') }), { persistent: true });
+await storeConformance('sqliteStore', () => sqliteStore({ path: join(dir, 'conformance.db') }), { persistent: true });
 
 // The node:sqlite code path: the real built-in where this Node has it (22.5+), else better-sqlite3 standing
 // in for `DatabaseSync` (the two share the calls the store makes), so the path is exercised on every Node.
@@ -26,7 +26,7 @@ const hasNodeSqlite = await import('node:sqlite' as string).then(
 );
 const nodeSqliteStandIn = async (specifier: string): Promise<unknown> =>
   specifier === 'node:sqlite' ? { DatabaseSync: Database } : import(specifier);
-storeConformance(
+await storeConformance(
   `sqliteStore with driver 'node:sqlite'${hasNodeSqlite ? '' : ' (stand-in)'}`,
   () =>
     sqliteStore({

@@ -1,5 +1,4 @@
 /** Shared state and helpers of the store conformance suite. Never exported from the package. */
-import { expect } from 'vitest';
 import { SessionNotFoundError, StoreConflictError, StoreError } from '../../errors/store-error.js';
 import type { JsonValue } from '../../model/message.js';
 import type { SessionEntry, SessionStore } from '../../stores/types.js';
@@ -12,9 +11,19 @@ export interface ResolvedConformanceOptions {
   readonly persistent: boolean;
 }
 
+/** The parts of vitest the suite uses, loaded when the suite is registered (never when icode is imported). */
+export interface TestApi {
+  readonly describe: typeof import('vitest').describe;
+  readonly it: typeof import('vitest').it;
+  readonly expect: typeof import('vitest').expect;
+  readonly afterEach: typeof import('vitest').afterEach;
+}
+
 /** What each group of conformance tests gets. */
 export interface ConformanceContext {
   readonly options: ResolvedConformanceOptions;
+  /** vitest's functions. */
+  readonly t: TestApi;
   /** A store from the factory; the suite closes it after the test. */
   open(): Promise<SessionStore>;
   /** Metadata unique to this suite run and label, so tests on a shared database only see their own sessions. */
@@ -36,6 +45,13 @@ export function userEntry(text: string): SessionEntry {
   return { type: 'message', message: { role: 'user', content: [{ type: 'text', text }] }, turn: 0 };
 }
 
+/** Fails the current test (any thrown error does, in every test runner). */
+function fail(message: string): never {
+  const error = new Error(message);
+  error.name = 'AssertionError';
+  throw error;
+}
+
 /** Awaits `promise`, expecting it to reject with an instance of `errorClass` (checked by brand, across copies of icode). */
 export async function expectRejection<E>(
   promise: Promise<unknown>,
@@ -48,13 +64,13 @@ export async function expectRejection<E>(
     outcome = { ok: false, error };
   }
   if (outcome.ok) {
-    expect.fail(
+    fail(
       `Expected a rejection with ${errorClass.name}, but the call resolved with ${safeString(outcome.value)}.`,
     );
   }
   const { error } = outcome as { ok: false; error: unknown };
   if (!errorClass.isInstance(error)) {
-    expect.fail(
+    fail(
       `Expected a rejection with ${errorClass.name}, got ${error instanceof Error ? `${error.name}: ${error.message}` : safeString(error)}.`,
     );
   }
@@ -69,7 +85,7 @@ export async function expectAnyRejection(promise: Promise<unknown>): Promise<unk
   } catch (error) {
     return error;
   }
-  return expect.fail(`Expected a rejection, but the call resolved with ${safeString(value)}.`);
+  return fail(`Expected a rejection, but the call resolved with ${safeString(value)}.`);
 }
 
 function safeString(value: unknown): string {

@@ -1,5 +1,4 @@
 /** Conformance tests of history edits: truncate and fork. */
-import { describe, expect, it } from 'vitest';
 import {
   type ConformanceContext,
   SessionNotFoundError,
@@ -13,6 +12,7 @@ import {
 
 /** Registers the truncate and fork tests. */
 export function historyTests(ctx: ConformanceContext): void {
+  const { describe, it, expect } = ctx.t;
   const { timeout } = ctx.options;
 
   describe('truncate', () => {

@@ -1,5 +1,4 @@
 /** Conformance tests of the entry log: append, load, atomicity, conflicts, concurrency, content. */
-import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../model/message.js';
 import { ENTRY_SCHEMA_VERSION, type SessionEntry, type StoredEntry } from '../../stores/types.js';
 import {
@@ -80,11 +79,14 @@ export function entriesOfEveryKind(): SessionEntry[] {
 }
 
 function expectContiguous(entries: readonly StoredEntry[], from = 1): void {
-  entries.forEach((stored, i) => expect(stored.seq).toBe(from + i));
+  entries.forEach((stored, i) => {
+    if (stored.seq !== from + i) throw new Error(`Entry ${i} has seq ${stored.seq}; expected ${from + i} (contiguous from ${from}).`);
+  });
 }
 
 /** Registers the entry log tests. */
 export function logTests(ctx: ConformanceContext): void {
+  const { describe, it, expect } = ctx.t;
   const { timeout, concurrency, largeSessionEntries } = ctx.options;
 
   describe('append and load', () => {

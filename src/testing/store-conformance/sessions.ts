@@ -1,5 +1,4 @@
 /** Conformance tests of session bookkeeping: create, get, list, delete, close. */
-import { describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../stores/types.js';
 import {
   type ConformanceContext,
@@ -15,6 +14,7 @@ const ids = (sessions: readonly SessionInfo[]): string[] => sessions.map((s) => 
 
 /** Registers the session bookkeeping tests. */
 export function sessionTests(ctx: ConformanceContext): void {
+  const { describe, it, expect } = ctx.t;
   const { timeout } = ctx.options;
 
   describe('create and get', () => {

@@ -89,6 +89,13 @@ describe('apply_patch', () => {
     expect(await exists('c.ts')).toBe(false);
   });
 
+  it('renames a file with a bare *** Move to:', async () => {
+    await writeFile(file('a.ts'), '\uFEFFx\r\n');
+    await apply(patch('*** Update File: a.ts', '*** Move to: sub/b.ts'));
+    expect(await exists('a.ts')).toBe(false);
+    expect(await readFile(file('sub/b.ts'))).toEqual(Buffer.from('\uFEFFx\r\n'));
+  });
+
   it('refuses adding an existing file, updating or deleting a missing one', async () => {
     await writeFile(file('a.ts'), 'x\n');
     await expect(apply(patch('*** Add File: a.ts', '+y'))).rejects.toThrow(/a\.ts already exists.*Update File/);

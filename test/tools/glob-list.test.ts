@@ -42,6 +42,8 @@ describe('glob', () => {
     expect(await call(globTool(), { pattern: 'src/**/*.{ts,md}' }, ws.ctx)).toBe(
       'src/.hidden.ts\nsrc/deep/new.ts\nsrc/old.ts',
     );
+    expect(await call(globTool(), { pattern: './src/*.ts' }, ws.ctx)).toBe('src/.hidden.ts\nsrc/old.ts');
+    expect(await call(globTool(), { pattern: `${ws.dir}/src/deep/*.ts` }, ws.ctx)).toBe('src/deep/new.ts');
     expect(await call(globTool(), { pattern: '*.ts' }, ws.ctx)).toBe(
       'No files found matching *.ts. Patterns match paths relative to .; use "**/*.ts" to search subdirectories too.',
     );

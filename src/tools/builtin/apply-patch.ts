@@ -39,7 +39,9 @@ interface Planned {
  * nothing is written and the error names the file and the change. `access` lists every path of the patch,
  * so one permission decision covers the whole call. Context lines are matched exactly, then ignoring
  * trailing whitespace, surrounding whitespace, then typographic punctuation. BOM and line endings of
- * updated files are kept.
+ * updated files are kept. Unlike `edit`, no prior `read` is required: the context lines of each change
+ * show the model saw the text, and they are checked against the file as it is now. Files it writes are
+ * recorded as read, so `edit` can follow without another read.
  *
  * @example
  * ```ts

@@ -63,12 +63,19 @@ export function globTool(options: GlobToolOptions = {}): Tool<z.output<typeof in
       if (!info) throw new Error(`${args.path ?? '.'} does not exist. Omit path to search the whole workspace.`);
       if (info.type !== 'directory')
         throw new Error(`${displayPath(sandbox, dir)} is not a directory. Give a directory as path.`);
+      // Models also send "./src/**" or an absolute pattern inside the workspace: make it relative to dir.
+      let pattern = args.pattern.replace(/^(\.\/)+/, '');
+      if (path.isAbsolute(pattern)) {
+        const base = picomatch.scan(pattern).base || '/';
+        await sandbox.resolve(base, 'read');
+        pattern = toPosix(path.relative(dir, pattern));
+      }
       // Walk only below the pattern's literal prefix ("src" of "src/**/*.ts"), resolved like any other path.
-      const scan = picomatch.scan(args.pattern);
-      const literal = scan.isGlob ? scan.base : path.posix.dirname(args.pattern);
+      const scan = picomatch.scan(pattern);
+      const literal = scan.isGlob ? scan.base : path.posix.dirname(pattern);
       const start = literal && literal !== '.' ? await sandbox.resolve(path.join(dir, literal), 'read') : dir;
       const startInfo = await statResolved(sandbox, start);
-      const matches = picomatch(args.pattern, { dot: true });
+      const matches = picomatch(pattern, { dot: true });
       const filter = { overrides: new GlobOverrides([]) };
       let files: string[] = [];
       if (startInfo?.type === 'directory') {

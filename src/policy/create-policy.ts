@@ -2,211 +2,25 @@
  * `createPolicy`: modes, allow/ask/deny rules, shell analysis and canonical path rules → allow | ask | deny.
  */
 import { ConfigError } from '../errors/config-error.js';
-import type { BashDetails } from './analyze-bash.js';
-import { canonicalRoot, couldMatchBelow, matchPath, nodeHelpers, protectedReason, type ResolvedPath } from './paths.js';
-import { gatherFacts, type CallFacts, type PathTarget } from './policy-facts.js';
-import { escapeBashPattern, escapeGlob, matchBash, normalizeToolName, parseRule, type ParsedRule } from './rules.js';
-import { BUILTIN_READ_ONLY, EDIT_TOOLS, READ_TOOLS } from './tool-access.js';
-import type { Approver, PermissionCheck, PermissionMode, Policy, PolicyDecision } from './types.js';
+import { canonicalRoot, nodeHelpers, protectedReason } from './paths.js';
+import { gatherFacts, type PathTarget } from './policy-facts.js';
+import { MODES, ruleList, type PolicyOptions, type RulePolicy } from './policy-options.js';
+import {
+  coversTool,
+  hostOf,
+  namesExplicitly,
+  pathVerdict,
+  ruleApplies,
+  wholeCommandMatch,
+  type Context,
+} from './rule-match.js';
+import { matchBash, normalizeToolName, parseRule, type ParsedRule } from './rules.js';
+import { suggest } from './suggest-rule.js';
+import { BUILTIN_READ_ONLY } from './tool-access.js';
+import type { PermissionCheck, PolicyDecision } from './types.js';
 
-/** One rule or a list of them. */
-export type RuleList = string | readonly string[];
-
-/** The options of {@link createPolicy}. (contract) */
-export interface PolicyOptions {
-  /** @defaultValue 'workspace-write' */
-  readonly mode?: PermissionMode;
-  readonly allow?: RuleList;
-  readonly ask?: RuleList;
-  readonly deny?: RuleList;
-  /** Decides `ask`s; without it a run pauses until `agent.resume`. */
-  readonly approve?: Approver;
-  /** The workspace root paths are relative to. @defaultValue `check.sandbox.root`, else `process.cwd()` */
-  readonly root?: string;
-}
-
-/** A policy made by {@link createPolicy}: the contract `Policy` plus what it was made from. */
-export interface RulePolicy extends Policy {
-  readonly mode: PermissionMode;
-  allowAlways(rule: string): void;
-}
-
-const MODES: readonly PermissionMode[] = ['read-only', 'workspace-write', 'full-access'];
-
-function ruleList(value: RuleList | undefined, list: string): string[] {
-  if (value === undefined) return [];
-  if (typeof value === 'string') return [value];
-  if (!Array.isArray(value)) throw new ConfigError(`policy.${list} must be a rule string or an array of rule strings.`);
-  return [...(value as readonly string[])];
-}
-
-/**
- * Merges policy options from several sources (user, project, session…) safely: rule lists are concatenated,
- * so a deny from any source holds (deny beats ask beats allow whatever the source); the mode is the most
- * restrictive one given; `approve` and `root` come from the last source that sets them.
- *
- * @example
- * ```ts
- * const options = mergePolicyOptions(userSettings, { deny: ['Read(./.env)'] }, { mode: 'full-access' });
- * const policy = createPolicy(options);
- * ```
- */
-export function mergePolicyOptions(...sources: readonly (PolicyOptions | undefined)[]): PolicyOptions {
-  const allow: string[] = [];
-  const ask: string[] = [];
-  const deny: string[] = [];
-  let mode: PermissionMode | undefined;
-  let approve: Approver | undefined;
-  let root: string | undefined;
-  for (const source of sources) {
-    if (!source) continue;
-    allow.push(...ruleList(source.allow, 'allow'));
-    ask.push(...ruleList(source.ask, 'ask'));
-    deny.push(...ruleList(source.deny, 'deny'));
-    if (source.mode !== undefined) {
-      if (!MODES.includes(source.mode))
-        throw new ConfigError(
-          `Unknown permission mode ${JSON.stringify(source.mode)}; use one of ${MODES.join(', ')}.`,
-        );
-      mode = mode === undefined || MODES.indexOf(source.mode) < MODES.indexOf(mode) ? source.mode : mode;
-    }
-    approve = source.approve ?? approve;
-    root = source.root ?? root;
-  }
-  return {
-    ...(mode ? { mode } : {}),
-    allow,
-    ask,
-    deny,
-    ...(approve ? { approve } : {}),
-    ...(root !== undefined ? { root } : {}),
-  };
-}
-
-type Verdict = 'match' | 'uncertain' | 'none';
-
-interface Context {
-  readonly facts: CallFacts;
-  readonly tool: string;
-  readonly normalized: string;
-}
-
-/** Whether the rule's name covers this tool (bare `Read` covers read/grep/glob/list, bare `Edit` the editors). */
-function coversTool(rule: ParsedRule, tool: string, normalized: string): boolean {
-  switch (rule.family) {
-    case 'bash':
-      return normalized === 'bash';
-    case 'read':
-      return READ_TOOLS.has(tool);
-    case 'edit':
-      return EDIT_TOOLS.has(tool);
-    case 'webfetch':
-      return normalized === 'webfetch';
-    case 'mcp':
-      return rule.mcpPrefix ? tool.startsWith(rule.mcpPrefix) : tool === rule.name;
-    case 'tool':
-      return normalized === rule.name;
-  }
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-    return parsed.hostname.toLowerCase().replace(/\.$/, '');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether every candidate or any candidate of a path matches. */
-function pathVerdict(
-  rule: ParsedRule,
-  targets: readonly PathTarget[],
-  ctx: Context,
-  strict: boolean,
-  node: Awaited<ReturnType<typeof nodeHelpers>>,
-): Verdict {
-  const pattern = rule.path!;
-  let uncertain = false;
-  for (const target of targets) {
-    if (target.unknown || (!strict && target.glob)) {
-      uncertain = true;
-      if (target.unknown) continue;
-    }
-    const places = (candidate: ResolvedPath): string[] =>
-      strict ? [candidate.canonical] : [candidate.lexical, candidate.canonical];
-    const options = { root: ctx.facts.root, home: ctx.facts.home, asAbsolute: !strict };
-    const hit = strict
-      ? target.candidates.every((candidate) =>
-          places(candidate).every((place) => matchPath(pattern, place, options, node)),
-        )
-      : target.candidates.some((candidate) =>
-          places(candidate).some((place) => matchPath(pattern, place, options, node)),
-        );
-    if (hit) return 'match';
-    // A deny on `.env` must hold against `rg TOKEN .`: a recursive read of a directory that may contain
-    // what the rule names is not certain to avoid it.
-    if (!strict && target.recursive && (rule.family === 'read' || rule.family === 'tool')) {
-      if (
-        target.candidates.some(
-          (candidate) => candidate.directory && couldMatchBelow(pattern, candidate.canonical, options, node),
-        )
-      )
-        uncertain = true;
-    }
-  }
-  return uncertain ? 'uncertain' : 'none';
-}
-
-/** Does a deny/ask rule apply to this call? `uncertain` when the call hides what it does. */
-function ruleApplies(rule: ParsedRule, ctx: Context, node: Awaited<ReturnType<typeof nodeHelpers>>): Verdict {
-  const { facts, tool, normalized } = ctx;
-  const hasSpecifier = rule.bash !== undefined || rule.path !== undefined || rule.domain !== undefined;
-  if (!hasSpecifier) return coversTool(rule, tool, normalized) ? 'match' : 'none';
-  if (rule.bash) {
-    let verdict: Verdict = 'none';
-    for (const { command, details } of facts.shell) {
-      if (wholeCommandMatch(rule, command) || bashCommandsMatch(rule, details)) return 'match';
-      if (details.parseError || details.simpleCommands.some((c) => c.opaque)) verdict = 'uncertain';
-    }
-    return verdict;
-  }
-  if (rule.domain) {
-    let verdict: Verdict = 'none';
-    for (const url of facts.fetches) {
-      const host = hostOf(url);
-      if (host === undefined) verdict = 'uncertain';
-      else if (host === rule.domain || host.endsWith(`.${rule.domain}`)) return 'match';
-    }
-    return verdict;
-  }
-  // Path rules: Read(…) binds every read (file tools, shell reads, any tool's access); Edit(…) every write.
-  if (rule.family === 'read') return pathVerdict(rule, facts.reads, ctx, false, node);
-  if (rule.family === 'edit') return pathVerdict(rule, facts.writes, ctx, false, node);
-  if (!coversTool(rule, tool, normalized)) return 'none';
-  return pathVerdict(rule, [...facts.reads, ...facts.writes], ctx, false, node);
-}
-
-function wholeCommandMatch(rule: ParsedRule, command: string): boolean {
-  return rule.bash?.kind === 'exact' && rule.bash.raw === command.trim();
-}
-
-function bashCommandsMatch(rule: ParsedRule, details: BashDetails): boolean {
-  return details.simpleCommands.some((command) =>
-    command.forms.some((form) => matchBash(rule.bash!, { words: form.words, openEnded: command.openEnded })),
-  );
-}
-
-/** Whether an allow rule names a protected path explicitly (its pattern spells `.git`, `.bashrc`…). */
-function namesExplicitly(rule: ParsedRule, protectedPath: string): boolean {
-  if (!rule.path) return false;
-  const segments = rule.path.glob.toLowerCase().split('/');
-  const parts = protectedPath.toLowerCase().split(/[\\/]/);
-  return parts.some(
-    (part) => (part.startsWith('.') || part.startsWith('authorized_keys')) && part !== '.' && segments.includes(part),
-  );
-}
+export { mergePolicyOptions } from './policy-options.js';
+export type { PolicyOptions, RuleList, RulePolicy } from './policy-options.js';
 
 /**
  * Makes a permission policy. Decisions: a `deny` rule that matches denies; then an `ask` rule asks; then
@@ -490,37 +304,4 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
     ...(options.approve ? { approve: options.approve } : {}),
   };
   return policy;
-}
-
-/** The narrowest rule that allows exactly this call. */
-function suggest(check: PermissionCheck, facts: CallFacts, tool: string): string | undefined {
-  let rule: string | undefined;
-  if (facts.shell.length === 1) rule = `Bash(${escapeBashPattern(facts.shell[0]!.command.trim())})`;
-  else if (facts.fetches.length > 0) {
-    const host = hostOf(facts.fetches[0]!);
-    rule = host ? `WebFetch(domain:${host})` : undefined;
-  } else if (facts.reads.length + facts.writes.length > 0) {
-    const writing = facts.writes.length > 0;
-    const targets = writing ? facts.writes : facts.reads;
-    if (targets.some((t) => t.unknown)) return undefined;
-    const places = targets.flatMap((t) => t.candidates);
-    const inside = places.every((p) => p.inside);
-    const show = (p: ResolvedPath): string => escapeGlob(inside ? relativeTo(facts.root, p.canonical) : p.canonical);
-    const unique = [...new Set(places.map(show))];
-    const glob = unique.length === 1 || unique.some((u) => u.includes(',')) ? unique[0]! : `{${unique.join(',')}}`;
-    const family = READ_TOOLS.has(tool) || EDIT_TOOLS.has(tool) ? (writing ? 'Edit' : 'Read') : check.name;
-    rule = `${family}(${inside ? './' : '/'}${glob})`;
-  } else rule = check.name;
-  if (!rule) return undefined;
-  try {
-    parseRule(rule);
-    return rule;
-  } catch {
-    return undefined;
-  }
-}
-
-function relativeTo(root: string, path: string): string {
-  const prefix = root.endsWith('/') ? root : `${root}/`;
-  return path === root ? '.' : path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }

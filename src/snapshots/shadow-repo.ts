@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { git, type GitTarget } from './git-runner.js';
+import { SnapshotError } from './snapshot-error.js';
 
 /** Patterns every snapshot leaves out, whatever the workspace's own ignore files say. */
 export const DEFAULT_SNAPSHOT_EXCLUDES: readonly string[] = ['node_modules/', '.git/'];
@@ -84,15 +85,42 @@ async function writeIfChanged(file: string, content: string): Promise<void> {
 }
 
 /**
+ * Initialises the repository in a fresh sibling directory and renames it into place: two processes that
+ * start on a new workspace at once each build their own, one rename wins, and nobody ever sees (or locks)
+ * a half-written config.
+ */
+async function createRepo(target: GitTarget, signal: AbortSignal | undefined): Promise<void> {
+  const parent = path.dirname(target.gitDir);
+  await mkdir(parent, { recursive: true });
+  const staging = await mkdtemp(path.join(parent, `.${path.basename(target.gitDir)}.init-`));
+  try {
+    // An empty template: no sample hooks, no default exclude file.
+    await git({ gitDir: staging, workTree: target.workTree }, { args: ['init', '--quiet', '--template='], signal });
+    // The work tree comes from the environment of every command; none is recorded in the config.
+    await git({ gitDir: staging, workTree: target.workTree }, { args: ['config', '--unset', 'core.worktree'], okCodes: [5], signal });
+    try {
+      await rename(staging, target.gitDir);
+    } catch (error) {
+      // Another process won the race (or `dir` already exists and is not empty): checked below.
+      if (!existsSync(path.join(target.gitDir, 'HEAD'))) {
+        throw new SnapshotError(
+          'git-failed',
+          `${target.gitDir} exists but is not a snapshot repository; give gitSnapshots an empty or new dir.`,
+          { cause: error },
+        );
+      }
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
  * Creates the shadow repository if it does not exist (idempotent, also when two processes race), and
  * writes its rule files.
  */
 export async function prepareRepo(target: GitTarget, exclude: string, signal?: AbortSignal): Promise<void> {
-  if (!existsSync(path.join(target.gitDir, 'HEAD'))) {
-    await mkdir(target.gitDir, { recursive: true });
-    // An empty template: no sample hooks, no default exclude file.
-    await git(target, { args: ['init', '--quiet', '--template='], signal });
-  }
+  if (!existsSync(path.join(target.gitDir, 'HEAD'))) await createRepo(target, signal);
   const info = path.join(target.gitDir, 'info');
   await mkdir(info, { recursive: true });
   await writeIfChanged(path.join(info, 'exclude'), exclude);

@@ -94,7 +94,7 @@ export type {
   TurnStartEvent,
 } from './events/index.js';
 
-export { addUsage, emptyUsage, messageText } from './model/index.js';
+export { addUsage, costOf, emptyUsage, messageText } from './model/index.js';
 export type {
   AssistantMessage,
   FinishReason,

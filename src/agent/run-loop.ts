@@ -1,7 +1,7 @@
 import { RunStateError } from '../errors/config-error.js';
 import { abortReason } from '../internal/abort.js';
 import type { PendingApproval, RunResult } from '../events/run-result.js';
-import { addUsage, type Usage } from '../model/usage.js';
+import { addUsage, costOf, type Usage } from '../model/usage.js';
 import {
   messageText,
   type JsonValue,
@@ -14,7 +14,7 @@ import type { ApprovalAnswer } from '../policy/types.js';
 import type { SessionEntry } from '../stores/types.js';
 import { callModel } from './call-model.js';
 import { maybeCompact } from './compaction/maybe-compact.js';
-import { checkBudget, costOf } from './cost.js';
+import { checkBudget } from './cost.js';
 import { prepareRequest } from './prepare-request.js';
 import type { RunContext } from './run-context.js';
 import { runApproved, runTools } from './run-tools.js';

@@ -13,7 +13,7 @@ export type {
 } from './message.js';
 export { messageText } from './message.js';
 export type { Usage } from './usage.js';
-export { addUsage, emptyUsage } from './usage.js';
+export { addUsage, costOf, emptyUsage } from './usage.js';
 export type {
   FinishReason,
   JsonSchema,

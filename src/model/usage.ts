@@ -1,3 +1,5 @@
+import type { ModelPricing } from './language-model.js';
+
 /**
  * Token usage, as providers report it.
  *
@@ -38,4 +40,26 @@ export function addUsage(total: Usage, more: Usage): Usage {
   if (more.cacheWriteTokens !== undefined)
     total.cacheWriteTokens = (total.cacheWriteTokens ?? 0) + more.cacheWriteTokens;
   return total;
+}
+
+/**
+ * The cost in USD of `usage` at `pricing` (USD per million tokens). `inputTokens` includes cached tokens,
+ * which are billed at their own rates.
+ *
+ * @example
+ * ```ts
+ * costOf({ inputTokens: 1_000_000, outputTokens: 0 }, { inputPerMTok: 3, outputPerMTok: 15 }); // 3
+ * ```
+ */
+export function costOf(usage: Usage, pricing: ModelPricing): number {
+  const cacheRead = usage.cacheReadTokens ?? 0;
+  const cacheWrite = usage.cacheWriteTokens ?? 0;
+  const fresh = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
+  return (
+    (fresh * pricing.inputPerMTok +
+      cacheRead * (pricing.cacheReadPerMTok ?? pricing.inputPerMTok) +
+      cacheWrite * (pricing.cacheWritePerMTok ?? pricing.inputPerMTok) +
+      usage.outputTokens * pricing.outputPerMTok) /
+    1_000_000
+  );
 }

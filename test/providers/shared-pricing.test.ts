@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contextWindowOf, costOf, modelInfo, priceOf } from '../../src/providers/shared/pricing.js';
+import { costOf } from '../../src/index.js';
+import { contextWindowOf, modelInfo, priceOf } from '../../src/providers/shared/pricing.js';
 
 describe('price table', () => {
   it('finds dated and routed model ids by their longest prefix', () => {

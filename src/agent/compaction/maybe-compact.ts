@@ -1,5 +1,4 @@
-import { addUsage } from '../../model/usage.js';
-import { costOf } from '../cost.js';
+import { addUsage, costOf } from '../../model/usage.js';
 import type { RunContext } from '../run-context.js';
 import { applyCompaction } from '../session-history.js';
 import { estimateTokens } from './estimate-tokens.js';

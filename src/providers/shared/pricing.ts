@@ -145,28 +145,3 @@ export function priceOf(provider: string, modelId: string, override?: ModelPrici
 export function contextWindowOf(provider: string, modelId: string): number | undefined {
   return modelInfo(provider, modelId)?.contextWindow;
 }
-
-/**
- * The cost in USD of some usage at some prices. `inputTokens` includes cache reads and writes (see
- * `Usage`), which are billed at their own rates.
- *
- * @example
- * ```ts
- * costOf({ inputTokens: 1_000_000, outputTokens: 0 }, { inputPerMTok: 3, outputPerMTok: 15 }); // 3
- * ```
- */
-export function costOf(
-  usage: { inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheWriteTokens?: number },
-  pricing: ModelPricing,
-): number {
-  const cacheRead = usage.cacheReadTokens ?? 0;
-  const cacheWrite = usage.cacheWriteTokens ?? 0;
-  const plainInput = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
-  return (
-    (plainInput * pricing.inputPerMTok +
-      cacheRead * (pricing.cacheReadPerMTok ?? pricing.inputPerMTok) +
-      cacheWrite * (pricing.cacheWritePerMTok ?? pricing.inputPerMTok) +
-      usage.outputTokens * pricing.outputPerMTok) /
-    1_000_000
-  );
-}

@@ -26,6 +26,8 @@ export interface BashCommandInfo {
   readonly argv: string[];
   /** The argv forms rules are matched against: the full command, then with wrappers removed. */
   readonly forms: { readonly words: string[]; readonly literal: boolean }[];
+  /** Forms only deny and ask rules see (`/bin/rm` as `rm`, `git -C x push` as `git push`). */
+  readonly denyForms: { readonly words: string[] }[];
   readonly readOnly: boolean;
   readonly dangerous: boolean;
   /** Run by another command with arguments it adds (`xargs`, `find -exec`): exact rules never match it. */

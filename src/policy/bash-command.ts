@@ -32,6 +32,11 @@ export interface CommandVerdict {
   readonly writes: BashWord[];
   /** The argv forms rules are matched against: the full command first, then with wrappers removed. */
   readonly forms: BashWord[][];
+  /**
+   * More forms for deny and ask rules only: `/bin/rm x` as `rm x`, `git -C . push` as `git push`. An allow
+   * rule for `rm` must not allow `./rm`, but a deny rule for `rm` must catch `/bin/rm`.
+   */
+  readonly denyForms: BashWord[][];
   /** A directory change (`cd x`); `null` when the target is unknown. */
   cd?: BashWord | null;
   /** An inline shell script (`bash -c '…'`) the walker analyses recursively; the command is read-only only if it is. */
@@ -74,6 +79,7 @@ export function judgeCommand(words: readonly BashWord[]): CommandVerdict {
     reads: [],
     writes: [],
     forms: [[...words]],
+    denyForms: [],
     nested: [],
     opaque: false,
     recursiveReads: [],
@@ -102,6 +108,11 @@ function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: n
     notReadOnly(verdict, 'the command contains invisible or control characters');
   const base = program.slice(program.lastIndexOf('/') + 1);
   verdict.dangerous.push(...dangerousReasons(base, args));
+  if (program.includes('/')) verdict.denyForms.push([word(base), ...args]);
+  if (base === 'git') {
+    const sub = gitSubcommand(args);
+    if (sub && args.length - sub.rest.length > 1) verdict.denyForms.push([word('git'), word(sub.name), ...sub.rest]);
+  }
   if (program.includes('/')) {
     notReadOnly(verdict, `${program} runs a program by path, not a known command`);
     return;

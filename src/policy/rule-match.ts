@@ -126,7 +126,9 @@ export function wholeCommandMatch(rule: ParsedRule, command: string): boolean {
 /** Whether a `Bash(…)` rule matches any simple command (any form) of an analysis. */
 export function bashCommandsMatch(rule: ParsedRule, details: BashDetails): boolean {
   return details.simpleCommands.some((command) =>
-    command.forms.some((form) => matchBash(rule.bash!, { words: form.words, openEnded: command.openEnded })),
+    [...command.forms, ...command.denyForms].some((form) =>
+      matchBash(rule.bash!, { words: form.words, openEnded: command.openEnded }),
+    ),
   );
 }
 

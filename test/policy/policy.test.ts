@@ -548,3 +548,26 @@ describe('reads of programs that are not read-only', () => {
     expect(await decision(p, bash('cp src/a.ts src/b.ts'))).toBe('allow');
   });
 });
+
+describe('deny-only forms', () => {
+  it('a deny rule catches a program called by path and git with global options', async () => {
+    const p = policy({ mode: 'full-access', deny: ['Bash(rm:*)', 'Bash(git push:*)'] });
+    for (const command of [
+      '/bin/rm x',
+      './rm x',
+      'command /usr/bin/rm x',
+      'git -C . push',
+      'git --no-pager push origin',
+      'git -c x=y push',
+    ]) {
+      expect(await decision(p, bash(command)), command).toBe('deny');
+    }
+  });
+
+  it('an allow rule for a program does not allow a file of the same name', async () => {
+    const p = policy({ allow: ['Bash(rm:*)', 'Bash(git push:*)'] });
+    expect(await decision(p, bash('rm x'))).toBe('allow');
+    expect(await decision(p, bash('./rm x'))).toBe('ask');
+    expect(await decision(p, bash('git -c core.sshCommand=evil push'))).toBe('ask');
+  });
+});

@@ -135,6 +135,10 @@ describe('edit: matching', () => {
     await expect(edit({ file_path: 'a.ts', old_string: 'zzz', new_string: 'y' })).rejects.toThrow(
       /was not found in a\.ts.*Read the file again/,
     );
+    await seed('b.ts', 'first();\nconst total = computeTotal(items);\nlast();\n');
+    await expect(
+      edit({ file_path: 'b.ts', old_string: 'const total = computeTotals(item);\nnext();', new_string: 'x' }),
+    ).rejects.toThrow('The closest line is 2: "const total = computeTotal(items);".');
     await expect(edit({ file_path: 'a.ts', old_string: 'a', new_string: 'a' })).rejects.toThrow(/identical/);
     await expect(edit({ file_path: 'a.ts', old_string: '', new_string: 'b' })).rejects.toThrow(/old_string is empty/);
   });

@@ -29,7 +29,7 @@ const input = withAliases(
     path: z
       .string()
       .optional()
-      .describe('Directory to search in (default: the workspace root). Omit it rather than passing "." or null.'),
+      .describe('Directory to search in (default: the workspace root).'),
   }),
   {},
 );

@@ -35,7 +35,7 @@ const input = withAliases(
     path: z
       .string()
       .optional()
-      .describe('File or directory to search (default: the workspace root). Omit it rather than passing "." or null.'),
+      .describe('File or directory to search (default: the workspace root).'),
     glob: z
       .string()
       .optional()

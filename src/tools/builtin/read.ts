@@ -1,6 +1,7 @@
 /**
  * The `read` tool: a file with line numbers, a page at a time.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import type { Sandbox } from '../../sandbox/types.js';
 import { tool } from '../define-tool.js';
@@ -141,9 +142,8 @@ async function listDirectory(
 
 /** "Not found", plus up to three names in the same directory that look like what was meant. */
 async function missingMessage(sandbox: Sandbox, absolute: string, display: string): Promise<string> {
-  const slash = absolute.lastIndexOf('/');
-  const parent = absolute.slice(0, slash) || '/';
-  const wanted = absolute.slice(slash + 1).toLowerCase();
+  const parent = path.dirname(absolute);
+  const wanted = path.basename(absolute).toLowerCase();
   const parentInfo = await statResolved(sandbox, parent).catch(() => undefined);
   if (!parentInfo || parentInfo.type !== 'directory') {
     return `${display} does not exist, nor does its directory ${displayPath(sandbox, parent)}. Find the right path with glob or list.`;

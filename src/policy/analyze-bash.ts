@@ -1,7 +1,7 @@
 /**
  * `analyzeBash`: parses a command with tree-sitter-bash and judges every simple command in it.
  */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { BashAnalysis, BashDetails, BashPathRef } from './bash-analysis.js';
 import { bashParser } from './bash-parser.js';
 import { walk, type Walker } from './bash-walker.js';
@@ -16,9 +16,21 @@ export type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './
  */
 export async function analyzeBashDetails(command: string): Promise<BashDetails> {
   const parser = await bashParser();
-  const parse = (source: string): Node | undefined => parser.parse(source)?.rootNode;
-  const walkers = [walk(parse, command)];
-  if (/\\\r?\n/.test(command)) walkers.push(walk(parse, command.replace(/\\\r?\n/g, '')));
+  // Trees live in WebAssembly memory: every one is deleted once walked (the walkers keep only strings).
+  const trees: Tree[] = [];
+  const parse = (source: string): Node | undefined => {
+    const tree = parser.parse(source);
+    if (!tree) return undefined;
+    trees.push(tree);
+    return tree.rootNode;
+  };
+  const walkers: Walker[] = [];
+  try {
+    walkers.push(walk(parse, command));
+    if (/\\\r?\n/.test(command)) walkers.push(walk(parse, command.replace(/\\\r?\n/g, '')));
+  } finally {
+    for (const tree of trees) tree.delete();
+  }
   const readOnly = walkers.every((walker) => walker.readOnly());
   const all = <T>(pick: (walker: Walker) => readonly T[]): T[] => walkers.flatMap((walker) => [...pick(walker)]);
   const dangerous = all((w) => w.dangerous);

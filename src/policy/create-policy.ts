@@ -48,6 +48,20 @@ export type { PolicyOptions, RuleList, RulePolicy } from './policy-options.js';
  * Protected paths (`.git/`, `.icode/`, shell startup files, `authorized_keys`) are never written without an
  * allow rule that names them (`Edit(./.git/hooks/**)`), in every mode: such writes **ask**.
  *
+ * Path rules bind shell commands too: `Read(…)` the files a command reads (`cat x`, `< x`, and for deny and
+ * ask rules also the arguments of other programs, so `Read(./.env)` stops `curl -d @.env …`), `Edit(…)` the
+ * files it writes (redirections, `tee`, `cp`, `rm`, `sed -i`…). A search over a tree that may hold a
+ * denied file (`rg TOKEN`, the `grep` tool on the root) asks. Reads outside the workspace ask unless a
+ * `Read(…)` rule allows them. Anything the analysis cannot see (`eval`, `$cmd`, globs, parse errors) never
+ * passes a deny or ask rule: it asks.
+ *
+ * `suggestedRule` (on every `ask`) is the narrowest rule that allows exactly the call shown: the whole
+ * command for bash (`Bash(npm test)`, wildcards escaped), the exact paths for file tools
+ * (`Edit(./src/a.ts)`), the host for fetches; `allowAlways(rule)` validates and adds it.
+ *
+ * The policy is a guardrail against mistakes and common prompt injections, not a boundary against a
+ * determined adversary; bash containment needs an OS sandbox.
+ *
  * @example
  * ```ts
  * import { createPolicy } from 'icode/policy';

@@ -41,6 +41,11 @@ export async function runLoop(
   metadata?: Readonly<Record<string, JsonValue>>,
 ): Promise<RunResult> {
   const store = ctx.config.store;
+  if (store.lockSession) {
+    // Held for the whole run, so another worker cannot run this session at the same time.
+    const lock = await store.lockSession(ctx.sessionId, { signal: ctx.signal });
+    ctx.onRunEnd(() => lock.release());
+  }
   const info =
     (await store.get(ctx.sessionId)) ??
     (start.kind === 'resume'

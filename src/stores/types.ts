@@ -123,6 +123,18 @@ export interface LoadedSession {
   readonly entries: readonly StoredEntry[];
 }
 
+/** A held run lock on a session (see {@link SessionStore.lockSession}). */
+export interface SessionLock {
+  readonly sessionId: string;
+  release(): Promise<void>;
+}
+
+/** Options of {@link SessionStore.lockSession}. */
+export interface LockSessionOptions {
+  /** Stops waiting for the lock; the returned promise rejects with the abort reason. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Where sessions live. Appends are atomic (all entries or none) and ordered: each append names the
  * version it expects, and a stale one throws `StoreConflictError`. Every method throws
@@ -155,4 +167,9 @@ export interface SessionStore {
   delete(sessionId: string): Promise<void>;
   /** Releases connections and handles. */
   close(): Promise<void>;
+  /**
+   * Optional: waits for exclusive use of a session across processes and machines. When a store has it, the
+   * agent holds the lock for the whole of each run, so two workers never run the same session at once.
+   */
+  lockSession?(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
 }

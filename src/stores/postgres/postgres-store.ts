@@ -5,7 +5,7 @@ import { createId } from '../../internal/ids.js';
 import type { JsonValue } from '../../model/message.js';
 import { assertVersion, metadataMatches } from '../memory-store.js';
 import { decodeCursor, encodeCursor, encodeEntries, encodeMetadata } from '../sqlite/codec.js';
-import type { LockSessionOptions, SessionLock } from '../sqlite/session-lock.js';
+import type { LockSessionOptions, SessionLock } from '../types.js';
 import {
   ENTRY_SCHEMA_VERSION,
   type CreateSessionOptions,

@@ -27,7 +27,7 @@ import {
   type SqliteRow,
 } from './driver.js';
 import { migrate } from './migrations.js';
-import type { LockSessionOptions, SessionLock } from './session-lock.js';
+import type { LockSessionOptions, SessionLock } from '../types.js';
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {

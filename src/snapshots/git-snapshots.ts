@@ -191,8 +191,16 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
   }
   const target: GitTarget = { gitDir: dir, workTree: root };
 
+  /**
+   * The newest snapshot this object recorded or read. Using it without re-reading the ref is safe: when
+   * its tree matches, it is a snapshot of exactly the workspace as staged, whoever recorded newer ones;
+   * when another process moved the ref, the compare-and-swap below fails and the ref is read again.
+   */
+  let knownHead: Head | undefined;
+
   async function prepare(signal: AbortSignal | undefined): Promise<void> {
-    await prepareRepo(target, await excludeFile(root, dir, extraExcludes), signal);
+    // A repository created now (the old one was deleted) holds none of the snapshots remembered.
+    if (await prepareRepo(target, await excludeFile(root, dir, extraExcludes), signal)) knownHead = undefined;
   }
 
   async function readHead(signal: AbortSignal | undefined): Promise<Head | undefined> {
@@ -239,10 +247,11 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
   }
 
   async function stageOnce(signal: AbortSignal | undefined, capTotal: boolean): Promise<Staged> {
-    const [others, modified, ignoredTracked] = await Promise.all(
+    // One listing of untracked (`? path`) and changed or deleted tracked (`C path`) files, with their
+    // tags; a second, in parallel, of recorded files that an ignore rule now covers.
+    const [listed, ignoredTracked] = await Promise.all(
       [
-        ['ls-files', '-z', '--others', '--exclude-standard'],
-        ['ls-files', '-z', '--modified'],
+        ['ls-files', '-z', '-t', '--others', '--modified', '--exclude-standard'],
         ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard'],
       ].map(async (args) => splitNul((await git(target, { args, signal })).stdout)),
     );
@@ -252,8 +261,14 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
     const toRemove: string[] = [...ignoredTracked!];
     const ignoredSet = new Set(ignoredTracked);
     let candidateBytes = 0;
-    const candidates = [...new Set([...others!, ...modified!])].filter((file) => !ignoredSet.has(file));
-    const trackedSet = new Set(modified);
+    const trackedSet = new Set<string>();
+    const candidateSet = new Set<string>();
+    for (const entry of listed!) {
+      const file = entry.slice(2);
+      if (entry.startsWith('C ')) trackedSet.add(file);
+      if (!ignoredSet.has(file)) candidateSet.add(file);
+    }
+    const candidates = [...candidateSet];
     const sizes = await Promise.all(
       candidates.map(async (file) => {
         if (file.endsWith('/')) return -1;
@@ -303,7 +318,7 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
     );
   }
 
-  /** Blob sizes by object id, through one `cat-file --batch-check`. */
+  /** Blob sizes by object id, in order, through one `cat-file --batch-check`. */
   async function blobSizes(ids: readonly string[], signal: AbortSignal | undefined): Promise<number[]> {
     if (ids.length === 0) return [];
     const { stdout } = await git(target, {
@@ -335,18 +350,22 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
       if (oldMode !== '000000' && oldMode !== '160000') removed.push(oldId!);
       if (newMode !== '000000' && newMode !== '160000') added.push(newId!);
     }
-    const [plus, minus] = await Promise.all([blobSizes(added, signal), blobSizes(removed, signal)]);
-    const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
-    return parent.meta.bytes + sum(plus) - sum(minus);
+    const sizes = await blobSizes([...added, ...removed], signal);
+    let total = parent.meta.bytes;
+    sizes.forEach((size, index) => (total += index < added.length ? size : -size));
+    return total;
   }
 
-  async function takeLocked(signal: AbortSignal | undefined, capTotal: boolean): Promise<string> {
+  async function takeLocked(signal: AbortSignal | undefined, capTotal: boolean): Promise<Head> {
     await prepare(signal);
     const staged = await stage(signal, capTotal);
     for (let attempt = 1; ; attempt++) {
-      const head = await readHead(signal);
+      const head = attempt === 1 && knownHead ? knownHead : await readHead(signal);
       const sameSkips = JSON.stringify(head?.meta?.skipped) === JSON.stringify(staged.skipped);
-      if (head && head.tree === staged.tree && head.meta && sameSkips) return head.id;
+      if (head && head.tree === staged.tree && head.meta && sameSkips) {
+        knownHead = head;
+        return head;
+      }
       const bytes = head?.tree === staged.tree && head.meta ? head.meta.bytes : await treeBytes(staged.tree, head, signal);
       if (capTotal && bytes > maxTotalBytes) throw tooLarge(bytes);
       const meta: SnapshotMeta = { version: 1, bytes, skipped: staged.skipped };
@@ -358,7 +377,11 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
       // Compare-and-swap: another process may have recorded a snapshot since we read the head.
       const expected = head?.id ?? '0'.repeat(id.length);
       const update = await git(target, { args: ['update-ref', HEAD_REF, id, expected], okCodes: [1, 128], signal });
-      if (update.code === 0) return id;
+      if (update.code === 0) {
+        knownHead = { id, tree: staged.tree, meta };
+        return knownHead;
+      }
+      knownHead = undefined;
       if (attempt >= 5) {
         throw new SnapshotError('git-failed', `Could not record the snapshot in ${dir}: ${update.stderr.trim()}`);
       }
@@ -371,9 +394,9 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
 
     take(takeOptions = {}) {
       const { signal } = takeOptions;
-      return withSnapshotLock(dir, () => {
+      return withSnapshotLock(dir, async () => {
         checkAborted(signal);
-        return takeLocked(signal, true);
+        return (await takeLocked(signal, true)).id;
       });
     },
 
@@ -386,12 +409,11 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
         // Record the present first: it is what the two-tree update below starts from, and a restore point
         // for undoing this restore. The total cap does not apply: refusing here would leave no way back.
         const current = await takeLocked(signal, false);
-        const currentTree = await resolveTree(current, signal);
         // A two-tree switch like `git checkout` does: writes the files that differ, removes those the
         // snapshot does not have, and touches nothing else (ignored paths and skipped files are in neither
         // tree). `--reset` overwrites a skipped big file the snapshot had recorded small.
-        await git(target, { args: ['read-tree', '--reset', '-u', currentTree, targetTree], signal });
-        return current;
+        await git(target, { args: ['read-tree', '--reset', '-u', current.tree, targetTree], signal });
+        return current.id;
       });
     },
 

@@ -117,12 +117,14 @@ async function createRepo(target: GitTarget, signal: AbortSignal | undefined): P
 
 /**
  * Creates the shadow repository if it does not exist (idempotent, also when two processes race), and
- * writes its rule files.
+ * writes its rule files. Returns whether it had to create it.
  */
-export async function prepareRepo(target: GitTarget, exclude: string, signal?: AbortSignal): Promise<void> {
-  if (!existsSync(path.join(target.gitDir, 'HEAD'))) await createRepo(target, signal);
+export async function prepareRepo(target: GitTarget, exclude: string, signal?: AbortSignal): Promise<boolean> {
+  const created = !existsSync(path.join(target.gitDir, 'HEAD'));
+  if (created) await createRepo(target, signal);
   const info = path.join(target.gitDir, 'info');
   await mkdir(info, { recursive: true });
   await writeIfChanged(path.join(info, 'exclude'), exclude);
   await writeIfChanged(path.join(info, 'attributes'), ATTRIBUTES);
+  return created;
 }

@@ -1,0 +1,217 @@
+/**
+ * `runScenario`: one scenario on one provider, from a fresh workspace to a list of failures.
+ *
+ * @packageDocumentation
+ */
+import { createAgent } from '../../agent/create-agent.js';
+import { pruneToolOutputs, summarizeCompaction } from '../../agent/compaction/strategies.js';
+import type { CompactionOptions } from '../../agent/compaction/types.js';
+import type { AgentRun } from '../../agent/types.js';
+import { AgentError } from '../../errors/agent-error.js';
+import type { AgentEvent } from '../../events/agent-event.js';
+import type { RunResult } from '../../events/run-result.js';
+import type { ModelRequest } from '../../model/language-model.js';
+import { createPolicy } from '../../policy/create-policy.js';
+import type { ApprovalAnswer, ApprovalRequest } from '../../policy/types.js';
+import { localSandbox } from '../../sandbox/local-sandbox.js';
+import { codingTools, type CodingToolName, CODING_TOOL_NAMES } from '../../tools/builtin/coding-tools.js';
+import type { RecordedRequest } from '../mock-server/types.js';
+import { checkExpectations } from './check.js';
+import { startScenarioModel } from './providers.js';
+import type { Scenario, ScenarioApproval, ScenarioExpectation, ScenarioProvider } from './schema.js';
+import { scenarioScript } from './script.js';
+import { createScenarioDirectories } from './workspace.js';
+
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  /** The in-process mock model, or a provider adapter over its mock wire server. @defaultValue 'mock' */
+  readonly provider?: ScenarioProvider;
+}
+
+/** How a scenario went on one provider. */
+export interface ScenarioOutcome {
+  readonly name: string;
+  readonly provider: ScenarioProvider;
+  /** `pending` for a scenario that waits for a feature: it was not run, and is never counted as passed. */
+  readonly status: 'passed' | 'failed' | 'pending';
+  /** Why it failed, one line per broken expectation; for a pending scenario, what it waits for. */
+  readonly failures: readonly string[];
+  /** Every event, of the run and of its resumptions, in order. */
+  readonly events: readonly AgentEvent[];
+  /** The last run's result (the partial result when it failed). */
+  readonly result?: RunResult;
+  /** What the model received, call by call (decoded from the wire for adapters). */
+  readonly requests: readonly ModelRequest[];
+  /** The raw HTTP requests the adapter sent to the mock wire server (credentials removed). */
+  readonly httpRequests?: readonly RecordedRequest[];
+  readonly durationMs: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The expectations of `scenario` on `provider`: `expectOn[provider]` merged key by key over `expect`. */
+export function expectationFor(scenario: Scenario, provider: ScenarioProvider): ScenarioExpectation {
+  return { ...scenario.expect, ...scenario.expectOn?.[provider] };
+}
+
+function toAnswer(answer: ScenarioApproval): ApprovalAnswer {
+  return typeof answer === 'string' ? answer : { decision: 'deny', feedback: answer.feedback };
+}
+
+function compactionOf(scenario: Scenario): CompactionOptions | false | undefined {
+  const settings = scenario.model.compaction;
+  if (settings === undefined || settings === false) return settings;
+  return {
+    strategy: settings.strategy === 'prune-tool-outputs' ? pruneToolOutputs() : summarizeCompaction(),
+    ...(settings.threshold !== undefined ? { threshold: settings.threshold } : {}),
+    ...(settings.keepRecentTurns !== undefined ? { keepRecentTurns: settings.keepRecentTurns } : {}),
+  };
+}
+
+async function drain(run: AgentRun, events: AgentEvent[]): Promise<{ result?: RunResult; error?: unknown }> {
+  try {
+    for await (const event of run) events.push(event);
+    return { result: await run.result };
+  } catch (error) {
+    // The iterator and `result` fail with the same error; `result` must be settled so nothing is unhandled.
+    await run.result.catch(() => undefined);
+    return { error, ...(AgentError.isInstance(error) && error.result ? { result: error.result } : {}) };
+  }
+}
+
+/**
+ * Runs one scenario on one provider: creates its workspace in a temporary directory, builds an agent with
+ * the built-in coding tools, a policy whose approver plays the scripted answers, and the model of
+ * `provider` (the in-process mock, or the real adapter and official SDK against a mock wire server that
+ * plays the same steps); runs the prompt, resumes a paused run with the scripted `resume` answers, checks
+ * every expectation, and removes the workspace. Pending scenarios are not run.
+ *
+ * It never throws for a scenario that fails or cannot start its agent: the failures are in the outcome. It
+ * throws `ConfigError` only for a workspace it cannot create (a path outside its directory, say).
+ *
+ * @example
+ * ```ts
+ * import { loadScenario, runScenario } from 'icode/testing';
+ *
+ * const scenario = await loadScenario('scenarios/read_file_roundtrip.json');
+ * const outcome = await runScenario(scenario, { provider: 'anthropic' });
+ * if (outcome.status === 'failed') console.error(outcome.failures.join('\n'));
+ * ```
+ */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioOutcome> {
+  const provider = options.provider ?? 'mock';
+  const started = performance.now();
+  const base = { name: scenario.name, provider };
+  if (scenario.pending) {
+    return {
+      ...base,
+      status: 'pending',
+      failures: [`waits for issue #${scenario.pending.issue}: ${scenario.pending.reason}`],
+      events: [],
+      requests: [],
+      durationMs: 0,
+    };
+  }
+
+  const dirs = await createScenarioDirectories(scenario);
+  const script = scenarioScript(scenario.model.steps);
+  const setupFailures: string[] = [];
+  const events: AgentEvent[] = [];
+  let model: Awaited<ReturnType<typeof startScenarioModel>> | undefined;
+  try {
+    model = await startScenarioModel(provider, scenario, script);
+    const approvals = [...(scenario.policy?.approvals ?? [])];
+    let asked = 0;
+    const approve = (request: ApprovalRequest): ApprovalAnswer => {
+      asked += 1;
+      const answer = approvals.shift();
+      if (answer !== undefined) return toAnswer(answer);
+      setupFailures.push(
+        `the approver was asked ${asked} time(s) but the scenario scripts ${asked - 1} answer(s) (last: ${request.name} ${JSON.stringify(request.input)})`,
+      );
+      return 'deny';
+    };
+    const sandbox = localSandbox({ root: dirs.workspace });
+    const wanted = new Set(scenario.tools ?? CODING_TOOL_NAMES);
+    const compaction = compactionOf(scenario);
+    const agent = createAgent({
+      provider: model.model,
+      tools: codingTools({
+        sandbox,
+        exclude: CODING_TOOL_NAMES.filter((name) => !wanted.has(name)) as CodingToolName[],
+      }),
+      sandbox,
+      policy: createPolicy({
+        mode: scenario.policy?.mode ?? 'workspace-write',
+        ...(scenario.policy?.allow ? { allow: scenario.policy.allow } : {}),
+        ...(scenario.policy?.ask ? { ask: scenario.policy.ask } : {}),
+        ...(scenario.policy?.deny ? { deny: scenario.policy.deny } : {}),
+        ...(scenario.policy?.approvals ? { approve } : {}),
+      }),
+      ...(scenario.agent?.instructions !== undefined ? { instructions: scenario.agent.instructions } : {}),
+      ...(scenario.agent?.maxTurns !== undefined ? { maxTurns: scenario.agent.maxTurns } : {}),
+      ...(scenario.agent?.maxCostUsd !== undefined ? { maxCostUsd: scenario.agent.maxCostUsd } : {}),
+      ...(compaction !== undefined ? { compaction } : {}),
+    });
+
+    const timeout = AbortSignal.timeout(scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    let outcome = await drain(agent.run(scenario.prompt, { signal: timeout }), events);
+    let turns = outcome.result?.turns ?? 0;
+    const resumeAnswers = [...(scenario.policy?.resume ?? [])];
+    while (outcome.result?.status === 'paused' && outcome.error === undefined && resumeAnswers.length > 0) {
+      const decisions: Record<string, ApprovalAnswer> = {};
+      for (const pending of outcome.result.pending ?? []) {
+        const answer = resumeAnswers.shift();
+        if (answer === undefined) break;
+        decisions[pending.id] = toAnswer(answer);
+      }
+      if (Object.keys(decisions).length < (outcome.result.pending?.length ?? 0)) {
+        setupFailures.push(`the run paused on ${outcome.result.pending?.length} approval(s) but too few resume answers are scripted`);
+        break;
+      }
+      outcome = await drain(agent.resume(outcome.result.sessionId, { approvals: decisions, signal: timeout }), events);
+      turns += outcome.result?.turns ?? 0;
+    }
+    if (timeout.aborted) setupFailures.push(`timed out after ${scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
+    if (approvals.length > 0) setupFailures.push(`${approvals.length} scripted approval answer(s) were never used`);
+    if (resumeAnswers.length > 0) setupFailures.push(`${resumeAnswers.length} scripted resume answer(s) were never used`);
+    const unused = model.unusedSteps();
+    if (unused > 0 && outcome.error === undefined) setupFailures.push(`${unused} scripted model step(s) were never used`);
+
+    const requests = model.requests();
+    const failures = [
+      ...(await checkExpectations(expectationFor(scenario, provider), {
+        events,
+        result: outcome.result,
+        error: outcome.error,
+        turns,
+        requests,
+        workspace: dirs.workspace,
+      })),
+      ...setupFailures,
+    ];
+    return {
+      ...base,
+      status: failures.length === 0 ? 'passed' : 'failed',
+      failures,
+      events,
+      ...(outcome.result ? { result: outcome.result } : {}),
+      requests,
+      ...(model.httpRequests ? { httpRequests: model.httpRequests } : {}),
+      durationMs: Math.round(performance.now() - started),
+    };
+  } catch (error) {
+    // The agent could not even be built or started (a bad setting, say): a failure of this scenario.
+    return {
+      ...base,
+      status: 'failed',
+      failures: [`the scenario could not run: ${error instanceof Error ? error.message : String(error)}`, ...setupFailures],
+      events,
+      requests: model?.requests() ?? [],
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    await model?.close();
+    await dirs.dispose();
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * The scenario file format: a workspace, a policy, a prompt, a scripted model and what must come out,
+ * validated with zod so a bad file fails with the path of every problem.
+ *
+ * @packageDocumentation
+ */
+import { z } from 'zod';
+import { CODING_TOOL_NAMES } from '../../tools/builtin/coding-tools.js';
+
+/** The providers a scenario runs on: the in-process mock model, and each adapter over its mock wire server. */
+export const SCENARIO_PROVIDERS = ['mock', 'anthropic', 'openai', 'openai-responses', 'gemini', 'ollama'] as const;
+
+/** One of {@link SCENARIO_PROVIDERS}. */
+export type ScenarioProvider = (typeof SCENARIO_PROVIDERS)[number];
+
+/** Every event type of a run, in the order the events of one turn usually come. */
+export const EVENT_TYPES = [
+  'run-start',
+  'turn-start',
+  'reasoning-delta',
+  'text-delta',
+  'tool-call',
+  'permission-request',
+  'permission-decision',
+  'tool-result',
+  'turn-end',
+  'compaction',
+  'retry',
+  'run-end',
+] as const;
+
+const TOOL_ERROR_CODES = [
+  'PERMISSION_DENIED',
+  'WORKSPACE_ESCAPE',
+  'TOOL_NOT_FOUND',
+  'TOOL_INPUT_INVALID',
+  'TOOL_EXECUTION_FAILED',
+  'TOOL_TIMEOUT',
+  'ABORTED',
+] as const;
+
+const jsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+
+const tokens = z.number().int().nonnegative();
+
+const usageSchema = z.strictObject({
+  inputTokens: tokens,
+  outputTokens: tokens,
+  cacheReadTokens: tokens.optional(),
+  cacheWriteTokens: tokens.optional(),
+});
+
+/**
+ * One scripted model turn, as {@link MockStep} without functions and errors. In `text`, `{{result}}` is
+ * replaced by the outputs of the tool results the model was just sent (joined by ` / `), `{{result:2}}`
+ * by the second of them and `{{result:read}}` by the one of the `read` tool: the answer then proves the
+ * tool result made the round trip through the provider's wire format.
+ */
+const stepSchema = z.strictObject({
+  text: z.string().optional(),
+  reasoning: z.string().optional(),
+  toolCalls: z
+    .array(z.strictObject({ name: z.string().min(1), input: jsonValue, id: z.string().min(1).optional() }))
+    .optional(),
+  usage: usageSchema.optional(),
+  finishReason: z.enum(['stop', 'length', 'tool-calls', 'content-filter', 'other']).optional(),
+});
+
+const approvalAnswer = z.union([
+  z.enum(['allow', 'allow-always', 'deny']),
+  z.strictObject({ decision: z.literal('deny'), feedback: z.string().min(1) }),
+]);
+
+const policySchema = z.strictObject({
+  mode: z.enum(['read-only', 'workspace-write', 'full-access']).optional(),
+  allow: z.array(z.string()).optional(),
+  ask: z.array(z.string()).optional(),
+  deny: z.array(z.string()).optional(),
+  /**
+   * Answers of the approver, in order, one per `ask`. Without this list the policy has no approver and a
+   * call that asks pauses the run.
+   */
+  approvals: z.array(approvalAnswer).optional(),
+  /** Answers given through `agent.resume` to a paused run, one per pending approval, in order. */
+  resume: z.array(approvalAnswer).optional(),
+});
+
+const compactionSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    strategy: z.enum(['summarize', 'prune-tool-outputs']).optional(),
+    threshold: z.number().gt(0).lte(1).optional(),
+    keepRecentTurns: z.number().int().positive().optional(),
+  }),
+]);
+
+const modelSchema = z.strictObject({
+  steps: z.array(stepSchema).min(1),
+  /** Context window the model reports (the mock model, and every adapter's `contextWindow` setting). */
+  contextWindow: z.number().int().positive().optional(),
+  /** Prices of the mock model, which has no price table; the adapters price their model ids themselves. */
+  pricing: z
+    .strictObject({
+      inputPerMTok: z.number().nonnegative(),
+      outputPerMTok: z.number().nonnegative(),
+      cacheReadPerMTok: z.number().nonnegative().optional(),
+      cacheWritePerMTok: z.number().nonnegative().optional(),
+    })
+    .optional(),
+  /** History compaction; `false` turns it off. @defaultValue the agent's default (on when a window is known) */
+  compaction: compactionSchema.optional(),
+});
+
+const eventMatcherSchema = z.strictObject({
+  type: z.enum(EVENT_TYPES),
+  /** Tool name (tool-call, tool-result, permission-request). */
+  name: z.string().optional(),
+  /** The exact tool input, deep-equal (tool-call, permission-request). */
+  input: jsonValue.optional(),
+  isError: z.boolean().optional(),
+  errorCode: z.enum(TOOL_ERROR_CODES).optional(),
+  /** A substring of the output (a JSON output is matched as its JSON text). */
+  outputIncludes: z.string().optional(),
+  decision: z.enum(['allow', 'deny']).optional(),
+  source: z.enum(['mode', 'rule', 'approver', 'hook']).optional(),
+  reasonIncludes: z.string().optional(),
+  /** Compaction strategy name. */
+  strategy: z.string().optional(),
+});
+
+const countSchema = z.union([
+  z.number().int().nonnegative(),
+  z.strictObject({ atLeast: z.number().int().nonnegative().optional(), atMost: z.number().int().nonnegative().optional() }),
+]);
+
+const tokenExpectation = z.union([
+  tokens,
+  z.strictObject({ atLeast: tokens.optional(), equals: tokens.optional() }),
+]);
+
+const expectSchema = z.strictObject({
+  status: z.enum(['completed', 'max-turns', 'aborted', 'paused']).optional(),
+  /** An ordered subsequence of the run's events: a type, or a matcher. */
+  events: z.array(z.union([z.enum(EVENT_TYPES), eventMatcherSchema])).optional(),
+  /** How many events of each type: exactly, or within bounds. */
+  eventCounts: z.partialRecord(z.enum(EVENT_TYPES), countSchema).optional(),
+  /** The final text: exactly this string, or `{ equals, includes, excludes }`. */
+  text: z
+    .union([
+      z.string(),
+      z.strictObject({
+        equals: z.string().optional(),
+        includes: z.union([z.string(), z.array(z.string())]).optional(),
+        excludes: z.union([z.string(), z.array(z.string())]).optional(),
+      }),
+    ])
+    .optional(),
+  /** Workspace files after the run: exact content, or `null` for a file that must not exist. */
+  files: z.record(z.string(), z.string().nullable()).optional(),
+  usage: z
+    .strictObject({
+      inputTokens: tokenExpectation.optional(),
+      outputTokens: tokenExpectation.optional(),
+    })
+    .optional(),
+  cost: z
+    .strictObject({
+      present: z.boolean().optional(),
+      greaterThan: z.number().optional(),
+      equals: z.number().optional(),
+    })
+    .optional(),
+  /** Whether history compaction fired (it must also have made the context smaller). */
+  compaction: z.boolean().optional(),
+  /** Model calls of the run(s) that are turns (`result.turns`, summed over resumed runs). */
+  turns: z.number().int().nonnegative().optional(),
+  /** Every call the model received, compaction summaries included. */
+  modelCalls: z.number().int().nonnegative().optional(),
+  /** What the model was sent: request `call` (1-based) contains these strings, and not those. */
+  requests: z
+    .array(
+      z.strictObject({
+        call: z.number().int().positive(),
+        includes: z.array(z.string()).optional(),
+        excludes: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+  /** The run must fail with this error code (and message substring). */
+  error: z.strictObject({ code: z.string().optional(), messageIncludes: z.string().optional() }).optional(),
+});
+
+const workspaceEntry = z.union([z.string(), z.strictObject({ symlink: z.string().min(1) })]);
+
+/** The zod schema of a scenario file. */
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[a-z0-9_]+$/, 'use snake_case: lower-case letters, digits and underscores'),
+    description: z.string().min(1),
+    category: z.string().min(1),
+    /** A scenario for a feature icode does not have yet: reported as pending, never run. */
+    pending: z.strictObject({ issue: z.number().int().positive(), reason: z.string().min(1) }).optional(),
+    /** Files of the workspace, path → content, or `{ symlink: target }` (a relative target may point outside). */
+    workspace: z.record(z.string(), workspaceEntry).optional(),
+    /** Files of a directory beside the workspace (`../outside/<path>` from its root), to test escapes. */
+    outside: z.record(z.string(), z.string()).optional(),
+    policy: policySchema.optional(),
+    /** The built-in tools the agent gets. @defaultValue all of `codingTools` */
+    tools: z.array(z.string()).optional(),
+    agent: z
+      .strictObject({
+        instructions: z.string().optional(),
+        maxTurns: z.number().int().positive().optional(),
+        maxCostUsd: z.number().positive().optional(),
+      })
+      .optional(),
+    prompt: z.string().min(1),
+    model: modelSchema,
+    expect: expectSchema,
+    /** Expectations that differ on one provider, merged key by key over `expect`. */
+    expectOn: z.partialRecord(z.enum(SCENARIO_PROVIDERS), expectSchema).optional(),
+    /** Time the whole scenario may take. @defaultValue 30000 */
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .superRefine((scenario, ctx) => {
+    // A pending scenario may name tools icode does not have yet (that is why it waits).
+    if (scenario.pending || !scenario.tools) return;
+    scenario.tools.forEach((name, index) => {
+      if (!(CODING_TOOL_NAMES as readonly string[]).includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', index],
+          message: `unknown tool "${name}"; built-in tools are ${CODING_TOOL_NAMES.join(', ')}`,
+        });
+      }
+    });
+  });
+
+/** A scenario, as validated by {@link scenarioSchema}. */
+export type Scenario = z.infer<typeof scenarioSchema>;
+/** One scripted model turn of a scenario. */
+export type ScenarioStep = z.infer<typeof stepSchema>;
+/** What a scenario expects. */
+export type ScenarioExpectation = z.infer<typeof expectSchema>;
+/** A matcher of one event in `expect.events`. */
+export type EventMatcher = z.infer<typeof eventMatcherSchema>;
+/** A scripted answer to an approval request. */
+export type ScenarioApproval = z.infer<typeof approvalAnswer>;

@@ -19,7 +19,13 @@ function floorGit(gitDir: string, workTree: string, args: string[]): Promise<str
       args,
       {
         cwd: workTree,
-        env: { PATH: process.env.PATH, GIT_DIR: gitDir, GIT_WORK_TREE: workTree, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+        env: {
+          PATH: process.env.PATH,
+          GIT_DIR: gitDir,
+          GIT_WORK_TREE: workTree,
+          GIT_CONFIG_NOSYSTEM: '1',
+          GIT_CONFIG_GLOBAL: '/dev/null',
+        },
         maxBuffer: 1 << 28,
       },
       (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
@@ -58,7 +64,11 @@ export async function bench(): Promise<void> {
     // First take: a new shadow repository each time.
     let ours = '';
     let floorDir = '';
-    const firstOurs = await timeEach(() => (ours = fresh()), () => gitSnapshots({ root, dir: ours }).take(), 5);
+    const firstOurs = await timeEach(
+      () => (ours = fresh()),
+      () => gitSnapshots({ root, dir: ours }).take(),
+      5,
+    );
     const firstFloor = await timeEach(
       () => (floorDir = fresh()),
       async () => {
@@ -76,7 +86,11 @@ export async function bench(): Promise<void> {
     floorDir = fresh();
     await floorGit(floorDir, root, ['init', '--quiet']);
     await floorTake(floorDir, root);
-    const [unchangedOurs, unchangedFloor] = await timePair(() => snapshots.take(), () => floorTake(floorDir, root), 15);
+    const [unchangedOurs, unchangedFloor] = await timePair(
+      () => snapshots.take(),
+      () => floorTake(floorDir, root),
+      15,
+    );
     rows.push(['take, unchanged workspace', unchangedOurs, unchangedFloor, unchangedOurs / unchangedFloor]);
 
     // One file edited between takes.

@@ -123,7 +123,11 @@ function runOnce(target: GitTarget, call: GitCall): Promise<GitOutput> {
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (call.signal?.aborted) reject(abortReason(call.signal));
       else if (error.code === 'ENOENT')
-        reject(new SnapshotError('git-missing', 'Workspace snapshots need the `git` binary on PATH; it was not found.', { cause: error }));
+        reject(
+          new SnapshotError('git-missing', 'Workspace snapshots need the `git` binary on PATH; it was not found.', {
+            cause: error,
+          }),
+        );
       else reject(new SnapshotError('git-failed', `git could not be started: ${error.message}`, { cause: error }));
     });
     child.once('close', (code) => {

@@ -113,7 +113,9 @@ const SNAPSHOT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 function checkByteCap(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new ConfigError(`gitSnapshots: ${name} must be a positive number of bytes (or Infinity), got ${String(value)}.`);
+    throw new ConfigError(
+      `gitSnapshots: ${name} must be a positive number of bytes (or Infinity), got ${String(value)}.`,
+    );
   }
   return value;
 }
@@ -125,7 +127,8 @@ function canonicalRoot(root: string): string {
   } catch (error) {
     throw new ConfigError(`gitSnapshots: the workspace root ${root} does not exist.`, { cause: error });
   }
-  if (!statSync(canonical).isDirectory()) throw new ConfigError(`gitSnapshots: the workspace root ${root} is not a directory.`);
+  if (!statSync(canonical).isDirectory())
+    throw new ConfigError(`gitSnapshots: the workspace root ${root} is not a directory.`);
   return canonical;
 }
 
@@ -186,7 +189,9 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
   const extraExcludes = [...(options.exclude ?? [])];
   for (const pattern of extraExcludes) {
     if (typeof pattern !== 'string' || /[\r\n]/.test(pattern) || pattern.trim() === '') {
-      throw new ConfigError(`gitSnapshots: exclude patterns are single non-empty .gitignore lines, got ${JSON.stringify(pattern)}.`);
+      throw new ConfigError(
+        `gitSnapshots: exclude patterns are single non-empty .gitignore lines, got ${JSON.stringify(pattern)}.`,
+      );
     }
   }
   const target: GitTarget = { gitDir: dir, workTree: root };
@@ -216,7 +221,10 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
   /** The tree of a snapshot id, or a clear error when the shadow repository does not hold it. */
   async function resolveTree(snapshotId: string, signal: AbortSignal | undefined): Promise<string> {
     if (typeof snapshotId !== 'string' || !SNAPSHOT_ID.test(snapshotId)) {
-      throw new SnapshotError('unknown-snapshot', `${JSON.stringify(snapshotId)} is not a snapshot id (a 40- or 64-digit hex hash).`);
+      throw new SnapshotError(
+        'unknown-snapshot',
+        `${JSON.stringify(snapshotId)} is not a snapshot id (a 40- or 64-digit hex hash).`,
+      );
     }
     const { stdout, code } = await git(target, {
       args: ['rev-parse', '--quiet', '--verify', `${snapshotId}^{tree}`],
@@ -224,7 +232,10 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
       signal,
     });
     if (code !== 0) {
-      throw new SnapshotError('unknown-snapshot', `Snapshot ${snapshotId} does not exist in ${dir} (workspace ${root}).`);
+      throw new SnapshotError(
+        'unknown-snapshot',
+        `Snapshot ${snapshotId} does not exist in ${dir} (workspace ${root}).`,
+      );
     }
     return stdout.toString('utf8').trim();
   }
@@ -295,7 +306,11 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
     }
     checkAborted(signal);
     if (toRemove.length > 0) {
-      await git(target, { args: ['update-index', '-z', '--force-remove', '--stdin'], input: `${toRemove.join('\0')}\0`, signal });
+      await git(target, {
+        args: ['update-index', '-z', '--force-remove', '--stdin'],
+        input: `${toRemove.join('\0')}\0`,
+        signal,
+      });
     }
     if (toAdd.length > 0) {
       await git(target, {
@@ -340,7 +355,10 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
       }
       return total;
     }
-    const { stdout } = await git(target, { args: ['diff-tree', '-r', '-z', '--no-renames', parent.tree, tree], signal });
+    const { stdout } = await git(target, {
+      args: ['diff-tree', '-r', '-z', '--no-renames', parent.tree, tree],
+      signal,
+    });
     const fields = splitNul(stdout);
     const added: string[] = [];
     const removed: string[] = [];
@@ -366,13 +384,16 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
         knownHead = head;
         return head;
       }
-      const bytes = head?.tree === staged.tree && head.meta ? head.meta.bytes : await treeBytes(staged.tree, head, signal);
+      const bytes =
+        head?.tree === staged.tree && head.meta ? head.meta.bytes : await treeBytes(staged.tree, head, signal);
       if (capTotal && bytes > maxTotalBytes) throw tooLarge(bytes);
       const meta: SnapshotMeta = { version: 1, bytes, skipped: staged.skipped };
       const message = `icode workspace snapshot\n\n${JSON.stringify(meta)}\n`;
       const parentArgs = head ? ['-p', head.id] : [];
-      const id = (await git(target, { args: ['commit-tree', staged.tree, ...parentArgs, '-F', '-'], input: message, signal }))
-        .stdout.toString('utf8')
+      const id = (
+        await git(target, { args: ['commit-tree', staged.tree, ...parentArgs, '-F', '-'], input: message, signal })
+      ).stdout
+        .toString('utf8')
         .trim();
       // Compare-and-swap: another process may have recorded a snapshot since we read the head.
       const expected = head?.id ?? '0'.repeat(id.length);
@@ -448,7 +469,7 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
         await resolveTree(snapshotId, undefined);
         const { stdout } = await git(target, { args: ['cat-file', 'commit', snapshotId], okCodes: [128] });
         const body = stdout.toString('utf8');
-        return [...(body ? parseCommit(snapshotId, body).meta?.skipped ?? [] : [])];
+        return [...(body ? (parseCommit(snapshotId, body).meta?.skipped ?? []) : [])];
       });
     },
   };

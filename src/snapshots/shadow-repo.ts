@@ -97,7 +97,10 @@ async function createRepo(target: GitTarget, signal: AbortSignal | undefined): P
     // An empty template: no sample hooks, no default exclude file.
     await git({ gitDir: staging, workTree: target.workTree }, { args: ['init', '--quiet', '--template='], signal });
     // The work tree comes from the environment of every command; none is recorded in the config.
-    await git({ gitDir: staging, workTree: target.workTree }, { args: ['config', '--unset', 'core.worktree'], okCodes: [5], signal });
+    await git(
+      { gitDir: staging, workTree: target.workTree },
+      { args: ['config', '--unset', 'core.worktree'], okCodes: [5], signal },
+    );
     try {
       await rename(staging, target.gitDir);
     } catch (error) {

@@ -149,7 +149,10 @@ describe('gitSnapshots concurrency', () => {
     await snapshots.take();
     write('a.txt', 'b');
     writeFileSync(path.join(shadow, 'index.lock'), '');
-    await expect(snapshots.take()).rejects.toMatchObject({ reason: 'git-failed', message: expect.stringMatching(/index\.lock/) });
+    await expect(snapshots.take()).rejects.toMatchObject({
+      reason: 'git-failed',
+      message: expect.stringMatching(/index\.lock/),
+    });
   }, 20_000);
 
   it('keeps every snapshot of two processes taking at once', async () => {
@@ -237,7 +240,10 @@ describe('gitSnapshots errors and options', () => {
     const saved = process.env.PATH;
     process.env.PATH = path.join(base, 'empty-bin');
     try {
-      await expect(snapshots.take()).rejects.toMatchObject({ reason: 'git-missing', message: expect.stringMatching(/`git` binary/) });
+      await expect(snapshots.take()).rejects.toMatchObject({
+        reason: 'git-missing',
+        message: expect.stringMatching(/`git` binary/),
+      });
     } finally {
       process.env.PATH = saved;
     }
@@ -263,7 +269,8 @@ describe('gitSnapshots errors and options', () => {
       // The root is canonicalised: a path with `..` and a trailing slash finds the same store.
       const second = gitSnapshots({ root: `${path.join(root, 'sub-that-is-not-there', '..')}/` });
       expect(first.dir).toBe(second.dir);
-      if (process.platform === 'linux') expect(first.dir.startsWith(path.join(base, 'cache', 'icode', 'snapshots'))).toBe(true);
+      if (process.platform === 'linux')
+        expect(first.dir.startsWith(path.join(base, 'cache', 'icode', 'snapshots'))).toBe(true);
       expect(first.dir).toBe(defaultSnapshotDir(root));
       expect(path.relative(root, first.dir).startsWith('..')).toBe(true);
       const id = await first.take();

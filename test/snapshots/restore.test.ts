@@ -210,7 +210,9 @@ describe('gitSnapshots take and restore', () => {
       userGit(root, 'status', '--porcelain=v2', '--branch', '--untracked-files=all'),
       userGit(root, 'rev-parse', 'HEAD'),
       userGit(root, 'ls-files', '--stage'),
-      createHash('sha256').update(readFileSync(path.join(gitDir, 'index'))).digest('hex'),
+      createHash('sha256')
+        .update(readFileSync(path.join(gitDir, 'index')))
+        .digest('hex'),
       readFileSync(path.join(gitDir, 'config'), 'utf8'),
       userGit(root, 'count-objects'),
       listTree(gitDir).join('\n'),
@@ -257,7 +259,10 @@ describe('gitSnapshots take and restore', () => {
   });
 
   it('keeps CRLF and binary files byte-identical whatever .gitattributes and the user git config say', async () => {
-    write('.gitattributes', '* text=auto eol=crlf\n*.txt filter=lfs diff=lfs ident\n*.utf16 working-tree-encoding=UTF-16\n');
+    write(
+      '.gitattributes',
+      '* text=auto eol=crlf\n*.txt filter=lfs diff=lfs ident\n*.utf16 working-tree-encoding=UTF-16\n',
+    );
     write('lf.txt', 'unix\nlines\n$Id$\n');
     write('crlf.md', 'dos\r\nlines\r\n');
     write('data.utf16', Buffer.from('\ufeffhi', 'utf16le'));

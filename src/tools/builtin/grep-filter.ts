@@ -9,6 +9,7 @@
  *   `!vendor/**` excludes); like `rg --glob`, a matching glob wins over ignore files.
  * - Hidden files are searched; `.git` never is; symbolic links are not followed.
  */
+import { readFileSync, type Dirent } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -40,6 +41,27 @@ export async function loadIgnoreLevel(dir: string): Promise<IgnoreLevel | undefi
       // No such file, or unreadable: nothing to apply.
     }
   }
+  return levelOf(dir, texts);
+}
+
+/**
+ * {@link loadIgnoreLevel} for a walk that has just listed `dir`: only ignore files that are there (as
+ * regular files) are read, synchronously; a walk calls it once per directory and yields between batches.
+ */
+export function loadIgnoreLevelFromEntries(dir: string, entries: readonly Dirent[]): IgnoreLevel | undefined {
+  const texts: string[] = [];
+  for (const name of IGNORE_FILES) {
+    if (!entries.some((entry) => entry.name === name && entry.isFile())) continue;
+    try {
+      texts.push(readFileSync(path.join(dir, name), 'utf8'));
+    } catch {
+      // Unreadable: nothing to apply.
+    }
+  }
+  return levelOf(dir, texts);
+}
+
+function levelOf(dir: string, texts: readonly string[]): IgnoreLevel | undefined {
   if (texts.length === 0) return undefined;
   return { dir, rules: ignore({ ignorecase: false }).add(texts.join('\n')) };
 }

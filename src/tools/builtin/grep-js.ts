@@ -2,7 +2,7 @@
  * The pure-JavaScript grep engine: used when the ripgrep binary is not installed. It walks with the same
  * filter rules as ripgrep (see `grep-filter.ts`) and matches with a RegExp compiled from the pattern.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { GrepEngine, GrepFileResult, GrepLine, GrepQuery } from './grep-engine.js';
 import { compilePattern, displayLine, splitLines } from './grep-engine.js';
@@ -11,15 +11,12 @@ import {
   GlobOverrides,
   keepEntry,
   keepForAncestors,
-  loadIgnoreLevel,
+  loadIgnoreLevelFromEntries,
   toPosix,
   typeMatcher,
   type IgnoreLevel,
   type WalkFilter,
 } from './grep-filter.js';
-
-/** Files read at once. */
-const CONCURRENCY = 16;
 
 /** Builds the filter of a query (also used by the ripgrep engine's post-filter). */
 export function walkFilter(query: Pick<GrepQuery, 'globs' | 'type'>): WalkFilter {
@@ -32,29 +29,43 @@ export function walkFilter(query: Pick<GrepQuery, 'globs' | 'type'>): WalkFilter
  */
 export async function walkFiles(dir: string, filter: WalkFilter, signal: AbortSignal): Promise<string[]> {
   const out: string[] = [];
-  const visit = async (current: string, relative: string, parentLevels: readonly IgnoreLevel[]): Promise<void> => {
+  // Synchronous listing is several times faster than one promise per directory; yielding every few
+  // directories keeps the event loop (a streaming agent run) responsive.
+  const pending: { dir: string; relative: string; levels: readonly IgnoreLevel[] }[] = [
+    { dir, relative: '', levels: [] },
+  ];
+  for (let visited = 0; pending.length > 0; visited++) {
+    if (visited % YIELD_EVERY === YIELD_EVERY - 1) await yieldToLoop();
     signal.throwIfAborted();
-    const level = await loadIgnoreLevel(current);
-    const levels = level ? [...parentLevels, level] : parentLevels;
-    let entries;
+    const current = pending.pop();
+    if (!current) break;
+    let entries: Dirent[];
     try {
-      entries = await readdir(current, { withFileTypes: true });
+      entries = readdirSync(current.dir, { withFileTypes: true });
     } catch {
-      return; // Unreadable directory: skipped, as ripgrep does with --no-messages.
+      continue; // Unreadable directory: skipped, as ripgrep does with --no-messages.
     }
-    const subdirs: [string, string][] = [];
+    const level = loadIgnoreLevelFromEntries(current.dir, entries);
+    const levels = level ? [...current.levels, level] : current.levels;
+    const subdirs: typeof pending = [];
     for (const entry of entries) {
       if (entry.isSymbolicLink()) continue;
-      const absolute = path.join(current, entry.name);
-      const rel = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      const absolute = path.join(current.dir, entry.name);
+      const rel = current.relative === '' ? entry.name : `${current.relative}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (keepEntry(filter, levels, absolute, rel, true)) subdirs.push([absolute, rel]);
+        if (keepEntry(filter, levels, absolute, rel, true)) subdirs.push({ dir: absolute, relative: rel, levels });
       } else if (entry.isFile() && keepEntry(filter, levels, absolute, rel, false)) out.push(absolute);
     }
-    for (const [absolute, rel] of subdirs) await visit(absolute, rel, levels);
-  };
-  await visit(dir, '', []);
+    pending.push(...subdirs.reverse());
+  }
   return out;
+}
+
+/** Directories listed, or files read, between two yields to the event loop. */
+const YIELD_EVERY = 64;
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The JavaScript engine. */
@@ -64,6 +75,13 @@ export const grepJs: GrepEngine = async (query) => {
     multiline: query.multiline,
     global: query.multiline,
   });
+  // One pass of the pattern over the whole text finds every file that can have a matching line (a
+  // per-line match is also a match in the whole text, `^`/`$` being line anchors there), so files without
+  // one skip the line split. Look-arounds and \A / \z see line edges differently: no prefilter for them.
+  const prefilter =
+    query.multiline || /\(\?<?[=!]|\\[Az]/.test(query.pattern)
+      ? undefined
+      : compilePattern(query.pattern, { ignoreCase: query.ignoreCase, multiline: true });
   let files: string[];
   if (query.targetIsFile) files = [query.target];
   else {
@@ -74,22 +92,23 @@ export const grepJs: GrepEngine = async (query) => {
     );
   }
   const results: (GrepFileResult | undefined)[] = new Array(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const index = next++;
-      query.signal.throwIfAborted();
-      results[index] = await searchFile(files[index] ?? '', regex, query);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  for (let index = 0; index < files.length; index++) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToLoop();
+    query.signal.throwIfAborted();
+    results[index] = searchFile(files[index] ?? '', regex, prefilter, query);
+  }
   return results.filter((result): result is GrepFileResult => result !== undefined);
 };
 
-async function searchFile(file: string, regex: RegExp, query: GrepQuery): Promise<GrepFileResult | undefined> {
+function searchFile(
+  file: string,
+  regex: RegExp,
+  prefilter: RegExp | undefined,
+  query: GrepQuery,
+): GrepFileResult | undefined {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = readFileSync(file);
   } catch {
     return undefined;
   }
@@ -97,6 +116,7 @@ async function searchFile(file: string, regex: RegExp, query: GrepQuery): Promis
   if (!query.targetIsFile && bytes.includes(0)) return undefined;
   let text = bytes.toString('utf8');
   if (text.startsWith('\uFEFF')) text = text.slice(1);
+  if (prefilter && !prefilter.test(text)) return undefined;
   const lines = splitLines(text);
   const matched = query.multiline
     ? multilineMatches(text, lines, regex)

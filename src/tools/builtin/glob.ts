@@ -26,10 +26,7 @@ const input = withAliases(
       .string()
       .min(1)
       .describe('Glob relative to path, e.g. "**/*.ts", "src/**/*.{js,jsx}", "*.md" (top level only).'),
-    path: z
-      .string()
-      .optional()
-      .describe('Directory to search in (default: the workspace root).'),
+    path: z.string().optional().describe('Directory to search in (default: the workspace root).'),
   }),
   {},
 );

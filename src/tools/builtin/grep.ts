@@ -32,10 +32,7 @@ const input = withAliases(
       .string()
       .min(1)
       .describe('Regular expression (ripgrep/Rust syntax), e.g. "function\\s+\\w+" or "log.*Error".'),
-    path: z
-      .string()
-      .optional()
-      .describe('File or directory to search (default: the workspace root).'),
+    path: z.string().optional().describe('File or directory to search (default: the workspace root).'),
     glob: z
       .string()
       .optional()

@@ -3,7 +3,7 @@
  * benchmarks (stream the model, re-yield events to the consumer, parse and validate tool arguments, run
  * the turn's tools with Promise.all, keep the messages array). icode is measured against it in the same run.
  */
-import { z } from 'zod';
+import { type z } from 'zod';
 
 export type FloorPart =
   | { type: 'text-delta'; text: string }

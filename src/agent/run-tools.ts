@@ -6,6 +6,7 @@ import { executeTool, toolError, type ToolOutcome } from './execute-tool.js';
 import type { RunContext } from './run-context.js';
 import { truncateOutput } from './truncate-output.js';
 import type { ApprovalAnswer } from '../policy/types.js';
+import type { BeforeToolCallResult } from './types.js';
 import type { Tool } from '../tools/tool.js';
 
 /** What a turn's tool calls produced. */
@@ -80,41 +81,44 @@ async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultP
     );
   }
   let input: JsonValue = call.input;
-  let parsed = tool.input.safeParse(input);
-  if (!parsed.success)
-    return finish(
-      ctx,
-      call.id,
-      call.name,
-      input,
-      toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)),
-    );
-
   const hook = ctx.config.options.hooks?.beforeToolCall;
-  if (hook) {
-    const verdict = await hook({ id: call.id, name: call.name, input, sessionId: ctx.sessionId });
+  // Validate, let the hook deny or replace the input, and validate again what it put in.
+  for (let pass = 0; ; pass++) {
+    const parsed = tool.input.safeParse(input);
+    if (!parsed.success) {
+      return finish(
+        ctx,
+        call.id,
+        call.name,
+        input,
+        toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)),
+      );
+    }
+    const verdict: BeforeToolCallResult =
+      hook && pass === 0 ? await hook({ id: call.id, name: call.name, input, sessionId: ctx.sessionId }) : undefined;
     if (verdict && 'deny' in verdict) {
       const refused = await refuseByHook(ctx, call.id, verdict.deny);
       return finish(ctx, call.id, call.name, input, (refused as Extract<Authorization, { kind: 'refuse' }>).outcome);
     }
     if (verdict && 'input' in verdict) {
       input = verdict.input;
-      parsed = tool.input.safeParse(input);
-      if (!parsed.success)
-        return finish(
-          ctx,
-          call.id,
-          call.name,
-          input,
-          toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)),
-        );
+      continue;
     }
+    return authorizeAndRun(ctx, tool, call, input, parsed.data);
   }
+}
 
-  const authorization = await authorize(ctx, tool, call.id, input, parsed.data);
+async function authorizeAndRun(
+  ctx: RunContext,
+  tool: Tool,
+  call: ToolCallPart,
+  input: JsonValue,
+  parsed: unknown,
+): Promise<ToolResultPart | { request: PendingApproval }> {
+  const authorization = await authorize(ctx, tool, call.id, input, parsed);
   if (authorization.kind === 'pending') return { request: authorization.request };
   const outcome =
-    authorization.kind === 'refuse' ? authorization.outcome : await executeTool(ctx, tool, call.id, parsed.data);
+    authorization.kind === 'refuse' ? authorization.outcome : await executeTool(ctx, tool, call.id, parsed);
   return finish(ctx, call.id, call.name, input, outcome);
 }
 

@@ -106,7 +106,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     return {
       ...base,
       status: 'pending',
-      failures: [`waits for issue #${scenario.pending.issue}: ${scenario.pending.reason}`],
+      failures: [
+        `${scenario.pending.issue !== undefined ? `waits for issue #${scenario.pending.issue}: ` : 'waits: '}${scenario.pending.reason}`,
+      ],
       events: [],
       requests: [],
       durationMs: 0,

@@ -201,8 +201,11 @@ export const scenarioSchema = z
     name: z.string().regex(/^[a-z0-9_]+$/, 'use snake_case: lower-case letters, digits and underscores'),
     description: z.string().min(1),
     category: z.string().min(1),
-    /** A scenario for a feature icode does not have yet: reported as pending, never run. */
-    pending: z.strictObject({ issue: z.number().int().positive(), reason: z.string().min(1) }).optional(),
+    /**
+     * A scenario for a feature icode does not have yet: reported as pending, never run. `issue` is the
+     * tracker issue it waits for, when one is open.
+     */
+    pending: z.strictObject({ issue: z.number().int().positive().optional(), reason: z.string().min(1) }).optional(),
     /** Files of the workspace, path → content, or `{ symlink: target }` (a relative target may point outside). */
     workspace: z.record(z.string(), workspaceEntry).optional(),
     /** Files of a directory beside the workspace (`../outside/<path>` from its root), to test escapes. */

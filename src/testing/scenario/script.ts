@@ -13,7 +13,7 @@ const PLACEHOLDER = /\{\{result(?::([^}]+))?\}\}/g;
 
 /**
  * The tool results the model was just sent (every result after the last assistant message), named by the
- * tool call they answer: Anthropic and OpenAI results carry only the call id, so the name comes from there.
+ * tool call they answer where the wire sends only the call id (Anthropic, OpenAI).
  */
 function latestResults(request: ModelRequest): { name: string; output: JsonValue }[] {
   const names = new Map<string, string>();
@@ -28,7 +28,11 @@ function latestResults(request: ModelRequest): { name: string; output: JsonValue
     if (message.role !== 'tool') continue;
     results.unshift(...message.content.filter((part): part is ToolResultPart => part.type === 'tool-result'));
   }
-  return results.map((result) => ({ name: names.get(result.id) ?? result.name, output: result.output }));
+  // Gemini and Ollama results carry the name and no id (their wires have none): keep the name then.
+  return results.map((result) => ({
+    name: result.name !== '' ? result.name : (names.get(result.id) ?? ''),
+    output: result.output,
+  }));
 }
 
 function outputText(output: JsonValue): string {

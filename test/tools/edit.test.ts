@@ -210,7 +210,11 @@ describe('edit: files', () => {
     await seed('b.txt', 'text\n');
     await writeFile(file('b.bin'), Buffer.from([1, 0, 2, 0]));
     await call(readTool(), { file_path: 'b.bin' }, ws.ctx).catch(() => undefined);
-    await expect(edit({ file_path: 'b.bin', old_string: 'a', new_string: 'b' })).rejects.toThrow(/not read it|binary/);
+    await expect(edit({ file_path: 'b.bin', old_string: 'a', new_string: 'b' })).rejects.toThrow(
+      'b.bin is a binary file; the edit tools only change text files. Replace it whole with write.',
+    );
+    await call(writeTool(), { file_path: 'b.bin', content: 'now text\n' }, ws.ctx);
+    expect(await contents('b.bin')).toBe('now text\n');
   });
 
   it('refuses .. and symlink escapes', async () => {

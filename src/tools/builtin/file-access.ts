@@ -39,7 +39,12 @@ export interface EditTarget {
  *
  * @throws WorkspaceEscapeError for a path outside the workspace; Error with advice otherwise.
  */
-export async function openForEdit(sandbox: Sandbox, state: SessionState, filePath: string): Promise<EditTarget> {
+export async function openForEdit(
+  sandbox: Sandbox,
+  state: SessionState,
+  filePath: string,
+  options: { readonly allowBinary?: boolean } = {},
+): Promise<EditTarget> {
   const absolute = await sandbox.resolve(filePath, 'write');
   const display = displayPath(sandbox, absolute);
   const info = await statResolved(sandbox, absolute);
@@ -54,7 +59,9 @@ export async function openForEdit(sandbox: Sandbox, state: SessionState, filePat
   }
   const bytes = await sandbox.readFile(absolute);
   assertFresh(state, absolute, display, bytes);
-  if (looksBinary(bytes)) throw new Error(`${display} is a binary file; the edit tools only change text files.`);
+  if (!options.allowBinary && looksBinary(bytes)) {
+    throw new Error(`${display} is a binary file; the edit tools only change text files. Replace it whole with write.`);
+  }
   return { absolute, display, current: { bytes, decoded: decodeText(bytes) } };
 }
 

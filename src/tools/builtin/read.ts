@@ -72,12 +72,13 @@ export function readTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof
         );
       }
       const bytes = await sandbox.readFile(absolute);
+      // Recorded before the binary check: knowing it is binary is enough to replace it with write.
+      recordRead(ctx.state, absolute, { hash: hashBytes(bytes), mtimeMs: info.mtimeMs });
       if (looksBinary(bytes)) {
         throw new Error(
           `${display} is a binary file (${formatBytes(bytes.length)}); read shows text files only. Inspect it with bash (e.g. file, xxd | head) if you must.`,
         );
       }
-      recordRead(ctx.state, absolute, { hash: hashBytes(bytes), mtimeMs: info.mtimeMs });
       return renderLines(decodeText(bytes).text, display, args.offset ?? 1, args.limit ?? DEFAULT_READ_LIMIT);
     },
   });

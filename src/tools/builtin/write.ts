@@ -7,7 +7,7 @@ import type { Tool } from '../tool.js';
 import { compactDiff } from './compact-diff.js';
 import { commitText, openForEdit } from './file-access.js';
 import { withFileLock } from './file-tracker.js';
-import { decodeText } from './text-encoding.js';
+import { decodeText, looksBinary } from './text-encoding.js';
 import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from './tool-input.js';
 
@@ -45,7 +45,7 @@ export function writeTool(options: BuiltinToolOptions = {}): Tool<z.output<typeo
       const sandbox = sandboxFor(options, ctx);
       const absolute = await sandbox.resolve(args.file_path, 'write');
       return withFileLock(absolute, async () => {
-        const target = await openForEdit(sandbox, ctx.state, args.file_path);
+        const target = await openForEdit(sandbox, ctx.state, args.file_path, { allowBinary: true });
         const content = decodeText(new TextEncoder().encode(args.content)).text;
         if (!target.current) {
           await commitText(sandbox, ctx.state, target.absolute, content, {
@@ -53,6 +53,13 @@ export function writeTool(options: BuiltinToolOptions = {}): Tool<z.output<typeo
             lineEnding: args.content.includes('\r\n') ? '\r\n' : '\n',
           });
           return `Created ${target.display} (${countLines(content)} lines).`;
+        }
+        if (looksBinary(target.current.bytes)) {
+          await commitText(sandbox, ctx.state, target.absolute, content, {
+            bom: false,
+            lineEnding: args.content.includes('\r\n') ? '\r\n' : '\n',
+          });
+          return `Replaced binary file ${target.display} with text (${countLines(content)} lines).`;
         }
         const { decoded } = target.current;
         if (decoded.text === content) return `${target.display} already has this content; nothing written.`;

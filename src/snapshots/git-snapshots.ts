@@ -11,6 +11,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { abortReason } from '../internal/abort.js';
 import { git, splitNul, type GitTarget } from './git-runner.js';
 import { defaultSnapshotDir, excludeFile, prepareRepo } from './shadow-repo.js';
+import { findRestoreConflicts, type TreeChange } from './restore-conflicts.js';
 import { SnapshotError } from './snapshot-error.js';
 import { withSnapshotLock } from './snapshot-lock.js';
 
@@ -268,7 +269,7 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
     );
     const skipped: SkippedPath[] = [];
     const toAdd: string[] = [];
-    // Tracked entries to drop: now ignored, or grown past the cap.
+    // Tracked entries to drop: now ignored, deleted, or grown past the cap.
     const toRemove: string[] = [...ignoredTracked!];
     const ignoredSet = new Set(ignoredTracked);
     let candidateBytes = 0;
@@ -280,20 +281,48 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
       if (!ignoredSet.has(file)) candidateSet.add(file);
     }
     const candidates = [...candidateSet];
+    // Whether a directory on the way to a path is now a symlink: git refuses to add through one, and the
+    // file behind it is outside what the snapshot covers, so the recorded path counts as deleted.
+    const linkChecks = new Map<string, Promise<boolean>>();
+    const isLink = (relative: string): Promise<boolean> => {
+      let check = linkChecks.get(relative);
+      if (!check) {
+        check = lstat(path.join(root, relative)).then(
+          (stat) => stat.isSymbolicLink(),
+          () => false,
+        );
+        linkChecks.set(relative, check);
+      }
+      return check;
+    };
+    const beyondLink = async (file: string): Promise<boolean> => {
+      const parts = file.split('/');
+      for (let depth = 1; depth < parts.length; depth++) {
+        if (await isLink(parts.slice(0, depth).join('/'))) return true;
+      }
+      return false;
+    };
+    const NESTED = -1;
+    const GONE = -2;
     const sizes = await Promise.all(
       candidates.map(async (file) => {
-        if (file.endsWith('/')) return -1;
+        if (file.endsWith('/')) return NESTED;
+        // Untracked paths come from git's own walk, which never enters a symlinked directory.
+        if (trackedSet.has(file) && (await beyondLink(file))) return GONE;
         try {
           return (await lstat(path.join(root, file))).size;
         } catch {
-          return 0; // Deleted: `git add -A` records the removal.
+          return GONE;
         }
       }),
     );
     candidates.forEach((file, index) => {
       const bytes = sizes[index]!;
-      if (bytes < 0) skipped.push({ path: file, reason: 'nested-repository' });
-      else if (bytes > maxFileBytes) {
+      if (bytes === NESTED) skipped.push({ path: file, reason: 'nested-repository' });
+      else if (bytes === GONE) {
+        // A recorded file deleted since; an untracked one that vanished after the listing is just gone.
+        if (trackedSet.has(file)) toRemove.push(file);
+      } else if (bytes > maxFileBytes) {
         skipped.push({ path: file, reason: 'too-large', bytes });
         if (trackedSet.has(file)) toRemove.push(file);
       } else {
@@ -430,6 +459,22 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
         // Record the present first: it is what the two-tree update below starts from, and a restore point
         // for undoing this restore. The total cap does not apply: refusing here would leave no way back.
         const current = await takeLocked(signal, false);
+        const { stdout } = await git(target, {
+          args: ['diff-tree', '-r', '-z', '--no-renames', '--name-status', current.tree, targetTree],
+          signal,
+        });
+        const fields = splitNul(stdout);
+        const diff: TreeChange[] = [];
+        for (let i = 0; i + 1 < fields.length; i += 2) diff.push({ status: fields[i]!, path: fields[i + 1]! });
+        const conflicts = await findRestoreConflicts(root, diff);
+        if (conflicts.length > 0) {
+          throw new SnapshotError(
+            'conflict',
+            `Restoring snapshot ${snapshotId} would delete files that no snapshot covers (ignored, excluded or too ` +
+              `large) at: ${conflicts.join(', ')}. Nothing was changed; move them away and restore again.`,
+            { paths: conflicts },
+          );
+        }
         // A two-tree switch like `git checkout` does: writes the files that differ, removes those the
         // snapshot does not have, and touches nothing else (ignored paths and skipped files are in neither
         // tree). `--reset` overwrites a skipped big file the snapshot had recorded small.

@@ -4,14 +4,16 @@ import { AgentError } from '../errors/agent-error.js';
  * Why a snapshot operation failed:
  * - `unknown-snapshot`: `restore` or `changes` got an id the snapshot store does not hold.
  * - `too-large`: the files a `take` would record pass `maxTotalBytes`.
+ * - `conflict`: a `restore` would have to delete files no snapshot covers (an ignored directory where the
+ *   snapshot has a file); nothing was changed, `paths` lists them.
  * - `git-missing`: the `git` binary cannot be started.
  * - `git-failed`: git itself failed (the message carries its output).
  */
-export type SnapshotErrorReason = 'unknown-snapshot' | 'too-large' | 'git-missing' | 'git-failed';
+export type SnapshotErrorReason = 'unknown-snapshot' | 'too-large' | 'conflict' | 'git-missing' | 'git-failed';
 
 /**
  * A workspace snapshot could not be taken, compared or restored. Code `RUN_FAILED`; `reason` says which
- * case, and `totalBytes`/`maxTotalBytes` are set for `too-large`.
+ * case, `totalBytes`/`maxTotalBytes` are set for `too-large` and `paths` for `conflict`.
  *
  * @example
  * ```ts
@@ -32,15 +34,18 @@ export class SnapshotError extends AgentError {
   readonly totalBytes?: number;
   /** For `too-large`: the cap that was passed. */
   readonly maxTotalBytes?: number;
+  /** For `conflict`: the paths in the way (directories end in `/`). */
+  readonly paths?: readonly string[];
 
   constructor(
     reason: SnapshotErrorReason,
     message: string,
-    options: { cause?: unknown; totalBytes?: number; maxTotalBytes?: number } = {},
+    options: { cause?: unknown; totalBytes?: number; maxTotalBytes?: number; paths?: readonly string[] } = {},
   ) {
     super('RUN_FAILED', { message, cause: options.cause });
     this.reason = reason;
     if (options.totalBytes !== undefined) this.totalBytes = options.totalBytes;
     if (options.maxTotalBytes !== undefined) this.maxTotalBytes = options.maxTotalBytes;
+    if (options.paths !== undefined) this.paths = options.paths;
   }
 }

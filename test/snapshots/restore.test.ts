@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gitSnapshots } from '../../src/snapshots/index.js';
+import { gitSnapshots, SnapshotError } from '../../src/snapshots/index.js';
 import { listTree, tempBase, userGit } from './helpers.js';
 
 let base: string;
@@ -321,6 +321,73 @@ describe('gitSnapshots take and restore', () => {
     expect(readlinkSync(at('out-file'))).toBe(path.join(outside, 'target.txt'));
     expect(readFileSync(path.join(outside, 'target.txt'), 'utf8')).toBe('outside v2');
     expect(readFileSync(path.join(outside, 'new.txt'), 'utf8')).toBe('new outside');
+  });
+
+  it('restores a directory that was replaced by a symlink out of the workspace, writing nothing outside', async () => {
+    const outside = path.join(base, 'outside');
+    mkdirSync(outside);
+    write('dir/file.txt', 'inside');
+    write('dir/sub/deeper.txt', 'deeper');
+    const snapshots = gitSnapshots({ root, dir: shadow });
+    const id = await snapshots.take();
+    rmSync(at('dir'), { recursive: true });
+    // The link makes dir/file.txt resolve outside; outside holds a file of that name too.
+    writeFileSync(path.join(outside, 'file.txt'), 'outside');
+    symlinkSync(outside, at('dir'));
+    expect(await snapshots.changes(id)).toEqual([
+      { path: 'dir', status: 'added' },
+      { path: 'dir/file.txt', status: 'deleted' },
+      { path: 'dir/sub/deeper.txt', status: 'deleted' },
+    ]);
+    await snapshots.restore(id);
+    expect(lstatSync(at('dir')).isDirectory()).toBe(true);
+    expect(readFileSync(at('dir/file.txt'), 'utf8')).toBe('inside');
+    expect(readFileSync(at('dir/sub/deeper.txt'), 'utf8')).toBe('deeper');
+    expect(readFileSync(path.join(outside, 'file.txt'), 'utf8')).toBe('outside');
+  });
+
+  it('swaps files and directories the snapshots cover', async () => {
+    write('was-file', 'a file');
+    write('was-dir/inner.txt', 'inner');
+    const snapshots = gitSnapshots({ root, dir: shadow });
+    const id = await snapshots.take();
+    rmSync(at('was-file'));
+    write('was-file/now/inside.txt', 'recorded by the pre-restore snapshot');
+    rmSync(at('was-dir'), { recursive: true });
+    write('was-dir', 'now a file');
+    await snapshots.restore(id);
+    expect(readFileSync(at('was-file'), 'utf8')).toBe('a file');
+    expect(readFileSync(at('was-dir/inner.txt'), 'utf8')).toBe('inner');
+  });
+
+  it('refuses a restore that would delete ignored files in the way, and changes nothing', async () => {
+    write('pkg', 'a file');
+    write('tool/config.json', '{}');
+    write('src/a.ts', 'a');
+    const snapshots = gitSnapshots({ root, dir: shadow });
+    const id = await snapshots.take();
+    // An ignored directory where the snapshot has a file, an ignored file where it has a directory.
+    rmSync(at('pkg'));
+    write('pkg/node_modules/dep/index.js', 'installed');
+    rmSync(at('tool'), { recursive: true });
+    write('.gitignore', 'tool\n');
+    write('tool', 'ignored file');
+    write('src/a.ts', 'edited');
+    const before = listTree(root);
+
+    const error = await snapshots.restore(id).catch((caught: unknown) => caught);
+    expect(SnapshotError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: 'conflict', paths: ['pkg/', 'tool'] });
+    expect((error as SnapshotError).message).toMatch(/Nothing was changed/);
+    expect(listTree(root)).toEqual(before);
+
+    // Once they are moved away, the restore goes through.
+    rmSync(at('pkg'), { recursive: true });
+    rmSync(at('tool'));
+    await snapshots.restore(id);
+    expect(readFileSync(at('pkg'), 'utf8')).toBe('a file');
+    expect(readFileSync(at('tool/config.json'), 'utf8')).toBe('{}');
+    expect(readFileSync(at('src/a.ts'), 'utf8')).toBe('a');
   });
 
   it('leaves a nested repository alone and reports it as skipped', async () => {

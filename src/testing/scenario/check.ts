@@ -41,7 +41,7 @@ function field(event: AgentEvent, key: string): unknown {
   return (event as unknown as Record<string, unknown>)[key];
 }
 
-const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 
 /** Why `event` does not match `matcher`, or `undefined` when it does. */
 function mismatch(event: AgentEvent, matcher: EventMatcher): string | undefined {
@@ -56,6 +56,17 @@ function mismatch(event: AgentEvent, matcher: EventMatcher): string | undefined 
   }
   if (matcher.outputIncludes !== undefined && !asText(field(event, 'output')).includes(matcher.outputIncludes)) {
     return `output ${show(asText(field(event, 'output')).slice(0, 300))} lacks ${show(matcher.outputIncludes)}`;
+  }
+  const before = field(event, 'tokensBefore');
+  if (
+    matcher.tokensBeforeAtLeast !== undefined &&
+    !(typeof before === 'number' && before >= matcher.tokensBeforeAtLeast)
+  ) {
+    return `tokensBefore is ${show(before)}, less than ${matcher.tokensBeforeAtLeast}`;
+  }
+  const after = field(event, 'tokensAfter');
+  if (matcher.tokensAfterAtMost !== undefined && !(typeof after === 'number' && after <= matcher.tokensAfterAtMost)) {
+    return `tokensAfter is ${show(after)}, more than ${matcher.tokensAfterAtMost}`;
   }
   if (matcher.reasonIncludes !== undefined && !asText(field(event, 'reason')).includes(matcher.reasonIncludes)) {
     return `reason ${show(field(event, 'reason'))} lacks ${show(matcher.reasonIncludes)}`;
@@ -81,7 +92,9 @@ function checkEventOrder(events: readonly AgentEvent[], expected: ScenarioExpect
       .map((event) => mismatch(event, matcher))
       .slice(0, 3);
     const why = near.length > 0 ? `; the ${matcher.type} events after it: ${near.join('; ')}` : '';
-    const seen = events.map((event) => event.type).filter((type) => type !== 'text-delta' && type !== 'reasoning-delta');
+    const seen = events
+      .map((event) => event.type)
+      .filter((type) => type !== 'text-delta' && type !== 'reasoning-delta');
     return [
       `expect.events[${index}] ${show(matcher)} not found after event #${from}${why} (events: ${seen.join(', ')})`,
     ];
@@ -114,9 +127,12 @@ function checkText(text: string | undefined, expected: ScenarioExpectation['text
   const want = typeof expected === 'string' ? { equals: expected } : expected;
   const have = text ?? '';
   const failures: string[] = [];
-  if (want.equals !== undefined && have !== want.equals) failures.push(`text is ${show(have)}, not ${show(want.equals)}`);
-  for (const part of list(want.includes)) if (!have.includes(part)) failures.push(`text ${show(have)} lacks ${show(part)}`);
-  for (const part of list(want.excludes)) if (have.includes(part)) failures.push(`text ${show(have)} contains ${show(part)}`);
+  if (want.equals !== undefined && have !== want.equals)
+    failures.push(`text is ${show(have)}, not ${show(want.equals)}`);
+  for (const part of list(want.includes))
+    if (!have.includes(part)) failures.push(`text ${show(have)} lacks ${show(part)}`);
+  for (const part of list(want.excludes))
+    if (have.includes(part)) failures.push(`text ${show(have)} contains ${show(part)}`);
   return failures;
 }
 
@@ -156,7 +172,8 @@ function checkCost(result: RunResult | undefined, cost: ScenarioExpectation['cos
   if (cost.present === false && have !== undefined) failures.push(`result.cost is ${have}, expected none`);
   if (cost.greaterThan !== undefined && !(typeof have === 'number' && have > cost.greaterThan))
     failures.push(`result.cost is ${show(have)}, not greater than ${cost.greaterThan}`);
-  if (cost.equals !== undefined && have !== cost.equals) failures.push(`result.cost is ${show(have)}, not ${cost.equals}`);
+  if (cost.equals !== undefined && have !== cost.equals)
+    failures.push(`result.cost is ${show(have)}, not ${cost.equals}`);
   return failures;
 }
 
@@ -179,8 +196,10 @@ function checkRequests(requests: readonly ModelRequest[], expected: ScenarioExpe
       continue;
     }
     const text = JSON.stringify(request);
-    for (const part of want.includes ?? []) if (!text.includes(part)) failures.push(`model call ${want.call} lacks ${show(part)}`);
-    for (const part of want.excludes ?? []) if (text.includes(part)) failures.push(`model call ${want.call} contains ${show(part)}`);
+    for (const part of want.includes ?? [])
+      if (!text.includes(part)) failures.push(`model call ${want.call} lacks ${show(part)}`);
+    for (const part of want.excludes ?? [])
+      if (text.includes(part)) failures.push(`model call ${want.call} contains ${show(part)}`);
   }
   return failures;
 }
@@ -202,7 +221,8 @@ function checkError(error: unknown, expected: ScenarioExpectation['error']): str
   if (error === undefined) return [`the run succeeded but should fail with ${show(expected)}`];
   const { code, message } = errorOf(error);
   const failures: string[] = [];
-  if (expected.code !== undefined && code !== expected.code) failures.push(`the run failed with ${code ?? 'no code'}, not ${expected.code}: ${message}`);
+  if (expected.code !== undefined && code !== expected.code)
+    failures.push(`the run failed with ${code ?? 'no code'}, not ${expected.code}: ${message}`);
   if (expected.messageIncludes !== undefined && !message.includes(expected.messageIncludes))
     failures.push(`the error ${show(message)} lacks ${show(expected.messageIncludes)}`);
   return failures;

@@ -55,7 +55,9 @@ export async function loadScenario(path: string): Promise<Scenario> {
   const scenario = parseScenario(value, `Scenario file ${path}`);
   const base = path.split(/[\\/]/).pop() ?? path;
   if (base !== `${scenario.name}.json`) {
-    throw new ConfigError(`Scenario file ${path} holds scenario "${scenario.name}"; name the file ${scenario.name}.json.`);
+    throw new ConfigError(
+      `Scenario file ${path} holds scenario "${scenario.name}"; name the file ${scenario.name}.json.`,
+    );
   }
   return scenario;
 }

@@ -168,7 +168,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         decisions[pending.id] = toAnswer(answer);
       }
       if (Object.keys(decisions).length < (outcome.result.pending?.length ?? 0)) {
-        setupFailures.push(`the run paused on ${outcome.result.pending?.length} approval(s) but too few resume answers are scripted`);
+        setupFailures.push(
+          `the run paused on ${outcome.result.pending?.length} approval(s) but too few resume answers are scripted`,
+        );
         break;
       }
       outcome = await drain(agent.resume(outcome.result.sessionId, { approvals: decisions, signal: timeout }), events);
@@ -176,9 +178,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     }
     if (timeout.aborted) setupFailures.push(`timed out after ${scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
     if (approvals.length > 0) setupFailures.push(`${approvals.length} scripted approval answer(s) were never used`);
-    if (resumeAnswers.length > 0) setupFailures.push(`${resumeAnswers.length} scripted resume answer(s) were never used`);
+    if (resumeAnswers.length > 0)
+      setupFailures.push(`${resumeAnswers.length} scripted resume answer(s) were never used`);
     const unused = model.unusedSteps();
-    if (unused > 0 && outcome.error === undefined) setupFailures.push(`${unused} scripted model step(s) were never used`);
+    if (unused > 0 && outcome.error === undefined)
+      setupFailures.push(`${unused} scripted model step(s) were never used`);
 
     const requests = model.requests();
     const failures = [
@@ -207,7 +211,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     return {
       ...base,
       status: 'failed',
-      failures: [`the scenario could not run: ${error instanceof Error ? error.message : String(error)}`, ...setupFailures],
+      failures: [
+        `the scenario could not run: ${error instanceof Error ? error.message : String(error)}`,
+        ...setupFailures,
+      ],
       events,
       requests: model?.requests() ?? [],
       durationMs: Math.round(performance.now() - started),

@@ -128,17 +128,21 @@ const eventMatcherSchema = z.strictObject({
   reasonIncludes: z.string().optional(),
   /** Compaction strategy name. */
   strategy: z.string().optional(),
+  /** Compaction: the context measured before it, at least. */
+  tokensBeforeAtLeast: z.number().int().nonnegative().optional(),
+  /** Compaction: the context left after it, at most. */
+  tokensAfterAtMost: z.number().int().nonnegative().optional(),
 });
 
 const countSchema = z.union([
   z.number().int().nonnegative(),
-  z.strictObject({ atLeast: z.number().int().nonnegative().optional(), atMost: z.number().int().nonnegative().optional() }),
+  z.strictObject({
+    atLeast: z.number().int().nonnegative().optional(),
+    atMost: z.number().int().nonnegative().optional(),
+  }),
 ]);
 
-const tokenExpectation = z.union([
-  tokens,
-  z.strictObject({ atLeast: tokens.optional(), equals: tokens.optional() }),
-]);
+const tokenExpectation = z.union([tokens, z.strictObject({ atLeast: tokens.optional(), equals: tokens.optional() })]);
 
 const expectSchema = z.strictObject({
   status: z.enum(['completed', 'max-turns', 'aborted', 'paused']).optional(),
@@ -188,11 +192,16 @@ const expectSchema = z.strictObject({
       }),
     )
     .optional(),
-  /** The run must fail with this error code (and message substring). */
-  error: z.strictObject({ code: z.string().optional(), messageIncludes: z.string().optional() }).optional(),
+  /** The run must fail with this error code (and message substring); `null` (in `expectOn`): must not fail. */
+  error: z.strictObject({ code: z.string().optional(), messageIncludes: z.string().optional() }).nullable().optional(),
 });
 
-const workspaceEntry = z.union([z.string(), z.strictObject({ symlink: z.string().min(1) })]);
+const workspaceEntry = z.union([
+  z.string(),
+  z.strictObject({ symlink: z.string().min(1) }),
+  /** A big file without a big scenario: `repeat` written `times` times. */
+  z.strictObject({ repeat: z.string().min(1), times: z.number().int().positive().max(1_000_000) }),
+]);
 
 /** The zod schema of a scenario file. */
 export const scenarioSchema = z
@@ -206,7 +215,10 @@ export const scenarioSchema = z
      * tracker issue it waits for, when one is open.
      */
     pending: z.strictObject({ issue: z.number().int().positive().optional(), reason: z.string().min(1) }).optional(),
-    /** Files of the workspace, path → content, or `{ symlink: target }` (a relative target may point outside). */
+    /**
+     * Files of the workspace, path → content, `{ symlink: target }` (a relative target may point outside),
+     * or `{ repeat, times }`.
+     */
     workspace: z.record(z.string(), workspaceEntry).optional(),
     /** Files of a directory beside the workspace (`../outside/<path>` from its root), to test escapes. */
     outside: z.record(z.string(), z.string()).optional(),

@@ -52,7 +52,8 @@ export async function createScenarioDirectories(scenario: Scenario): Promise<Sce
     const links: [string, string][] = [];
     for (const [path, entry] of Object.entries(scenario.workspace ?? {})) {
       if (typeof entry === 'string') files[path] = entry;
-      else links.push([path, entry.symlink]);
+      else if ('symlink' in entry) links.push([path, entry.symlink]);
+      else files[path] = entry.repeat.repeat(entry.times);
     }
     await writeFiles(workspace, files, 'workspace');
     for (const [path, target] of links) {

@@ -19,7 +19,7 @@ import type {
 import { toGeminiError, type GeminiResponseInfo } from './gemini-errors.js';
 import { toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './gemini-request.js';
 import { GeminiStreamParser, type GeminiChunk } from './gemini-stream.js';
-import { untimedInit } from './untimed-dispatcher.js';
+import { untimedInit } from '../shared/untimed-dispatcher.js';
 
 /** Default request timeout, as the other official SDKs have (10 minutes). */
 const DEFAULT_TIMEOUT_MS = 600_000;

@@ -1,7 +1,7 @@
 /**
  * The `fetch` the adapter gives the `ollama` SDK, one per call. It does five things the SDK does not:
  *
- * - it lifts undici's 300 s header and body timeouts (see `untimed-dispatcher.ts`);
+ * - it lifts undici's 300 s header and body timeouts (see `shared/untimed-dispatcher.ts`);
  * - it ties the request to the call's own signal (the SDK's `abort()` aborts every stream of a client);
  * - it gives error responses a JSON body, so the SDK has nothing to `console.log` about;
  * - it records the response status and headers (the SDK's `ResponseError` keeps neither `retry-after` nor
@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 import { ProviderError } from '../../errors/provider-error.js';
-import { untimedInit } from './untimed-dispatcher.js';
+import { untimedInit } from '../shared/untimed-dispatcher.js';
 
 /** What the call learnt about its HTTP exchange. */
 export interface OllamaExchange {

@@ -13,6 +13,8 @@ function isWipeTarget(word: BashWord): boolean {
   if (/^\/\*?$/.test(collapsed) || /^\/\.{0,2}\/?\*?$/.test(collapsed)) return true;
   if (/^(~|\$HOME|\$\{HOME\})\/?\*?$/.test(collapsed)) return true;
   if (/^(\.|\.\.|\*|\.\/\*|\.\.\/\*|\.\/|\.\.\/|\.\*)$/.test(collapsed)) return true;
+  // The repository's history.
+  if (/^(\.\/)?\.git\/?$/.test(collapsed)) return true;
   return false;
 }
 
@@ -74,6 +76,25 @@ export function dangerousReasons(name: string, args: readonly BashWord[]): strin
   const ops = operands(args);
   const base = name.slice(name.lastIndexOf('/') + 1);
   switch (base) {
+    case 'find': {
+      const starts = args.filter((word, i) =>
+        args.slice(0, i + 1).every((w) => !(w.value ?? '').startsWith('-') && w.value !== '(' && w.value !== '!'),
+      );
+      // Only an unfiltered delete: `find . -name '*.tmp' -delete` is a targeted clean-up.
+      const expression = args.slice(starts.length).map((w) => w.value ?? '');
+      const unfiltered = expression.every(
+        (w, i) =>
+          ['-delete', '-depth', '-xdev', '-mount', '-maxdepth', '-mindepth'].includes(w) ||
+          (/^\d+$/.test(w) && ['-maxdepth', '-mindepth'].includes(expression[i - 1] ?? '')),
+      );
+      if (hasFlag(args, ['-delete']) && unfiltered && starts.some(isWipeTarget))
+        reasons.push('find -delete over a whole tree');
+      break;
+    }
+    case 'mv':
+      if (ops.length > 1 && ops.slice(0, -1).some(isWipeTarget))
+        reasons.push(`mv of ${ops[0]?.text ?? 'a whole tree'} moves a whole tree away`);
+      break;
     case 'rm': {
       const recursive = hasFlag(args, ['--recursive'], 'rR');
       if (hasFlag(args, ['--no-preserve-root'])) reasons.push('rm --no-preserve-root');

@@ -13,6 +13,9 @@ import { evalWord, type BashWord } from './bash-words.js';
 /** Commands longer than this are not analysed (they are judged not read-only). */
 const MAX_COMMAND_LENGTH = 100_000;
 
+/** A program that downloads, named in a redirection. */
+const FETCH_WORD = /\b(curl|wget|fetch|nc|ncat)\b/;
+
 /** Writes that are not writes: the bit bucket and the process's own descriptors. */
 const HARMLESS_WRITE = /^\/dev\/(null|stdout|stderr|fd\/[0-2]|tty)$/;
 
@@ -56,6 +59,19 @@ export class Walker {
     }
     if (hiddenSubstitution(source, root)) this.structural.push('a command substitution the parser did not recognise');
     this.walk(root);
+    // `curl -o x.sh … && bash x.sh`: something is downloaded and a script or a file is run.
+    const fetches = this.commands.some((c) => c.forms.some((f) => isFetcher(f.words[0] ?? '')));
+    const runsFile = this.commands.some((c) =>
+      c.forms.some(
+        (f) =>
+          (f.words[0] ?? '').includes('/') ||
+          (INTERPRETERS.has(f.words[0] ?? '') && f.words.slice(1).some((w) => !w.startsWith('-'))),
+      ),
+    );
+    if (fetches && runsFile) {
+      this.dangerous.push('downloaded code may be run');
+      this.compoundDanger = true;
+    }
   }
 
   private pathRef(word: BashWord): BashPathRef {
@@ -158,6 +174,18 @@ export class Walker {
     for (const child of node.children) if (child && child.id !== body?.id) this.walk(child);
     const collected = this.collectors.pop()!;
     this.collectors.at(-1)?.push(...collected);
+    // `sh < <(curl …)`, `bash <<< "$(curl …)"`: downloaded code fed to an interpreter's input.
+    const redirects = node.children
+      .filter((child) => child && child.id !== body?.id)
+      .map((child) => child!.text)
+      .join(' ');
+    if (
+      FETCH_WORD.test(redirects) &&
+      collected.some((i) => INTERPRETERS.has(this.commands[i]?.forms.at(-1)?.words[0] ?? ''))
+    ) {
+      this.dangerous.push('downloaded code is fed to an interpreter');
+      this.compoundDanger = true;
+    }
   }
 
   private pipeline(node: Node): void {
@@ -279,6 +307,18 @@ export class Walker {
     }
     for (const nested of verdict.nested) this.nested(nested.words, nested.openEnded);
     if (verdict.inline !== undefined) this.inline(verdict.inline, index);
+    const redirects: Node[] = [];
+    for (let i = 0; i < node.childCount; i++) {
+      const child = node.child(i);
+      if (child && node.fieldNameForChild(i) === 'redirect') redirects.push(child);
+    }
+    if (
+      INTERPRETERS.has(verdict.forms.at(-1)?.[0]?.value ?? '') &&
+      redirects.some((child) => FETCH_WORD.test(child.text))
+    ) {
+      this.dangerous.push('downloaded code is fed to an interpreter');
+      this.compoundDanger = true;
+    }
     // Own redirections and substitutions inside the words.
     this.collectors.push([index]);
     for (const child of node.children) if (child) this.walk(child);

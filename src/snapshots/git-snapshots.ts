@@ -5,109 +5,23 @@
  * @packageDocumentation
  */
 import { realpathSync, statSync } from 'node:fs';
-import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 import { abortReason } from '../internal/abort.js';
 import { git, splitNul, type GitTarget } from './git-runner.js';
 import { defaultSnapshotDir, excludeFile, prepareRepo } from './shadow-repo.js';
 import { findRestoreConflicts, type TreeChange } from './restore-conflicts.js';
+import { HEAD_REF, parseCommit, readHead, treeBytes, type Head, type SnapshotMeta } from './snapshot-commits.js';
 import { SnapshotError } from './snapshot-error.js';
 import { withSnapshotLock } from './snapshot-lock.js';
-
-/** Files larger than this are left out of snapshots unless `maxFileBytes` says otherwise (10 MiB). */
-export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
-
-/** A snapshot may hold at most this many bytes of files unless `maxTotalBytes` says otherwise (1 GiB). */
-export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
-
-/** Options of {@link gitSnapshots}. */
-export interface GitSnapshotsOptions {
-  /** The workspace directory. It must exist; symlinks in it are resolved once, here. */
-  readonly root: string;
-  /** The shadow repository; default {@link defaultSnapshotDir} of the canonical root. */
-  readonly dir?: string;
-  /** More paths to leave out, in `.gitignore` syntax (one pattern each), on top of `.git/`,
-   *  `node_modules/` and what the workspace's own `.gitignore` files ignore. */
-  readonly exclude?: readonly string[];
-  /** Files larger than this are not recorded, and restores leave them alone. Default 10 MiB. */
-  readonly maxFileBytes?: number;
-  /** A `take` whose snapshot would hold more bytes of files than this fails with a `too-large`
-   *  {@link SnapshotError}. Default 1 GiB; `Infinity` for no cap. */
-  readonly maxTotalBytes?: number;
-}
-
-/** A path a snapshot did not record, and why. */
-export interface SkippedPath {
-  /** Relative to the root, with `/` separators; a nested repository's ends in `/`. */
-  readonly path: string;
-  /** `too-large`: over `maxFileBytes`. `nested-repository`: a directory with its own `.git`, whose files
-   *  belong to that repository. */
-  readonly reason: 'too-large' | 'nested-repository';
-  /** The file's size, for `too-large`. */
-  readonly bytes?: number;
-}
-
-/** One path that differs between a snapshot and the workspace. */
-export interface SnapshotChange {
-  /** Relative to the root, with `/` separators. */
-  readonly path: string;
-  readonly status: 'added' | 'modified' | 'deleted';
-}
-
-/**
- * Snapshots of one workspace directory, to put its files back as they were.
- *
- * @example
- * ```ts
- * const snapshots = gitSnapshots({ root });
- * const before = await snapshots.take();
- * await run(agent);                                  // edits files, runs bash
- * console.log(await snapshots.changes(before));     // [{ path: 'src/a.ts', status: 'modified' }, …]
- * await snapshots.restore(before);                   // every recorded file as it was
- * ```
- */
-export interface WorkspaceSnapshots {
-  /** The canonical workspace root. */
-  readonly root: string;
-  /** The shadow repository that holds the snapshots. */
-  readonly dir: string;
-  /** Records the workspace's files as they are now; returns the snapshot id (a commit hash). Taking an
-   *  unchanged workspace again returns the same id. */
-  take(options?: { signal?: AbortSignal }): Promise<string>;
-  /** Makes the workspace byte-identical to the snapshot for every path it recorded: changed files restored,
-   *  files created since deleted, deleted files recreated, modes and symlinks as they were. Ignored and
-   *  excluded paths, and files over `maxFileBytes`, are left alone. The state before the restore is taken as
-   *  a snapshot first and its id returned, so a restore can itself be undone. */
-  restore(snapshotId: string, options?: { signal?: AbortSignal }): Promise<string>;
-  /** Paths that differ between the snapshot and the workspace now (added, modified, deleted), sorted. */
-  changes(snapshotId: string, options?: { signal?: AbortSignal }): Promise<SnapshotChange[]>;
-  /** The paths a snapshot left out (files over `maxFileBytes`, nested repositories). */
-  skipped(snapshotId: string): Promise<SkippedPath[]>;
-}
-
-/** The ref that keeps every snapshot reachable, newest first along its parents. */
-const HEAD_REF = 'refs/icode/snapshots';
-
-/** What each snapshot commit's message carries after its title line. */
-interface SnapshotMeta {
-  readonly version: 1;
-  /** Bytes of file content (blob sizes) the snapshot holds. */
-  readonly bytes: number;
-  readonly skipped: readonly SkippedPath[];
-}
-
-interface Head {
-  readonly id: string;
-  readonly tree: string;
-  readonly meta: SnapshotMeta | undefined;
-}
-
-/** The workspace recorded in the shadow index. */
-interface Staged {
-  readonly tree: string;
-  readonly skipped: SkippedPath[];
-}
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_MAX_TOTAL_BYTES,
+  type GitSnapshotsOptions,
+  type SnapshotChange,
+  type WorkspaceSnapshots,
+} from './snapshot-types.js';
+import { stageWorkspace, tooLarge, type StageLimits } from './stage-workspace.js';
 
 const SNAPSHOT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -131,25 +45,6 @@ function canonicalRoot(root: string): string {
   if (!statSync(canonical).isDirectory())
     throw new ConfigError(`gitSnapshots: the workspace root ${root} is not a directory.`);
   return canonical;
-}
-
-function parseMeta(message: string): SnapshotMeta | undefined {
-  const start = message.indexOf('{');
-  if (start < 0) return undefined;
-  try {
-    const meta = JSON.parse(message.slice(start)) as SnapshotMeta;
-    return meta.version === 1 && typeof meta.bytes === 'number' && Array.isArray(meta.skipped) ? meta : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parses `git cat-file commit` output: the tree and the message. */
-function parseCommit(id: string, body: string): Head {
-  const tree = /^tree ([0-9a-f]+)$/m.exec(body)?.[1];
-  if (!tree) throw new SnapshotError('git-failed', `Snapshot ${id} is not a readable commit.`);
-  const blank = body.indexOf('\n\n');
-  return { id, tree, meta: blank < 0 ? undefined : parseMeta(body.slice(blank + 2)) };
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
@@ -196,6 +91,9 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
     }
   }
   const target: GitTarget = { gitDir: dir, workTree: root };
+  const limits: StageLimits = { maxFileBytes, maxTotalBytes };
+  // Restores and comparisons must see the whole workspace, however large.
+  const uncapped: StageLimits = { maxFileBytes, maxTotalBytes: Number.POSITIVE_INFINITY };
 
   /**
    * The newest snapshot this object recorded or read. Using it without re-reading the ref is safe: when
@@ -207,16 +105,6 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
   async function prepare(signal: AbortSignal | undefined): Promise<void> {
     // A repository created now (the old one was deleted) holds none of the snapshots remembered.
     if (await prepareRepo(target, await excludeFile(root, dir, extraExcludes), signal)) knownHead = undefined;
-  }
-
-  async function readHead(signal: AbortSignal | undefined): Promise<Head | undefined> {
-    const { stdout } = await git(target, { args: ['cat-file', '--batch'], input: `${HEAD_REF}\n`, signal });
-    const newline = stdout.indexOf(0x0a);
-    const header = /^([0-9a-f]+) commit (\d+)$/.exec(stdout.subarray(0, Math.max(newline, 0)).toString('utf8'));
-    if (!header) return undefined;
-    // The size is in bytes, and the message may hold non-ASCII paths: cut the buffer, then decode.
-    const body = stdout.subarray(newline + 1, newline + 1 + Number(header[2])).toString('utf8');
-    return parseCommit(header[1]!, body);
   }
 
   /** The tree of a snapshot id, or a clear error when the shadow repository does not hold it. */
@@ -241,181 +129,19 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
     return stdout.toString('utf8').trim();
   }
 
-  /**
-   * Brings the shadow index to the workspace and writes it as a tree. Only the paths git reports as new or
-   * changed are looked at and hashed, which keeps an unchanged workspace cheap. `capTotal` refuses, before
-   * anything is hashed, new and changed files that alone pass `maxTotalBytes`.
-   */
-  async function stage(signal: AbortSignal | undefined, capTotal: boolean): Promise<Staged> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await stageOnce(signal, capTotal);
-      } catch (error) {
-        // A file that vanished between the listing and `git add` (a build running alongside): list again.
-        const vanished = SnapshotError.isInstance(error) && /did not match any files|No such file/.test(error.message);
-        if (!vanished || attempt >= 3) throw error;
-      }
-    }
-  }
-
-  async function stageOnce(signal: AbortSignal | undefined, capTotal: boolean): Promise<Staged> {
-    // One listing of untracked (`? path`) and changed or deleted tracked (`C path`) files, with their
-    // tags; a second, in parallel, of recorded files that an ignore rule now covers.
-    const [listed, ignoredTracked] = await Promise.all(
-      [
-        ['ls-files', '-z', '-t', '--others', '--modified', '--exclude-standard'],
-        ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard'],
-      ].map(async (args) => splitNul((await git(target, { args, signal })).stdout)),
-    );
-    const skipped: SkippedPath[] = [];
-    const toAdd: string[] = [];
-    // Tracked entries to drop: now ignored, deleted, or grown past the cap.
-    const toRemove: string[] = [...ignoredTracked!];
-    const ignoredSet = new Set(ignoredTracked);
-    let candidateBytes = 0;
-    const trackedSet = new Set<string>();
-    const candidateSet = new Set<string>();
-    for (const entry of listed!) {
-      const file = entry.slice(2);
-      if (entry.startsWith('C ')) trackedSet.add(file);
-      if (!ignoredSet.has(file)) candidateSet.add(file);
-    }
-    const candidates = [...candidateSet];
-    // Whether a directory on the way to a path is now a symlink: git refuses to add through one, and the
-    // file behind it is outside what the snapshot covers, so the recorded path counts as deleted.
-    const linkChecks = new Map<string, Promise<boolean>>();
-    const isLink = (relative: string): Promise<boolean> => {
-      let check = linkChecks.get(relative);
-      if (!check) {
-        check = lstat(path.join(root, relative)).then(
-          (stat) => stat.isSymbolicLink(),
-          () => false,
-        );
-        linkChecks.set(relative, check);
-      }
-      return check;
-    };
-    const beyondLink = async (file: string): Promise<boolean> => {
-      const parts = file.split('/');
-      for (let depth = 1; depth < parts.length; depth++) {
-        if (await isLink(parts.slice(0, depth).join('/'))) return true;
-      }
-      return false;
-    };
-    const NESTED = -1;
-    const GONE = -2;
-    const sizes = await Promise.all(
-      candidates.map(async (file) => {
-        if (file.endsWith('/')) return NESTED;
-        // Untracked paths come from git's own walk, which never enters a symlinked directory.
-        if (trackedSet.has(file) && (await beyondLink(file))) return GONE;
-        try {
-          return (await lstat(path.join(root, file))).size;
-        } catch {
-          return GONE;
-        }
-      }),
-    );
-    candidates.forEach((file, index) => {
-      const bytes = sizes[index]!;
-      if (bytes === NESTED) skipped.push({ path: file, reason: 'nested-repository' });
-      else if (bytes === GONE) {
-        // A recorded file deleted since; an untracked one that vanished after the listing is just gone.
-        if (trackedSet.has(file)) toRemove.push(file);
-      } else if (bytes > maxFileBytes) {
-        skipped.push({ path: file, reason: 'too-large', bytes });
-        if (trackedSet.has(file)) toRemove.push(file);
-      } else {
-        toAdd.push(file);
-        candidateBytes += bytes;
-      }
-    });
-    if (capTotal && candidateBytes > maxTotalBytes) {
-      throw tooLarge(candidateBytes);
-    }
-    checkAborted(signal);
-    if (toRemove.length > 0) {
-      await git(target, {
-        args: ['update-index', '-z', '--force-remove', '--stdin'],
-        input: `${toRemove.join('\0')}\0`,
-        signal,
-      });
-    }
-    if (toAdd.length > 0) {
-      await git(target, {
-        args: ['add', '--all', '--pathspec-from-file=-', '--pathspec-file-nul'],
-        input: `${toAdd.join('\0')}\0`,
-        signal,
-      });
-    }
-    const tree = (await git(target, { args: ['write-tree'], signal })).stdout.toString('utf8').trim();
-    skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { tree, skipped };
-  }
-
-  function tooLarge(bytes: number): SnapshotError {
-    return new SnapshotError(
-      'too-large',
-      `The workspace ${root} holds at least ${bytes} bytes of files to snapshot, more than maxTotalBytes (${maxTotalBytes}). ` +
-        'Exclude large generated or data directories (gitSnapshots({ exclude }) or .gitignore), or raise maxTotalBytes.',
-      { totalBytes: bytes, maxTotalBytes },
-    );
-  }
-
-  /** Blob sizes by object id, in order, through one `cat-file --batch-check`. */
-  async function blobSizes(ids: readonly string[], signal: AbortSignal | undefined): Promise<number[]> {
-    if (ids.length === 0) return [];
-    const { stdout } = await git(target, {
-      args: ['cat-file', '--batch-check=%(objectsize)'],
-      input: `${ids.join('\n')}\n`,
-      signal,
-    });
-    return stdout.toString('utf8').trim().split('\n').map(Number);
-  }
-
-  /** Bytes of file content in `tree`: the parent's figure plus the sizes of what changed since. */
-  async function treeBytes(tree: string, parent: Head | undefined, signal: AbortSignal | undefined): Promise<number> {
-    if (!parent?.meta) {
-      const { stdout } = await git(target, { args: ['ls-tree', '-r', '-l', '-z', tree], signal });
-      let total = 0;
-      for (const record of splitNul(stdout)) {
-        const size = Number(record.split('\t', 1)[0]!.trim().split(/\s+/)[3]);
-        if (Number.isFinite(size)) total += size;
-      }
-      return total;
-    }
-    const { stdout } = await git(target, {
-      args: ['diff-tree', '-r', '-z', '--no-renames', parent.tree, tree],
-      signal,
-    });
-    const fields = splitNul(stdout);
-    const added: string[] = [];
-    const removed: string[] = [];
-    // Raw records come as ":<old mode> <new mode> <old id> <new id> <status>" then the path.
-    for (let i = 0; i < fields.length; i += 2) {
-      const [oldMode, newMode, oldId, newId] = fields[i]!.slice(1).split(' ');
-      if (oldMode !== '000000' && oldMode !== '160000') removed.push(oldId!);
-      if (newMode !== '000000' && newMode !== '160000') added.push(newId!);
-    }
-    const sizes = await blobSizes([...added, ...removed], signal);
-    let total = parent.meta.bytes;
-    sizes.forEach((size, index) => (total += index < added.length ? size : -size));
-    return total;
-  }
-
   async function takeLocked(signal: AbortSignal | undefined, capTotal: boolean): Promise<Head> {
     await prepare(signal);
-    const staged = await stage(signal, capTotal);
+    const staged = await stageWorkspace(target, capTotal ? limits : uncapped, signal);
     for (let attempt = 1; ; attempt++) {
-      const head = attempt === 1 && knownHead ? knownHead : await readHead(signal);
+      const head = attempt === 1 && knownHead ? knownHead : await readHead(target, signal);
       const sameSkips = JSON.stringify(head?.meta?.skipped) === JSON.stringify(staged.skipped);
       if (head && head.tree === staged.tree && head.meta && sameSkips) {
         knownHead = head;
         return head;
       }
       const bytes =
-        head?.tree === staged.tree && head.meta ? head.meta.bytes : await treeBytes(staged.tree, head, signal);
-      if (capTotal && bytes > maxTotalBytes) throw tooLarge(bytes);
+        head?.tree === staged.tree && head.meta ? head.meta.bytes : await treeBytes(target, staged.tree, head, signal);
+      if (capTotal && bytes > maxTotalBytes) throw tooLarge(root, bytes, maxTotalBytes);
       const meta: SnapshotMeta = { version: 1, bytes, skipped: staged.skipped };
       const message = `icode workspace snapshot\n\n${JSON.stringify(meta)}\n`;
       const parentArgs = head ? ['-p', head.id] : [];
@@ -489,7 +215,7 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
         checkAborted(signal);
         await prepare(signal);
         const targetTree = await resolveTree(snapshotId, signal);
-        const staged = await stage(signal, false);
+        const staged = await stageWorkspace(target, uncapped, signal);
         const { stdout } = await git(target, {
           args: ['diff-tree', '-r', '-z', '--no-renames', '--name-status', targetTree, staged.tree],
           signal,

@@ -4,8 +4,9 @@
  *
  * @packageDocumentation
  */
-export type { GitSnapshotsOptions, SkippedPath, SnapshotChange, WorkspaceSnapshots } from './git-snapshots.js';
-export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES, gitSnapshots } from './git-snapshots.js';
+export type { GitSnapshotsOptions, SkippedPath, SnapshotChange, WorkspaceSnapshots } from './snapshot-types.js';
+export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './snapshot-types.js';
+export { gitSnapshots } from './git-snapshots.js';
 export { DEFAULT_SNAPSHOT_EXCLUDES, defaultSnapshotDir } from './shadow-repo.js';
 export type { SnapshotErrorReason } from './snapshot-error.js';
 export { SnapshotError } from './snapshot-error.js';

@@ -1,0 +1,76 @@
+/**
+ * The public shapes of workspace snapshots.
+ *
+ * @packageDocumentation
+ */
+
+/** Files larger than this are left out of snapshots unless `maxFileBytes` says otherwise (10 MiB). */
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** A snapshot may hold at most this many bytes of files unless `maxTotalBytes` says otherwise (1 GiB). */
+export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
+
+/** Options of `gitSnapshots`. */
+export interface GitSnapshotsOptions {
+  /** The workspace directory. It must exist; symlinks in it are resolved once, here. */
+  readonly root: string;
+  /** The shadow repository; default `defaultSnapshotDir` of the canonical root. */
+  readonly dir?: string;
+  /** More paths to leave out, in `.gitignore` syntax (one pattern each), on top of `.git/`,
+   *  `node_modules/` and what the workspace's own `.gitignore` files ignore. */
+  readonly exclude?: readonly string[];
+  /** Files larger than this are not recorded, and restores leave them alone. Default 10 MiB. */
+  readonly maxFileBytes?: number;
+  /** A `take` whose snapshot would hold more bytes of files than this fails with a `too-large`
+   *  `SnapshotError`. Default 1 GiB; `Infinity` for no cap. */
+  readonly maxTotalBytes?: number;
+}
+
+/** A path a snapshot did not record, and why. */
+export interface SkippedPath {
+  /** Relative to the root, with `/` separators; a nested repository's ends in `/`. */
+  readonly path: string;
+  /** `too-large`: over `maxFileBytes`. `nested-repository`: a directory with its own `.git`, whose files
+   *  belong to that repository. */
+  readonly reason: 'too-large' | 'nested-repository';
+  /** The file's size, for `too-large`. */
+  readonly bytes?: number;
+}
+
+/** One path that differs between a snapshot and the workspace. */
+export interface SnapshotChange {
+  /** Relative to the root, with `/` separators. */
+  readonly path: string;
+  readonly status: 'added' | 'modified' | 'deleted';
+}
+
+/**
+ * Snapshots of one workspace directory, to put its files back as they were.
+ *
+ * @example
+ * ```ts
+ * const snapshots = gitSnapshots({ root });
+ * const before = await snapshots.take();
+ * await run(agent);                                  // edits files, runs bash
+ * console.log(await snapshots.changes(before));     // [{ path: 'src/a.ts', status: 'modified' }, …]
+ * await snapshots.restore(before);                   // every recorded file as it was
+ * ```
+ */
+export interface WorkspaceSnapshots {
+  /** The canonical workspace root. */
+  readonly root: string;
+  /** The shadow repository that holds the snapshots. */
+  readonly dir: string;
+  /** Records the workspace's files as they are now; returns the snapshot id (a commit hash). Taking an
+   *  unchanged workspace again returns the same id. */
+  take(options?: { signal?: AbortSignal }): Promise<string>;
+  /** Makes the workspace byte-identical to the snapshot for every path it recorded: changed files restored,
+   *  files created since deleted, deleted files recreated, modes and symlinks as they were. Ignored and
+   *  excluded paths, and files over `maxFileBytes`, are left alone. The state before the restore is taken as
+   *  a snapshot first and its id returned, so a restore can itself be undone. */
+  restore(snapshotId: string, options?: { signal?: AbortSignal }): Promise<string>;
+  /** Paths that differ between the snapshot and the workspace now (added, modified, deleted), sorted. */
+  changes(snapshotId: string, options?: { signal?: AbortSignal }): Promise<SnapshotChange[]>;
+  /** The paths a snapshot left out (files over `maxFileBytes`, nested repositories). */
+  skipped(snapshotId: string): Promise<SkippedPath[]>;
+}

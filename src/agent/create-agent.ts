@@ -104,15 +104,22 @@ export function createAgent(options: AgentOptions): Agent {
   };
 }
 
-let localSandboxModule: Promise<typeof import('../sandbox/local-sandbox.js')> | undefined;
+let shared: { readonly root: string; readonly sandbox: Promise<Sandbox> } | undefined;
 
 /**
- * `localSandbox({ root: process.cwd() })`. The local sandbox is Node-only: it is loaded on first use (once
- * per process), so importing icode stays runtime-neutral.
+ * `localSandbox({ root: process.cwd() })`, shared by the agents of a process while the working directory
+ * stays the same. The local sandbox is Node-only: it is loaded on first use, so importing icode stays
+ * runtime-neutral.
  */
 function defaultSandbox(): Promise<Sandbox> {
-  localSandboxModule ??= import('../sandbox/local-sandbox.js');
-  return localSandboxModule.then(({ localSandbox }) => localSandbox({ root: process.cwd() }));
+  const root = process.cwd();
+  if (shared?.root !== root) {
+    shared = {
+      root,
+      sandbox: import('../sandbox/local-sandbox.js').then(({ localSandbox }) => localSandbox({ root })),
+    };
+  }
+  return shared.sandbox;
 }
 
 function isPolicy(value: AgentOptions['policy']): value is Policy {

@@ -2,7 +2,9 @@
  * The core workloads, each in two forms: through icode, and through the hand-written floor.
  */
 import { z } from 'zod';
-import { createAgent, tool, type LanguageModel, type ModelStreamPart, type Policy } from '../src/index.js';
+// The built package, as users run it (`npm run bench` builds first): source run through tsx carries
+// transform helpers on every closure that the build does not have.
+import { createAgent, tool, type LanguageModel, type ModelStreamPart, type Policy } from '../dist/index.js';
 import { floorLoop, type FloorModel, type FloorPart } from './floor.js';
 
 const allowAll: Policy = { decide: async () => ({ decision: 'allow', reason: 'bench' }) };

@@ -5,10 +5,7 @@
  * @packageDocumentation
  */
 import { ConfigError } from '../../errors/config-error.js';
-import { ProviderError } from '../../errors/provider-error.js';
-import { abortReason, isAbortError } from '../../internal/abort.js';
-import { withIdleTimeout } from '../../internal/idle-timeout.js';
-import { contextWindowOf, priceOf } from '../shared/pricing.js';
+import { abortReason } from '../../internal/abort.js';
 import type {
   LanguageModel,
   ModelCallOptions,
@@ -16,10 +13,13 @@ import type {
   ModelRequest,
   ModelStreamPart,
 } from '../../model/language-model.js';
+import { envVar, lazySdk } from '../shared/load-sdk.js';
+import { modelFields } from '../shared/settings.js';
+import { timedStream } from '../shared/timed-stream.js';
+import { untimedInit } from '../shared/untimed-dispatcher.js';
 import { toGeminiError, type GeminiResponseInfo } from './gemini-errors.js';
 import { toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './gemini-request.js';
 import { GeminiStreamParser, type GeminiChunk } from './gemini-stream.js';
-import { untimedInit } from '../shared/untimed-dispatcher.js';
 
 /** Default request timeout, as the other official SDKs have (10 minutes). */
 const DEFAULT_TIMEOUT_MS = 600_000;
@@ -65,35 +65,7 @@ export interface GeminiSettings extends GeminiRequestSettings {
 type GenAiModule = typeof import('@google/genai');
 type GenAiClient = InstanceType<GenAiModule['GoogleGenAI']>;
 
-/** Whether an import failed because the package is not installed (Node's code, or a bundler's message). */
-function isModuleNotFound(error: unknown): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
-    if (typeof message === 'string' && /cannot find (package|module)/i.test(message)) return true;
-    e = cause;
-  }
-  return false;
-}
-
-async function loadSdk(): Promise<GenAiModule> {
-  try {
-    return await import('@google/genai');
-  } catch (cause) {
-    const missing = isModuleNotFound(cause);
-    throw new ConfigError(
-      missing
-        ? 'The gemini provider needs the "@google/genai" package: npm install @google/genai'
-        : `The gemini provider could not load "@google/genai": ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
-  }
-}
-
-function envKey(): string | undefined {
-  const env = typeof process === 'undefined' ? undefined : process.env;
-  return env?.GEMINI_API_KEY || env?.GOOGLE_API_KEY || undefined;
-}
+const loadSdk = lazySdk('@google/genai', () => import('@google/genai'), 'gemini');
 
 /**
  * A Gemini model, over `@google/genai` (an optional peer dependency, loaded on the first call).
@@ -115,7 +87,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
   if (typeof settings.model !== 'string' || settings.model === '') {
     throw new ConfigError('gemini(): "model" is required, for example gemini({ model: "gemini-2.5-flash" }).');
   }
-  const apiKey = settings.apiKey ?? envKey();
+  const apiKey = settings.apiKey ?? envVar('GEMINI_API_KEY') ?? envVar('GOOGLE_API_KEY');
   let client: Promise<GenAiClient> | undefined;
 
   const getClient = (): Promise<GenAiClient> => {
@@ -143,22 +115,8 @@ export function gemini(settings: GeminiSettings): LanguageModel {
     if (apiKey === undefined) {
       throw new ConfigError('gemini(): no API key. Pass apiKey, or set GEMINI_API_KEY (or GOOGLE_API_KEY).');
     }
-    const userSignal = options?.signal;
-    if (userSignal?.aborted) throw abortReason(userSignal);
+    if (options?.signal?.aborted) throw abortReason(options.signal);
     const genai = await getClient();
-
-    // One controller cancels the HTTP request for every reason: the caller's abort, the request timeout,
-    // a stall, or the consumer leaving the loop early.
-    const request$ = new AbortController();
-    const signal = userSignal ? AbortSignal.any([userSignal, request$.signal]) : request$.signal;
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            request$.abort();
-          }, timeoutMs)
-        : undefined;
 
     let response: GeminiResponseInfo | undefined;
     // The SDK's ApiError drops the headers (retry-after, request ids): a fetch wrapper keeps them. With a
@@ -168,69 +126,34 @@ export function gemini(settings: GeminiSettings): LanguageModel {
       response = { status: res.status, headers: res.headers };
       return res;
     };
-
-    const fail = (error: unknown): unknown => {
-      if (userSignal?.aborted) return abortReason(userSignal);
-      if (error instanceof ProviderError) return error;
-      if (timedOut) {
-        return new ProviderError({
-          kind: 'timeout',
-          provider: 'gemini',
-          message: `gemini: no response within ${timeoutMs} ms`,
-        });
-      }
-      if (isAbortError(error) && request$.signal.reason instanceof ProviderError) return request$.signal.reason;
-      return toGeminiError(error, apiKey, response);
-    };
-
-    try {
-      let chunks: AsyncIterable<GeminiChunk>;
-      try {
-        chunks = (await genai.models.generateContentStream({
-          model: settings.model,
-          contents: toGeminiContents(request.messages) as never,
-          config: {
-            ...toGeminiConfig(request, settings),
-            abortSignal: signal,
-            httpOptions: { fetch: fetchAndRecord },
-          } as never,
-        })) as AsyncIterable<GeminiChunk>;
-      } finally {
-        clearTimeout(timer);
-      }
-      // Ids for calls that came without one: `call_<index>_<random>`, unique across the session.
-      const suffix = crypto.randomUUID().slice(0, 8);
-      const parser = new GeminiStreamParser((index) => `call_${index}_${suffix}`);
-      const idle = (): Error => {
-        const error = new ProviderError({
-          kind: 'timeout',
-          provider: 'gemini',
-          message: `gemini: the stream stalled for ${idleTimeoutMs} ms`,
-        });
-        request$.abort(error);
-        return error;
-      };
-      for await (const chunk of withIdleTimeout(chunks, idleTimeoutMs, idle)) yield* parser.push(chunk);
-      yield* parser.end();
-    } catch (error) {
-      throw fail(error);
-    } finally {
-      request$.abort();
-    }
+    yield* timedStream({
+      provider: 'gemini',
+      signal: options?.signal,
+      timeoutMs,
+      idleTimeoutMs,
+      open: (signal, timed) =>
+        timed(
+          async () =>
+            (await genai.models.generateContentStream({
+              model: settings.model,
+              contents: toGeminiContents(request.messages) as never,
+              config: {
+                ...toGeminiConfig(request, settings),
+                abortSignal: signal,
+                httpOptions: { fetch: fetchAndRecord },
+              } as never,
+            })) as AsyncIterable<GeminiChunk>,
+        ),
+      parser: (callId) => new GeminiStreamParser(callId),
+      classify: (error) => toGeminiError(error, apiKey, response),
+    });
   }
 
-  const pricing = priceOf('gemini', settings.model, settings.pricing);
-  const contextWindow = settings.contextWindow ?? contextWindowOf('gemini', settings.model);
   return {
     specificationVersion: 'v1',
     provider: 'gemini',
     modelId: settings.model,
-    retry: {
-      maxRetries: settings.maxRetries ?? 2,
-      ...(settings.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: settings.maxRetryDelayMs } : {}),
-    },
-    ...(pricing !== undefined ? { pricing } : {}),
-    ...(contextWindow !== undefined ? { contextWindow } : {}),
+    ...modelFields('gemini', settings.model, settings),
     stream,
   };
 }

@@ -4,9 +4,7 @@
  * @packageDocumentation
  */
 import { ConfigError } from '../../errors/config-error.js';
-import { ProviderError } from '../../errors/provider-error.js';
 import { abortReason } from '../../internal/abort.js';
-import { withIdleTimeout } from '../../internal/idle-timeout.js';
 import type {
   LanguageModel,
   ModelCallOptions,
@@ -14,7 +12,9 @@ import type {
   ModelRequest,
   ModelStreamPart,
 } from '../../model/language-model.js';
-import { priceOf } from '../shared/pricing.js';
+import { envVar, lazySdk } from '../shared/load-sdk.js';
+import { modelFields } from '../shared/settings.js';
+import { timedStream } from '../shared/timed-stream.js';
 import { toOllamaError } from './ollama-errors.js';
 import { callFetch, type OllamaExchange } from './ollama-fetch.js';
 import { toOllamaChatBody, type OllamaRequestSettings } from './ollama-request.js';
@@ -59,32 +59,7 @@ export interface OllamaSettings extends OllamaRequestSettings {
 
 // The browser build: the same client without Node's `encodeImage`, which reads any image string that
 // happens to name an existing file from disk and would send that file to the server.
-type OllamaModule = typeof import('ollama/browser');
-
-/** Whether an import failed because the package is not installed (Node's code, or a bundler's message). */
-function isModuleNotFound(error: unknown): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
-    if (typeof message === 'string' && /cannot find (package|module)/i.test(message)) return true;
-    e = cause;
-  }
-  return false;
-}
-
-async function loadSdk(): Promise<OllamaModule> {
-  try {
-    return await import('ollama/browser');
-  } catch (cause) {
-    const missing = isModuleNotFound(cause);
-    throw new ConfigError(
-      missing
-        ? 'The ollama provider needs the "ollama" package: npm install ollama'
-        : `The ollama provider could not load "ollama": ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
-  }
-}
+const loadSdk = lazySdk('ollama', () => import('ollama/browser'), 'ollama');
 
 /**
  * The host split from any credentials in it: fetch refuses a URL with `user:password@`, so they travel as
@@ -125,8 +100,7 @@ export function ollama(settings: OllamaSettings): LanguageModel {
   if (typeof settings.model !== 'string' || settings.model === '') {
     throw new ConfigError('ollama(): "model" is required, for example ollama({ model: "qwen3:8b" }).');
   }
-  const env = typeof process === 'undefined' ? undefined : process.env;
-  const target = splitHost(settings.host ?? (env?.OLLAMA_HOST || 'http://127.0.0.1:11434'));
+  const target = splitHost(settings.host ?? envVar('OLLAMA_HOST') ?? 'http://127.0.0.1:11434');
   const host = target.host;
   const headers: Record<string, string> = {
     ...(target.authorization !== undefined ? { Authorization: target.authorization } : {}),
@@ -136,90 +110,41 @@ export function ollama(settings: OllamaSettings): LanguageModel {
     ...Object.values(headers),
     ...Object.values(headers).map((v) => v.replace(/^\S+\s+/, '')),
     target.password,
-    env?.OLLAMA_API_KEY,
+    envVar('OLLAMA_API_KEY'),
   ];
 
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 
   async function* stream(request: ModelRequest, options?: ModelCallOptions): AsyncGenerator<ModelStreamPart> {
-    const userSignal = options?.signal;
-    if (userSignal?.aborted) throw abortReason(userSignal);
+    if (options?.signal?.aborted) throw abortReason(options.signal);
     const sdk = await loadSdk();
-
-    // One controller cancels the HTTP request for every reason: the caller's abort, the request timeout,
-    // a stall, or the consumer leaving the loop early.
-    const request$ = new AbortController();
-    const signal = userSignal ? AbortSignal.any([userSignal, request$.signal]) : request$.signal;
     const exchange: OllamaExchange = {};
-    // A client per call: cheap (it only formats the host), and its fetch carries this call's signal.
-    const client = new sdk.Ollama({
-      host,
-      fetch: callFetch(signal, exchange),
-      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    yield* timedStream({
+      provider: 'ollama',
+      signal: options?.signal,
+      timeoutMs,
+      idleTimeoutMs,
+      open: async (signal, timed) => {
+        // A client per call: cheap (it only formats the host), and its fetch carries this call's signal.
+        const client = new sdk.Ollama({
+          host,
+          fetch: callFetch(signal, exchange),
+          ...(Object.keys(headers).length > 0 ? { headers } : {}),
+        });
+        const body = await toOllamaChatBody(settings.model, request, settings, signal);
+        return timed(async () => (await client.chat(body as never)) as AsyncIterable<OllamaChunk>);
+      },
+      parser: (callId) => new OllamaStreamParser(callId),
+      classify: (error) => toOllamaError(error, host, exchange, secrets),
     });
-    let timedOut = false;
-    const fail = (error: unknown): unknown => {
-      if (userSignal?.aborted) return abortReason(userSignal);
-      if (error instanceof ProviderError) return error;
-      if (timedOut) {
-        return new ProviderError({
-          kind: 'timeout',
-          provider: 'ollama',
-          message: `ollama: no response within ${timeoutMs} ms`,
-        });
-      }
-      if (request$.signal.reason instanceof ProviderError) return request$.signal.reason;
-      return toOllamaError(error, host, exchange, secrets);
-    };
-
-    try {
-      const body = await toOllamaChatBody(settings.model, request, settings, signal);
-      const timer =
-        timeoutMs > 0
-          ? setTimeout(() => {
-              timedOut = true;
-              request$.abort();
-            }, timeoutMs)
-          : undefined;
-      let lines: AsyncIterable<OllamaChunk>;
-      try {
-        lines = (await client.chat(body as never)) as AsyncIterable<OllamaChunk>;
-      } finally {
-        clearTimeout(timer);
-      }
-      // Ids for calls that came without one: `call_<index>_<random>`, unique across the session.
-      const suffix = crypto.randomUUID().slice(0, 8);
-      const parser = new OllamaStreamParser((index) => `call_${index}_${suffix}`);
-      const idle = (): Error => {
-        const error = new ProviderError({
-          kind: 'timeout',
-          provider: 'ollama',
-          message: `ollama: the stream stalled for ${idleTimeoutMs} ms`,
-        });
-        request$.abort(error);
-        return error;
-      };
-      for await (const line of withIdleTimeout(lines, idleTimeoutMs, idle)) yield* parser.push(line);
-      yield* parser.end();
-    } catch (error) {
-      throw fail(error);
-    } finally {
-      request$.abort();
-    }
   }
 
-  const pricing = priceOf('ollama', settings.model, settings.pricing);
   return {
     specificationVersion: 'v1',
     provider: 'ollama',
     modelId: settings.model,
-    retry: {
-      maxRetries: settings.maxRetries ?? 2,
-      ...(settings.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: settings.maxRetryDelayMs } : {}),
-    },
-    ...(pricing !== undefined ? { pricing } : {}),
-    ...(settings.contextWindow !== undefined ? { contextWindow: settings.contextWindow } : {}),
+    ...modelFields('ollama', settings.model, settings),
     stream,
   };
 }

@@ -9,7 +9,11 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { git, type GitTarget } from './git-runner.js';
+import { ConfigError } from '../errors/config-error.js';
 import { SnapshotError } from './snapshot-error.js';
+
+/** The file in a shadow repository that names the workspace it records. */
+const MARKER = 'icode-workspace';
 
 /** Patterns every snapshot leaves out, whatever the workspace's own ignore files say. */
 export const DEFAULT_SNAPSHOT_EXCLUDES: readonly string[] = ['node_modules/', '.git/'];
@@ -101,6 +105,7 @@ async function createRepo(target: GitTarget, signal: AbortSignal | undefined): P
       { gitDir: staging, workTree: target.workTree },
       { args: ['config', '--unset', 'core.worktree'], okCodes: [5], signal },
     );
+    await writeFile(path.join(staging, MARKER), `${target.workTree}\n`);
     try {
       await rename(staging, target.gitDir);
     } catch (error) {
@@ -119,12 +124,28 @@ async function createRepo(target: GitTarget, signal: AbortSignal | undefined): P
 }
 
 /**
- * Creates the shadow repository if it does not exist (idempotent, also when two processes race), and
- * writes its rule files. Returns whether it had to create it.
+ * Creates the shadow repository if it does not exist (idempotent, also when two processes race), checks
+ * that it is one of ours and belongs to this workspace, and writes its rule files. Returns whether it had
+ * to create it.
  */
 export async function prepareRepo(target: GitTarget, exclude: string, signal?: AbortSignal): Promise<boolean> {
   const created = !existsSync(path.join(target.gitDir, 'HEAD'));
   if (created) await createRepo(target, signal);
+  let owner: string;
+  try {
+    owner = (await readFile(path.join(target.gitDir, MARKER), 'utf8')).trimEnd();
+  } catch (error) {
+    // Some other repository (a user's `.git` given as `dir` by mistake): its index must not be rewritten.
+    throw new ConfigError(
+      `gitSnapshots: ${target.gitDir} is a git repository that icode did not create; give gitSnapshots a new or empty dir.`,
+      { cause: error },
+    );
+  }
+  if (owner !== target.workTree) {
+    throw new ConfigError(
+      `gitSnapshots: ${target.gitDir} holds the snapshots of ${owner}, not of ${target.workTree}; give each workspace its own dir.`,
+    );
+  }
   const info = path.join(target.gitDir, 'info');
   await mkdir(info, { recursive: true });
   await writeIfChanged(path.join(info, 'exclude'), exclude);

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentError, ConfigError } from '../../src/errors/index.js';
 import { defaultSnapshotDir, gitSnapshots, SnapshotError } from '../../src/snapshots/index.js';
-import { tempBase } from './helpers.js';
+import { tempBase, userGit } from './helpers.js';
 
 let base: string;
 let root: string;
@@ -213,6 +213,24 @@ describe('gitSnapshots errors and options', () => {
       message: expect.stringMatching(/not a snapshot repository/),
     });
     expect(readFileSync(path.join(shadow, 'precious.txt'), 'utf8')).toBe('not ours');
+  });
+
+  it('refuses a dir that is another repository or holds another workspace, touching neither', async () => {
+    write('a.txt', 'a');
+    userGit(root, 'init', '--quiet');
+    userGit(root, 'add', 'a.txt');
+    const index = readFileSync(at('.git', 'index'));
+    const error = await gitSnapshots({ root, dir: at('.git') })
+      .take()
+      .catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).message).toMatch(/did not create/);
+    expect(readFileSync(at('.git', 'index'))).toEqual(index);
+
+    await gitSnapshots({ root, dir: shadow }).take();
+    const other = path.join(base, 'other');
+    mkdirSync(other);
+    await expect(gitSnapshots({ root: other, dir: shadow }).take()).rejects.toThrow(/holds the snapshots of/);
   });
 
   it('stops on an aborted signal', async () => {

@@ -3,7 +3,8 @@
  * adapter through its mock wire server; prints a scenario × provider table and the failures, and exits
  * non-zero on any failure.
  *
- * Arguments filter what runs: scenario names, and `--provider <name>` (repeatable).
+ * Arguments filter what runs: scenario names, and `--provider <name>` (repeatable); `--dir <path>` reads
+ * the scenarios from another directory.
  */
 import { fileURLToPath } from 'node:url';
 import {
@@ -15,12 +16,23 @@ import {
   type ScenarioProvider,
 } from '../src/testing/scenario/index.js';
 
-function parseArgs(argv: readonly string[]): { names: string[]; providers: ScenarioProvider[] } {
+interface Args {
+  readonly names: string[];
+  readonly providers: ScenarioProvider[];
+  readonly directory: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
   const names: string[] = [];
   const providers: ScenarioProvider[] = [];
+  let directory = fileURLToPath(new URL('../scenarios/', import.meta.url));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--provider') {
+    if (arg === '--dir') {
+      const value = argv[++i];
+      if (value === undefined || value === '') throw new Error('--dir takes a directory of scenario files.');
+      directory = value;
+    } else if (arg === '--provider') {
       const value = argv[++i];
       if (!(SCENARIO_PROVIDERS as readonly string[]).includes(value ?? '')) {
         throw new Error(`--provider takes one of ${SCENARIO_PROVIDERS.join(', ')}; got ${String(value)}.`);
@@ -28,12 +40,11 @@ function parseArgs(argv: readonly string[]): { names: string[]; providers: Scena
       providers.push(value as ScenarioProvider);
     } else names.push(arg);
   }
-  return { names, providers: providers.length > 0 ? providers : [...SCENARIO_PROVIDERS] };
+  return { names, providers: providers.length > 0 ? providers : [...SCENARIO_PROVIDERS], directory };
 }
 
 async function main(): Promise<number> {
-  const { names, providers } = parseArgs(process.argv.slice(2));
-  const directory = fileURLToPath(new URL('../scenarios/', import.meta.url));
+  const { names, providers, directory } = parseArgs(process.argv.slice(2));
   const all = await loadScenarios(directory);
   const unknown = names.filter((name) => !all.some((scenario) => scenario.name === name));
   if (unknown.length > 0) throw new Error(`No scenario named ${unknown.join(', ')} in ${directory}.`);

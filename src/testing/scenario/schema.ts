@@ -147,7 +147,16 @@ const tokenExpectation = z.union([tokens, z.strictObject({ atLeast: tokens.optio
 const expectSchema = z.strictObject({
   status: z.enum(['completed', 'max-turns', 'aborted', 'paused']).optional(),
   /** An ordered subsequence of the run's events: a type, or a matcher. */
-  events: z.array(z.union([z.enum(EVENT_TYPES), eventMatcherSchema])).optional(),
+  events: z
+    .array(
+      z.union([z.enum(EVENT_TYPES), eventMatcherSchema], {
+        error: (issue) =>
+          typeof issue.input === 'string'
+            ? `unknown event type ${JSON.stringify(issue.input)}; event types are ${EVENT_TYPES.join(', ')}`
+            : undefined,
+      }),
+    )
+    .optional(),
   /** How many events of each type: exactly, or within bounds. */
   eventCounts: z.partialRecord(z.enum(EVENT_TYPES), countSchema).optional(),
   /** The final text: exactly this string, or `{ equals, includes, excludes }`. */

@@ -1,0 +1,56 @@
+/**
+ * Every scenario of `scenarios/` on every provider: the in-process mock model, and the Anthropic, OpenAI
+ * (Chat and Responses), Gemini and Ollama adapters over their official SDKs against mock wire servers.
+ * The agent, tools, policy and scenario are the same on each: only the model changes.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadScenarios, runScenario, SCENARIO_PROVIDERS } from '../../src/testing/scenario/index.js';
+
+const scenarios = await loadScenarios(fileURLToPath(new URL('../../scenarios/', import.meta.url)));
+
+describe('the scenario suite', () => {
+  it('holds the twelve seed scenarios and icode’s own', () => {
+    const names = scenarios.map((scenario) => scenario.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'streaming_text',
+        'read_file_roundtrip',
+        'grep_chunk_assembly',
+        'write_file_allowed',
+        'write_file_denied',
+        'multi_tool_turn_roundtrip',
+        'bash_stdout_roundtrip',
+        'bash_permission_prompt_approved',
+        'bash_permission_prompt_denied',
+        'plugin_tool_roundtrip',
+        'auto_compact_triggered',
+        'token_cost_reporting',
+        'symlink_escape_refused',
+        'edit_fuzzy_match',
+        'approval_paused_then_resumed',
+        'budget_exceeded',
+      ]),
+    );
+    // Only what icode truly lacks waits: approvals, compaction and cost all run for real.
+    expect(scenarios.filter((scenario) => scenario.pending).map((scenario) => scenario.name)).toEqual([
+      'plugin_tool_roundtrip',
+    ]);
+  });
+});
+
+describe.each(SCENARIO_PROVIDERS)('the same agent code runs unchanged on provider %s', (provider) => {
+  it.concurrent.each(scenarios.map((scenario) => [scenario.name, scenario] as const))('%s', async (_name, scenario) => {
+    const outcome = await runScenario(scenario, { provider });
+    if (scenario.pending) {
+      expect(outcome.status).toBe('pending');
+      expect(outcome.requests).toEqual([]);
+      return;
+    }
+    // The failures in the assertion message say exactly which expectation broke.
+    expect({ status: outcome.status, failures: outcome.failures }).toEqual({ status: 'passed', failures: [] });
+    expect(outcome.requests.length).toBeGreaterThan(0);
+    if (provider === 'mock') expect(outcome.httpRequests).toBeUndefined();
+    else expect(outcome.httpRequests?.length).toBeGreaterThanOrEqual(outcome.requests.length);
+  });
+});

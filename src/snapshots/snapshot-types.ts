@@ -4,13 +4,34 @@
  * @packageDocumentation
  */
 
-/** Files larger than this are left out of snapshots unless `maxFileBytes` says otherwise (10 MiB). */
+/**
+ * Files larger than this are left out of snapshots unless `maxFileBytes` says otherwise (10 MiB).
+ *
+ * @example
+ * ```ts
+ * gitSnapshots({ root, maxFileBytes: 4 * DEFAULT_MAX_FILE_BYTES }); // also record files up to 40 MiB
+ * ```
+ */
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-/** A snapshot may hold at most this many bytes of files unless `maxTotalBytes` says otherwise (1 GiB). */
+/**
+ * A snapshot may hold at most this many bytes of files unless `maxTotalBytes` says otherwise (1 GiB).
+ *
+ * @example
+ * ```ts
+ * gitSnapshots({ root, maxTotalBytes: Infinity }); // no cap: a data-heavy workspace the user accepts
+ * ```
+ */
 export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 
-/** Options of `gitSnapshots`. */
+/**
+ * Options of `gitSnapshots`.
+ *
+ * @example
+ * ```ts
+ * const options: GitSnapshotsOptions = { root: '/work/app', exclude: ['*.sqlite', '/tmp/'], maxFileBytes: 2_000_000 };
+ * ```
+ */
 export interface GitSnapshotsOptions {
   /** The workspace directory. It must exist; symlinks in it are resolved once, here. */
   readonly root: string;
@@ -26,7 +47,14 @@ export interface GitSnapshotsOptions {
   readonly maxTotalBytes?: number;
 }
 
-/** A path a snapshot did not record, and why. */
+/**
+ * A path a snapshot did not record, and why.
+ *
+ * @example
+ * ```ts
+ * for (const { path, reason, bytes } of await snapshots.skipped(id)) console.warn(`not recorded: ${path} (${reason}, ${bytes ?? '-'} bytes)`);
+ * ```
+ */
 export interface SkippedPath {
   /** Relative to the root, with `/` separators; a nested repository's ends in `/`. */
   readonly path: string;
@@ -37,7 +65,14 @@ export interface SkippedPath {
   readonly bytes?: number;
 }
 
-/** One path that differs between a snapshot and the workspace. */
+/**
+ * One path that differs between a snapshot and the workspace.
+ *
+ * @example
+ * ```ts
+ * const changed = (await snapshots.changes(id)).filter((change) => change.status !== 'added');
+ * ```
+ */
 export interface SnapshotChange {
   /** Relative to the root, with `/` separators. */
   readonly path: string;

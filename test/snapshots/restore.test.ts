@@ -407,6 +407,34 @@ describe('gitSnapshots take and restore', () => {
     expect(userGit(at('vendor/lib'), 'status', '--porcelain')).toBe(' M file.c\n');
   });
 
+  it('records every one of rapid same-size edits (git racy-timestamp case)', async () => {
+    const snapshots = gitSnapshots({ root, dir: shadow });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      write('counter.txt', `value ${i}`);
+      ids.push(await snapshots.take());
+    }
+    expect(new Set(ids).size).toBe(8);
+    for (let i = 0; i < 8; i++) {
+      await snapshots.restore(ids[i]!);
+      expect(readFileSync(at('counter.txt'), 'utf8')).toBe(`value ${i}`);
+    }
+  });
+
+  it('never records nor removes a .git file (a worktree or submodule checkout)', async () => {
+    write('.git', 'gitdir: ../elsewhere/.git/worktrees/ws\n');
+    write('src/a.ts', 'a');
+    const snapshots = gitSnapshots({ root, dir: shadow });
+    const id = await snapshots.take();
+    rmSync(at('.git'));
+    expect(await snapshots.changes(id)).toEqual([]);
+    write('.git', 'gitdir: somewhere else\n');
+    write('src/a.ts', 'edited');
+    await snapshots.restore(id);
+    expect(readFileSync(at('.git'), 'utf8')).toBe('gitdir: somewhere else\n');
+    expect(readFileSync(at('src/a.ts'), 'utf8')).toBe('a');
+  });
+
   it('works on an empty workspace', async () => {
     const snapshots = gitSnapshots({ root, dir: shadow });
     const id = await snapshots.take();

@@ -95,7 +95,9 @@ export async function statResolved(
   const absolute = toAbsolute(input, root, where.home);
   const base = path.basename(absolute);
   let target: string;
-  if (base === '' || base === '.' || base === '..' || absolute.endsWith('/')) {
+  // The root (and paths ending in a separator or a dot segment) resolve as a whole: looking at the root
+  // through its parent would look outside the workspace.
+  if (absolute === root || base === '' || base === '.' || base === '..' || absolute.endsWith('/')) {
     target = await resolve(input, 'read');
   } else {
     // Resolve the parent only, so the final component is looked at itself, not followed.

@@ -90,6 +90,8 @@ describe('localSandbox file methods', () => {
     expect(await sandbox.stat('f.txt')).toMatchObject({ type: 'file', size: 3 });
     expect(await sandbox.stat('d')).toMatchObject({ type: 'directory' });
     expect(await sandbox.stat('.')).toMatchObject({ type: 'directory' });
+    // The root by its absolute path too: it is looked at as a whole, not through its parent (outside).
+    expect(await sandbox.stat(sandbox.root)).toMatchObject({ type: 'directory' });
     expect(await sandbox.stat('missing.txt')).toBeUndefined();
     expect(await sandbox.stat('f.txt/below')).toBeUndefined();
     await expect(sandbox.stat('../outside/target.txt')).rejects.toThrow(WorkspaceEscapeError);

@@ -7,7 +7,7 @@ import type { Sandbox } from '../../sandbox/types.js';
 import { tool } from '../define-tool.js';
 import type { SessionState, Tool, ToolAccess } from '../tool.js';
 import { compactDiff } from './compact-diff.js';
-import { commitText, displayPath, formatBytes, MAX_EDIT_BYTES, statResolved } from './file-access.js';
+import { commitText, displayPath, formatBytes, MAX_EDIT_BYTES } from './file-access.js';
 import { withFileLock } from './file-tracker.js';
 import { applyChunks } from './patch-apply.js';
 import { parsePatch, type PatchOperation } from './patch-parser.js';
@@ -113,7 +113,7 @@ async function applyOperations(
     const known = planned.get(absolute);
     if (known) return known;
     const display = displayPath(sandbox, absolute);
-    const info = await statResolved(sandbox, absolute);
+    const info = await sandbox.stat(absolute);
     let before: string | null = null;
     let form: FileForm = { bom: false, lineEnding: '\n' };
     if (info) {

@@ -4,7 +4,7 @@
  * edit of the same file works without another read.
  */
 import path from 'node:path';
-import type { Sandbox, SandboxStat } from '../../sandbox/types.js';
+import type { Sandbox } from '../../sandbox/types.js';
 import type { SessionState } from '../tool.js';
 import { assertFresh, hashBytes, recordRead } from './file-tracker.js';
 import { decodeText, encodeText, looksBinary, type DecodedText } from './text-encoding.js';
@@ -16,14 +16,6 @@ export const MAX_EDIT_BYTES = 64 * 1024 * 1024;
 export function displayPath(sandbox: Sandbox, absolute: string): string {
   const relative = path.relative(sandbox.root, absolute);
   return relative === '' ? '.' : relative.split(path.sep).join('/');
-}
-
-/**
- * `sandbox.stat` of a path `resolve` returned. The root itself is asked for as `.`: a sandbox may look at
- * the root's absolute path through its parent, which is outside.
- */
-export function statResolved(sandbox: Sandbox, absolute: string): Promise<SandboxStat | undefined> {
-  return sandbox.stat(absolute === sandbox.root ? '.' : absolute);
 }
 
 /** A file opened for editing; `current` is missing when the file does not exist yet. */
@@ -47,7 +39,7 @@ export async function openForEdit(
 ): Promise<EditTarget> {
   const absolute = await sandbox.resolve(filePath, 'write');
   const display = displayPath(sandbox, absolute);
-  const info = await statResolved(sandbox, absolute);
+  const info = await sandbox.stat(absolute);
   if (!info) return { absolute, display };
   if (info.type === 'directory') throw new Error(`${display} is a directory. Give the path of a file.`);
   if (info.type !== 'file')
@@ -75,7 +67,7 @@ export async function commitText(
 ): Promise<void> {
   const data = Buffer.from(encodeText(text, form), 'utf8');
   await sandbox.writeFile(absolute, data);
-  const info = await statResolved(sandbox, absolute);
+  const info = await sandbox.stat(absolute);
   recordRead(state, absolute, { hash: hashBytes(data), mtimeMs: info?.mtimeMs ?? Date.now() });
 }
 

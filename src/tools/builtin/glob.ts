@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isWithin } from '../../sandbox/resolve-path.js';
 import { tool } from '../define-tool.js';
 import type { Tool } from '../tool.js';
-import { displayPath, statResolved } from './file-access.js';
+import { displayPath } from './file-access.js';
 import { ancestorLevels, GlobOverrides, keepForAncestors, toPosix } from './grep-filter.js';
 import { walkFiles } from './grep-js.js';
 import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
@@ -56,7 +56,7 @@ export function globTool(options: GlobToolOptions = {}): Tool<z.output<typeof in
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
       const dir = await sandbox.resolve(args.path ?? '.', 'read');
-      const info = await statResolved(sandbox, dir);
+      const info = await sandbox.stat(dir);
       if (!info) throw new Error(`${args.path ?? '.'} does not exist. Omit path to search the whole workspace.`);
       if (info.type !== 'directory')
         throw new Error(`${displayPath(sandbox, dir)} is not a directory. Give a directory as path.`);
@@ -71,7 +71,7 @@ export function globTool(options: GlobToolOptions = {}): Tool<z.output<typeof in
       const scan = picomatch.scan(pattern);
       const literal = scan.isGlob ? scan.base : path.posix.dirname(pattern);
       const start = literal && literal !== '.' ? await sandbox.resolve(path.join(dir, literal), 'read') : dir;
-      const startInfo = await statResolved(sandbox, start);
+      const startInfo = await sandbox.stat(start);
       const matches = picomatch(pattern, { dot: true });
       const filter = { overrides: new GlobOverrides([]) };
       let files: string[] = [];

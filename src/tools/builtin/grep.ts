@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isWithin } from '../../sandbox/resolve-path.js';
 import { tool } from '../define-tool.js';
 import type { Tool } from '../tool.js';
-import { displayPath, statResolved } from './file-access.js';
+import { displayPath } from './file-access.js';
 import type { GrepEngine, GrepFileResult, GrepQuery } from './grep-engine.js';
 import { assertFitsLineMode } from './grep-engine.js';
 import { grepJs } from './grep-js.js';
@@ -100,7 +100,7 @@ export function grepTool(options: GrepToolOptions = {}): Tool<GrepInput> {
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
       const target = await sandbox.resolve(args.path ?? '.', 'read');
-      const info = await statResolved(sandbox, target);
+      const info = await sandbox.stat(target);
       if (!info)
         throw new Error(
           `${args.path ?? '.'} does not exist. Omit path to search the whole workspace, or find the directory with glob.`,

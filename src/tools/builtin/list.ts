@@ -7,7 +7,7 @@ import ignore from 'ignore';
 import { z } from 'zod';
 import { tool } from '../define-tool.js';
 import type { Tool } from '../tool.js';
-import { displayPath, statResolved } from './file-access.js';
+import { displayPath } from './file-access.js';
 import { ancestorLevels, isIgnored, loadIgnoreLevel, type IgnoreLevel } from './grep-filter.js';
 import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
 import { withAliases } from './tool-input.js';
@@ -61,7 +61,7 @@ export function listTool(options: ListToolOptions = {}): Tool<z.output<typeof in
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
       const dir = await sandbox.resolve(args.path ?? '.', 'read');
-      const info = await statResolved(sandbox, dir);
+      const info = await sandbox.stat(dir);
       if (!info)
         throw new Error(`${args.path ?? '.'} does not exist. List the workspace root (omit path) to find your way.`);
       if (info.type !== 'directory')

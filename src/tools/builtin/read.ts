@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Sandbox } from '../../sandbox/types.js';
 import { tool } from '../define-tool.js';
 import type { Tool } from '../tool.js';
-import { displayPath, formatBytes, statResolved } from './file-access.js';
+import { displayPath, formatBytes } from './file-access.js';
 import { hashBytes, recordRead } from './file-tracker.js';
 import { similarity } from './fuzzy-match.js';
 import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
@@ -62,7 +62,7 @@ export function readTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof
       const sandbox = sandboxFor(options, ctx);
       const absolute = await sandbox.resolve(args.file_path, 'read');
       const display = displayPath(sandbox, absolute);
-      const info = await statResolved(sandbox, absolute);
+      const info = await sandbox.stat(absolute);
       if (!info) throw new Error(await missingMessage(sandbox, absolute, display));
       if (info.type === 'directory') return listDirectory(sandbox, absolute, display, args.offset, args.limit);
       if (info.type !== 'file') throw new Error(`${display} is not a regular file.`);
@@ -145,7 +145,7 @@ async function listDirectory(
 async function missingMessage(sandbox: Sandbox, absolute: string, display: string): Promise<string> {
   const parent = path.dirname(absolute);
   const wanted = path.basename(absolute).toLowerCase();
-  const parentInfo = await statResolved(sandbox, parent).catch(() => undefined);
+  const parentInfo = await sandbox.stat(parent).catch(() => undefined);
   if (!parentInfo || parentInfo.type !== 'directory') {
     return `${display} does not exist, nor does its directory ${displayPath(sandbox, parent)}. Find the right path with glob or list.`;
   }

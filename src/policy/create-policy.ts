@@ -27,8 +27,11 @@ export type { PolicyOptions, RuleList, RulePolicy } from './policy-options.js';
  * protected paths and dangerous commands ask; then `allow` rules and the mode allow, or ask. Deny beats ask
  * beats allow whatever the order of the rules. (contract)
  *
- * - `read-only`: read-only tools and read-only shell commands run, inside the workspace; everything else
- *   **asks** (a person can still approve a one-off change; use `deny` rules to forbid).
+ * - `read-only`: read-only tools and read-only shell commands run, inside the workspace. Anything that is
+ *   not a read (writes, other commands, tools not marked `readOnly`) is **denied**, so the model learns at
+ *   once it must not change anything (as in Claude Code's plan mode) and a headless run never stalls on it;
+ *   explicit allow rules still let named commands and paths through. Reads outside the workspace and
+ *   fetches ask, as in the other modes.
  * - `workspace-write`: file tools may also write inside the workspace; a shell command runs when every
  *   simple command in it is read-only or allowed by a rule, and what it reads and writes passes the path
  *   rules; everything else asks.
@@ -127,7 +130,13 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
       const verdict = ruleApplies(rule, ctx, node);
       if (verdict !== 'none') return ask_(`The rule ${rule.source} asks before this call.`, rule.source);
     }
-    // 3. Protected paths, in every mode.
+    // 3. Allow rules and the mode. Read-only mode refuses (deny) what is not a read.
+    const byMode: PolicyDecision =
+      mode === 'full-access'
+        ? { decision: 'allow', reason: 'Allowed by full-access mode.' }
+        : allowOrAsk(check, ctx, node, ask_);
+    if (byMode.decision === 'deny') return byMode;
+    // 4. Protected paths, in every mode.
     const wholeAllowed =
       facts.shell.length > 0 &&
       facts.shell.every(({ command }) => allow.some((rule) => wholeCommandMatch(rule, command)));
@@ -146,7 +155,7 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
         if (!explicit) return ask_(`Writing ${target.text}: ${why}.`);
       }
     }
-    // 4. Dangerous commands, in every mode.
+    // 5. Dangerous commands, in every mode.
     for (const { command, details } of facts.shell) {
       if (!details.dangerous) continue;
       const exactly =
@@ -169,9 +178,7 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
             .join('; ')}.`,
         );
     }
-    // 5. Allow rules and the mode.
-    if (mode === 'full-access') return { decision: 'allow', reason: 'Allowed by full-access mode.' };
-    return allowOrAsk(check, ctx, node, ask_);
+    return byMode;
   }
 
   function allowOrAsk(
@@ -191,6 +198,14 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
     if (bare) return { decision: 'allow', reason: `Allowed by the rule ${bare.source}.`, rule: bare.source };
     const used = new Set<string>();
     const writesInside = mode === 'workspace-write';
+    // What is not a read: denied in read-only mode (the model learns it must not change anything), asked otherwise.
+    const refuse = (reason: string): PolicyDecision =>
+      mode === 'read-only'
+        ? {
+            decision: 'deny',
+            reason: `${reason} Read-only mode allows only reads; ask the user to change the mode or add an allow rule.`,
+          }
+        : ask_(reason);
 
     const readOk = (target: PathTarget): boolean => {
       if (target.possible) return true;
@@ -230,7 +245,7 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
           continue;
         }
         if (details.parseError || details.structural.length > 0)
-          return ask_(`The command is not read-only: ${details.structural.join('; ') || 'it could not be parsed'}.`);
+          return refuse(`The command is not read-only: ${details.structural.join('; ') || 'it could not be parsed'}.`);
         const ruleAllowed = details.simpleCommands.map((c) => {
           const rule = allow.find(
             (r) => r.bash && c.forms.some((form) => matchBash(r.bash!, { words: form.words, openEnded: c.openEnded })),
@@ -240,7 +255,7 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
         });
         const blocked = details.simpleCommands.find((c, i) => !c.readOnly && !ruleAllowed[i]);
         if (blocked)
-          return ask_(
+          return refuse(
             `${blocked.argv.join(' ')} is not read-only and no allow rule matches it (${details.reasons
               .filter((r) => !r.startsWith('dangerous: '))
               .slice(0, 3)
@@ -249,7 +264,7 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
         for (const write of facts.writes.filter((w) => w.fromBash)) {
           const byRule = (write.by ?? []).length > 0 && (write.by ?? []).every((i) => ruleAllowed[i]);
           if (!byRule || !writeOk(write))
-            return ask_(
+            return refuse(
               `The command writes ${write.text}, which ${byRule ? 'this mode does not allow' : 'no allow rule covers'}.`,
             );
         }
@@ -285,18 +300,18 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
         );
     for (const write of facts.writes) {
       if (!writeOk(write)) {
-        return ask_(
+        return refuse(
           write.unknown
             ? `The path of ${check.name} is missing or unknown.`
             : mode === 'read-only'
-              ? `Writing ${write.text} needs approval in read-only mode.`
+              ? `Writing ${write.text} is not a read.`
               : `Writing ${write.text} is outside the workspace.`,
         );
       }
     }
     const readOnlyTool = check.readOnly ?? BUILTIN_READ_ONLY.has(tool);
     if (!facts.known && !readOnlyTool && used.size === 0)
-      return ask_(`${check.name} is not read-only and no allow rule covers it.`);
+      return refuse(`${check.name} is not read-only and no allow rule covers it.`);
     if (
       facts.known &&
       facts.writes.length === 0 &&
@@ -305,7 +320,7 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
       mode === 'read-only' &&
       used.size === 0
     )
-      return ask_(`${check.name} is not read-only.`);
+      return refuse(`${check.name} is not read-only.`);
     return finish(facts.writes.length > 0 ? 'a write inside the workspace' : 'a read-only call');
   }
 

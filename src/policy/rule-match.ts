@@ -135,9 +135,13 @@ export function bashCommandsMatch(rule: ParsedRule, details: BashDetails): boole
 /** Whether an allow rule names a protected path explicitly (its pattern spells `.git`, `.bashrc`…). */
 export function namesExplicitly(rule: ParsedRule, protectedPath: string): boolean {
   if (!rule.path) return false;
-  const segments = rule.path.glob.toLowerCase().split('/');
+  const glob = rule.path.glob.toLowerCase();
   const parts = protectedPath.toLowerCase().split(/[\\/]/);
+  // The name must appear as a whole path segment, also inside braces (`{.git/hooks/x,.git/hooks/y}`).
   return parts.some(
-    (part) => (part.startsWith('.') || part.startsWith('authorized_keys')) && part !== '.' && segments.includes(part),
+    (part) =>
+      (part.startsWith('.') || part.startsWith('authorized_keys')) &&
+      part !== '.' &&
+      new RegExp(`(^|[/{,])${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[/},])`).test(glob),
   );
 }

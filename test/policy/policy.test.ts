@@ -37,29 +37,34 @@ const decision = async (p: ReturnType<typeof policy>, check: Parameters<ReturnTy
   (await p.decide(check)).decision;
 
 describe('modes', () => {
-  it('read-only: reads and read-only commands run, writes and other commands ask', async () => {
+  it('read-only: reads and read-only commands run, writes and other commands are denied', async () => {
     const p = policy({ mode: 'read-only' });
     expect(await decision(p, read('src/a.ts'))).toBe('allow');
     expect(await decision(p, { name: 'grep', input: { pattern: 'x' } })).toBe('allow');
     expect(await decision(p, bash('git status && rg TODO src'))).toBe('allow');
-    expect(await decision(p, write('src/a.ts'))).toBe('ask');
+    expect(await decision(p, write('src/a.ts'))).toBe('deny');
     expect(
       await decision(p, { name: 'edit', input: { file_path: 'src/a.ts', old_string: 'a', new_string: 'b' } }),
-    ).toBe('ask');
-    expect(await decision(p, bash('npm test'))).toBe('ask');
-    expect(await decision(p, bash('echo hi > out.txt'))).toBe('ask');
-    expect(await decision(p, { name: 'web_fetch', input: { url: 'https://example.com' } })).toBe('ask');
-    expect(await decision(p, { name: 'deploy', input: {} })).toBe('ask');
+    ).toBe('deny');
+    expect(await decision(p, bash('npm test'))).toBe('deny');
+    expect(await decision(p, bash('echo hi > out.txt'))).toBe('deny');
+    expect(await decision(p, bash('rm -rf ~'))).toBe('deny');
+    expect(await decision(p, write('.git/config'))).toBe('deny');
+    expect(await decision(p, { name: 'deploy', input: {} })).toBe('deny');
     expect(await decision(p, { name: 'get_weather', input: { city: 'x' }, readOnly: true })).toBe('allow');
+    expect((await p.decide(write('src/a.ts'))).reason).toMatch(/read-only/i);
+    // Reads outside the workspace and fetches ask, as in the other modes.
+    expect(await decision(p, read(join(outside, 'passwd')))).toBe('ask');
+    expect(await decision(p, { name: 'web_fetch', input: { url: 'https://example.com' } })).toBe('ask');
   });
 
   it('read-only: an Edit allow rule lets that write through, explicit Bash rules too', async () => {
     const p = policy({ mode: 'read-only', allow: ['Edit(src/**)', 'Bash(npm test:*)'] });
     expect(await decision(p, write('src/a.ts'))).toBe('allow');
-    expect(await decision(p, write('README.md'))).toBe('ask');
+    expect(await decision(p, write('README.md'))).toBe('deny');
     expect(await decision(p, bash('npm test'))).toBe('allow');
     // The command is allowed, but its redirection writes a file, which read-only mode does not allow.
-    expect(await decision(p, bash('npm test > out.txt'))).toBe('ask');
+    expect(await decision(p, bash('npm test > out.txt'))).toBe('deny');
   });
 
   it('workspace-write: writes inside run, outside ask; non-read-only commands ask', async () => {
@@ -322,7 +327,7 @@ describe('path rules', () => {
     const slash = policy({ deny: [`Read(${outside}/passwd)`], allow: ['Edit(/src/**)'], mode: 'read-only' });
     expect(await decision(slash, { ...read(join(outside, 'passwd')) })).toBe('deny');
     expect(await decision(slash, write('src/a.ts'))).toBe('allow');
-    expect(await decision(slash, write('/src/a.ts'))).toBe('ask');
+    expect(await decision(slash, write('/src/a.ts'))).toBe('deny');
   });
 
   it('asks before reading outside the workspace, unless a rule allows it', async () => {
@@ -448,12 +453,15 @@ describe('suggestedRule and allowAlways', () => {
   });
 
   it('suggests exact paths for file tools and the host for fetches', async () => {
-    const p = policy({ mode: 'read-only' });
-    const edit = await p.decide(write('src/a.ts'));
-    expect(edit.suggestedRule).toBe('Edit(./src/a.ts)');
+    const p = policy();
+    const edit = await p.decide(write(join(outside, 'new.txt')));
+    expect(edit.suggestedRule).toBe(`Edit(/${join(outside, 'new.txt')})`);
     p.allowAlways(edit.suggestedRule!);
-    expect(await decision(p, write('src/a.ts'))).toBe('allow');
-    expect(await decision(p, write('src/b.ts'))).toBe('ask');
+    expect(await decision(p, write(join(outside, 'new.txt')))).toBe('allow');
+    expect(await decision(p, write(join(outside, 'other.txt')))).toBe('ask');
+    expect((await policy({ ask: ['Edit(./src/**)'] }).decide(write('src/a.ts'))).suggestedRule).toBe(
+      'Edit(./src/a.ts)',
+    );
     expect((await p.decide(read(join(outside, 'passwd')))).suggestedRule).toBe(`Read(/${join(outside, 'passwd')})`);
     expect((await p.decide({ name: 'web_fetch', input: { url: 'https://docs.example.com/x' } })).suggestedRule).toBe(
       'WebFetch(domain:docs.example.com)',
@@ -463,12 +471,12 @@ describe('suggestedRule and allowAlways', () => {
     );
     const patch = await p.decide({
       name: 'apply_patch',
-      input: { patch: '*** Begin Patch\n*** Add File: src/x.ts\n+x\n*** Update File: src/y.ts\n*** End Patch' },
+      input: { patch: '*** Begin Patch\n*** Add File: .git/hooks/x\n+x\n*** Update File: .git/hooks/y\n*** End Patch' },
     });
-    expect(patch.suggestedRule).toBe('Edit(./{src/x.ts,src/y.ts})');
+    expect(patch.suggestedRule).toBe('Edit(./{.git/hooks/x,.git/hooks/y})');
     p.allowAlways(patch.suggestedRule!);
-    expect(await decision(p, write('src/x.ts'))).toBe('allow');
-    expect(await decision(p, write('src/z.ts'))).toBe('ask');
+    expect(await decision(p, write('.git/hooks/y'))).toBe('allow');
+    expect(await decision(p, write('.git/hooks/z'))).toBe('ask');
   });
 
   it('a suggestion for a dangerous command or a protected path lets exactly that through', async () => {

@@ -71,7 +71,13 @@ const layers = [
     ],
   },
   {
-    files: ['src/tools/builtin/**', 'src/sandbox/**', 'src/stores/sqlite/**', 'src/stores/postgres/**'],
+    files: [
+      'src/tools/builtin/**',
+      'src/sandbox/**',
+      'src/snapshots/**',
+      'src/stores/sqlite/**',
+      'src/stores/postgres/**',
+    ],
     patterns: [
       layer(
         ['**/agent/**', '**/providers/**', '**/testing/**'],

@@ -20,3 +20,18 @@ export type { ScrubEnvOption } from './scrub-env.js';
 export { DEFAULT_SECRET_PATTERNS, scrubEnv } from './scrub-env.js';
 export type { BubblewrapSandbox, BubblewrapSandboxOptions } from './bubblewrap-sandbox.js';
 export { bubblewrapSandbox, isBubblewrapAvailable } from './bubblewrap-sandbox.js';
+export type {
+  GitSnapshotsOptions,
+  SkippedPath,
+  SnapshotChange,
+  SnapshotErrorReason,
+  WorkspaceSnapshots,
+} from '../snapshots/index.js';
+export {
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_MAX_TOTAL_BYTES,
+  DEFAULT_SNAPSHOT_EXCLUDES,
+  defaultSnapshotDir,
+  gitSnapshots,
+  SnapshotError,
+} from '../snapshots/index.js';

@@ -385,6 +385,13 @@ export class Walker {
 /** Parses and walks one command. */
 export function walk(parse: (source: string) => Node | undefined, command: string): Walker {
   const walker = new Walker(parse);
-  walker.run(command);
+  try {
+    walker.run(command);
+  } catch (error) {
+    // A pathological input (thousands of nested substitutions) can exhaust the stack: not read-only.
+    if (!(error instanceof RangeError)) throw error;
+    walker.parseError = true;
+    walker.structural.push('the command is nested too deeply to analyse');
+  }
   return walker;
 }

@@ -101,3 +101,11 @@ describe('analyzeBash details', () => {
     expect(results[3]!.dangerous).toBe(true);
   });
 });
+
+describe('analyzeBash limits', () => {
+  it('judges a pathologically nested command not read-only instead of failing', async () => {
+    const depth = 20_000;
+    const analysis = await analyzeBash(`echo ${'$('.repeat(depth)}ls${')'.repeat(depth)}`);
+    expect(analysis.readOnly).toBe(false);
+  });
+});

@@ -243,11 +243,45 @@ describe('gitSnapshots errors and options', () => {
     write('a.txt', 'b');
     await expect(snapshots.restore(id, { signal: controller.signal })).rejects.toThrow('stop now');
     expect(readFileSync(at('a.txt'), 'utf8')).toBe('b');
-    // An abort during the take kills git and leaves the store usable.
-    const midway = new AbortController();
-    const pending = snapshots.take({ signal: midway.signal });
-    midway.abort();
-    await expect(pending).rejects.toThrow();
+    await snapshots.restore(id);
+    expect(readFileSync(at('a.txt'), 'utf8')).toBe('a');
+  });
+
+  it('kills a running git on abort, and stops waiting for a lock on abort', async () => {
+    write('a.txt', 'a');
+    const snapshots = gitSnapshots({ root, dir: shadow });
+    const id = await snapshots.take();
+    write('a.txt', 'b');
+
+    // A slow git: a wrapper first on PATH that sleeps before running the real one.
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const bin = path.join(base, 'slow-bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nsleep 5\nexec ${JSON.stringify(realGit)} "$@"\n`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${saved}`;
+    try {
+      const controller = new AbortController();
+      const started = performance.now();
+      setTimeout(() => controller.abort(new Error('user pressed stop')), 200);
+      await expect(snapshots.take({ signal: controller.signal })).rejects.toThrow('user pressed stop');
+      expect(performance.now() - started).toBeLessThan(3_000);
+    } finally {
+      process.env.PATH = saved;
+    }
+
+    // Waiting for another process's lock ends at the abort too.
+    const lock = path.join(shadow, 'index.lock');
+    writeFileSync(lock, '');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('gave up')), 300);
+    const started = performance.now();
+    await expect(snapshots.take({ signal: controller.signal })).rejects.toThrow('gave up');
+    expect(performance.now() - started).toBeLessThan(3_000);
+    rmSync(lock);
+
+    // The store is still usable.
+    expect(await snapshots.changes(id)).toEqual([{ path: 'a.txt', status: 'modified' }]);
     await snapshots.restore(id);
     expect(readFileSync(at('a.txt'), 'utf8')).toBe('a');
   });

@@ -92,7 +92,7 @@ describe('package shape', () => {
     );
     expect(errors.length).toBeGreaterThan(8);
     for (const [name, ErrorClass] of errors) {
-      expect(Object.hasOwn(ErrorClass, 'brand'), name).toBe(true);
+      expect(Object.hasOwn(ErrorClass as object, 'brand'), name).toBe(true);
       expect(String((ErrorClass as unknown as { brand: symbol }).brand)).toBe(`Symbol(icode.error.${name})`);
     }
     // An error made by "another copy" (a plain object with the brand) is recognised.

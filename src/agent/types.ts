@@ -62,7 +62,7 @@ export interface AgentHooks {
  */
 export interface WorkspaceSnapshotter {
   take(options?: { signal?: AbortSignal }): Promise<string>;
-  restore(snapshotId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  restore(snapshotId: string, options?: { signal?: AbortSignal }): Promise<unknown>;
 }
 
 /** Options of the policy, as `createAgent({ policy })` accepts them instead of a `Policy`. */

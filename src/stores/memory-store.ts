@@ -1,7 +1,6 @@
 import { SessionNotFoundError, StoreConflictError, StoreError } from '../errors/store-error.js';
 import { createId } from '../internal/ids.js';
 import { isJsonSafe } from '../internal/json-safe.js';
-import type { JsonValue } from '../model/message.js';
 import {
   ENTRY_SCHEMA_VERSION,
   type CreateSessionOptions,
@@ -13,29 +12,11 @@ import {
   type SessionStore,
   type StoredEntry,
 } from './types.js';
+import { assertVersion, metadataMatches } from './store-helpers.js';
 
 interface MemorySession {
   info: SessionInfo;
   entries: StoredEntry[];
-}
-
-/** Whether `metadata` holds every key/value pair of `filter` (values compared as JSON). */
-export function metadataMatches(
-  metadata: Readonly<Record<string, JsonValue>>,
-  filter: Readonly<Record<string, JsonValue>> | undefined,
-): boolean {
-  if (!filter) return true;
-  for (const [key, value] of Object.entries(filter)) {
-    if (!(key in metadata) || JSON.stringify(metadata[key]) !== JSON.stringify(value)) return false;
-  }
-  return true;
-}
-
-/** Checks an `expectedVersion`/`version` argument: a non-negative integer. */
-export function assertVersion(name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new TypeError(`Expected ${name} to be a non-negative integer, got ${String(value)}.`);
-  }
 }
 
 /**

@@ -3,8 +3,18 @@ import { SessionNotFoundError, StoreConflictError, StoreError } from '../../erro
 import { sleep } from '../../internal/abort.js';
 import { createId } from '../../internal/ids.js';
 import type { JsonValue } from '../../model/message.js';
-import { assertVersion, metadataMatches } from '../memory-store.js';
-import { decodeCursor, encodeCursor, encodeEntries, encodeMetadata } from '../sqlite/codec.js';
+import { encodeEntries, encodeMetadata } from '../sqlite/codec.js';
+import {
+  assertVersion,
+  checkTruncate,
+  forkVersion,
+  planList,
+  takeListBatch,
+  toSessionInfo,
+  toSessionPage,
+  toStoredEntry,
+  type ListedSession,
+} from '../store-helpers.js';
 import type { LockSessionOptions, SessionLock } from '../types.js';
 import {
   ENTRY_SCHEMA_VERSION,
@@ -15,7 +25,6 @@ import {
   type SessionInfo,
   type SessionPage,
   type SessionStore,
-  type StoredEntry,
 } from '../types.js';
 import { migrate, quote, type PgNames } from './migrations.js';
 import { createPgPool, type PgClient, type PgPool } from './pg-driver.js';
@@ -54,26 +63,6 @@ export interface PostgresSessionStore extends SessionStore {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PREFIX = /^[A-Za-z0-9_]*$/;
 const SESSION_COLUMNS = 'id, version, created_at, updated_at, touch, metadata, parent_id';
-
-function toInfo(row: Record<string, unknown>): SessionInfo {
-  const info: SessionInfo = {
-    id: row.id as string,
-    version: Number(row.version),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    metadata: JSON.parse(row.metadata as string) as Record<string, JsonValue>,
-  };
-  return row.parent_id === null || row.parent_id === undefined ? info : { ...info, parentId: row.parent_id as string };
-}
-
-function toStored(row: Record<string, unknown>): StoredEntry {
-  return {
-    seq: Number(row.seq),
-    schemaVersion: Number(row.schema_version),
-    createdAt: Number(row.created_at),
-    entry: JSON.parse(row.entry as string) as SessionEntry,
-  };
-}
 
 // A `\u0000` escape that is not itself an escaped backslash followed by `u0000`.
 const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
@@ -216,7 +205,7 @@ export function postgresStore(
   const lockedSession = async (client: PgClient, id: string): Promise<SessionInfo> => {
     const { rows } = await client.query(`SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE id = $1 FOR UPDATE`, [id]);
     if (!rows[0]) throw new SessionNotFoundError(id);
-    return toInfo(rows[0]);
+    return toSessionInfo(rows[0]);
   };
 
   const insertSession = async (
@@ -233,7 +222,7 @@ export function postgresStore(
          VALUES ($1, $2, $3, $3, $4::text, $4::text::jsonb, $5) RETURNING ${SESSION_COLUMNS}`,
         [id, version, now, metadata, parentId],
       );
-      return toInfo(rows[0]!);
+      return toSessionInfo(rows[0]!);
     } catch (error) {
       if (pgCode(error) === '23505')
         throw new StoreError(`Session ${id} already exists.`, { sessionId: id, cause: error });
@@ -304,22 +293,19 @@ export function postgresStore(
 
     async get(id) {
       const [row] = await query(`SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE id = $1`, [id], id);
-      return row ? toInfo(row) : undefined;
+      return row ? toSessionInfo(row) : undefined;
     },
 
     async list(listOptions: ListSessionsOptions = {}): Promise<SessionPage> {
-      const limit = listOptions.limit ?? 50;
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new TypeError(`Expected limit to be a positive integer, got ${String(limit)}.`);
-      let position = listOptions.cursor === undefined ? undefined : decodeCursor(listOptions.cursor);
+      const plan = planList(listOptions);
+      let position = plan.position;
       const filter =
         listOptions.metadata && Object.keys(listOptions.metadata).length > 0
           ? encodeMetadata(listOptions.metadata)
           : undefined;
       // No stored metadata holds a NUL (create refuses it), and JSONB cannot parse one.
       if (filter && NUL_ESCAPE.test(filter)) return { sessions: [] };
-      const batch = Math.max(limit + 1, 100);
-      const found: { info: SessionInfo; touch: number }[] = [];
+      const found: ListedSession[] = [];
       for (;;) {
         const conditions: string[] = [];
         const values: unknown[] = [];
@@ -330,29 +316,16 @@ export function postgresStore(
         // Containment selects a superset of exact matches (arrays and objects may hold more); the exact
         // check below keeps the memory store's semantics.
         if (filter) conditions.push(`metadata_jsonb @> $${values.push(filter)}::jsonb`);
-        values.push(batch);
+        values.push(plan.batch);
         const rows = await query(
           `SELECT ${SESSION_COLUMNS} FROM ${sessions} ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
            ORDER BY updated_at DESC, touch DESC LIMIT $${values.length}`,
           values,
         );
-        for (const row of rows) {
-          const info = toInfo(row);
-          if (metadataMatches(info.metadata, listOptions.metadata)) found.push({ info, touch: Number(row.touch) });
-          if (found.length > limit) break;
-        }
-        const last = rows.at(-1);
-        if (found.length > limit || rows.length < batch || !last) break;
-        position = { updatedAt: Number(last.updated_at), touch: Number(last.touch) };
+        position = takeListBatch(rows, found, listOptions.metadata, plan);
+        if (!position) break;
       }
-      const page = found.slice(0, limit);
-      const end = page.at(-1);
-      return found.length > limit && end
-        ? {
-            sessions: page.map((s) => s.info),
-            nextCursor: encodeCursor({ updatedAt: end.info.updatedAt, touch: end.touch }),
-          }
-        : { sessions: page.map((s) => s.info) };
+      return toSessionPage(found, plan.limit);
     },
 
     async append(id, entries: readonly SessionEntry[], appendOptions) {
@@ -383,7 +356,7 @@ export function postgresStore(
         );
         await client.query('COMMIT');
         client.release();
-        return { info: toInfo(infoRows[0]), entries: rows.map(toStored) };
+        return { info: toSessionInfo(infoRows[0]), entries: rows.map(toStoredEntry) };
       } catch (error) {
         await client.query('ROLLBACK').then(
           () => client.release(),
@@ -397,21 +370,13 @@ export function postgresStore(
       assertVersion('version', truncateOptions?.version);
       const { version, expectedVersion } = truncateOptions;
       return transaction(id, async (client) => {
-        const info = await lockedSession(client, id);
-        if (expectedVersion !== undefined && expectedVersion !== info.version) {
-          throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: info.version });
-        }
-        if (version > info.version) {
-          throw new StoreError(`Cannot truncate session ${id} to version ${version}: it has ${info.version} entries.`, {
-            sessionId: id,
-          });
-        }
+        checkTruncate(await lockedSession(client, id), version, expectedVersion);
         await client.query(`DELETE FROM ${entriesTable} WHERE session_id = $1 AND seq > $2`, [id, version]);
         const { rows } = await client.query(
           `UPDATE ${sessions} SET version = $2, updated_at = $3, touch = nextval('${names.table('session_touch')}') WHERE id = $1 RETURNING ${SESSION_COLUMNS}`,
           [id, version, Date.now()],
         );
-        return toInfo(rows[0]!);
+        return toSessionInfo(rows[0]!);
       });
     },
 
@@ -423,12 +388,7 @@ export function postgresStore(
       return transaction(id, async (client) => {
         // FOR UPDATE keeps appends and truncates out until the copy is done.
         const source = await lockedSession(client, id);
-        const version = forkOptions.version ?? source.version;
-        if (version > source.version) {
-          throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, {
-            sessionId: id,
-          });
-        }
+        const version = forkVersion(source, forkOptions.version);
         const info = await insertSession(client, forkId, version, metadata ?? JSON.stringify(source.metadata), id);
         await client.query(
           `INSERT INTO ${entriesTable} (session_id, seq, schema_version, created_at, entry)

@@ -5,8 +5,6 @@ import { ConfigError } from '../../errors/config-error.js';
 import { SessionNotFoundError, StoreConflictError, StoreError } from '../../errors/store-error.js';
 import { sleep } from '../../internal/abort.js';
 import { createId } from '../../internal/ids.js';
-import type { JsonValue } from '../../model/message.js';
-import { assertVersion, metadataMatches } from '../memory-store.js';
 import {
   ENTRY_SCHEMA_VERSION,
   type CreateSessionOptions,
@@ -16,16 +14,20 @@ import {
   type SessionInfo,
   type SessionPage,
   type SessionStore,
-  type StoredEntry,
 } from '../types.js';
-import { decodeCursor, encodeCursor, encodeEntries, encodeMetadata, exactFilterPairs } from './codec.js';
 import {
-  openSqlite,
-  type ModuleImporter,
-  type SqliteConnection,
-  type SqliteDriverName,
-  type SqliteRow,
-} from './driver.js';
+  assertVersion,
+  checkTruncate,
+  forkVersion,
+  planList,
+  takeListBatch,
+  toSessionInfo,
+  toSessionPage,
+  toStoredEntry,
+  type ListedSession,
+} from '../store-helpers.js';
+import { encodeEntries, encodeMetadata, exactFilterPairs } from './codec.js';
+import { openSqlite, type ModuleImporter, type SqliteConnection, type SqliteDriverName } from './driver.js';
 import { migrate } from './migrations.js';
 import type { LockSessionOptions, SessionLock } from '../types.js';
 
@@ -71,39 +73,8 @@ export interface SqliteSessionStore extends SessionStore {
   readonly driver: SqliteDriverName | undefined;
 }
 
-interface SessionRow {
-  id: string;
-  version: number;
-  created_at: number;
-  updated_at: number;
-  touch: number;
-  metadata: string;
-  parent_id: string | null;
-}
-
 const SESSION_COLUMNS = 'id, version, created_at, updated_at, touch, metadata, parent_id';
 const NEXT_TOUCH = '(SELECT coalesce(max(touch), 0) + 1 FROM sessions)';
-
-function toInfo(row: SqliteRow): SessionInfo {
-  const r = row as unknown as SessionRow;
-  const info: SessionInfo = {
-    id: r.id,
-    version: Number(r.version),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    metadata: JSON.parse(r.metadata) as Record<string, JsonValue>,
-  };
-  return r.parent_id === null ? info : { ...info, parentId: r.parent_id };
-}
-
-function toStored(row: SqliteRow): StoredEntry {
-  return {
-    seq: Number(row.seq),
-    schemaVersion: Number(row.schema_version),
-    createdAt: Number(row.created_at),
-    entry: JSON.parse(row.entry as string) as SessionEntry,
-  };
-}
 
 function isUniqueViolation(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
@@ -264,7 +235,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
   const sessionRow = (conn: SqliteConnection, id: string): SessionInfo => {
     const row = conn.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(id);
     if (!row) throw new SessionNotFoundError(id);
-    return toInfo(row);
+    return toSessionInfo(row);
   };
 
   const insertSession = (
@@ -350,49 +321,33 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
     async get(id) {
       return read((conn) => {
         const row = conn.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(id);
-        return row ? toInfo(row) : undefined;
+        return row ? toSessionInfo(row) : undefined;
       });
     },
 
     async list(listOptions: ListSessionsOptions = {}): Promise<SessionPage> {
-      const limit = listOptions.limit ?? 50;
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new TypeError(`Expected limit to be a positive integer, got ${String(limit)}.`);
-      let position = listOptions.cursor === undefined ? undefined : decodeCursor(listOptions.cursor);
+      const plan = planList(listOptions);
+      let position = plan.position;
       const pairs = exactFilterPairs(listOptions.metadata);
       const where = pairs.map(() => `metadata -> ? = ?`);
-      const batch = Math.max(limit + 1, 100);
       return read((conn) => {
-        const found: { info: SessionInfo; touch: number }[] = [];
+        const found: ListedSession[] = [];
         for (;;) {
           const conditions = position ? ['(updated_at, touch) < (?, ?)', ...where] : where;
           const params = [
             ...(position ? [position.updatedAt, position.touch] : []),
             ...pairs.flatMap(([key, value]) => [`$."${key}"`, value]),
-            batch,
+            plan.batch,
           ];
           const rows = conn
             .prepare(
               `SELECT ${SESSION_COLUMNS} FROM sessions ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY updated_at DESC, touch DESC LIMIT ?`,
             )
             .all(...params);
-          for (const row of rows) {
-            const info = toInfo(row);
-            if (metadataMatches(info.metadata, listOptions.metadata)) found.push({ info, touch: Number(row.touch) });
-            if (found.length > limit) break;
-          }
-          const last = rows.at(-1);
-          if (found.length > limit || rows.length < batch || !last) break;
-          position = { updatedAt: Number(last.updated_at), touch: Number(last.touch) };
+          position = takeListBatch(rows, found, listOptions.metadata, plan);
+          if (!position) break;
         }
-        const page = found.slice(0, limit);
-        const end = page.at(-1);
-        return found.length > limit && end
-          ? {
-              sessions: page.map((s) => s.info),
-              nextCursor: encodeCursor({ updatedAt: end.info.updatedAt, touch: end.touch }),
-            }
-          : { sessions: page.map((s) => s.info) };
+        return toSessionPage(found, plan.limit);
       });
     },
 
@@ -425,7 +380,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
         const rows = conn
           .prepare('SELECT seq, schema_version, created_at, entry FROM entries WHERE session_id = ? ORDER BY seq')
           .all(id);
-        return { info, entries: rows.map(toStored) };
+        return { info, entries: rows.map(toStoredEntry) };
       });
     },
 
@@ -433,15 +388,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
       assertVersion('version', truncateOptions?.version);
       const { version, expectedVersion } = truncateOptions;
       return write(id, (conn) => {
-        const info = sessionRow(conn, id);
-        if (expectedVersion !== undefined && expectedVersion !== info.version) {
-          throw new StoreConflictError({ sessionId: id, expectedVersion, actualVersion: info.version });
-        }
-        if (version > info.version) {
-          throw new StoreError(`Cannot truncate session ${id} to version ${version}: it has ${info.version} entries.`, {
-            sessionId: id,
-          });
-        }
+        checkTruncate(sessionRow(conn, id), version, expectedVersion);
         conn.prepare('DELETE FROM entries WHERE session_id = ? AND seq > ?').run(id, version);
         conn
           .prepare(`UPDATE sessions SET version = ?, updated_at = ?, touch = ${NEXT_TOUCH} WHERE id = ?`)
@@ -456,12 +403,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
       if (forkOptions.version !== undefined) assertVersion('version', forkOptions.version);
       return write(id, (conn) => {
         const source = sessionRow(conn, id);
-        const version = forkOptions.version ?? source.version;
-        if (version > source.version) {
-          throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, {
-            sessionId: id,
-          });
-        }
+        const version = forkVersion(source, forkOptions.version);
         const info = insertSession(conn, forkId, version, metadata ?? JSON.stringify(source.metadata), id);
         conn
           .prepare(

@@ -18,12 +18,8 @@ import {
   toolArguments,
   toolCallId,
 } from './frames.js';
+import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 const STOP_REASONS: Record<FinishReason, string> = {
   stop: 'end_turn',
@@ -139,11 +135,7 @@ export const anthropicWire: WireFormat = {
             .join('\n');
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
-      .map((t) => ({
-        name: str(t.name),
-        description: str(t.description),
-        inputSchema: (t.input_schema ?? {}) as ModelTool['inputSchema'],
-      }));
+      .map((t) => decodeTool(t, t.input_schema));
     const toolChoice = decodeToolChoice(b.tool_choice);
     return {
       ...(system !== '' ? { system } : {}),

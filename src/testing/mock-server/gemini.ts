@@ -11,12 +11,8 @@ import type { FinishReason, ModelRequest, ModelTool, ToolChoice } from '../../mo
 import type { JsonValue, Message } from '../../model/message.js';
 import type { MockStep } from '../mock-step.js';
 import { splitText, sseFrame, stepFinishReason, stepUsage } from './frames.js';
+import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 const PATH = /^\/[^/]+\/models\/([^/:]+):streamGenerateContent$/;
 
@@ -140,11 +136,7 @@ export const geminiWire: WireFormat = {
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
       .flatMap((tool) => arr(tool.functionDeclarations).filter(isObj))
-      .map((d) => ({
-        name: str(d.name),
-        description: str(d.description),
-        inputSchema: (d.parametersJsonSchema ?? d.parameters ?? {}) as ModelTool['inputSchema'],
-      }));
+      .map((d) => decodeTool(d, d.parametersJsonSchema ?? d.parameters));
     const toolChoice = decodeToolChoice(b.toolConfig);
     const generation = isObj(b.generationConfig) ? b.generationConfig : {};
     return {

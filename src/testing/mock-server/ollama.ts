@@ -11,12 +11,8 @@ import type { FinishReason, ModelRequest, ModelTool } from '../../model/language
 import type { JsonValue, Message } from '../../model/message.js';
 import type { MockStep } from '../mock-step.js';
 import { ndjsonFrame, splitText, stepFinishReason, stepUsage, toolArguments } from './frames.js';
+import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 const DONE_REASONS: Record<FinishReason, string> = {
   stop: 'stop',
@@ -103,11 +99,7 @@ export const ollamaWire: WireFormat = {
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
       .map((tool) => (isObj(tool.function) ? tool.function : {}))
-      .map((fn) => ({
-        name: str(fn.name),
-        description: str(fn.description),
-        inputSchema: (fn.parameters ?? {}) as ModelTool['inputSchema'],
-      }));
+      .map((fn) => decodeTool(fn, fn.parameters));
     const options = isObj(b.options) ? b.options : {};
     return {
       ...(system !== '' ? { system } : {}),

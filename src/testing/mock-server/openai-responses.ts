@@ -19,12 +19,8 @@ import {
   toolCallId,
 } from './frames.js';
 import { decodeCommon, decodeImageUrl, openaiError, parseArguments } from './openai.js';
+import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 function decodeInput(input: unknown): Message[] {
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
@@ -100,11 +96,7 @@ export const openaiResponsesWire: WireFormat = {
     const b = isObj(body) ? body : {};
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
-      .map((t) => ({
-        name: str(t.name),
-        description: str(t.description),
-        inputSchema: (t.parameters ?? {}) as ModelTool['inputSchema'],
-      }));
+      .map((t) => decodeTool(t, t.parameters));
     return {
       ...(typeof b.instructions === 'string' ? { system: b.instructions } : {}),
       messages: decodeInput(b.input),

@@ -18,12 +18,8 @@ import {
   toolArguments,
   toolCallId,
 } from './frames.js';
+import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** Parses tool arguments back to JSON, keeping the raw string when they do not parse. */
 export function parseArguments(text: string): JsonValue {
@@ -155,11 +151,7 @@ export const openaiChatWire: WireFormat = {
     const tools: ModelTool[] = arr(b.tools)
       .filter(isObj)
       .map((t) => (isObj(t.function) ? t.function : t))
-      .map((f) => ({
-        name: str(f.name),
-        description: str(f.description),
-        inputSchema: (f.parameters ?? {}) as ModelTool['inputSchema'],
-      }));
+      .map((f) => decodeTool(f, f.parameters));
     return { ...decodeMessages(b.messages), tools, ...decodeCommon(b) };
   },
   encode(step: MockStep, context: WireContext): EncodedStream {

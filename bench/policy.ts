@@ -34,14 +34,10 @@ export async function bench(): Promise<void> {
   const initStart = performance.now();
   await analyzeBash('true');
   const firstCall = performance.now() - initStart;
-  // The grammar load alone, measured again on a fresh Language so the figure holds even when the shared
-  // parser was already loaded by an earlier suite.
-  const loadStart = performance.now();
-  await Parser.init();
+  // A separate parser for the bare-parse floor (web-tree-sitter is initialised by now).
   const language = await Language.load(
     createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm'),
   );
-  const grammarLoad = performance.now() - loadStart;
   const parser = new Parser();
   parser.setLanguage(language);
 
@@ -84,7 +80,6 @@ export async function bench(): Promise<void> {
       '| measure | time | commands/s | ratio to split | ratio to bare parse |',
       '|---|---|---|---|---|',
       `| parser initialisation (first \`analyzeBash\`, one-time) | ${firstCall.toFixed(1)} ms | — | — | — |`,
-      `| grammar load alone (\`Parser.init\` + \`Language.load\`) | ${grammarLoad.toFixed(1)} ms | — | — | — |`,
       `| floor: whitespace split | ${floorSplit.toFixed(2)} ms | ${perSecond(n, floorSplit)} | 1.0 | — |`,
       `| floor: bare tree-sitter parse | ${floorParse.toFixed(2)} ms | ${perSecond(n, floorParse)} | ${(floorParse / floorSplit).toFixed(0)} | 1.0 |`,
       `| \`analyzeBash\` | ${analysis.toFixed(2)} ms | ${perSecond(n, analysis)} | ${(analysis / floorSplit).toFixed(0)} | ${(analysis / floorParse).toFixed(2)} |`,

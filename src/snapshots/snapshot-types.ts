@@ -100,9 +100,14 @@ export interface WorkspaceSnapshots {
    *  unchanged workspace again returns the same id. */
   take(options?: { signal?: AbortSignal }): Promise<string>;
   /** Makes the workspace byte-identical to the snapshot for every path it recorded: changed files restored,
-   *  files created since deleted, deleted files recreated, modes and symlinks as they were. Ignored and
-   *  excluded paths, and files over `maxFileBytes`, are left alone. The state before the restore is taken as
-   *  a snapshot first and its id returned, so a restore can itself be undone. */
+   *  files created since deleted (and the directories they leave empty), deleted files recreated, the
+   *  executable bit and symlinks as they were. Ignored and excluded paths, files over `maxFileBytes` and
+   *  empty directories (git records none) are left alone. The state before the restore is taken as a
+   *  snapshot first and its id returned, so a restore can itself be undone.
+   *
+   *  All or nothing as far as git allows: an unknown id, or ignored files standing where the snapshot puts
+   *  a file or directory (`conflict`), fail before any file is touched; an I/O error while git writes (a
+   *  full disk, a read-only file) can leave the restore half done, and restoring again finishes it. */
   restore(snapshotId: string, options?: { signal?: AbortSignal }): Promise<string>;
   /** Paths that differ between the snapshot and the workspace now (added, modified, deleted), sorted. */
   changes(snapshotId: string, options?: { signal?: AbortSignal }): Promise<SnapshotChange[]>;

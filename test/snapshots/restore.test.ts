@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gitSnapshots, SnapshotError } from '../../src/snapshots/index.js';
 import { listTree, tempBase, userGit } from './helpers.js';
 
@@ -25,6 +25,16 @@ const write = (file: string, content: string | Buffer): void => {
   mkdirSync(path.dirname(at(file)), { recursive: true });
   writeFileSync(at(file), content);
 };
+
+// git records only "executable or not" and checks files out with the process umask; fix the umask so the
+// modes this test writes by hand (644, 755) are the ones git writes back.
+let savedUmask: number;
+beforeAll(() => {
+  savedUmask = process.umask(0o022);
+});
+afterAll(() => {
+  process.umask(savedUmask);
+});
 
 beforeEach(() => {
   ({ base, root, shadow } = tempBase());

@@ -286,6 +286,33 @@ describe('gitSnapshots errors and options', () => {
     expect(readFileSync(at('a.txt'), 'utf8')).toBe('a');
   });
 
+  it("reports a git failure during a restore with git's message, and a second restore finishes the job", async () => {
+    write('a.txt', 'a');
+    const snapshots = gitSnapshots({ root, dir: shadow });
+    const id = await snapshots.take();
+    write('a.txt', 'b');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const bin = path.join(base, 'failing-bin');
+    mkdirSync(bin);
+    writeFileSync(
+      path.join(bin, 'git'),
+      `#!/bin/sh\ncase " $* " in *" read-tree "*) echo "fatal: simulated disk failure" >&2; exit 128;; esac\nexec ${JSON.stringify(realGit)} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${saved}`;
+    try {
+      await expect(snapshots.restore(id)).rejects.toMatchObject({
+        reason: 'git-failed',
+        message: expect.stringMatching(/git read-tree failed .*simulated disk failure/s),
+      });
+    } finally {
+      process.env.PATH = saved;
+    }
+    await snapshots.restore(id);
+    expect(readFileSync(at('a.txt'), 'utf8')).toBe('a');
+  });
+
   it('reports a missing git binary clearly', async () => {
     write('a.txt', 'a');
     const snapshots = gitSnapshots({ root, dir: shadow });

@@ -48,9 +48,9 @@ async function runScript(...args: string[]): Promise<{ code: number; stdout: str
   }
 }
 
-describe.concurrent('npm run scenarios', () => {
+describe('npm run scenarios', () => {
   it('prints the table and exits 0 when nothing fails (pending is not a failure)', async () => {
-    const { code, stdout } = await runScript(
+    const { code, stdout, stderr } = await runScript(
       '--dir',
       dir,
       '--provider',
@@ -70,12 +70,12 @@ describe.concurrent('npm run scenarios', () => {
         '2 passed, 0 failed, 2 pending (2 scenarios × 2 providers)',
       ].join('\n'),
     );
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
   });
 
   it('exits 1 on a failure and prints why', async () => {
-    const { code, stdout } = await runScript('--dir', dir, '--provider', 'mock', 'wrong');
-    expect(code).toBe(1);
+    const { code, stdout, stderr } = await runScript('--dir', dir, '--provider', 'mock', 'wrong');
+    expect(code, stderr).toBe(1);
     expect(stdout).toContain('| wrong    | FAILED |');
     expect(stdout).toContain('✗ wrong on mock:\n  - text is "Hello!", not "Bye!"');
   });

@@ -131,15 +131,15 @@ describe('runScenario', () => {
     ]);
 
     const asked = await failuresOf({
-      tools: ['write'],
-      policy: { mode: 'read-only', approvals: [] },
+      tools: ['bash'],
+      policy: { mode: 'workspace-write', approvals: [] },
       model: {
-        steps: [{ toolCalls: [{ name: 'write', input: { file_path: 'x.txt', content: 'x' } }] }, { text: 'ok' }],
+        steps: [{ toolCalls: [{ name: 'bash', input: { command: "printf 'x' > x.txt" } }] }, { text: 'ok' }],
       },
     });
     expect(asked.status).toBe('failed');
     expect(asked.failures).toEqual([
-      'the approver was asked 1 time(s) but the scenario scripts 0 answer(s) (last: write {"file_path":"x.txt","content":"x"})',
+      `the approver was asked 1 time(s) but the scenario scripts 0 answer(s) (last: bash {"command":"printf 'x' > x.txt"})`,
     ]);
   });
 

@@ -30,6 +30,13 @@ describe('the scenario suite', () => {
         'edit_fuzzy_match',
         'approval_paused_then_resumed',
         'budget_exceeded',
+        'unicode_roundtrip',
+        'invalid_tool_input_recovers',
+        'text_and_tools_one_turn',
+        'deny_rule_protects_secrets',
+        'allow_always_not_asked_again',
+        'fix_failing_test',
+        'max_turns_reached',
       ]),
     );
     // Only what icode truly lacks waits: approvals, compaction and cost all run for real.

@@ -18,6 +18,8 @@ export async function bench(): Promise<void> {
     () => w1Icode(100),
     () => w1Floor(100),
     30,
+    // Short runs: warm the JIT up properly before timing, as for any long-lived service.
+    15,
   );
   const [i1000, f1000] = await timePair(
     () => w1Icode(1000),

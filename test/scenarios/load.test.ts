@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
-import { loadScenario, loadScenarios, parseScenario } from '../../src/testing/scenario/index.js';
+import { z } from 'zod';
+import { loadScenario, loadScenarios, parseScenario, scenarioSchema } from '../../src/testing/scenario/index.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -93,6 +94,17 @@ describe('loadScenario', () => {
     await expect(loadScenario(join(dir, 'absent.json'))).rejects.toThrow(
       /^Cannot read scenario file .*absent\.json: ENOENT/,
     );
+  });
+});
+
+describe('scenarioSchema', () => {
+  it('converts to JSON Schema, for editors', () => {
+    const json = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as {
+      required: string[];
+      additionalProperties: boolean;
+    };
+    expect(json.required).toEqual(['name', 'description', 'category', 'prompt', 'model', 'expect']);
+    expect(json.additionalProperties).toBe(false);
   });
 });
 

@@ -20,6 +20,11 @@ import type { Scenario, ScenarioProvider } from './schema.js';
 /**
  * The model id each provider runs a scenario with: ids the adapters' price tables know, so `result.cost`
  * is computed as it would be in production.
+ *
+ * @example
+ * ```ts
+ * SCENARIO_MODEL_IDS.anthropic; // 'claude-sonnet-4-6'
+ * ```
  */
 export const SCENARIO_MODEL_IDS: Readonly<Record<ScenarioProvider, string>> = {
   mock: 'mock-model',

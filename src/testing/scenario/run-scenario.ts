@@ -22,13 +22,28 @@ import type { Scenario, ScenarioApproval, ScenarioExpectation, ScenarioProvider 
 import { scenarioScript } from './script.js';
 import { createScenarioDirectories } from './workspace.js';
 
-/** Options of {@link runScenario}. */
+/**
+ * Options of {@link runScenario}.
+ *
+ * @example
+ * ```ts
+ * const options: RunScenarioOptions = { provider: 'gemini' };
+ * ```
+ */
 export interface RunScenarioOptions {
   /** The in-process mock model, or a provider adapter over its mock wire server. @defaultValue 'mock' */
   readonly provider?: ScenarioProvider;
 }
 
-/** How a scenario went on one provider. */
+/**
+ * How a scenario went on one provider.
+ *
+ * @example
+ * ```ts
+ * const outcome: ScenarioOutcome = await runScenario(scenario, { provider: 'ollama' });
+ * if (outcome.status === 'failed') for (const line of outcome.failures) console.error(line);
+ * ```
+ */
 export interface ScenarioOutcome {
   readonly name: string;
   readonly provider: ScenarioProvider;
@@ -49,7 +64,14 @@ export interface ScenarioOutcome {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** The expectations of `scenario` on `provider`: `expectOn[provider]` merged key by key over `expect`. */
+/**
+ * The expectations of `scenario` on `provider`: `expectOn[provider]` merged key by key over `expect`.
+ *
+ * @example
+ * ```ts
+ * expectationFor(tokenCostScenario, 'ollama').cost; // { present: true, equals: 0 }: local models are free
+ * ```
+ */
 export function expectationFor(scenario: Scenario, provider: ScenarioProvider): ScenarioExpectation {
   return { ...scenario.expect, ...scenario.expectOn?.[provider] };
 }

@@ -2,19 +2,57 @@
  * The scenario file format: a workspace, a policy, a prompt, a scripted model and what must come out,
  * validated with zod so a bad file fails with the path of every problem.
  *
+ * A scenario (`scenarios/<name>.json`) has:
+ * - `name` (snake_case, the file's name), `description`, `category`, and `pending: { issue?, reason }`
+ *   for a feature icode does not have yet (reported pending, never run, never counted as passed);
+ * - `workspace`: files to create (path → content, `{ symlink }`, or `{ repeat, times }` for big files),
+ *   and `outside`: files of a sibling directory, for escape tests;
+ * - `policy`: `mode`, `allow` / `ask` / `deny` rules, `approvals` (the approver's scripted answers, in
+ *   order: `allow`, `allow-always`, `deny`, `{ decision: 'deny', feedback }`) and `resume` (answers given
+ *   through `agent.resume` when the run pauses, which it does when there is no `approvals` list);
+ * - `tools` (built-in tool names; all of `codingTools` by default) and `agent` (`instructions`,
+ *   `maxTurns`, `maxCostUsd`);
+ * - `prompt`, and `model`: the scripted `steps` (as `MockStep`, with `{{result}}` placeholders filled from
+ *   the tool results the model was sent), `contextWindow`, `pricing` (mock model only) and `compaction`;
+ * - `expect`: `status`, `events` (an ordered subsequence of types or matchers), `eventCounts`, `text`,
+ *   `files`, `usage`, `cost`, `compaction`, `turns`, `modelCalls`, `requests` (what the model was sent)
+ *   and `error`; `expectOn` overrides keys of `expect` for one provider.
+ *
  * @packageDocumentation
  */
 import { z } from 'zod';
 import { CODING_TOOL_NAMES } from '../../tools/builtin/coding-tools.js';
 
-/** The providers a scenario runs on: the in-process mock model, and each adapter over its mock wire server. */
+/**
+ * The providers a scenario runs on: the in-process mock model, and each adapter over its mock wire server.
+ *
+ * @example
+ * ```ts
+ * for (const provider of SCENARIO_PROVIDERS) console.log((await runScenario(scenario, { provider })).status);
+ * ```
+ */
 export const SCENARIO_PROVIDERS = ['mock', 'anthropic', 'openai', 'openai-responses', 'gemini', 'ollama'] as const;
 
-/** One of {@link SCENARIO_PROVIDERS}. */
+/**
+ * One of {@link SCENARIO_PROVIDERS}.
+ *
+ * @example
+ * ```ts
+ * const provider: ScenarioProvider = 'openai-responses';
+ * ```
+ */
 export type ScenarioProvider = (typeof SCENARIO_PROVIDERS)[number];
 
-/** Every event type of a run, in the order the events of one turn usually come. */
-export const EVENT_TYPES = [
+/**
+ * Every event type of a run, in the order the events of one turn usually come: what `expect.events` and
+ * `expect.eventCounts` accept.
+ *
+ * @example
+ * ```ts
+ * SCENARIO_EVENT_TYPES.includes('compaction'); // true
+ * ```
+ */
+export const SCENARIO_EVENT_TYPES = [
   'run-start',
   'turn-start',
   'reasoning-delta',
@@ -114,7 +152,7 @@ const modelSchema = z.strictObject({
 });
 
 const eventMatcherSchema = z.strictObject({
-  type: z.enum(EVENT_TYPES),
+  type: z.enum(SCENARIO_EVENT_TYPES),
   /** Tool name (tool-call, tool-result, permission-request). */
   name: z.string().optional(),
   /** The exact tool input, deep-equal (tool-call, permission-request). */
@@ -149,16 +187,16 @@ const expectSchema = z.strictObject({
   /** An ordered subsequence of the run's events: a type, or a matcher. */
   events: z
     .array(
-      z.union([z.enum(EVENT_TYPES), eventMatcherSchema], {
+      z.union([z.enum(SCENARIO_EVENT_TYPES), eventMatcherSchema], {
         error: (issue) =>
           typeof issue.input === 'string'
-            ? `unknown event type ${JSON.stringify(issue.input)}; event types are ${EVENT_TYPES.join(', ')}`
+            ? `unknown event type ${JSON.stringify(issue.input)}; event types are ${SCENARIO_EVENT_TYPES.join(', ')}`
             : undefined,
       }),
     )
     .optional(),
   /** How many events of each type: exactly, or within bounds. */
-  eventCounts: z.partialRecord(z.enum(EVENT_TYPES), countSchema).optional(),
+  eventCounts: z.partialRecord(z.enum(SCENARIO_EVENT_TYPES), countSchema).optional(),
   /** The final text: exactly this string, or `{ equals, includes, excludes }`. */
   text: z
     .union([
@@ -212,7 +250,17 @@ const workspaceEntry = z.union([
   z.strictObject({ repeat: z.string().min(1), times: z.number().int().positive().max(1_000_000) }),
 ]);
 
-/** The zod schema of a scenario file. */
+/**
+ * The zod schema of a scenario file (see the module comment of each field). Unknown keys are errors, so a
+ * typo never silently weakens a scenario.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * const jsonSchema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }); // for editors
+ * const result = scenarioSchema.safeParse(JSON.parse(text));
+ * ```
+ */
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -263,13 +311,67 @@ export const scenarioSchema = z
     });
   });
 
-/** A scenario, as validated by {@link scenarioSchema}. */
+/**
+ * A scenario, as validated by {@link scenarioSchema}.
+ *
+ * @example
+ * ```ts
+ * const scenario: Scenario = {
+ *   name: 'read_file_roundtrip',
+ *   description: 'The model reads a file and quotes it.',
+ *   category: 'file-tools',
+ *   workspace: { 'fixture.txt': 'alpha parity line\n' },
+ *   policy: { mode: 'read-only' },
+ *   tools: ['read'],
+ *   prompt: 'What does fixture.txt say?',
+ *   model: {
+ *     steps: [
+ *       { toolCalls: [{ name: 'read', input: { file_path: 'fixture.txt' } }] },
+ *       { text: 'It says: {{result:read}}' },
+ *     ],
+ *   },
+ *   expect: { status: 'completed', text: { includes: 'alpha parity line' } },
+ * };
+ * ```
+ */
 export type Scenario = z.infer<typeof scenarioSchema>;
-/** One scripted model turn of a scenario. */
+/**
+ * One scripted model turn of a scenario.
+ *
+ * @example
+ * ```ts
+ * const step: ScenarioStep = { text: 'Done: {{result}}', usage: { inputTokens: 1000, outputTokens: 500 } };
+ * ```
+ */
 export type ScenarioStep = z.infer<typeof stepSchema>;
-/** What a scenario expects. */
+/**
+ * What a scenario expects.
+ *
+ * @example
+ * ```ts
+ * const expectation: ScenarioExpectation = {
+ *   status: 'completed',
+ *   events: ['tool-call', { type: 'tool-result', name: 'write', isError: true, errorCode: 'PERMISSION_DENIED' }],
+ *   files: { 'generated/denied.txt': null },
+ * };
+ * ```
+ */
 export type ScenarioExpectation = z.infer<typeof expectSchema>;
-/** A matcher of one event in `expect.events`. */
+/**
+ * A matcher of one event in `expect.events`: every field given must match.
+ *
+ * @example
+ * ```ts
+ * const matcher: EventMatcher = { type: 'tool-result', name: 'read', isError: false, outputIncludes: 'alpha' };
+ * ```
+ */
 export type EventMatcher = z.infer<typeof eventMatcherSchema>;
-/** A scripted answer to an approval request. */
+/**
+ * A scripted answer to an approval request.
+ *
+ * @example
+ * ```ts
+ * const answers: ScenarioApproval[] = ['allow', { decision: 'deny', feedback: 'Use the write tool.' }];
+ * ```
+ */
 export type ScenarioApproval = z.infer<typeof approvalAnswer>;

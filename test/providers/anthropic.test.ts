@@ -4,6 +4,16 @@ import type { ModelStreamPart } from '../../src/model/language-model.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { startMockServer, type Fault, type MockServer } from '../../src/testing/mock-server/index.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
+import {
+  type SetupModel,
+  itAbortsBeforeHeaders,
+  itEndsOnAbortMidStream,
+  itKeepsMalformedToolJson,
+  itNeverFinishesATruncatedStream,
+  itReportsACutAsNetwork,
+  itTimesOutAStall,
+  itTimesOutBeforeHeaders,
+} from './fault-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-ant-test-0123456789abcdef';
@@ -23,6 +33,8 @@ async function setup(
   const model = anthropic({ model: 'claude-haiku-4-5', apiKey: KEY, baseURL: server.baseURL, ...settings });
   return { server, model };
 }
+
+const makeModel = async (...args: Parameters<SetupModel>) => (await setup(...args)).model;
 
 const types = (parts: readonly ModelStreamPart[]) => parts.map((part) => part.type);
 
@@ -452,90 +464,25 @@ describe('anthropic over the Messages SSE wire', () => {
     expect(textOf((await collect(model, ask('Hi'))).parts)).toBe('Second answer');
   });
 
-  it('reports a cut connection as network', async () => {
-    const { model } = await setup(
-      [{ text: 'Hello there, a long answer follows here.' }],
-      [{ type: 'cut', afterBytes: 700 }],
-    );
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'network', retryable: true });
-  });
+  itReportsACutAsNetwork(makeModel, 700, true);
 
-  it('never finishes cleanly when message_stop is missing, and never yields its tool calls', async () => {
-    const { model } = await setup(
-      [{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }],
-      [{ type: 'truncate' }],
-    );
-    const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
-    expect(error).toMatchObject({ kind: 'network', message: expect.stringContaining('message_stop') });
-    expect(types(parts)).not.toContain('tool-call');
-    expect(types(parts)).not.toContain('finish');
-  });
+  itNeverFinishesATruncatedStream(
+    makeModel,
+    'never finishes cleanly when message_stop is missing, and never yields its tool calls',
+    'message_stop',
+  );
 
-  it('ends a stalled stream with a timeout after idleTimeoutMs', async () => {
-    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', afterFrames: 2 }], { idleTimeoutMs: 150 });
-    const started = Date.now();
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
+  itTimesOutAStall(makeModel, 2, 5000);
 
-  it('reports a server that never answers as timeout after timeoutMs', async () => {
-    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', beforeHeaders: true }], { timeoutMs: 200 });
-    const started = Date.now();
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
+  itTimesOutBeforeHeaders(makeModel);
 
-  it('aborts while waiting for the response headers, and at once with an aborted signal', async () => {
-    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', beforeHeaders: true }]);
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = Date.now();
-    const { error } = await collect(model, ask('Hi'), controller.signal);
-    expect((error as Error).name).toBe('AbortError');
-    expect(Date.now() - started).toBeLessThan(2000);
-    const again = await collect(model, ask('Hi'), controller.signal);
-    expect((again.error as Error).name).toBe('AbortError');
-  });
+  itAbortsBeforeHeaders(makeModel);
 
-  it('keeps malformed tool JSON as the raw string', async () => {
-    const { model } = await setup(
-      [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],
-      [{ type: 'malformed-tool-json' }],
-    );
-    const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
-    expect(error).toBeUndefined();
-    expect(parts.find((p) => p.type === 'tool-call')).toEqual({
-      type: 'tool-call',
-      id: 'call_1_0',
-      name: 'read',
-      input: '{"file_path":"a.ts""',
-    });
-  });
+  itKeepsMalformedToolJson(makeModel, 'keeps malformed tool JSON as the raw string', true);
 
-  it('ends promptly on abort mid-stream with the abort, not a ProviderError', async () => {
-    const { model } = await setup([{ text: 'one two three four five six seven eight nine ten', delayMs: 40 }]);
-    const controller = new AbortController();
-    const parts: ModelStreamPart[] = [];
-    const started = Date.now();
-    let caught: unknown;
-    try {
-      for await (const part of model.stream(ask('Hi'), { signal: controller.signal })) {
-        parts.push(part);
-        if (part.type === 'text-delta') controller.abort();
-      }
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(Error);
-    expect((caught as Error).name).toBe('AbortError');
-    expect(ProviderError.isInstance(caught)).toBe(false);
-    expect(types(parts)).not.toContain('finish');
-    expect(Date.now() - started).toBeLessThan(2000);
+  itEndsOnAbortMidStream(makeModel, 'ends promptly on abort mid-stream with the abort, not a ProviderError', {
+    isError: true,
+    notProviderError: true,
   });
 
   it('classifies a 401 as auth and never shows the key', async () => {

@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ModelRequest } from '../../src/model/language-model.js';
@@ -9,8 +8,15 @@ import { geminiWire } from '../../src/testing/mock-server/gemini.js';
 import { startMockServer } from '../../src/testing/mock-server/server.js';
 import type { Fault, MockServer } from '../../src/testing/mock-server/types.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
-import { toJsonSchema } from '../../src/tools/define-tool.js';
-import { ask, drain, rawServer } from './gemini-helpers.js';
+import {
+  itClassifiesAStatus,
+  itFailsACutAsNetwork,
+  itFailsATruncatedStream,
+  itStopsPromptlyOnAbort,
+  itTimesOutAStallAfterText,
+  itTimesOutASilentServer,
+} from './fault-cases.js';
+import { ask, drain, rawServer, weatherTool } from './gemini-helpers.js';
 
 const KEY = 'AIzaTestKey0123456789abcdefghijklmno';
 let server: MockServer | undefined;
@@ -26,12 +32,6 @@ async function setup(script: MockScript, faults: Fault[] = [], settings: Partial
   server = await startMockServer({ wire: geminiWire, script, faults });
   return gemini({ model: 'gemini-2.5-flash', apiKey: KEY, baseURL: server.baseURL, ...settings });
 }
-
-const weatherTool = {
-  name: 'get_weather',
-  description: 'Current weather for a city',
-  inputSchema: toJsonSchema(z.object({ city: z.string(), unit: z.enum(['c', 'f']).optional() })),
-};
 
 describe('gemini: streaming answers', () => {
   it('streams plain text, usage and a stop, from the request it maps', async () => {
@@ -423,14 +423,13 @@ describe('gemini: failures', () => {
     expect(perDay.error).toMatchObject({ kind: 'quota', retryable: false });
   });
 
-  it('classifies a 503 as overloaded', async () => {
-    const model = await setup(
-      [{ text: 'x' }],
-      [{ type: 'status', status: 503, message: 'The model is overloaded. Please try again later.' }],
-    );
-    const { error } = await drain(model, ask('hi'));
-    expect(error).toMatchObject({ kind: 'overloaded', status: 503, retryable: true });
-  });
+  itClassifiesAStatus(
+    setup,
+    'classifies a 503 as overloaded',
+    503,
+    'The model is overloaded. Please try again later.',
+    { kind: 'overloaded', retryable: true },
+  );
 
   it('fails on an error event inside a 200 stream, after the text it already streamed', async () => {
     const model = await setup(
@@ -443,62 +442,26 @@ describe('gemini: failures', () => {
     expect((error as Error).message).toBe('gemini 503: UNAVAILABLE: The model is overloaded.');
   });
 
-  it('fails as network when the connection is cut, and never yields the tool call it carried', async () => {
-    const model = await setup(
-      [{ text: 'Let me check', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
-      [{ type: 'cut', afterBytes: 400 }],
-    );
-    const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'network', retryable: true });
-    expect(parts.some((p) => p.type === 'tool-call' || p.type === 'finish')).toBe(false);
-  });
+  itFailsACutAsNetwork(
+    setup,
+    'fails as network when the connection is cut, and never yields the tool call it carried',
+    400,
+    true,
+  );
 
-  it('fails as network when the stream ends without a finish reason', async () => {
-    const model = await setup(
-      [{ text: 'All is good', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
-      [{ type: 'truncate' }],
-    );
-    const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
-    expect(parts.map((p) => p.type)).toEqual(['text-delta', 'text-delta']);
-    expect(error).toMatchObject({ kind: 'network', retryable: true });
-    expect((error as Error).message).toMatch(/stream ended before a finish reason/);
-  });
+  itFailsATruncatedStream(
+    setup,
+    'fails as network when the stream ends without a finish reason',
+    /stream ended before a finish reason/,
+  );
 
-  it('ends a stalled stream with a timeout after idleTimeoutMs', async () => {
-    const model = await setup([{ text: 'Hello there' }], [{ type: 'stall', afterFrames: 1 }], { idleTimeoutMs: 150 });
-    const started = Date.now();
-    const { parts, error } = await drain(model, ask('hi'));
-    expect(parts).toEqual([{ type: 'text-delta', text: 'Hello ' }]);
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
+  itTimesOutAStallAfterText(setup);
 
-  it('fails with a timeout when no response arrives within timeoutMs', async () => {
-    const raw = await rawServer(() => {
-      // Never answers.
-    });
-    closers.push(raw.close);
-    const model = gemini({ model: 'gemini-2.5-flash', apiKey: KEY, baseURL: raw.url, timeoutMs: 150 });
-    const { error } = await drain(model, ask('hi'));
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-  });
+  itTimesOutASilentServer((url, timeoutMs) =>
+    gemini({ model: 'gemini-2.5-flash', apiKey: KEY, baseURL: url, timeoutMs }),
+  );
 
-  it('stops promptly on abort with the abort reason, not a ProviderError', async () => {
-    const model = await setup([{ text: 'one two three four five six seven eight nine ten', delayMs: 40 }]);
-    const controller = new AbortController();
-    const reason = new Error('user pressed stop');
-    let abortedAt = 0;
-    const { parts, error } = await drain(model, ask('hi'), { signal: controller.signal }, (part) => {
-      if (part.type === 'text-delta' && abortedAt === 0) {
-        abortedAt = Date.now();
-        controller.abort(reason);
-      }
-    });
-    expect(error).toBe(reason);
-    expect(parts).toHaveLength(1);
-    expect(Date.now() - abortedAt).toBeLessThan(500);
-  });
+  itStopsPromptlyOnAbort(setup);
 
   it('never calls the server with an already aborted signal', async () => {
     const model = await setup([{ text: 'x' }]);
@@ -556,20 +519,13 @@ describe('gemini: failures', () => {
     expect((await drain(limited, ask('hi'))).error).toMatchObject({ kind: 'rate-limit', status: 429, retryable: true });
   });
 
-  it('classifies an unknown model as model-not-found', async () => {
-    const model = await setup(
-      [{ text: 'x' }],
-      [
-        {
-          type: 'status',
-          status: 404,
-          message: 'models/gemini-9 is not found for API version v1beta, or is not supported for generateContent.',
-        },
-      ],
-    );
-    const { error } = await drain(model, ask('hi'));
-    expect(error).toMatchObject({ kind: 'model-not-found', status: 404, retryable: false });
-  });
+  itClassifiesAStatus(
+    setup,
+    'classifies an unknown model as model-not-found',
+    404,
+    'models/gemini-9 is not found for API version v1beta, or is not supported for generateContent.',
+    { kind: 'model-not-found', retryable: false },
+  );
 
   it('fails as network when nothing listens', async () => {
     const raw = await rawServer(() => undefined);

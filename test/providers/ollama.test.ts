@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ModelRequest } from '../../src/model/language-model.js';
 import { ollama } from '../../src/providers/ollama/index.js';
@@ -8,8 +7,15 @@ import { ollamaWire } from '../../src/testing/mock-server/ollama.js';
 import { startMockServer } from '../../src/testing/mock-server/server.js';
 import type { Fault, MockServer } from '../../src/testing/mock-server/types.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
-import { toJsonSchema } from '../../src/tools/define-tool.js';
-import { ask, drain, rawServer } from './gemini-helpers.js';
+import {
+  itClassifiesAStatus,
+  itFailsACutAsNetwork,
+  itFailsATruncatedStream,
+  itStopsPromptlyOnAbort,
+  itTimesOutAStallAfterText,
+  itTimesOutASilentServer,
+} from './fault-cases.js';
+import { ask, drain, rawServer, weatherTool } from './gemini-helpers.js';
 
 let server: MockServer | undefined;
 const closers: (() => Promise<void>)[] = [];
@@ -25,12 +31,6 @@ async function setup(script: MockScript, faults: Fault[] = [], settings: Partial
   server = await startMockServer({ wire: ollamaWire, script, faults });
   return ollama({ model: 'qwen3:8b', host: server.baseURL, ...settings });
 }
-
-const weatherTool = {
-  name: 'get_weather',
-  description: 'Current weather for a city',
-  inputSchema: toJsonSchema(z.object({ city: z.string(), unit: z.enum(['c', 'f']).optional() })),
-};
 
 describe('ollama: streaming answers', () => {
   it('streams plain text, usage and a stop, from the request it maps', async () => {
@@ -292,14 +292,13 @@ describe('ollama: failures', () => {
     });
   });
 
-  it('classifies a 503 (server busy) as overloaded', async () => {
-    const model = await setup(
-      [{ text: 'x' }],
-      [{ type: 'status', status: 503, message: 'server busy, please try again.  maximum pending requests exceeded' }],
-    );
-    const { error } = await drain(model, ask('hi'));
-    expect(error).toMatchObject({ kind: 'overloaded', status: 503, retryable: true });
-  });
+  itClassifiesAStatus(
+    setup,
+    'classifies a 503 (server busy) as overloaded',
+    503,
+    'server busy, please try again.  maximum pending requests exceeded',
+    { kind: 'overloaded', retryable: true },
+  );
 
   it('fails on an error line inside a 200 stream, after the text it streamed', async () => {
     const model = await setup(
@@ -344,58 +343,19 @@ describe('ollama: failures', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it('fails as network when the connection is cut, never yielding the tool call', async () => {
-    const model = await setup(
-      [{ text: 'Let me check', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
-      [{ type: 'cut', afterBytes: 300 }],
-    );
-    const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
-    expect(error).toMatchObject({ kind: 'network', retryable: true });
-    expect(parts.some((p) => p.type === 'tool-call' || p.type === 'finish')).toBe(false);
-  });
+  itFailsACutAsNetwork(setup, 'fails as network when the connection is cut, never yielding the tool call', 300);
 
-  it('fails as network when the stream ends without its done line', async () => {
-    const model = await setup(
-      [{ text: 'All is good', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
-      [{ type: 'truncate' }],
-    );
-    const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
-    expect(parts.map((p) => p.type)).toEqual(['text-delta', 'text-delta']);
-    expect(error).toMatchObject({ kind: 'network', retryable: true });
-    expect((error as Error).message).toMatch(/stream ended before its done line/);
-  });
+  itFailsATruncatedStream(
+    setup,
+    'fails as network when the stream ends without its done line',
+    /stream ended before its done line/,
+  );
 
-  it('ends a stalled stream with a timeout after idleTimeoutMs', async () => {
-    const model = await setup([{ text: 'Hello there' }], [{ type: 'stall', afterFrames: 1 }], { idleTimeoutMs: 150 });
-    const started = Date.now();
-    const { parts, error } = await drain(model, ask('hi'));
-    expect(parts).toEqual([{ type: 'text-delta', text: 'Hello ' }]);
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
+  itTimesOutAStallAfterText(setup);
 
-  it('fails with a timeout when no response arrives within timeoutMs', async () => {
-    const raw = await rawServer(() => undefined);
-    closers.push(raw.close);
-    const { error } = await drain(ollama({ model: 'm', host: raw.url, timeoutMs: 150 }), ask('hi'));
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-  });
+  itTimesOutASilentServer((url, timeoutMs) => ollama({ model: 'm', host: url, timeoutMs }));
 
-  it('stops promptly on abort with the abort reason, not a ProviderError', async () => {
-    const model = await setup([{ text: 'one two three four five six seven eight nine ten', delayMs: 40 }]);
-    const controller = new AbortController();
-    const reason = new Error('user pressed stop');
-    let abortedAt = 0;
-    const { parts, error } = await drain(model, ask('hi'), { signal: controller.signal }, (part) => {
-      if (part.type === 'text-delta' && abortedAt === 0) {
-        abortedAt = Date.now();
-        controller.abort(reason);
-      }
-    });
-    expect(error).toBe(reason);
-    expect(parts).toHaveLength(1);
-    expect(Date.now() - abortedAt).toBeLessThan(500);
-  });
+  itStopsPromptlyOnAbort(setup);
 
   it("classifies a proxy's non-JSON 502 as a server error, without writing to the console", async () => {
     const log = vi.spyOn(console, 'log');
@@ -410,14 +370,13 @@ describe('ollama: failures', () => {
     expect(log).not.toHaveBeenCalled();
   });
 
-  it('classifies a model that is not pulled as model-not-found', async () => {
-    const model = await setup(
-      [{ text: 'x' }],
-      [{ type: 'status', status: 404, message: 'model "qwen3:8b" not found, try pulling it first' }],
-    );
-    const { error } = await drain(model, ask('hi'));
-    expect(error).toMatchObject({ kind: 'model-not-found', status: 404, retryable: false });
-  });
+  itClassifiesAStatus(
+    setup,
+    'classifies a model that is not pulled as model-not-found',
+    404,
+    'model "qwen3:8b" not found, try pulling it first',
+    { kind: 'model-not-found', retryable: false },
+  );
 
   it('classifies a refused connection as network, saying where it looked', async () => {
     const raw = await rawServer(() => undefined);

@@ -1,9 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
-import type { ModelStreamPart } from '../../src/model/language-model.js';
 import { openai } from '../../src/providers/openai/index.js';
 import { startMockServer, type Fault, type MockServer } from '../../src/testing/mock-server/index.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
+import {
+  type SetupModel,
+  itAbortsBeforeHeaders,
+  itEndsOnAbortMidStream,
+  itKeepsMalformedToolJson,
+  itNeverFinishesATruncatedStream,
+  itReportsACutAsNetwork,
+  itTimesOutAStall,
+  itTimesOutBeforeHeaders,
+} from './fault-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-test-0123456789abcdefghij';
@@ -20,7 +29,7 @@ async function setup(script: MockScript, faults: Fault[] = [], settings: Partial
   return { server, model };
 }
 
-const types = (parts: readonly ModelStreamPart[]) => parts.map((part) => part.type);
+const makeModel = async (...args: Parameters<SetupModel>) => (await setup(...args)).model;
 
 describe('openai over the Chat Completions SSE wire', () => {
   it('streams plain text and usage, asking for include_usage', async () => {
@@ -285,86 +294,23 @@ describe('openai over the Chat Completions SSE wire', () => {
     expect(error).toMatchObject({ retryable: true });
   });
 
-  it('reports a cut connection as network', async () => {
-    const { model } = await setup(
-      [{ text: 'Hello there, a long answer follows here.' }],
-      [{ type: 'cut', afterBytes: 400 }],
-    );
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toMatchObject({ kind: 'network', retryable: true });
-  });
+  itReportsACutAsNetwork(makeModel, 400);
 
-  it('never finishes cleanly without a finish_reason, and never yields its tool calls', async () => {
-    const { model } = await setup(
-      [{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }],
-      [{ type: 'truncate' }],
-    );
-    const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
-    expect(error).toMatchObject({ kind: 'network', message: expect.stringContaining('finish_reason') });
-    expect(types(parts)).not.toContain('tool-call');
-    expect(types(parts)).not.toContain('finish');
-  });
+  itNeverFinishesATruncatedStream(
+    makeModel,
+    'never finishes cleanly without a finish_reason, and never yields its tool calls',
+    'finish_reason',
+  );
 
-  it('ends a stalled stream with a timeout after idleTimeoutMs', async () => {
-    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', afterFrames: 1 }], { idleTimeoutMs: 150 });
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-  });
+  itTimesOutAStall(makeModel, 1);
 
-  it('reports a server that never answers as timeout after timeoutMs', async () => {
-    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', beforeHeaders: true }], { timeoutMs: 200 });
-    const started = Date.now();
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
+  itTimesOutBeforeHeaders(makeModel);
 
-  it('aborts while waiting for the response headers, and at once with an aborted signal', async () => {
-    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', beforeHeaders: true }]);
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = Date.now();
-    const { error } = await collect(model, ask('Hi'), controller.signal);
-    expect((error as Error).name).toBe('AbortError');
-    expect(Date.now() - started).toBeLessThan(2000);
-    const again = await collect(model, ask('Hi'), controller.signal);
-    expect((again.error as Error).name).toBe('AbortError');
-  });
+  itAbortsBeforeHeaders(makeModel);
 
-  it('keeps malformed tool JSON as the raw string', async () => {
-    const { model } = await setup(
-      [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],
-      [{ type: 'malformed-tool-json' }],
-    );
-    const { parts } = await collect(model, ask('Hi', { tools: [readTool] }));
-    expect(parts.find((p) => p.type === 'tool-call')).toEqual({
-      type: 'tool-call',
-      id: 'call_1_0',
-      name: 'read',
-      input: '{"file_path":"a.ts""',
-    });
-  });
+  itKeepsMalformedToolJson(makeModel, 'keeps malformed tool JSON as the raw string');
 
-  it('ends promptly on abort mid-stream with the abort', async () => {
-    const { model } = await setup([{ text: 'one two three four five six seven eight nine ten', delayMs: 40 }]);
-    const controller = new AbortController();
-    const parts: ModelStreamPart[] = [];
-    let caught: unknown;
-    const started = Date.now();
-    try {
-      for await (const part of model.stream(ask('Hi'), { signal: controller.signal })) {
-        parts.push(part);
-        if (part.type === 'text-delta') controller.abort();
-      }
-    } catch (error) {
-      caught = error;
-    }
-    expect((caught as Error).name).toBe('AbortError');
-    expect(ProviderError.isInstance(caught)).toBe(false);
-    expect(types(parts)).not.toContain('finish');
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
+  itEndsOnAbortMidStream(makeModel, 'ends promptly on abort mid-stream with the abort', { notProviderError: true });
 
   it('classifies a 401 as auth without leaking the key', async () => {
     const { model } = await setup(

@@ -4,6 +4,14 @@ import type { ModelStreamPart } from '../../src/model/language-model.js';
 import { openai } from '../../src/providers/openai/index.js';
 import { startMockServer, type Fault, type MockServer } from '../../src/testing/mock-server/index.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
+import {
+  type SetupModel,
+  itEndsOnAbortMidStream,
+  itKeepsMalformedToolJson,
+  itNeverFinishesATruncatedStream,
+  itReportsACutAsNetwork,
+  itTimesOutAStall,
+} from './fault-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-test-0123456789abcdefghij';
@@ -19,6 +27,8 @@ async function setup(script: MockScript, faults: Fault[] = [], settings: Partial
   const model = openai({ model: 'gpt-5', api: 'responses', apiKey: KEY, baseURL: server.baseURL, ...settings });
   return { server, model };
 }
+
+const makeModel = async (...args: Parameters<SetupModel>) => (await setup(...args)).model;
 
 const types = (parts: readonly ModelStreamPart[]) => parts.map((part) => part.type);
 
@@ -270,45 +280,17 @@ describe('openai over the Responses SSE wire', () => {
     expect(error).toMatchObject({ kind: 'overloaded', retryable: true });
   });
 
-  it('reports a cut connection as network', async () => {
-    const { model } = await setup(
-      [{ text: 'Hello there, a long answer follows here.' }],
-      [{ type: 'cut', afterBytes: 900 }],
-    );
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toMatchObject({ kind: 'network', retryable: true });
-  });
+  itReportsACutAsNetwork(makeModel, 900);
 
-  it('never finishes cleanly without response.completed, and never yields its function calls', async () => {
-    const { model } = await setup(
-      [{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }],
-      [{ type: 'truncate' }],
-    );
-    const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
-    expect(error).toMatchObject({ kind: 'network', message: expect.stringContaining('response.completed') });
-    expect(types(parts)).not.toContain('tool-call');
-    expect(types(parts)).not.toContain('finish');
-  });
+  itNeverFinishesATruncatedStream(
+    makeModel,
+    'never finishes cleanly without response.completed, and never yields its function calls',
+    'response.completed',
+  );
 
-  it('ends a stalled stream with a timeout after idleTimeoutMs', async () => {
-    const { model } = await setup([{ text: 'Hello' }], [{ type: 'stall', afterFrames: 3 }], { idleTimeoutMs: 150 });
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
-  });
+  itTimesOutAStall(makeModel, 3);
 
-  it('keeps malformed function arguments as the raw string', async () => {
-    const { model } = await setup(
-      [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],
-      [{ type: 'malformed-tool-json' }],
-    );
-    const { parts } = await collect(model, ask('Hi', { tools: [readTool] }));
-    expect(parts.find((p) => p.type === 'tool-call')).toEqual({
-      type: 'tool-call',
-      id: 'call_1_0',
-      name: 'read',
-      input: '{"file_path":"a.ts""',
-    });
-  });
+  itKeepsMalformedToolJson(makeModel, 'keeps malformed function arguments as the raw string');
 
   it('maps an incomplete response (max_output_tokens) to finish length', async () => {
     const { model } = await setup([{ text: 'Cut off', finishReason: 'length' }]);
@@ -316,22 +298,7 @@ describe('openai over the Responses SSE wire', () => {
     expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'length' });
   });
 
-  it('ends promptly on abort mid-stream with the abort', async () => {
-    const { model } = await setup([{ text: 'one two three four five six seven eight nine ten', delayMs: 40 }]);
-    const controller = new AbortController();
-    let caught: unknown;
-    const parts: ModelStreamPart[] = [];
-    try {
-      for await (const part of model.stream(ask('Hi'), { signal: controller.signal })) {
-        parts.push(part);
-        if (part.type === 'text-delta') controller.abort();
-      }
-    } catch (error) {
-      caught = error;
-    }
-    expect((caught as Error).name).toBe('AbortError');
-    expect(types(parts)).not.toContain('finish');
-  });
+  itEndsOnAbortMidStream(makeModel, 'ends promptly on abort mid-stream with the abort');
 
   it('classifies a 401 as auth without leaking the key', async () => {
     const { model } = await setup(

@@ -1,0 +1,226 @@
+/**
+ * Failure cases every adapter meets the same way, each registered as one `it` in the calling `describe`.
+ * An adapter's test file passes how to make its model over the mock wire server, and what its wire
+ * differs in (where the stream is cut, what an unfinished stream says, what its error says).
+ */
+import { expect, it } from 'vitest';
+import { ProviderError } from '../../src/errors/provider-error.js';
+import type { LanguageModel, ModelStreamPart } from '../../src/model/language-model.js';
+import type { Fault } from '../../src/testing/mock-server/types.js';
+import type { MockScript } from '../../src/testing/mock-step.js';
+import { drain, rawServer, weatherTool } from './gemini-helpers.js';
+import { ask, collect, readTool } from './shared-helpers.js';
+
+/** Starts a mock wire server with `script` and `faults` and gives a model that talks to it. */
+export type SetupModel = (
+  script: MockScript,
+  faults?: Fault[],
+  settings?: { readonly idleTimeoutMs?: number; readonly timeoutMs?: number },
+) => Promise<LanguageModel>;
+
+const types = (parts: readonly ModelStreamPart[]) => parts.map((part) => part.type);
+
+// --- The adapters over the official SDKs' own HTTP clients (Anthropic, OpenAI Chat, OpenAI Responses). ---
+
+/** The stream stalls after `afterFrames` frames: the call fails with a timeout (within `withinMs`, if given). */
+export function itTimesOutAStall(setup: SetupModel, afterFrames: number, withinMs?: number): void {
+  it('ends a stalled stream with a timeout after idleTimeoutMs', async () => {
+    const model = await setup([{ text: 'Hello' }], [{ type: 'stall', afterFrames }], { idleTimeoutMs: 150 });
+    const started = Date.now();
+    const { error } = await collect(model, ask('Hi'));
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    if (withinMs !== undefined) expect(Date.now() - started).toBeLessThan(withinMs);
+  });
+}
+
+/** The server never sends its headers: the call fails with a timeout after `timeoutMs`. */
+export function itTimesOutBeforeHeaders(setup: SetupModel): void {
+  it('reports a server that never answers as timeout after timeoutMs', async () => {
+    const model = await setup([{ text: 'Hello' }], [{ type: 'stall', beforeHeaders: true }], { timeoutMs: 200 });
+    const started = Date.now();
+    const { error } = await collect(model, ask('Hi'));
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+}
+
+/** An abort while the headers are awaited ends the call with the abort; an aborted signal ends it at once. */
+export function itAbortsBeforeHeaders(setup: SetupModel): void {
+  it('aborts while waiting for the response headers, and at once with an aborted signal', async () => {
+    const model = await setup([{ text: 'Hello' }], [{ type: 'stall', beforeHeaders: true }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const { error } = await collect(model, ask('Hi'), controller.signal);
+    expect((error as Error).name).toBe('AbortError');
+    expect(Date.now() - started).toBeLessThan(2000);
+    const again = await collect(model, ask('Hi'), controller.signal);
+    expect((again.error as Error).name).toBe('AbortError');
+  });
+}
+
+/** What {@link itEndsOnAbortMidStream} checks beyond the abort's name and the missing finish. */
+export interface AbortChecks {
+  /** The thrown value is an `Error`. */
+  readonly isError?: boolean;
+  /** The thrown value is no `ProviderError`, and it came within 2 s. */
+  readonly notProviderError?: boolean;
+}
+
+/** An abort after the first text delta ends the stream with an `AbortError`, never with a finish. */
+export function itEndsOnAbortMidStream(setup: SetupModel, title: string, checks: AbortChecks = {}): void {
+  it(title, async () => {
+    const model = await setup([{ text: 'one two three four five six seven eight nine ten', delayMs: 40 }]);
+    const controller = new AbortController();
+    const parts: ModelStreamPart[] = [];
+    const started = Date.now();
+    let caught: unknown;
+    try {
+      for await (const part of model.stream(ask('Hi'), { signal: controller.signal })) {
+        parts.push(part);
+        if (part.type === 'text-delta') controller.abort();
+      }
+    } catch (error) {
+      caught = error;
+    }
+    if (checks.isError) expect(caught).toBeInstanceOf(Error);
+    expect((caught as Error).name).toBe('AbortError');
+    if (checks.notProviderError) expect(ProviderError.isInstance(caught)).toBe(false);
+    expect(types(parts)).not.toContain('finish');
+    if (checks.notProviderError) expect(Date.now() - started).toBeLessThan(2000);
+  });
+}
+
+/** The connection is cut after `afterBytes`: a retryable `network` error (a `ProviderError`, if `providerError`). */
+export function itReportsACutAsNetwork(setup: SetupModel, afterBytes: number, providerError = false): void {
+  it('reports a cut connection as network', async () => {
+    const model = await setup([{ text: 'Hello there, a long answer follows here.' }], [{ type: 'cut', afterBytes }]);
+    const { error } = await collect(model, ask('Hi'));
+    if (providerError) expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'network', retryable: true });
+  });
+}
+
+/** The stream ends without its terminal event: a `network` error naming `terminal`, and no tool call. */
+export function itNeverFinishesATruncatedStream(setup: SetupModel, title: string, terminal: string): void {
+  it(title, async () => {
+    const model = await setup([{ toolCalls: [{ name: 'read', input: { file_path: 'a' } }] }], [{ type: 'truncate' }]);
+    const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
+    expect(error).toMatchObject({ kind: 'network', message: expect.stringContaining(terminal) });
+    expect(types(parts)).not.toContain('tool-call');
+    expect(types(parts)).not.toContain('finish');
+  });
+}
+
+/** Tool arguments that are not JSON reach the loop as the raw string (with no error, if `noError`). */
+export function itKeepsMalformedToolJson(setup: SetupModel, title: string, noError = false): void {
+  it(title, async () => {
+    const model = await setup(
+      [{ toolCalls: [{ name: 'read', input: { file_path: 'a.ts' } }] }],
+      [{ type: 'malformed-tool-json' }],
+    );
+    const { parts, error } = await collect(model, ask('Hi', { tools: [readTool] }));
+    if (noError) expect(error).toBeUndefined();
+    expect(parts.find((p) => p.type === 'tool-call')).toEqual({
+      type: 'tool-call',
+      id: 'call_1_0',
+      name: 'read',
+      input: '{"file_path":"a.ts""',
+    });
+  });
+}
+
+// --- The adapters that give their SDK a fetch of their own (Gemini, Ollama). ---
+
+/** The stream stalls after its first frame: the text so far, then a timeout within 2 s. */
+export function itTimesOutAStallAfterText(setup: SetupModel): void {
+  it('ends a stalled stream with a timeout after idleTimeoutMs', async () => {
+    const model = await setup([{ text: 'Hello there' }], [{ type: 'stall', afterFrames: 1 }], { idleTimeoutMs: 150 });
+    const started = Date.now();
+    const { parts, error } = await drain(model, ask('hi'));
+    expect(parts).toEqual([{ type: 'text-delta', text: 'Hello ' }]);
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+}
+
+/** A server at `url` that never answers: the model `modelAt` makes fails with a timeout. */
+export function itTimesOutASilentServer(modelAt: (url: string, timeoutMs: number) => LanguageModel): void {
+  it('fails with a timeout when no response arrives within timeoutMs', async () => {
+    const raw = await rawServer(() => undefined);
+    try {
+      const { error } = await drain(modelAt(raw.url, 150), ask('hi'));
+      expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    } finally {
+      await raw.close();
+    }
+  });
+}
+
+/** The caller aborts on the first part: the call throws the abort reason at once. */
+export function itStopsPromptlyOnAbort(setup: SetupModel): void {
+  it('stops promptly on abort with the abort reason, not a ProviderError', async () => {
+    const model = await setup([{ text: 'one two three four five six seven eight nine ten', delayMs: 40 }]);
+    const controller = new AbortController();
+    const reason = new Error('user pressed stop');
+    let abortedAt = 0;
+    const { parts, error } = await drain(model, ask('hi'), { signal: controller.signal }, (part) => {
+      if (part.type === 'text-delta' && abortedAt === 0) {
+        abortedAt = Date.now();
+        controller.abort(reason);
+      }
+    });
+    expect(error).toBe(reason);
+    expect(parts).toHaveLength(1);
+    expect(Date.now() - abortedAt).toBeLessThan(500);
+  });
+}
+
+/** A stream cut after `afterBytes`: a retryable `network` error, and never the tool call it carried. */
+export function itFailsACutAsNetwork(
+  setup: SetupModel,
+  title: string,
+  afterBytes: number,
+  providerError = false,
+): void {
+  it(title, async () => {
+    const model = await setup(
+      [{ text: 'Let me check', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      [{ type: 'cut', afterBytes }],
+    );
+    const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
+    if (providerError) expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'network', retryable: true });
+    expect(parts.some((p) => p.type === 'tool-call' || p.type === 'finish')).toBe(false);
+  });
+}
+
+/** A stream without its terminal chunk: the text, then a `network` error whose message matches `says`. */
+export function itFailsATruncatedStream(setup: SetupModel, title: string, says: RegExp): void {
+  it(title, async () => {
+    const model = await setup(
+      [{ text: 'All is good', toolCalls: [{ name: 'get_weather', input: { city: 'Paris' } }] }],
+      [{ type: 'truncate' }],
+    );
+    const { parts, error } = await drain(model, ask('hi', { tools: [weatherTool] }));
+    expect(parts.map((p) => p.type)).toEqual(['text-delta', 'text-delta']);
+    expect(error).toMatchObject({ kind: 'network', retryable: true });
+    expect((error as Error).message).toMatch(says);
+  });
+}
+
+/** The HTTP status `status` with `message`: an error of `kind`, with that status. */
+export function itClassifiesAStatus(
+  setup: SetupModel,
+  title: string,
+  status: number,
+  message: string,
+  expected: { readonly kind: string; readonly retryable: boolean },
+): void {
+  it(title, async () => {
+    const model = await setup([{ text: 'x' }], [{ type: 'status', status, message }]);
+    const { error } = await drain(model, ask('hi'));
+    expect(error).toMatchObject({ kind: expected.kind, status, retryable: expected.retryable });
+  });
+}

@@ -2,6 +2,8 @@
  * The runner reports what broke: each kind of expectation, when wrong, makes the outcome `failed` with a
  * line that says what was expected and what happened; a pending scenario is reported pending and not run.
  */
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { parseScenario, runScenario, type Scenario } from '../../src/testing/scenario/index.js';
@@ -181,6 +183,31 @@ describe('runScenario', () => {
     expect(outcome.status).toBe('failed');
     expect(outcome.failures).toContain('timed out after 300 ms');
     expect(outcome.durationMs).toBeLessThan(4000);
+  });
+
+  it.each(['mock', 'anthropic'] as const)(
+    'fails the run on a fault the agent must not retry, the same way on %s',
+    async (provider) => {
+      const outcome = await failuresOf(
+        {
+          model: {
+            faults: [{ type: 'status', status: 400, call: 1 }],
+            steps: [{ text: 'never' }],
+          },
+          expect: { error: { code: 'PROVIDER_ERROR' }, eventCounts: { retry: 0 }, modelCalls: 1 },
+        },
+        provider,
+      );
+      expect(outcome.failures).toEqual([]);
+    },
+  );
+
+  it('removes its temporary directories, also after a failure', async () => {
+    const before = (await readdir(tmpdir())).filter((name) => name.startsWith('icode-scenario-runner_fixture-'));
+    await failuresOf({ expect: { text: 'wrong' } });
+    await failuresOf({});
+    const after = (await readdir(tmpdir())).filter((name) => name.startsWith('icode-scenario-runner_fixture-'));
+    expect(after.filter((name) => !before.includes(name))).toEqual([]);
   });
 
   it('reports a pending scenario as pending without running it, whatever it expects', async () => {

@@ -37,6 +37,7 @@ describe('the scenario suite', () => {
         'allow_always_not_asked_again',
         'fix_failing_test',
         'max_turns_reached',
+        'retry_past_provider_failures',
       ]),
     );
     // Only what icode truly lacks waits: approvals, compaction and cost all run for real.

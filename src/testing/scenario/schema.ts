@@ -13,7 +13,8 @@
  * - `tools` (built-in tool names; all of `codingTools` by default) and `agent` (`instructions`,
  *   `maxTurns`, `maxCostUsd`);
  * - `prompt`, and `model`: the scripted `steps` (as `MockStep`, with `{{result}}` placeholders filled from
- *   the tool results the model was sent), `contextWindow`, `pricing` (mock model only) and `compaction`;
+ *   the tool results the model was sent), `contextWindow`, `pricing` (mock model only), `compaction`
+ *   and `faults` (failed model calls the retries must get past);
  * - `expect`: `status`, `events` (an ordered subsequence of types or matchers), `eventCounts`, `text`,
  *   `files`, `usage`, `cost`, `compaction`, `turns`, `modelCalls`, `requests` (what the model was sent)
  *   and `error`; `expectOn` overrides keys of `expect` for one provider.
@@ -134,6 +135,30 @@ const compactionSchema = z.union([
   }),
 ]);
 
+const call = z.number().int().positive();
+
+/**
+ * A failure of one model call (1-based, failed calls counted), injected by the mock wire server, or thrown
+ * by the mock model as the `ProviderError` the adapter would raise. A failed call takes no step: the
+ * retry gets the answer the failed call would have had.
+ */
+const faultSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('status'),
+    call,
+    status: z.number().int().min(400).max(599),
+    /** The `retry-after` header, in seconds. */
+    retryAfter: z.string().regex(/^\d+$/).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('stream-error'),
+    call,
+    kind: z.enum(['overloaded', 'server', 'rate-limit']).optional(),
+  }),
+  /** The connection drops before any output. */
+  z.strictObject({ type: z.literal('cut'), call }),
+]);
+
 const modelSchema = z.strictObject({
   steps: z.array(stepSchema).min(1),
   /** Context window the model reports (the mock model, and every adapter's `contextWindow` setting). */
@@ -149,6 +174,8 @@ const modelSchema = z.strictObject({
     .optional(),
   /** History compaction; `false` turns it off. @defaultValue the agent's default (on when a window is known) */
   compaction: compactionSchema.optional(),
+  /** Failures of given model calls, which the agent's retries must get past. */
+  faults: z.array(faultSchema).optional(),
 });
 
 const eventMatcherSchema = z.strictObject({
@@ -366,6 +393,15 @@ export type ScenarioExpectation = z.infer<typeof expectSchema>;
  * ```
  */
 export type EventMatcher = z.infer<typeof eventMatcherSchema>;
+/**
+ * A failure injected into one model call of a scenario.
+ *
+ * @example
+ * ```ts
+ * const faults: ScenarioFault[] = [{ type: 'status', status: 429, retryAfter: '0', call: 1 }];
+ * ```
+ */
+export type ScenarioFault = z.infer<typeof faultSchema>;
 /**
  * A scripted answer to an approval request.
  *

@@ -5,47 +5,24 @@
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { ModelRequest, ModelStreamPart } from '../../src/model/language-model.js';
+import type { ModelRequest } from '../../src/model/language-model.js';
 import type { AssistantMessage } from '../../src/model/message.js';
 import { gemini } from '../../src/providers/gemini/index.js';
-import { toJsonSchema } from '../../src/tools/define-tool.js';
+import { collect, itStreamsAShortAnswer, say, textOf, weatherTool } from './helpers.js';
 
 const apiKey = process.env.GEMINI_API_KEY;
 const modelId = process.env.GEMINI_MODEL ?? 'gemini-2.5-flash';
-
-async function collect(stream: AsyncIterable<ModelStreamPart>): Promise<ModelStreamPart[]> {
-  const parts: ModelStreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
 
 // Skipped without a key: these tests talk to generativelanguage.googleapis.com and are billed.
 describe.skipIf(!apiKey)('gemini (live)', () => {
   const model = gemini({ model: modelId, apiKey, idleTimeoutMs: 60_000, thinking: { budgetTokens: 1024 } });
 
-  it('streams a short answer with usage and a stop', async () => {
-    const parts = await collect(
-      model.stream({
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }],
-        tools: [],
-      }),
-    );
-    const text = parts.flatMap((p) => (p.type === 'text-delta' ? [p.text] : [])).join('');
-    expect(text.toLowerCase()).toContain('pong');
-    expect(parts.find((p) => p.type === 'usage')).toBeDefined();
-    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
-  }, 60_000);
+  itStreamsAShortAnswer(model);
 
   it('calls a tool, then answers from its result with the thought signature sent back', async () => {
-    const tool = {
-      name: 'get_weather',
-      description: 'Current weather for a city',
-      inputSchema: toJsonSchema(z.object({ city: z.string(), unit: z.enum(['c', 'f']).optional() })),
-    };
     const first: ModelRequest = {
       messages: [{ role: 'user', content: [{ type: 'text', text: 'What is the weather in Paris? Use the tool.' }] }],
-      tools: [tool],
+      tools: [weatherTool],
     };
     const parts = await collect(model.stream(first));
     const calls = parts.filter((p) => p.type === 'tool-call');
@@ -80,16 +57,12 @@ describe.skipIf(!apiKey)('gemini (live)', () => {
         ],
       }),
     );
-    const text = second.flatMap((p) => (p.type === 'text-delta' ? [p.text] : [])).join('');
-    expect(text).toMatch(/21|sunny/i);
+    expect(textOf(second)).toMatch(/21|sunny/i);
   }, 90_000);
 
   it('reports a bad key as auth, without the key', async () => {
     const bad = 'AIzaSyInvalidKeyForIcodeLiveTest000000000';
-    const parts = gemini({ model: modelId, apiKey: bad }).stream({
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
-      tools: [],
-    });
+    const parts = gemini({ model: modelId, apiKey: bad }).stream(say('hi'));
     const error = await collect(parts).then(
       () => undefined,
       (e: unknown) => e,

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ModelStreamPart } from '../../src/model/language-model.js';
 import { ollama } from '../../src/providers/ollama/index.js';
 import { toJsonSchema } from '../../src/tools/define-tool.js';
+import { collect, say } from './helpers.js';
 
 const host = process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434';
 
@@ -26,24 +26,13 @@ async function firstModel(): Promise<string | undefined> {
 
 const modelId = await firstModel();
 
-async function collect(stream: AsyncIterable<ModelStreamPart>): Promise<ModelStreamPart[]> {
-  const parts: ModelStreamPart[] = [];
-  for await (const part of stream) parts.push(part);
-  return parts;
-}
-
 // Skipped unless an Ollama server answers with a model: CI machines have none, and pulling one is slow.
 describe.skipIf(modelId === undefined)('ollama (live)', () => {
   // The suite body is still collected when skipped, so the factory must not see an empty model name.
   const model = ollama({ model: modelId ?? 'unavailable', host, idleTimeoutMs: 120_000 });
 
   it('streams an answer with usage and a stop', async () => {
-    const parts = await collect(
-      model.stream({
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the single word: pong' }] }],
-        tools: [],
-      }),
-    );
+    const parts = await collect(model.stream(say('Reply with the single word: pong')));
     expect(parts.some((p) => p.type === 'text-delta')).toBe(true);
     expect(parts.find((p) => p.type === 'usage')).toMatchObject({ usage: { outputTokens: expect.any(Number) } });
     expect(parts.at(-1)?.type).toBe('finish');
@@ -70,9 +59,7 @@ describe.skipIf(modelId === undefined)('ollama (live)', () => {
 
   it('reports a model that is not pulled as model-not-found', async () => {
     const missing = ollama({ model: 'icode-no-such-model:0b', host });
-    const error = await collect(
-      missing.stream({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], tools: [] }),
-    ).then(
+    const error = await collect(missing.stream(say('hi'))).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -6,6 +6,7 @@
 import { ProviderError } from '../../errors/provider-error.js';
 import type { FinishReason, ModelStreamPart } from '../../model/language-model.js';
 import type { JsonValue } from '../../model/message.js';
+import { objectToolInput } from '../shared/tool-input.js';
 import type { Usage } from '../../model/usage.js';
 import type { GeminiPart, GeminiPartMetadata } from './gemini-request.js';
 
@@ -67,17 +68,6 @@ function metadata(meta: GeminiPartMetadata): { providerMetadata?: Record<string,
   return Object.keys(gemini).length > 0 ? { providerMetadata: { gemini } } : {};
 }
 
-function argsOf(args: JsonValue | undefined): JsonValue {
-  if (args === undefined) return {};
-  if (typeof args !== 'string') return args;
-  try {
-    return JSON.parse(args) as JsonValue;
-  } catch {
-    // Not JSON: passed on raw so the loop answers it with an error result instead of running a guess.
-    return args;
-  }
-}
-
 /**
  * Turns a Gemini stream into parts. Text and thoughts stream as they come; function calls, which Gemini
  * sends whole, are held until the terminal chunk so a stream cut short never yields a call that could run.
@@ -120,7 +110,7 @@ export class GeminiStreamParser {
           type: 'tool-call',
           id: synthetic ? this.callId(this.toolCalls.length) : id,
           name: name ?? '',
-          input: argsOf(args),
+          input: objectToolInput(args),
           ...metadata({
             ...(part.thoughtSignature !== undefined ? { thoughtSignature: part.thoughtSignature } : {}),
             syntheticId: synthetic,

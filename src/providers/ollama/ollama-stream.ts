@@ -6,6 +6,7 @@
 import { ProviderError } from '../../errors/provider-error.js';
 import type { FinishReason, ModelStreamPart } from '../../model/language-model.js';
 import type { JsonValue } from '../../model/message.js';
+import { objectToolInput } from '../shared/tool-input.js';
 
 /** One streamed `/api/chat` line, reduced to what icode reads. */
 export interface OllamaChunk {
@@ -25,17 +26,6 @@ export function mapOllamaDoneReason(reason: string | undefined, hasToolCalls: bo
   if (reason === 'length') return 'length';
   if (reason === undefined || reason === '' || reason === 'stop') return hasToolCalls ? 'tool-calls' : 'stop';
   return 'other';
-}
-
-function argumentsOf(args: JsonValue | undefined): JsonValue {
-  if (args === undefined) return {};
-  if (typeof args !== 'string') return args;
-  try {
-    return JSON.parse(args) as JsonValue;
-  } catch {
-    // Not JSON: passed on raw so the loop answers it with an error result instead of running a guess.
-    return args;
-  }
 }
 
 /**
@@ -70,7 +60,7 @@ export class OllamaStreamParser {
         type: 'tool-call',
         id: call.id !== undefined && call.id !== '' ? call.id : this.callId(this.toolCalls.length),
         name: call.function?.name ?? '',
-        input: argumentsOf(call.function?.arguments),
+        input: objectToolInput(call.function?.arguments),
       });
     }
     if (chunk.done === true) this.last = chunk;

@@ -13,3 +13,18 @@ export function parseToolInput(raw: string): JsonValue {
     return raw;
   }
 }
+
+/**
+ * The input of a tool call a provider sends as an object (Gemini, Ollama), or as a JSON string from some
+ * servers: `{}` when missing, the string parsed, or the raw string when it is not JSON, so the loop answers
+ * it with an error result instead of running a guess.
+ */
+export function objectToolInput(args: JsonValue | undefined): JsonValue {
+  if (args === undefined) return {};
+  if (typeof args !== 'string') return args;
+  try {
+    return JSON.parse(args) as JsonValue;
+  } catch {
+    return args;
+  }
+}

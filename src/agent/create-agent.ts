@@ -95,11 +95,12 @@ export function createAgent(options: AgentOptions): Agent {
     },
     revert: (sessionId, revertOptions) => revertSession(config.store, options.snapshots, sessionId, revertOptions),
     fork: (sessionId, forkOptions) => forkSession(config.store, sessionId, forkOptions),
-    resume(sessionId: string, resumeOptions: ResumeOptions) {
-      if (!resumeOptions || typeof resumeOptions.approvals !== 'object' || resumeOptions.approvals === null) {
-        throw new ConfigError('resume needs `approvals`: a decision for each pending tool call id.');
+    resume(sessionId: string, resumeOptions: ResumeOptions = {}) {
+      const { approvals } = resumeOptions;
+      if (approvals !== undefined && (typeof approvals !== 'object' || approvals === null)) {
+        throw new ConfigError('resume: `approvals` must map each pending tool call id to a decision.');
       }
-      return start(sessionId, { kind: 'resume', approvals: resumeOptions.approvals }, resumeOptions);
+      return start(sessionId, approvals ? { kind: 'resume', approvals } : { kind: 'resume' }, resumeOptions);
     },
   };
 }

@@ -23,7 +23,7 @@ import { closeToolCalls, unansweredToolCalls, viewSession, type SessionView } fr
 /** How a run starts: with new user input, or with decisions on a paused session's approvals. */
 export type RunStart =
   | { readonly kind: 'input'; readonly message: UserMessage }
-  | { readonly kind: 'resume'; readonly approvals: Readonly<Record<string, ApprovalAnswer>> };
+  | { readonly kind: 'resume'; readonly approvals?: Readonly<Record<string, ApprovalAnswer>> };
 
 const NEW_INPUT_INSTEAD = 'Not run: the user sent a new message instead of deciding on this call.';
 const INTERRUPTED =
@@ -61,7 +61,7 @@ export async function runLoop(
 
   await ctx.emit({ type: 'run-start', sessionId: ctx.sessionId, runId: ctx.runId });
   if (start.kind === 'input') await addInput(ctx, view, start.message);
-  else await resumeApprovals(ctx, view, start.approvals);
+  else await resumeSession(ctx, view, start.approvals);
 
   let pending: PendingApproval[] | undefined;
   let lastUsage: Usage | undefined;
@@ -99,7 +99,11 @@ export async function runLoop(
     const entries: SessionEntry[] = [{ type: 'message', message: answer.message, turn: sessionTurn }];
 
     if (answer.toolCalls.length > 0) {
-      await snapshotBeforeChanges(ctx, answer.toolCalls, sessionTurn);
+      // The calls (and the snapshot before them) are stored before they run: after a crash, a resume knows
+      // they were made and answers them as interrupted instead of silently making them again.
+      const snapshot = await snapshotBeforeChanges(ctx, answer.toolCalls, sessionTurn);
+      await ctx.persist(snapshot ? [...entries, snapshot] : entries);
+      entries.length = 0;
       const batch = await runTools(ctx, answer.toolCalls);
       if (batch.pending.length > 0) {
         pending = batch.pending;
@@ -180,17 +184,45 @@ async function addInput(ctx: RunContext, view: SessionView, message: UserMessage
 
 /**
  * Snapshots the workspace before a turn's tool calls when any of them may change files (a tool that is
- * not read-only), and stores the snapshot id at once, so it survives a crash in the middle of the turn.
+ * not read-only); the entry is stored with the calls, before they run.
  */
 async function snapshotBeforeChanges(
   ctx: RunContext,
   calls: readonly ToolCallPart[],
   sessionTurn: number,
-): Promise<void> {
+): Promise<SessionEntry | undefined> {
   const snapshots = ctx.config.options.snapshots;
-  if (!snapshots || calls.every((call) => ctx.config.tools.get(call.name)?.readOnly !== false)) return;
+  if (!snapshots || calls.every((call) => ctx.config.tools.get(call.name)?.readOnly !== false)) return undefined;
   const snapshotId = await snapshots.take({ signal: ctx.signal });
-  await ctx.persist([{ type: 'snapshot', snapshotId, turn: sessionTurn }]);
+  return { type: 'snapshot', snapshotId, turn: sessionTurn };
+}
+
+/**
+ * Continues a session where it stopped: a paused one with decisions on its pending calls; one interrupted
+ * by a crash (its last message is the user's input, tool results, or tool calls that never got results,
+ * which are answered as interrupted) as it is.
+ */
+async function resumeSession(
+  ctx: RunContext,
+  view: SessionView,
+  approvals: Readonly<Record<string, ApprovalAnswer>> | undefined,
+): Promise<void> {
+  if (view.pending) return resumeApprovals(ctx, view, approvals ?? {});
+  if (approvals && Object.keys(approvals).length > 0) {
+    throw new RunStateError(`Session ${ctx.sessionId} is not waiting for any approval.`);
+  }
+  const last = ctx.history.at(-1);
+  if (!last || (last.role === 'assistant' && unansweredToolCalls(ctx.history).length === 0)) {
+    throw new RunStateError(
+      `Session ${ctx.sessionId} has nothing to resume: its last turn completed. Start a run with new input.`,
+    );
+  }
+  const open = closeToolCalls(unansweredToolCalls(ctx.history), INTERRUPTED);
+  if (open.length > 0) {
+    const toolMessage: Message = { role: 'tool', content: open };
+    add(ctx, toolMessage);
+    await ctx.persist([{ type: 'message', message: toolMessage, turn: ctx.sessionTurn }]);
+  }
 }
 
 /** Runs or refuses the calls a paused session waits for, per the given decisions. */

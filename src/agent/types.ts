@@ -142,8 +142,8 @@ export interface RunOptions {
 
 /** Options of {@link Agent.resume}. */
 export interface ResumeOptions {
-  /** A decision for every pending approval, by tool call id. */
-  readonly approvals: Readonly<Record<string, ApprovalAnswer>>;
+  /** A decision for every pending approval, by tool call id (for a paused session). */
+  readonly approvals?: Readonly<Record<string, ApprovalAnswer>>;
   readonly signal?: AbortSignal;
   readonly maxTurns?: number;
 }
@@ -214,8 +214,12 @@ export interface Agent {
   readonly policy: Policy;
   /** Starts a run with new input, in a new session or the one named by `options.sessionId`. */
   run(input: RunInput, options?: RunOptions): AgentRun;
-  /** Continues a paused session with decisions on its pending approvals, also in a new process. */
-  resume(sessionId: string, options: ResumeOptions): AgentRun;
+  /**
+   * Continues a session where it stopped, also in a new process: a paused one with decisions on its pending
+   * approvals, or one interrupted by a crash (tool calls left without results are answered as interrupted,
+   * so the model never sees a call without its result).
+   */
+  resume(sessionId: string, options?: ResumeOptions): AgentRun;
   /**
    * Goes back to the end of session turn `toTurn`, in one step: the workspace files are restored from the
    * snapshot taken after it (also undoing changes made by bash), then the conversation is truncated there.

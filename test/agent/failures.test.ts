@@ -127,7 +127,7 @@ describe('failures', () => {
     const flaky: SessionStore = {
       ...inner,
       append: async (...args) => {
-        if (++appends === 3) throw new StoreError('disk full');
+        if (++appends === 4) throw new StoreError('disk full');
         return inner.append(...args);
       },
     };

@@ -103,7 +103,7 @@ describe('permissions in the loop', () => {
       { id: 'a', output: 'echo: first', isError: false },
       { id: 'b', isError: true },
     ]);
-    await expect(agent.resume(paused.sessionId, { approvals: {} }).result).rejects.toThrow(/not waiting/);
+    await expect(agent.resume(paused.sessionId, { approvals: {} }).result).rejects.toThrow(/nothing to resume/);
   });
 
   it('answers pending calls as not run when new input arrives instead of a decision', async () => {

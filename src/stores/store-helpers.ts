@@ -6,9 +6,10 @@
  * @packageDocumentation
  */
 import { StoreConflictError, StoreError } from '../errors/store-error.js';
+import { sleep } from '../internal/abort.js';
 import type { JsonValue } from '../model/message.js';
 import { decodeCursor, encodeCursor, type ListPosition } from './sqlite/codec.js';
-import type { ListSessionsOptions, SessionEntry, SessionInfo, SessionPage, StoredEntry } from './types.js';
+import type { ListSessionsOptions, SessionEntry, SessionInfo, SessionLock, SessionPage, StoredEntry } from './types.js';
 
 /** Whether `metadata` holds every key/value pair of `filter` (values compared as JSON). */
 export function metadataMatches(
@@ -131,4 +132,20 @@ export function forkVersion(source: SessionInfo, requested: number | undefined):
     });
   }
   return version;
+}
+
+/**
+ * Tries `take` until it gets the lock, waiting 10 ms after the first miss and doubling up to 250 ms; an
+ * abort of `signal` ends the wait with its reason.
+ */
+export async function pollForLock(
+  take: () => Promise<SessionLock | undefined>,
+  signal: AbortSignal | undefined,
+): Promise<SessionLock> {
+  for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
+    signal?.throwIfAborted();
+    const lock = await take();
+    if (lock) return lock;
+    await sleep(wait, signal);
+  }
 }

@@ -1,6 +1,5 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { SessionNotFoundError, StoreConflictError, StoreError } from '../../errors/store-error.js';
-import { sleep } from '../../internal/abort.js';
 import { createId } from '../../internal/ids.js';
 import type { JsonValue } from '../../model/message.js';
 import { encodeEntries, encodeMetadata } from '../sqlite/codec.js';
@@ -9,6 +8,7 @@ import {
   checkTruncate,
   forkVersion,
   planList,
+  pollForLock,
   takeListBatch,
   toSessionInfo,
   toSessionPage,
@@ -405,12 +405,7 @@ export function postgresStore(
     },
 
     async lockSession(sessionId, lockOptions = {}) {
-      for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
-        lockOptions.signal?.throwIfAborted();
-        const lock = await takeLock(sessionId);
-        if (lock) return lock;
-        await sleep(wait, lockOptions.signal);
-      }
+      return pollForLock(() => takeLock(sessionId), lockOptions.signal);
     },
 
     async tryLockSession(sessionId) {

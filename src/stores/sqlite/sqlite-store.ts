@@ -20,6 +20,7 @@ import {
   checkTruncate,
   forkVersion,
   planList,
+  pollForLock,
   takeListBatch,
   toSessionInfo,
   toSessionPage,
@@ -422,12 +423,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
     },
 
     async lockSession(sessionId, lockOptions = {}) {
-      for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
-        lockOptions.signal?.throwIfAborted();
-        const lock = await takeLock(sessionId);
-        if (lock) return lock;
-        await sleep(wait, lockOptions.signal);
-      }
+      return pollForLock(() => takeLock(sessionId), lockOptions.signal);
     },
 
     async tryLockSession(sessionId) {

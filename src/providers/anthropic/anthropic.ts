@@ -5,6 +5,7 @@
  */
 import type { LanguageModel, ModelCallOptions, ModelRequest, ModelStreamPart } from '../../model/language-model.js';
 import { envVar, lazySdk } from '../shared/load-sdk.js';
+import { onceClient, sdkClientOptions } from '../shared/sdk-client.js';
 import { missingKeyError } from '../shared/sdk-errors.js';
 import { streamSdkCall } from '../shared/run-stream.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, modelFields, type CommonProviderSettings } from '../shared/settings.js';
@@ -56,21 +57,10 @@ const loadSdk = lazySdk('@anthropic-ai/sdk', () => import('@anthropic-ai/sdk'));
  * ```
  */
 export function anthropic(settings: AnthropicSettings): LanguageModel {
-  let client: AnthropicClient | undefined;
   const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-
-  const clientFor = async (apiKey: string): Promise<AnthropicClient> => {
-    if (client) return client;
-    const sdk = await loadSdk();
-    client = new sdk.default({
-      apiKey,
-      maxRetries: 0,
-      ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}),
-      ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
-      ...(settings.headers !== undefined ? { defaultHeaders: { ...settings.headers } } : {}),
-    });
-    return client;
-  };
+  const clientFor = onceClient(
+    async (apiKey): Promise<AnthropicClient> => new (await loadSdk()).default(sdkClientOptions(apiKey, settings)),
+  );
 
   return {
     specificationVersion: 'v1',

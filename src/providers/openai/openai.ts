@@ -7,6 +7,7 @@
 import type { LanguageModel, ModelCallOptions, ModelRequest, ModelStreamPart } from '../../model/language-model.js';
 import { envVar, lazySdk } from '../shared/load-sdk.js';
 import { streamSdkCall } from '../shared/run-stream.js';
+import { onceClient, sdkClientOptions } from '../shared/sdk-client.js';
 import { missingKeyError } from '../shared/sdk-errors.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, modelFields, type CommonProviderSettings } from '../shared/settings.js';
 import { toChatBody } from './chat-request.js';
@@ -65,24 +66,16 @@ const loadSdk = lazySdk('openai', () => import('openai'));
  * ```
  */
 export function openai(settings: OpenAiSettings): LanguageModel {
-  let client: OpenAiClient | undefined;
   const api = settings.api ?? 'chat';
   const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-
-  const clientFor = async (apiKey: string): Promise<OpenAiClient> => {
-    if (client) return client;
-    const sdk = await loadSdk();
-    client = new sdk.default({
-      apiKey,
-      maxRetries: 0,
-      ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}),
-      ...(settings.organization !== undefined ? { organization: settings.organization } : {}),
-      ...(settings.project !== undefined ? { project: settings.project } : {}),
-      ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
-      ...(settings.headers !== undefined ? { defaultHeaders: { ...settings.headers } } : {}),
-    });
-    return client;
-  };
+  const clientFor = onceClient(
+    async (apiKey): Promise<OpenAiClient> =>
+      new (await loadSdk()).default({
+        ...sdkClientOptions(apiKey, settings),
+        ...(settings.organization !== undefined ? { organization: settings.organization } : {}),
+        ...(settings.project !== undefined ? { project: settings.project } : {}),
+      }),
+  );
 
   return {
     specificationVersion: 'v1',

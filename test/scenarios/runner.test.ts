@@ -202,6 +202,44 @@ describe('runScenario', () => {
     },
   );
 
+  it('checks in every scenario that tool-call ids are unique in the session', async () => {
+    const call = { name: 'read', input: { file_path: 'fixture.txt' }, id: 'dup' };
+    const outcome = await failuresOf({
+      model: { steps: [{ toolCalls: [call] }, { toolCalls: [call] }, { text: 'done' }] },
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failures).toContain('tool-call id "dup" is used twice');
+  });
+
+  it('sends follow-ups in the same session, and not after a run that did not complete', async () => {
+    const chained = await failuresOf({
+      followUps: ['And again?'],
+      model: {
+        steps: [
+          { toolCalls: [{ name: 'read', input: { file_path: 'fixture.txt' } }] },
+          { text: 'first' },
+          { text: 'second' },
+        ],
+      },
+      expect: {
+        text: 'second',
+        turns: 3,
+        eventCounts: { 'run-start': 2 },
+        requests: [{ call: 3, includes: ['first', 'And again?'] }],
+      },
+    });
+    expect(chained.failures).toEqual([]);
+
+    const paused = await failuresOf({
+      tools: ['bash'],
+      policy: { mode: 'workspace-write' },
+      followUps: ['never sent'],
+      model: { steps: [{ toolCalls: [{ name: 'bash', input: { command: "printf 'x' > x.txt" } }] }] },
+      expect: { status: 'paused' },
+    });
+    expect(paused.failures).toEqual(['the follow-up "never sent" was not sent: the run before it did not complete']);
+  });
+
   it('removes its temporary directories, also after a failure', async () => {
     const before = (await readdir(tmpdir())).filter((name) => name.startsWith('icode-scenario-runner_fixture-'));
     await failuresOf({ expect: { text: 'wrong' } });

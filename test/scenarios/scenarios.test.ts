@@ -38,6 +38,8 @@ describe('the scenario suite', () => {
         'fix_failing_test',
         'max_turns_reached',
         'retry_past_provider_failures',
+        'prompt_cache_usage',
+        'session_follow_up',
       ]),
     );
     // Only what icode truly lacks waits: approvals, compaction and cost all run for real.

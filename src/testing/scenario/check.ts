@@ -149,7 +149,7 @@ async function checkFiles(workspace: string, files: ScenarioExpectation['files']
 
 function checkUsage(result: RunResult | undefined, usage: ScenarioExpectation['usage']): string[] {
   const failures: string[] = [];
-  for (const key of ['inputTokens', 'outputTokens'] as const) {
+  for (const key of ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens'] as const) {
     const want = usage?.[key];
     if (want === undefined) continue;
     const have = result?.usage[key];
@@ -228,10 +228,35 @@ function checkError(error: unknown, expected: ScenarioExpectation['error']): str
   return failures;
 }
 
+/**
+ * What must hold in every scenario, whatever it expects: tool-call ids are unique across the session (the
+ * adapters make ids up where a wire has none), and a run that ended normally answered every tool call
+ * exactly once.
+ */
+function checkInvariants(observed: Observed): string[] {
+  const failures: string[] = [];
+  const calls = observed.events.filter((event) => event.type === 'tool-call');
+  const seen = new Set<string>();
+  for (const call of calls) {
+    if (seen.has(call.id)) failures.push(`tool-call id ${show(call.id)} is used twice`);
+    seen.add(call.id);
+  }
+  const ended = observed.error === undefined && observed.result?.status !== 'paused';
+  if (ended) {
+    const results = observed.events.filter((event) => event.type === 'tool-result');
+    for (const call of calls) {
+      const answers = results.filter((result) => result.id === call.id).length;
+      if (answers !== 1) failures.push(`tool call ${call.name} ${show(call.id)} got ${answers} results, not 1`);
+    }
+  }
+  return failures;
+}
+
 /** Every way `observed` differs from `expected`, as readable lines (empty when it matches). */
 export async function checkExpectations(expected: ScenarioExpectation, observed: Observed): Promise<string[]> {
   const { events, result } = observed;
   const failures = [
+    ...checkInvariants(observed),
     ...checkError(observed.error, expected.error),
     ...(expected.status !== undefined && result?.status !== expected.status
       ? [`status is ${result?.status ?? 'none (the run failed)'}, not ${expected.status}`]

@@ -90,7 +90,13 @@ function compactionOf(scenario: Scenario): CompactionOptions | false | undefined
   };
 }
 
-async function drain(run: AgentRun, events: AgentEvent[]): Promise<{ result?: RunResult; error?: unknown }> {
+/** How one run (or resumption) ended. */
+interface Drained {
+  readonly result?: RunResult;
+  readonly error?: unknown;
+}
+
+async function drain(run: AgentRun, events: AgentEvent[]): Promise<Drained> {
   try {
     for await (const event of run) events.push(event);
     return { result: await run.result };
@@ -105,8 +111,9 @@ async function drain(run: AgentRun, events: AgentEvent[]): Promise<{ result?: Ru
  * Runs one scenario on one provider: creates its workspace in a temporary directory, builds an agent with
  * the built-in coding tools, a policy whose approver plays the scripted answers, and the model of
  * `provider` (the in-process mock, or the real adapter and official SDK against a mock wire server that
- * plays the same steps); runs the prompt, resumes a paused run with the scripted `resume` answers, checks
- * every expectation, and removes the workspace. Pending scenarios are not run.
+ * plays the same steps); runs the prompt (then each follow-up in the same session), resumes a paused run
+ * with the scripted `resume` answers, checks every expectation, and removes the workspace. Pending
+ * scenarios are not run.
  *
  * It never throws for a scenario that fails or cannot start its agent: the failures are in the outcome. It
  * throws `ConfigError` only for a workspace it cannot create (a path outside its directory, say).
@@ -179,24 +186,41 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     });
 
     const timeout = AbortSignal.timeout(scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    let outcome = await drain(agent.run(scenario.prompt, { signal: timeout }), events);
-    let turns = outcome.result?.turns ?? 0;
     const resumeAnswers = [...(scenario.policy?.resume ?? [])];
-    while (outcome.result?.status === 'paused' && outcome.error === undefined && resumeAnswers.length > 0) {
-      const decisions: Record<string, ApprovalAnswer> = {};
-      for (const pending of outcome.result.pending ?? []) {
-        const answer = resumeAnswers.shift();
-        if (answer === undefined) break;
-        decisions[pending.id] = toAnswer(answer);
+    let turns = 0;
+    // Runs one prompt to its end: drains it, and resumes it with the scripted answers while it pauses.
+    const playPrompt = async (prompt: string, sessionId?: string): Promise<Drained> => {
+      let outcome = await drain(
+        agent.run(prompt, { signal: timeout, ...(sessionId !== undefined ? { sessionId } : {}) }),
+        events,
+      );
+      turns += outcome.result?.turns ?? 0;
+      while (outcome.result?.status === 'paused' && outcome.error === undefined && resumeAnswers.length > 0) {
+        const pending = outcome.result.pending ?? [];
+        if (resumeAnswers.length < pending.length) {
+          setupFailures.push(
+            `the run paused on ${pending.length} approval(s) but only ${resumeAnswers.length} resume answer(s) are left`,
+          );
+          break;
+        }
+        const decisions = Object.fromEntries(pending.map((p) => [p.id, toAnswer(resumeAnswers.shift()!)]));
+        outcome = await drain(
+          agent.resume(outcome.result.sessionId, { approvals: decisions, signal: timeout }),
+          events,
+        );
+        turns += outcome.result?.turns ?? 0;
       }
-      if (Object.keys(decisions).length < (outcome.result.pending?.length ?? 0)) {
+      return outcome;
+    };
+    let outcome = await playPrompt(scenario.prompt);
+    for (const followUp of scenario.followUps ?? []) {
+      if (outcome.error !== undefined || outcome.result?.status !== 'completed') {
         setupFailures.push(
-          `the run paused on ${outcome.result.pending?.length} approval(s) but too few resume answers are scripted`,
+          `the follow-up ${JSON.stringify(followUp)} was not sent: the run before it did not complete`,
         );
         break;
       }
-      outcome = await drain(agent.resume(outcome.result.sessionId, { approvals: decisions, signal: timeout }), events);
-      turns += outcome.result?.turns ?? 0;
+      outcome = await playPrompt(followUp, outcome.result.sessionId);
     }
     if (timeout.aborted) setupFailures.push(`timed out after ${scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
     if (approvals.length > 0) setupFailures.push(`${approvals.length} scripted approval answer(s) were never used`);

@@ -5,7 +5,21 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadScenarios, runScenario, SCENARIO_PROVIDERS } from '../../src/testing/scenario/index.js';
+import {
+  loadScenarios,
+  runScenario,
+  SCENARIO_MODEL_IDS,
+  SCENARIO_PROVIDERS,
+  type ScenarioProvider,
+} from '../../src/testing/scenario/index.js';
+
+const STREAM_ENDPOINT: Record<Exclude<ScenarioProvider, 'mock'>, string> = {
+  anthropic: 'POST /v1/messages',
+  openai: 'POST /v1/chat/completions',
+  'openai-responses': 'POST /v1/responses',
+  gemini: `POST /v1beta/models/${SCENARIO_MODEL_IDS.gemini}:streamGenerateContent?alt=sse`,
+  ollama: 'POST /api/chat',
+};
 
 const scenarios = await loadScenarios(fileURLToPath(new URL('../../scenarios/', import.meta.url)));
 

@@ -11,9 +11,10 @@ import {
   itKeepsMalformedToolJson,
   itNeverFinishesATruncatedStream,
   itReportsACutAsNetwork,
+  itReturnsTwoToolCalls,
   itTimesOutAStall,
   itTimesOutBeforeHeaders,
-} from './fault-cases.js';
+} from './adapter-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-ant-test-0123456789abcdef';
@@ -153,21 +154,7 @@ describe('anthropic over the Messages SSE wire', () => {
     `);
   });
 
-  it('handles two tool calls in one turn', async () => {
-    const { model } = await setup([
-      {
-        toolCalls: [
-          { name: 'read', input: { file_path: 'a.ts' } },
-          { name: 'read', input: { file_path: 'b.ts' } },
-        ],
-      },
-    ]);
-    const { parts } = await collect(model, ask('Read both', { tools: [readTool] }));
-    expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
-      { type: 'tool-call', id: 'call_1_0', name: 'read', input: { file_path: 'a.ts' } },
-      { type: 'tool-call', id: 'call_1_1', name: 'read', input: { file_path: 'b.ts' } },
-    ]);
-  });
+  itReturnsTwoToolCalls(makeModel, 'handles two tool calls in one turn');
 
   it('streams thinking with its signature and sends it back next turn', async () => {
     const { model, server } = await setup([{ reasoning: 'Let me think about this.', text: 'Four.' }], [], {

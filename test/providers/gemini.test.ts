@@ -15,7 +15,7 @@ import {
   itStopsPromptlyOnAbort,
   itTimesOutAStallAfterText,
   itTimesOutASilentServer,
-} from './fault-cases.js';
+} from './adapter-cases.js';
 import { ask, drain, rawServer, weatherTool } from './gemini-helpers.js';
 
 const KEY = 'AIzaTestKey0123456789abcdefghijklmno';

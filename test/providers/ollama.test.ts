@@ -14,7 +14,7 @@ import {
   itStopsPromptlyOnAbort,
   itTimesOutAStallAfterText,
   itTimesOutASilentServer,
-} from './fault-cases.js';
+} from './adapter-cases.js';
 import { ask, drain, rawServer, weatherTool } from './gemini-helpers.js';
 
 let server: MockServer | undefined;

@@ -7,12 +7,13 @@ import {
   type SetupModel,
   itAbortsBeforeHeaders,
   itEndsOnAbortMidStream,
+  itHidesTheKeyOfA401,
   itKeepsMalformedToolJson,
   itNeverFinishesATruncatedStream,
   itReportsACutAsNetwork,
   itTimesOutAStall,
   itTimesOutBeforeHeaders,
-} from './fault-cases.js';
+} from './adapter-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-test-0123456789abcdefghij';
@@ -312,15 +313,7 @@ describe('openai over the Chat Completions SSE wire', () => {
 
   itEndsOnAbortMidStream(makeModel, 'ends promptly on abort mid-stream with the abort', { notProviderError: true });
 
-  it('classifies a 401 as auth without leaking the key', async () => {
-    const { model } = await setup(
-      [{ text: 'x' }],
-      [{ type: 'status', status: 401, message: `Incorrect API key provided: ${KEY}` }],
-    );
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toMatchObject({ kind: 'auth', status: 401, retryable: false });
-    expect((error as Error).message).not.toContain(KEY);
-  });
+  itHidesTheKeyOfA401(makeModel, KEY);
 
   it('fails with auth when no key is configured', async () => {
     const saved = process.env.OPENAI_API_KEY;

@@ -7,11 +7,13 @@ import type { MockScript } from '../../src/testing/mock-step.js';
 import {
   type SetupModel,
   itEndsOnAbortMidStream,
+  itHidesTheKeyOfA401,
   itKeepsMalformedToolJson,
   itNeverFinishesATruncatedStream,
   itReportsACutAsNetwork,
+  itReturnsTwoToolCalls,
   itTimesOutAStall,
-} from './fault-cases.js';
+} from './adapter-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-test-0123456789abcdefghij';
@@ -112,21 +114,7 @@ describe('openai over the Responses SSE wire', () => {
     expect((server.requests[0]?.body as Record<string, unknown>).tool_choice).toBe('required');
   });
 
-  it('handles two function calls in one response', async () => {
-    const { model } = await setup([
-      {
-        toolCalls: [
-          { name: 'read', input: { file_path: 'a.ts' } },
-          { name: 'read', input: { file_path: 'b.ts' } },
-        ],
-      },
-    ]);
-    const { parts } = await collect(model, ask('Read both', { tools: [readTool] }));
-    expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
-      { type: 'tool-call', id: 'call_1_0', name: 'read', input: { file_path: 'a.ts' } },
-      { type: 'tool-call', id: 'call_1_1', name: 'read', input: { file_path: 'b.ts' } },
-    ]);
-  });
+  itReturnsTwoToolCalls(makeModel, 'handles two function calls in one response');
 
   it('streams reasoning summaries and keeps the encrypted reasoning for the next turn', async () => {
     const { model, server } = await setup([{ reasoning: 'Adding two and two.', text: '4' }, { text: '6' }], [], {
@@ -300,13 +288,5 @@ describe('openai over the Responses SSE wire', () => {
 
   itEndsOnAbortMidStream(makeModel, 'ends promptly on abort mid-stream with the abort');
 
-  it('classifies a 401 as auth without leaking the key', async () => {
-    const { model } = await setup(
-      [{ text: 'x' }],
-      [{ type: 'status', status: 401, message: `Incorrect API key provided: ${KEY}` }],
-    );
-    const { error } = await collect(model, ask('Hi'));
-    expect(error).toMatchObject({ kind: 'auth', status: 401, retryable: false });
-    expect((error as Error).message).not.toContain(KEY);
-  });
+  itHidesTheKeyOfA401(makeModel, KEY);
 });

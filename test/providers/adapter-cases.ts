@@ -1,7 +1,7 @@
 /**
- * Failure cases every adapter meets the same way, each registered as one `it` in the calling `describe`.
- * An adapter's test file passes how to make its model over the mock wire server, and what its wire
- * differs in (where the stream is cut, what an unfinished stream says, what its error says).
+ * Cases several adapters meet the same way (mostly failures), each registered as one `it` in the calling
+ * `describe`. An adapter's test file passes how to make its model over the mock wire server, and what its
+ * wire differs in (where the stream is cut, what an unfinished stream says, what its error says).
  */
 import { expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
@@ -128,6 +128,38 @@ export function itKeepsMalformedToolJson(setup: SetupModel, title: string, noErr
       name: 'read',
       input: '{"file_path":"a.ts""',
     });
+  });
+}
+
+/** Two calls in one turn come out whole, with the ids the mock gives them. */
+export function itReturnsTwoToolCalls(setup: SetupModel, title: string): void {
+  it(title, async () => {
+    const model = await setup([
+      {
+        toolCalls: [
+          { name: 'read', input: { file_path: 'a.ts' } },
+          { name: 'read', input: { file_path: 'b.ts' } },
+        ],
+      },
+    ]);
+    const { parts } = await collect(model, ask('Read both', { tools: [readTool] }));
+    expect(parts.filter((p) => p.type === 'tool-call')).toEqual([
+      { type: 'tool-call', id: 'call_1_0', name: 'read', input: { file_path: 'a.ts' } },
+      { type: 'tool-call', id: 'call_1_1', name: 'read', input: { file_path: 'b.ts' } },
+    ]);
+  });
+}
+
+/** A 401 whose message quotes `key`: a non-retryable `auth` error whose message does not. */
+export function itHidesTheKeyOfA401(setup: SetupModel, key: string): void {
+  it('classifies a 401 as auth without leaking the key', async () => {
+    const model = await setup(
+      [{ text: 'x' }],
+      [{ type: 'status', status: 401, message: `Incorrect API key provided: ${key}` }],
+    );
+    const { error } = await collect(model, ask('Hi'));
+    expect(error).toMatchObject({ kind: 'auth', status: 401, retryable: false });
+    expect((error as Error).message).not.toContain(key);
   });
 }
 

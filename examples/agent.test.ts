@@ -27,7 +27,10 @@ const makeAgent = (provider: ReturnType<typeof mockProvider>) =>
     tools: [issueRefund],
     // A tool that changes things asks by default; this agent may refund on its own (within the hook's limit).
     policy: { mode: 'workspace-write', allow: ['issue_refund'] },
-    hooks: { beforeToolCall: (call) => ((call.input as { amount: number }).amount > 500 ? { deny: 'Refunds over 500 need a human.' } : undefined) },
+    hooks: {
+      beforeToolCall: (call) =>
+        (call.input as { amount: number }).amount > 500 ? { deny: 'Refunds over 500 need a human.' } : undefined,
+    },
   });
 
 describe('refund agent', () => {
@@ -40,7 +43,11 @@ describe('refund agent', () => {
     expect(result.text).toBe('Done: 20 refunded on A1.');
     expect(refunds).toContain('A1');
     // What the model saw on its second call: the tool result, paired with its call.
-    expect(model.requests[1]?.messages.at(-1)?.content[0]).toMatchObject({ type: 'tool-result', output: 'Refunded 20 on A1', isError: false });
+    expect(model.requests[1]?.messages.at(-1)?.content[0]).toMatchObject({
+      type: 'tool-result',
+      output: 'Refunded 20 on A1',
+      isError: false,
+    });
     model.assertComplete();
   });
 

@@ -36,7 +36,11 @@ const server = createServer(async (req, res) => {
   if (req.method !== 'POST' || req.url !== '/runs') return void res.writeHead(404).end();
   const { message, sessionId } = JSON.parse(await body(req)) as { message: string; sessionId?: string };
   const run = agent.run(message, sessionId ? { sessionId } : {});
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-session-id': run.sessionId });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'x-session-id': run.sessionId,
+  });
   res.on('close', () => run.abort('client disconnected'));
   try {
     // Backpressure end to end: the run waits for the consumer, the consumer waits for the socket.
@@ -53,7 +57,10 @@ const server = createServer(async (req, res) => {
 
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/runs`, { method: 'POST', body: JSON.stringify({ message: 'Where is my order A-1001?' }) });
+  const response = await fetch(`http://127.0.0.1:${port}/runs`, {
+    method: 'POST',
+    body: JSON.stringify({ message: 'Where is my order A-1001?' }),
+  });
   const text = await response.text();
   for (const block of text.trim().split('\n\n')) console.log(block.split('\n')[0]);
   const end = text.split('\n\n').find((b) => b.startsWith('event: run-end'));

@@ -38,7 +38,9 @@ const agent = createAgent({
 const run = agent.run('Fix the typo in greet.ts');
 for await (const event of run) print(event);
 const result = await run.result;
-console.log(`\n${result.status} in ${result.turns} turns, ${result.usage.inputTokens} input / ${result.usage.outputTokens} output tokens`);
+console.log(
+  `\n${result.status} in ${result.turns} turns, ${result.usage.inputTokens} input / ${result.usage.outputTokens} output tokens`,
+);
 console.log(`greet.ts: ${(await readFile(join(root, 'greet.ts'), 'utf8')).trim()}`);
 await rm(root, { recursive: true, force: true });
 

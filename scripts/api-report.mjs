@@ -24,10 +24,18 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
     configObjectFullPath: join(root, 'api-extractor.json'),
     packageJsonFullPath: join(root, 'package.json'),
   });
-  const result = Extractor.invoke(config, { localBuild: local, showVerboseMessages: false, messageCallback: (m) => { if (m.logLevel === 'warning' && m.category === 'Compiler') m.handled = true; } });
+  const result = Extractor.invoke(config, {
+    localBuild: local,
+    showVerboseMessages: false,
+    messageCallback: (m) => {
+      if (m.logLevel === 'warning' && m.category === 'Compiler') m.handled = true;
+    },
+  });
   if (!result.succeeded || (!local && result.apiReportChanged)) {
     failed++;
-    console.error(`API report of ${subpath}: ${result.apiReportChanged ? 'changed (run `npm run api:update` and commit api-report/)' : 'failed'}`);
+    console.error(
+      `API report of ${subpath}: ${result.apiReportChanged ? 'changed (run `npm run api:update` and commit api-report/)' : 'failed'}`,
+    );
   } else {
     console.log(`API report of ${subpath}: ${local && result.apiReportChanged ? 'updated' : 'ok'}`);
   }

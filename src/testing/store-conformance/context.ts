@@ -64,9 +64,7 @@ export async function expectRejection<E>(
     outcome = { ok: false, error };
   }
   if (outcome.ok) {
-    fail(
-      `Expected a rejection with ${errorClass.name}, but the call resolved with ${safeString(outcome.value)}.`,
-    );
+    fail(`Expected a rejection with ${errorClass.name}, but the call resolved with ${safeString(outcome.value)}.`);
   }
   const { error } = outcome as { ok: false; error: unknown };
   if (!errorClass.isInstance(error)) {

@@ -80,7 +80,8 @@ export function entriesOfEveryKind(): SessionEntry[] {
 
 function expectContiguous(entries: readonly StoredEntry[], from = 1): void {
   entries.forEach((stored, i) => {
-    if (stored.seq !== from + i) throw new Error(`Entry ${i} has seq ${stored.seq}; expected ${from + i} (contiguous from ${from}).`);
+    if (stored.seq !== from + i)
+      throw new Error(`Entry ${i} has seq ${stored.seq}; expected ${from + i} (contiguous from ${from}).`);
   });
 }
 

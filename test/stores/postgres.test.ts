@@ -7,6 +7,7 @@ import { ConfigError } from '../../src/errors/config-error.js';
 import { StoreError } from '../../src/errors/store-error.js';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import { storeConformance } from '../../src/testing/store-conformance.js';
+import { itStopsWaitingOnAbort } from './lock-cases.js';
 import { startTestPostgres, type TestPostgres } from './postgres-server.js';
 
 let server: TestPostgres | undefined;
@@ -25,9 +26,13 @@ afterAll(async () => {
 });
 
 const conformanceSchema = freshSchema();
-await storeConformance('postgresStore', () => postgresStore({ connectionString: url() }, { schema: conformanceSchema }), {
-  persistent: true,
-});
+await storeConformance(
+  'postgresStore',
+  () => postgresStore({ connectionString: url() }, { schema: conformanceSchema }),
+  {
+    persistent: true,
+  },
+);
 await storeConformance(
   'postgresStore with a table prefix and a caller-owned pool',
   async () => {
@@ -196,17 +201,7 @@ describe('postgresStore', () => {
       await Promise.all([a.close(), b.close(), elsewhere.close()]);
     });
 
-    it('stops waiting when the signal aborts', async () => {
-      const schema = freshSchema();
-      const a = postgresStore({ connectionString: url() }, { schema });
-      const held = await a.lockSession('s');
-      const controller = new AbortController();
-      const waiting = a.lockSession('s', { signal: controller.signal });
-      setTimeout(() => controller.abort(new Error('gave up')), 50);
-      await expect(waiting).rejects.toThrow('gave up');
-      await held.release();
-      await a.close();
-    });
+    itStopsWaitingOnAbort(() => postgresStore({ connectionString: url() }, { schema: freshSchema() }));
 
     it('frees the lock when the holding connection dies, and close releases held locks', async () => {
       const schema = freshSchema();

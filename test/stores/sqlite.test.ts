@@ -7,6 +7,7 @@ import { ConfigError } from '../../src/errors/config-error.js';
 import { StoreError } from '../../src/errors/store-error.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { storeConformance } from '../../src/testing/store-conformance.js';
+import { itStopsWaitingOnAbort } from './lock-cases.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -187,17 +188,7 @@ describe('sqliteStore', () => {
       await b.close();
     });
 
-    it('stops waiting when the signal aborts', async () => {
-      const path = join(dir, 'lock-abort.db');
-      const a = sqliteStore({ path });
-      const held = await a.lockSession('s');
-      const controller = new AbortController();
-      const waiting = a.lockSession('s', { signal: controller.signal });
-      setTimeout(() => controller.abort(new Error('gave up')), 50);
-      await expect(waiting).rejects.toThrow('gave up');
-      await held.release();
-      await a.close();
-    });
+    itStopsWaitingOnAbort(() => sqliteStore({ path: join(dir, 'lock-abort.db') }));
 
     it('renews a held lock past its lease, and close releases it', async () => {
       const path = join(dir, 'lock-lease.db');

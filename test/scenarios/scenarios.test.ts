@@ -54,6 +54,7 @@ describe('the scenario suite', () => {
         'retry_past_provider_failures',
         'prompt_cache_usage',
         'session_follow_up',
+        'revert_to_turn',
       ]),
     );
     // Only what icode truly lacks waits: approvals, compaction and cost all run for real.

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { join } from 'node:path';
 import { createAgent } from '../../agent/create-agent.js';
 import { pruneToolOutputs, summarizeCompaction } from '../../agent/compaction/strategies.js';
 import type { CompactionOptions } from '../../agent/compaction/types.js';
@@ -14,6 +15,8 @@ import type { ModelRequest } from '../../model/language-model.js';
 import { createPolicy } from '../../policy/create-policy.js';
 import type { ApprovalAnswer, ApprovalRequest } from '../../policy/types.js';
 import { localSandbox } from '../../sandbox/local-sandbox.js';
+import { gitSnapshots } from '../../snapshots/git-snapshots.js';
+import { memoryStore } from '../../stores/memory-store.js';
 import { codingTools, type CodingToolName, CODING_TOOL_NAMES } from '../../tools/builtin/coding-tools.js';
 import type { RecordedRequest } from '../mock-server/types.js';
 import { checkExpectations } from './check.js';
@@ -165,8 +168,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const sandbox = localSandbox({ root: dirs.workspace });
     const wanted = new Set(scenario.tools ?? CODING_TOOL_NAMES);
     const compaction = compactionOf(scenario);
+    const store = memoryStore();
     const agent = createAgent({
       provider: model.model,
+      store,
+      ...(scenario.revert
+        ? { snapshots: gitSnapshots({ root: dirs.workspace, dir: join(dirs.base, 'snapshots') }) }
+        : {}),
       tools: codingTools({
         sandbox,
         exclude: CODING_TOOL_NAMES.filter((name) => !wanted.has(name)) as CodingToolName[],
@@ -212,7 +220,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       }
       return outcome;
     };
+    // What the session held when each prompt's run ended, by the session turn it ended at (for revert).
+    const heldAt = new Map<number, string>();
+    const remember = async (drained: Drained): Promise<void> => {
+      const lastTurn = events.findLast((event) => event.type === 'turn-end');
+      if (!scenario.revert || !drained.result || lastTurn?.type !== 'turn-end') return;
+      heldAt.set(lastTurn.sessionTurn, JSON.stringify((await store.load(drained.result.sessionId)).entries));
+    };
     let outcome = await playPrompt(scenario.prompt);
+    await remember(outcome);
     for (const followUp of scenario.followUps ?? []) {
       if (outcome.error !== undefined || outcome.result?.status !== 'completed') {
         setupFailures.push(
@@ -221,6 +237,22 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         break;
       }
       outcome = await playPrompt(followUp, outcome.result.sessionId);
+      await remember(outcome);
+    }
+    if (scenario.revert && outcome.result) {
+      const { toTurn } = scenario.revert;
+      try {
+        await agent.revert(outcome.result.sessionId, { toTurn, signal: timeout });
+        const held = heldAt.get(toTurn);
+        const now = JSON.stringify((await store.load(outcome.result.sessionId)).entries);
+        if (held !== undefined && held !== now) {
+          setupFailures.push(`after revert to turn ${toTurn} the session differs from what it held at that turn`);
+        }
+      } catch (error) {
+        setupFailures.push(
+          `revert to turn ${toTurn} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
     }
     if (timeout.aborted) setupFailures.push(`timed out after ${scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
     if (approvals.length > 0) setupFailures.push(`${approvals.length} scripted approval answer(s) were never used`);

@@ -12,7 +12,7 @@
  *   through `agent.resume` when the run pauses, which it does when there is no `approvals` list);
  * - `tools` (built-in tool names; all of `codingTools` by default) and `agent` (`instructions`,
  *   `maxTurns`, `maxCostUsd`);
- * - `prompt` (and `followUps`, later runs in the same session), and `model`: the scripted `steps` (as
+ * - `prompt` (and `followUps`, later runs in the same session; then `revert: { toTurn }`), and `model`: the scripted `steps` (as
  *   `MockStep`, with `{{result}}` placeholders filled from the tool results the model was sent),
  *   `contextWindow`, `pricing` (mock model only), `compaction` and `faults` (failed model calls the
  *   retries must get past);
@@ -193,6 +193,12 @@ export const scenarioSchema = z
     prompt: z.string().min(1),
     /** Further prompts, each a new run in the same session once the one before has completed. */
     followUps: z.array(z.string().min(1)).optional(),
+    /**
+     * After the prompts, `agent.revert` the session to the end of session turn `toTurn`, with workspace
+     * snapshots on: `expect.files` then describes the reverted workspace, and when a prompt's run ended at
+     * that turn, the session must hold exactly what it held then.
+     */
+    revert: z.strictObject({ toTurn: z.number().int().nonnegative() }).optional(),
     model: modelSchema,
     expect: expectSchema,
     /** Expectations that differ on one provider, merged key by key over `expect`. */

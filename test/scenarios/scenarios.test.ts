@@ -75,7 +75,15 @@ describe.each(SCENARIO_PROVIDERS)('the same agent code runs unchanged on provide
     // The failures in the assertion message say exactly which expectation broke.
     expect({ status: outcome.status, failures: outcome.failures }).toEqual({ status: 'passed', failures: [] });
     expect(outcome.requests.length).toBeGreaterThan(0);
-    if (provider === 'mock') expect(outcome.httpRequests).toBeUndefined();
-    else expect(outcome.httpRequests?.length).toBeGreaterThanOrEqual(outcome.requests.length);
+    if (provider === 'mock') {
+      expect(outcome.httpRequests).toBeUndefined();
+      return;
+    }
+    // As the seed harness checked: every HTTP request is a streaming call of the provider's endpoint.
+    expect(outcome.httpRequests).toHaveLength(outcome.requests.length);
+    for (const request of outcome.httpRequests ?? []) {
+      expect(`${request.method} ${request.path}`).toBe(STREAM_ENDPOINT[provider]);
+      if (provider !== 'gemini') expect(request.body).toMatchObject({ stream: true });
+    }
   });
 });

@@ -55,6 +55,7 @@ describe('the scenario suite', () => {
         'prompt_cache_usage',
         'session_follow_up',
         'revert_to_turn',
+        'web_fetch_private_address_refused',
       ]),
     );
     // Only what icode truly lacks waits: approvals, compaction and cost all run for real.

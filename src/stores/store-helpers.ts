@@ -9,7 +9,15 @@ import { StoreConflictError, StoreError } from '../errors/store-error.js';
 import { sleep } from '../internal/abort.js';
 import type { JsonValue } from '../model/message.js';
 import { decodeCursor, encodeCursor, type ListPosition } from './sqlite/codec.js';
-import type { ListSessionsOptions, SessionEntry, SessionInfo, SessionLock, SessionPage, StoredEntry } from './types.js';
+import type {
+  ListSessionsOptions,
+  LockSessionOptions,
+  SessionEntry,
+  SessionInfo,
+  SessionLock,
+  SessionPage,
+  StoredEntry,
+} from './types.js';
 
 /** Whether `metadata` holds every key/value pair of `filter` (values compared as JSON). */
 export function metadataMatches(
@@ -138,7 +146,7 @@ export function forkVersion(source: SessionInfo, requested: number | undefined):
  * Tries `take` until it gets the lock, waiting 10 ms after the first miss and doubling up to 250 ms; an
  * abort of `signal` ends the wait with its reason.
  */
-export async function pollForLock(
+async function pollForLock(
   take: () => Promise<SessionLock | undefined>,
   signal: AbortSignal | undefined,
 ): Promise<SessionLock> {
@@ -148,4 +156,18 @@ export async function pollForLock(
     if (lock) return lock;
     await sleep(wait, signal);
   }
+}
+
+/**
+ * The `lockSession` and `tryLockSession` methods of a store whose `take` tries a session's run lock once
+ * and returns `undefined` when another holder has it.
+ */
+export function lockMethods(take: (sessionId: string) => Promise<SessionLock | undefined>): {
+  lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
+  tryLockSession(sessionId: string): Promise<SessionLock | undefined>;
+} {
+  return {
+    lockSession: (sessionId, options = {}) => pollForLock(() => take(sessionId), options.signal),
+    tryLockSession: (sessionId) => take(sessionId),
+  };
 }

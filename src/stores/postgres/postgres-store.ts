@@ -8,7 +8,7 @@ import {
   checkTruncate,
   forkVersion,
   planList,
-  pollForLock,
+  lockMethods,
   takeListBatch,
   toSessionInfo,
   toSessionPage,
@@ -404,13 +404,7 @@ export function postgresStore(
       await query(`DELETE FROM ${sessions} WHERE id = $1`, [id], id);
     },
 
-    async lockSession(sessionId, lockOptions = {}) {
-      return pollForLock(() => takeLock(sessionId), lockOptions.signal);
-    },
-
-    async tryLockSession(sessionId) {
-      return takeLock(sessionId);
-    },
+    ...lockMethods(takeLock),
 
     async close() {
       if (closed) return;

@@ -20,7 +20,7 @@ import {
   checkTruncate,
   forkVersion,
   planList,
-  pollForLock,
+  lockMethods,
   takeListBatch,
   toSessionInfo,
   toSessionPage,
@@ -422,13 +422,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
       });
     },
 
-    async lockSession(sessionId, lockOptions = {}) {
-      return pollForLock(() => takeLock(sessionId), lockOptions.signal);
-    },
-
-    async tryLockSession(sessionId) {
-      return takeLock(sessionId);
-    },
+    ...lockMethods(takeLock),
 
     async close() {
       if (closed) return;

@@ -3,10 +3,11 @@
  * `describe`. An adapter's test file passes how to make its model over the mock wire server, and what its
  * wire differs in (where the stream is cut, what an unfinished stream says, what its error says).
  */
-import { expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import type { LanguageModel, ModelStreamPart } from '../../src/model/language-model.js';
-import type { Fault } from '../../src/testing/mock-server/types.js';
+import { startMockServer } from '../../src/testing/mock-server/server.js';
+import type { Fault, MockServer, WireName } from '../../src/testing/mock-server/types.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
 import { drain, rawServer, weatherTool } from './gemini-helpers.js';
 import { ask, collect, readTool } from './shared-helpers.js';
@@ -17,6 +18,37 @@ export type SetupModel = (
   faults?: Fault[],
   settings?: { readonly idleTimeoutMs?: number; readonly timeoutMs?: number },
 ) => Promise<LanguageModel>;
+
+/**
+ * Model setup over a mock wire server for one adapter's tests: `setup` starts a server for `wire` with a
+ * script and faults (closed after each test) and gives it with the model `make` points at it; `makeModel`
+ * gives only the model, for the shared cases.
+ */
+export function mockWireSetup<S extends { readonly idleTimeoutMs?: number; readonly timeoutMs?: number }>(
+  wire: WireName,
+  make: (baseURL: string, settings: Partial<S>) => LanguageModel,
+): {
+  setup(
+    script: MockScript,
+    faults?: Fault[],
+    settings?: Partial<S>,
+  ): Promise<{ server: MockServer; model: LanguageModel }>;
+  makeModel: SetupModel;
+} {
+  let server: MockServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  const setup = async (script: MockScript, faults: Fault[] = [], settings: Partial<S> = {}) => {
+    server = await startMockServer({ wire, script, faults });
+    return { server, model: make(server.baseURL, settings) };
+  };
+  return {
+    setup,
+    makeModel: async (script, faults, settings) => (await setup(script, faults, settings as Partial<S>)).model,
+  };
+}
 
 const types = (parts: readonly ModelStreamPart[]) => parts.map((part) => part.type);
 

@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ModelStreamPart } from '../../src/model/language-model.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
-import { startMockServer, type Fault, type MockServer } from '../../src/testing/mock-server/index.js';
-import type { MockScript } from '../../src/testing/mock-step.js';
+import { startMockServer } from '../../src/testing/mock-server/index.js';
 import {
-  type SetupModel,
   itAbortsBeforeHeaders,
   itEndsOnAbortMidStream,
   itKeepsMalformedToolJson,
@@ -14,28 +12,14 @@ import {
   itReturnsTwoToolCalls,
   itTimesOutAStall,
   itTimesOutBeforeHeaders,
+  mockWireSetup,
 } from './adapter-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-ant-test-0123456789abcdef';
-let server: MockServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function setup(
-  script: MockScript,
-  faults: Fault[] = [],
-  settings: Partial<Parameters<typeof anthropic>[0]> = {},
-) {
-  server = await startMockServer({ wire: 'anthropic', script, faults });
-  const model = anthropic({ model: 'claude-haiku-4-5', apiKey: KEY, baseURL: server.baseURL, ...settings });
-  return { server, model };
-}
-
-const makeModel = async (...args: Parameters<SetupModel>) => (await setup(...args)).model;
+const { setup, makeModel } = mockWireSetup('anthropic', (baseURL, settings: Partial<Parameters<typeof anthropic>[0]>) =>
+  anthropic({ model: 'claude-haiku-4-5', apiKey: KEY, baseURL, ...settings }),
+);
 
 const types = (parts: readonly ModelStreamPart[]) => parts.map((part) => part.type);
 

@@ -1,10 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import { openai } from '../../src/providers/openai/index.js';
-import { startMockServer, type Fault, type MockServer } from '../../src/testing/mock-server/index.js';
-import type { MockScript } from '../../src/testing/mock-step.js';
 import {
-  type SetupModel,
   itAbortsBeforeHeaders,
   itEndsOnAbortMidStream,
   itHidesTheKeyOfA401,
@@ -13,24 +10,14 @@ import {
   itReportsACutAsNetwork,
   itTimesOutAStall,
   itTimesOutBeforeHeaders,
+  mockWireSetup,
 } from './adapter-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-test-0123456789abcdefghij';
-let server: MockServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function setup(script: MockScript, faults: Fault[] = [], settings: Partial<Parameters<typeof openai>[0]> = {}) {
-  server = await startMockServer({ wire: 'openai', script, faults });
-  const model = openai({ model: 'gpt-4.1-mini', apiKey: KEY, baseURL: server.baseURL, ...settings });
-  return { server, model };
-}
-
-const makeModel = async (...args: Parameters<SetupModel>) => (await setup(...args)).model;
+const { setup, makeModel } = mockWireSetup('openai', (baseURL, settings: Partial<Parameters<typeof openai>[0]>) =>
+  openai({ model: 'gpt-4.1-mini', apiKey: KEY, baseURL, ...settings }),
+);
 
 describe('openai over the Chat Completions SSE wire', () => {
   it('streams plain text and usage, asking for include_usage', async () => {

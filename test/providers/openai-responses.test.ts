@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ModelStreamPart } from '../../src/model/language-model.js';
 import { openai } from '../../src/providers/openai/index.js';
-import { startMockServer, type Fault, type MockServer } from '../../src/testing/mock-server/index.js';
-import type { MockScript } from '../../src/testing/mock-step.js';
 import {
-  type SetupModel,
   itEndsOnAbortMidStream,
   itHidesTheKeyOfA401,
   itKeepsMalformedToolJson,
@@ -13,24 +10,16 @@ import {
   itReportsACutAsNetwork,
   itReturnsTwoToolCalls,
   itTimesOutAStall,
+  mockWireSetup,
 } from './adapter-cases.js';
 import { ask, collect, PNG, readTool, textOf } from './shared-helpers.js';
 
 const KEY = 'sk-test-0123456789abcdefghij';
-let server: MockServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function setup(script: MockScript, faults: Fault[] = [], settings: Partial<Parameters<typeof openai>[0]> = {}) {
-  server = await startMockServer({ wire: 'openai-responses', script, faults });
-  const model = openai({ model: 'gpt-5', api: 'responses', apiKey: KEY, baseURL: server.baseURL, ...settings });
-  return { server, model };
-}
-
-const makeModel = async (...args: Parameters<SetupModel>) => (await setup(...args)).model;
+const { setup, makeModel } = mockWireSetup(
+  'openai-responses',
+  (baseURL, settings: Partial<Parameters<typeof openai>[0]>) =>
+    openai({ model: 'gpt-5', api: 'responses', apiKey: KEY, baseURL, ...settings }),
+);
 
 const types = (parts: readonly ModelStreamPart[]) => parts.map((part) => part.type);
 

@@ -3,25 +3,16 @@
  *
  * @packageDocumentation
  */
-import { join } from 'node:path';
-import { createAgent } from '../../agent/create-agent.js';
-import { pruneToolOutputs, summarizeCompaction } from '../../agent/compaction/strategies.js';
-import type { CompactionOptions } from '../../agent/compaction/types.js';
 import type { AgentRun } from '../../agent/types.js';
 import { AgentError } from '../../errors/agent-error.js';
 import type { AgentEvent } from '../../events/agent-event.js';
 import type { RunResult } from '../../events/run-result.js';
 import type { ModelRequest } from '../../model/language-model.js';
-import { createPolicy } from '../../policy/create-policy.js';
-import type { ApprovalAnswer, ApprovalRequest } from '../../policy/types.js';
-import { localSandbox } from '../../sandbox/local-sandbox.js';
-import { gitSnapshots } from '../../snapshots/git-snapshots.js';
-import { memoryStore } from '../../stores/memory-store.js';
-import { codingTools, type CodingToolName, CODING_TOOL_NAMES } from '../../tools/builtin/coding-tools.js';
 import type { RecordedRequest } from '../mock-server/types.js';
 import { checkExpectations } from './check.js';
 import { startScenarioModel } from './providers.js';
-import type { Scenario, ScenarioApproval, ScenarioExpectation, ScenarioProvider } from './schema.js';
+import { buildScenarioAgent, toAnswer } from './scenario-agent.js';
+import type { Scenario, ScenarioExpectation, ScenarioProvider } from './schema.js';
 import { scenarioScript } from './script.js';
 import { createScenarioDirectories } from './workspace.js';
 
@@ -77,20 +68,6 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  */
 export function expectationFor(scenario: Scenario, provider: ScenarioProvider): ScenarioExpectation {
   return { ...scenario.expect, ...scenario.expectOn?.[provider] };
-}
-
-function toAnswer(answer: ScenarioApproval): ApprovalAnswer {
-  return typeof answer === 'string' ? answer : { decision: 'deny', feedback: answer.feedback };
-}
-
-function compactionOf(scenario: Scenario): CompactionOptions | false | undefined {
-  const settings = scenario.model.compaction;
-  if (settings === undefined || settings === false) return settings;
-  return {
-    strategy: settings.strategy === 'prune-tool-outputs' ? pruneToolOutputs() : summarizeCompaction(),
-    ...(settings.threshold !== undefined ? { threshold: settings.threshold } : {}),
-    ...(settings.keepRecentTurns !== undefined ? { keepRecentTurns: settings.keepRecentTurns } : {}),
-  };
 }
 
 /** How one run (or resumption) ended. */
@@ -154,44 +131,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let model: Awaited<ReturnType<typeof startScenarioModel>> | undefined;
   try {
     model = await startScenarioModel(provider, scenario, script);
-    const approvals = [...(scenario.policy?.approvals ?? [])];
-    let asked = 0;
-    const approve = (request: ApprovalRequest): ApprovalAnswer => {
-      asked += 1;
-      const answer = approvals.shift();
-      if (answer !== undefined) return toAnswer(answer);
-      setupFailures.push(
-        `the approver was asked ${asked} time(s) but the scenario scripts ${asked - 1} answer(s) (last: ${request.name} ${JSON.stringify(request.input)})`,
-      );
-      return 'deny';
-    };
-    const sandbox = localSandbox({ root: dirs.workspace });
-    const wanted = new Set(scenario.tools ?? CODING_TOOL_NAMES);
-    const compaction = compactionOf(scenario);
-    const store = memoryStore();
-    const agent = createAgent({
-      provider: model.model,
-      store,
-      ...(scenario.revert
-        ? { snapshots: gitSnapshots({ root: dirs.workspace, dir: join(dirs.base, 'snapshots') }) }
-        : {}),
-      tools: codingTools({
-        sandbox,
-        exclude: CODING_TOOL_NAMES.filter((name) => !wanted.has(name)) as CodingToolName[],
-      }),
-      sandbox,
-      policy: createPolicy({
-        mode: scenario.policy?.mode ?? 'workspace-write',
-        ...(scenario.policy?.allow ? { allow: scenario.policy.allow } : {}),
-        ...(scenario.policy?.ask ? { ask: scenario.policy.ask } : {}),
-        ...(scenario.policy?.deny ? { deny: scenario.policy.deny } : {}),
-        ...(scenario.policy?.approvals ? { approve } : {}),
-      }),
-      ...(scenario.agent?.instructions !== undefined ? { instructions: scenario.agent.instructions } : {}),
-      ...(scenario.agent?.maxTurns !== undefined ? { maxTurns: scenario.agent.maxTurns } : {}),
-      ...(scenario.agent?.maxCostUsd !== undefined ? { maxCostUsd: scenario.agent.maxCostUsd } : {}),
-      ...(compaction !== undefined ? { compaction } : {}),
-    });
+    const { agent, store, approvals } = buildScenarioAgent(scenario, dirs, model.model, setupFailures);
 
     const timeout = AbortSignal.timeout(scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const resumeAnswers = [...(scenario.policy?.resume ?? [])];

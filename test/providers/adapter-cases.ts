@@ -124,6 +124,35 @@ export function itEndsOnAbortMidStream(setup: SetupModel, title: string, checks:
   });
 }
 
+/** Starts a mock wire server with a script and faults, and gives it with a model that talks to it. */
+export type SetupServer = (
+  script: MockScript,
+  faults?: Fault[],
+) => Promise<{ readonly server: MockServer; readonly model: LanguageModel }>;
+
+/**
+ * A 429 with `retry-after: 3600` fails at once as a retryable rate limit with the delay as sent and the
+ * request id, after one request (the SDK does not retry); with `defaultRetry`, the model's policy is the
+ * default.
+ */
+export function itReportsA429(setup: SetupServer, title: string, defaultRetry = false): void {
+  it(title, async () => {
+    const { model, server } = await setup([{ text: 'x' }], [{ type: 'status', status: 429, retryAfter: '3600' }]);
+    const { parts, error } = await collect(model, ask('Hi'));
+    expect(parts).toEqual([]);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({
+      kind: 'rate-limit',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 3_600_000,
+      requestId: 'req_mock_1',
+    });
+    expect(server.requests).toHaveLength(1);
+    if (defaultRetry) expect(model.retry).toEqual({ maxRetries: 2 });
+  });
+}
+
 /** The connection is cut after `afterBytes`: a retryable `network` error (a `ProviderError`, if `providerError`). */
 export function itReportsACutAsNetwork(setup: SetupModel, afterBytes: number, providerError = false): void {
   it('reports a cut connection as network', async () => {

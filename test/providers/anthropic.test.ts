@@ -8,6 +8,7 @@ import {
   itEndsOnAbortMidStream,
   itKeepsMalformedToolJson,
   itNeverFinishesATruncatedStream,
+  itReportsA429,
   itReportsACutAsNetwork,
   itReturnsTwoToolCalls,
   itTimesOutAStall,
@@ -395,21 +396,11 @@ describe('anthropic over the Messages SSE wire', () => {
     `);
   });
 
-  it('reports a 429 as rate-limit with retry-after as sent (3600 s), request id and no retry by the SDK', async () => {
-    const { model, server } = await setup([{ text: 'never' }], [{ type: 'status', status: 429, retryAfter: '3600' }]);
-    const { parts, error } = await collect(model, ask('Hi'));
-    expect(parts).toEqual([]);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({
-      kind: 'rate-limit',
-      status: 429,
-      retryable: true,
-      retryAfterMs: 3_600_000,
-      requestId: 'req_mock_1',
-    });
-    expect(server.requests).toHaveLength(1);
-    expect(model.retry).toEqual({ maxRetries: 2 });
-  });
+  itReportsA429(
+    setup,
+    'reports a 429 as rate-limit with retry-after as sent (3600 s), request id and no retry by the SDK',
+    true,
+  );
 
   it('reads retry-after-ms', async () => {
     const { model } = await setup([{ text: 'x' }], [{ type: 'status', status: 529, retryAfterMs: 1500 }]);

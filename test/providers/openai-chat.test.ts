@@ -7,6 +7,7 @@ import {
   itHidesTheKeyOfA401,
   itKeepsMalformedToolJson,
   itNeverFinishesATruncatedStream,
+  itReportsA429,
   itReportsACutAsNetwork,
   itTimesOutAStall,
   itTimesOutBeforeHeaders,
@@ -250,20 +251,7 @@ describe('openai over the Chat Completions SSE wire', () => {
     `);
   });
 
-  it('reports a 429 with retry-after: 3600 as rate-limit with the delay as sent', async () => {
-    const { model, server } = await setup([{ text: 'x' }], [{ type: 'status', status: 429, retryAfter: '3600' }]);
-    const { parts, error } = await collect(model, ask('Hi'));
-    expect(parts).toEqual([]);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({
-      kind: 'rate-limit',
-      status: 429,
-      retryable: true,
-      retryAfterMs: 3_600_000,
-      requestId: 'req_mock_1',
-    });
-    expect(server.requests).toHaveLength(1);
-  });
+  itReportsA429(setup, 'reports a 429 with retry-after: 3600 as rate-limit with the delay as sent');
 
   it('reports a 429 for an exhausted quota as quota, not retryable', async () => {
     const { model } = await setup(

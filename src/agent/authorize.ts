@@ -73,7 +73,7 @@ export async function authorize(
       id,
       decision.rule ? 'rule' : 'mode',
       decision.rule,
-      `Permission denied: ${decision.reason}${decision.rule ? ` (rule ${decision.rule})` : ''}. Do not retry this call; find another way or ask the user.`,
+      `Permission denied: ${decision.reason.replace(/\.$/, '')}${decision.rule ? ` (rule ${decision.rule})` : ''}. Do not retry this call; find another way or ask the user.`,
     );
   }
   const wait = ctx.emit({

@@ -22,7 +22,7 @@ import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions
  * import { codingTools } from 'icode/tools';
  *
  * const agent = createAgent({
- *   provider: anthropic({ model: 'claude-sonnet-4-5' }),
+ *   provider: anthropic({ model: 'claude-sonnet-4-6' }),
  *   instructions: 'You are a careful coding agent.',
  *   tools: codingTools({ root: process.cwd() }),
  *   policy: { mode: 'workspace-write', allow: ['Bash(npm test:*)'] },

@@ -16,6 +16,13 @@ function versionAfterTurn(entries: readonly StoredEntry[], turn: number): number
   return later ? later.seq - 1 : (entries.at(-1)?.seq ?? 0);
 }
 
+/** Refuses a turn the session never reached: reverting there would silently do nothing. */
+function checkTurnExists(entries: readonly StoredEntry[], name: string, turn: number): void {
+  let last = 0;
+  for (const stored of entries) last = Math.max(last, turnOf(stored) ?? 0);
+  if (turn > last) throw new ConfigError(`${name} ${turn} is past the end of the session: its last turn is ${last}.`);
+}
+
 function checkTurn(name: string, turn: number): void {
   if (!Number.isInteger(turn) || turn < 0)
     throw new ConfigError(`${name} must be a non-negative integer, got ${turn}.`);
@@ -34,6 +41,7 @@ export async function revertSession(
 ): Promise<RevertResult> {
   checkTurn('toTurn', options.toTurn);
   const { info, entries } = await store.load(sessionId);
+  checkTurnExists(entries, 'toTurn', options.toTurn);
   const version = versionAfterTurn(entries, options.toTurn);
   const snapshot = entries.find((stored) => stored.entry.type === 'snapshot' && stored.entry.turn > options.toTurn);
   let restoredSnapshot: string | undefined;
@@ -54,7 +62,9 @@ export async function forkSession(
   let version: number | undefined;
   if (options.atTurn !== undefined) {
     checkTurn('atTurn', options.atTurn);
-    version = versionAfterTurn((await store.load(sessionId)).entries, options.atTurn);
+    const { entries } = await store.load(sessionId);
+    checkTurnExists(entries, 'atTurn', options.atTurn);
+    version = versionAfterTurn(entries, options.atTurn);
   }
   return store.fork(sessionId, {
     ...(version !== undefined ? { version } : {}),

@@ -80,7 +80,7 @@ export interface AgentPolicyOptions {
  * @example
  * ```ts
  * const options: AgentOptions = {
- *   provider: anthropic({ model: 'claude-sonnet-4-5' }),
+ *   provider: anthropic({ model: 'claude-sonnet-4-6' }),
  *   instructions: 'You are a careful coding agent.',
  *   tools: codingTools({ root }),
  *   policy: { mode: 'workspace-write', allow: ['Bash(npm test:*)'] },

@@ -21,3 +21,26 @@ export type {
 } from './mock-server/types.js';
 export { storeConformance } from './store-conformance.js';
 export type { StoreConformanceOptions } from './store-conformance.js';
+export {
+  expectationFor,
+  formatScenarioTable,
+  loadScenario,
+  loadScenarios,
+  parseScenario,
+  runScenario,
+  SCENARIO_EVENT_TYPES,
+  SCENARIO_MODEL_IDS,
+  SCENARIO_PROVIDERS,
+  scenarioSchema,
+} from './scenario/index.js';
+export type {
+  EventMatcher,
+  RunScenarioOptions,
+  Scenario,
+  ScenarioApproval,
+  ScenarioExpectation,
+  ScenarioOutcome,
+  ScenarioProvider,
+  ScenarioStep,
+} from './scenario/index.js';
+export { wires } from './mock-server/wires.js';

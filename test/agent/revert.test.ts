@@ -106,3 +106,15 @@ describe('revert and fork', () => {
     await expect(agent.fork('x', { atTurn: 1.5 })).rejects.toThrow(/atTurn/);
   });
 });
+
+describe('revert past the end', () => {
+  it('refuses a turn the session never reached', async () => {
+    const agent = createAgent({ provider: mockProvider([{ text: 'one' }]), policy: allow });
+    const { sessionId } = await agent.run('hi').result;
+    await expect(agent.revert(sessionId, { toTurn: 99 })).rejects.toThrow(
+      /past the end of the session: its last turn is 1/,
+    );
+    await expect(agent.fork(sessionId, { atTurn: 2 })).rejects.toThrow(/past the end/);
+    expect((await agent.revert(sessionId, { toTurn: 1 })).version).toBe(2);
+  });
+});

@@ -14,17 +14,17 @@ import type {
   ModelStreamPart,
 } from '../../model/language-model.js';
 import { envVar, lazySdk } from '../shared/load-sdk.js';
-import { modelFields } from '../shared/settings.js';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  modelFields,
+  type TimedProviderSettings,
+} from '../shared/settings.js';
 import { timedStream } from '../shared/timed-stream.js';
 import { untimedInit } from '../shared/untimed-dispatcher.js';
 import { toGeminiError, type GeminiResponseInfo } from './gemini-errors.js';
 import { toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './gemini-request.js';
 import { GeminiStreamParser, type GeminiChunk } from './gemini-stream.js';
-
-/** Default request timeout, as the other official SDKs have (10 minutes). */
-const DEFAULT_TIMEOUT_MS = 600_000;
-/** Default stall timeout: long enough for a model that thinks before its first token. */
-const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 /**
  * Settings of {@link gemini}.
@@ -34,7 +34,7 @@ const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
  * const settings: GeminiSettings = { model: 'gemini-2.5-flash', thinking: { budgetTokens: 1024 }, idleTimeoutMs: 60_000 };
  * ```
  */
-export interface GeminiSettings extends GeminiRequestSettings {
+export interface GeminiSettings extends GeminiRequestSettings, TimedProviderSettings {
   /** Model id, for example `gemini-2.5-flash`. */
   readonly model: string;
   /** API key. @defaultValue `process.env.GEMINI_API_KEY`, then `process.env.GOOGLE_API_KEY` */
@@ -45,17 +45,6 @@ export interface GeminiSettings extends GeminiRequestSettings {
   readonly apiVersion?: string;
   /** Extra headers on every request. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Retries of a failed call, done by the agent loop. @defaultValue 2 */
-  readonly maxRetries?: number;
-  /** Time allowed until the response headers arrive, in ms; `0` waits for ever. @defaultValue 600000 (10 minutes) */
-  readonly timeoutMs?: number;
-  /**
-   * Time allowed between two stream chunks before the call fails with a `timeout` error, in ms; `0` waits
-   * for ever. @defaultValue 300000
-   */
-  readonly idleTimeoutMs?: number;
-  /** Cap on any retry delay, including one the server asks for. @defaultValue 60000 */
-  readonly maxRetryDelayMs?: number;
   /** Prices per million tokens, for `result.cost`. @defaultValue icode's price table for the model, where known */
   readonly pricing?: ModelPricing;
   /** Context window in tokens, for compaction. @defaultValue icode's table for the model, where known */
@@ -108,7 +97,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
     return client;
   };
 
-  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 
   async function* stream(request: ModelRequest, options?: ModelCallOptions): AsyncGenerator<ModelStreamPart> {

@@ -8,3 +8,4 @@ export type { GeminiSettings } from './gemini.js';
 export type { GeminiRequestSettings, GeminiThinkingSettings, GeminiPartMetadata } from './gemini-request.js';
 export { toGeminiSchema } from './gemini-schema.js';
 export type { GeminiSchema } from './gemini-schema.js';
+export type { TimedProviderSettings } from '../shared/settings.js';

@@ -6,3 +6,4 @@
 export { ollama } from './ollama.js';
 export type { OllamaSettings } from './ollama.js';
 export type { OllamaRequestSettings } from './ollama-request.js';
+export type { TimedProviderSettings } from '../shared/settings.js';

@@ -13,17 +13,17 @@ import type {
   ModelStreamPart,
 } from '../../model/language-model.js';
 import { envVar, lazySdk } from '../shared/load-sdk.js';
-import { modelFields } from '../shared/settings.js';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  modelFields,
+  type TimedProviderSettings,
+} from '../shared/settings.js';
 import { timedStream } from '../shared/timed-stream.js';
 import { toOllamaError } from './ollama-errors.js';
 import { callFetch, type OllamaExchange } from './ollama-fetch.js';
 import { toOllamaChatBody, type OllamaRequestSettings } from './ollama-request.js';
 import { OllamaStreamParser, type OllamaChunk } from './ollama-stream.js';
-
-/** Default request timeout, as the other official SDKs have (10 minutes). */
-const DEFAULT_TIMEOUT_MS = 600_000;
-/** Default stall timeout: long enough for a model that thinks before its first token. */
-const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 /**
  * Settings of {@link ollama}.
@@ -33,24 +33,13 @@ const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
  * const settings: OllamaSettings = { model: 'qwen3:8b', host: 'http://gpu-box:11434', think: true, contextWindow: 40_960 };
  * ```
  */
-export interface OllamaSettings extends OllamaRequestSettings {
+export interface OllamaSettings extends OllamaRequestSettings, TimedProviderSettings {
   /** Model name, for example `qwen3:8b`. */
   readonly model: string;
   /** The Ollama server. @defaultValue `process.env.OLLAMA_HOST`, then `http://127.0.0.1:11434` */
   readonly host?: string;
   /** Extra headers on every request (for example `Authorization` for a hosted or proxied Ollama). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Retries of a failed call, done by the agent loop. @defaultValue 2 */
-  readonly maxRetries?: number;
-  /** Time allowed until the response headers arrive (model loading included), in ms; `0` waits for ever. @defaultValue 600000 (10 minutes) */
-  readonly timeoutMs?: number;
-  /**
-   * Time allowed between two stream lines before the call fails with a `timeout` error, in ms; `0` waits
-   * for ever. @defaultValue 300000
-   */
-  readonly idleTimeoutMs?: number;
-  /** Cap on any retry delay, including one the server asks for. @defaultValue 60000 */
-  readonly maxRetryDelayMs?: number;
   /** Prices per million tokens. @defaultValue free: local models cost nothing */
   readonly pricing?: ModelPricing;
   /** Context window in tokens (the `num_ctx` the model runs with), for compaction. */
@@ -113,7 +102,7 @@ export function ollama(settings: OllamaSettings): LanguageModel {
     envVar('OLLAMA_API_KEY'),
   ];
 
-  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 
   async function* stream(request: ModelRequest, options?: ModelCallOptions): AsyncGenerator<ModelStreamPart> {

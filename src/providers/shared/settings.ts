@@ -42,6 +42,34 @@ export interface CommonProviderSettings {
 /** Default stall timeout: long enough for a reasoning model that thinks before its first token. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
+/** Default request timeout of the adapters that time their own calls, as the official SDKs have (10 minutes). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
+
+/**
+ * Retry and timeout settings of the adapters that time their own HTTP calls (Gemini, Ollama).
+ *
+ * @example
+ * ```ts
+ * const settings: TimedProviderSettings = { maxRetries: 4, timeoutMs: 120_000, idleTimeoutMs: 60_000 };
+ * ```
+ */
+export interface TimedProviderSettings {
+  /** Retries of a failed call, done by the agent loop. @defaultValue 2 */
+  readonly maxRetries?: number;
+  /**
+   * Time allowed until the response headers arrive (a local model's loading included), in ms; `0` waits for
+   * ever. @defaultValue 600000 (10 minutes)
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Time allowed between two stream chunks (lines, for NDJSON) before the call fails with a `timeout` error,
+   * in ms; `0` waits for ever. @defaultValue 300000
+   */
+  readonly idleTimeoutMs?: number;
+  /** Cap on any retry delay, including one the server asks for. @defaultValue 60000 */
+  readonly maxRetryDelayMs?: number;
+}
+
 /** The `retry`, `pricing` and `contextWindow` fields of a model, from its settings and the price table. */
 export function modelFields(
   provider: string,

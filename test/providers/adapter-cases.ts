@@ -303,6 +303,35 @@ export function itFailsATruncatedStream(setup: SetupModel, title: string, says: 
   });
 }
 
+/** What a 429 of {@link itClassifiesA429} carries, and the message the error must have (if given). */
+export interface RateLimit {
+  readonly provider: string;
+  /** The `retry-after` header, in seconds. */
+  readonly retryAfter: string;
+  readonly message: string;
+  readonly expectedMessage?: string;
+}
+
+/** A 429 with `retry-after`: a retryable rate limit with the delay, before any part. */
+export function itClassifiesA429(setup: SetupModel, script: MockScript, limit: RateLimit): void {
+  it('classifies a 429 with retry-after as a retryable rate limit', async () => {
+    const model = await setup(script, [
+      { type: 'status', status: 429, retryAfter: limit.retryAfter, message: limit.message },
+    ]);
+    const { parts, error } = await drain(model, ask('hi'));
+    expect(parts).toEqual([]);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({
+      kind: 'rate-limit',
+      status: 429,
+      retryable: true,
+      retryAfterMs: Number(limit.retryAfter) * 1000,
+      provider: limit.provider,
+    });
+    if (limit.expectedMessage !== undefined) expect((error as Error).message).toBe(limit.expectedMessage);
+  });
+}
+
 /** The HTTP status `status` with `message`: an error of `kind`, with that status. */
 export function itClassifiesAStatus(
   setup: SetupModel,

@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
-import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ModelRequest } from '../../src/model/language-model.js';
 import { gemini } from '../../src/providers/gemini/index.js';
 import { geminiWire } from '../../src/testing/mock-server/gemini.js';
@@ -9,6 +8,7 @@ import { startMockServer } from '../../src/testing/mock-server/server.js';
 import type { Fault, MockServer } from '../../src/testing/mock-server/types.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
 import {
+  itClassifiesA429,
   itClassifiesAStatus,
   itFailsACutAsNetwork,
   itFailsATruncatedStream,
@@ -367,24 +367,11 @@ describe('gemini: streaming answers', () => {
 });
 
 describe('gemini: failures', () => {
-  it('classifies a 429 with retry-after as a retryable rate limit', async () => {
-    const model = await setup(
-      [{ text: 'late' }],
-      [{ type: 'status', status: 429, retryAfter: '3', message: 'Resource has been exhausted (e.g. check quota).' }],
-    );
-    const { parts, error } = await drain(model, ask('hi'));
-    expect(parts).toEqual([]);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({
-      kind: 'rate-limit',
-      status: 429,
-      retryable: true,
-      retryAfterMs: 3000,
-      provider: 'gemini',
-    });
-    expect((error as Error).message).toBe(
-      'gemini 429: RESOURCE_EXHAUSTED: Resource has been exhausted (e.g. check quota).',
-    );
+  itClassifiesA429(setup, [{ text: 'late' }], {
+    provider: 'gemini',
+    retryAfter: '3',
+    message: 'Resource has been exhausted (e.g. check quota).',
+    expectedMessage: 'gemini 429: RESOURCE_EXHAUSTED: Resource has been exhausted (e.g. check quota).',
   });
 
   it("reads the retry delay from Google's RetryInfo, and tells a daily quota from a rate limit", async () => {

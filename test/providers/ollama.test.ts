@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ModelRequest } from '../../src/model/language-model.js';
 import { ollama } from '../../src/providers/ollama/index.js';
 import { ollamaWire } from '../../src/testing/mock-server/ollama.js';
@@ -8,6 +7,7 @@ import { startMockServer } from '../../src/testing/mock-server/server.js';
 import type { Fault, MockServer } from '../../src/testing/mock-server/types.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
 import {
+  itClassifiesA429,
   itClassifiesAStatus,
   itFailsACutAsNetwork,
   itFailsATruncatedStream,
@@ -275,22 +275,7 @@ describe('ollama: streaming answers', () => {
 });
 
 describe('ollama: failures', () => {
-  it('classifies a 429 with retry-after as a retryable rate limit', async () => {
-    const model = await setup(
-      [{ text: 'x' }],
-      [{ type: 'status', status: 429, retryAfter: '2', message: 'too many requests' }],
-    );
-    const { parts, error } = await drain(model, ask('hi'));
-    expect(parts).toEqual([]);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({
-      kind: 'rate-limit',
-      status: 429,
-      retryable: true,
-      retryAfterMs: 2000,
-      provider: 'ollama',
-    });
-  });
+  itClassifiesA429(setup, [{ text: 'x' }], { provider: 'ollama', retryAfter: '2', message: 'too many requests' });
 
   itClassifiesAStatus(
     setup,

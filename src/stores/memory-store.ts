@@ -14,9 +14,29 @@ import {
 } from './types.js';
 import { assertVersion, metadataMatches } from './store-helpers.js';
 
-interface MemorySession {
-  info: SessionInfo;
-  entries: StoredEntry[];
+/**
+ * A session in memory. Its `SessionInfo` is made when asked for and kept until the next write, so an append
+ * (the agent loop's hot path) allocates nothing for it.
+ */
+class MemorySession {
+  #info: SessionInfo | undefined;
+
+  constructor(
+    private readonly base: Pick<SessionInfo, 'id' | 'createdAt' | 'metadata' | 'parentId'>,
+    public version: number,
+    public updatedAt: number,
+    readonly entries: StoredEntry[],
+  ) {}
+
+  get info(): SessionInfo {
+    return (this.#info ??= { ...this.base, version: this.version, updatedAt: this.updatedAt });
+  }
+
+  touch(version: number, updatedAt: number): void {
+    this.version = version;
+    this.updatedAt = updatedAt;
+    this.#info = undefined;
+  }
 }
 
 /**
@@ -53,9 +73,9 @@ export function memoryStore(): SessionStore {
       const id = options.id ?? createId('ses');
       if (sessions.has(id)) throw new StoreError(`Session ${id} already exists.`, { sessionId: id });
       const time = now();
-      const info: SessionInfo = { id, version: 0, createdAt: time, updatedAt: time, metadata: { ...options.metadata } };
-      sessions.set(id, { info, entries: [] });
-      return info;
+      const created = new MemorySession({ id, createdAt: time, metadata: { ...options.metadata } }, 0, time, []);
+      sessions.set(id, created);
+      return created.info;
     },
 
     async get(id) {
@@ -78,7 +98,7 @@ export function memoryStore(): SessionStore {
     async append(id, entries: readonly SessionEntry[], options) {
       const target = session(id);
       assertVersion('expectedVersion', options.expectedVersion);
-      const version = target.info.version;
+      const version = target.version;
       if (options.expectedVersion !== version) {
         throw new StoreConflictError({
           sessionId: id,
@@ -98,7 +118,7 @@ export function memoryStore(): SessionStore {
       let seq = version;
       for (const entry of entries)
         target.entries.push({ seq: ++seq, schemaVersion: ENTRY_SCHEMA_VERSION, createdAt, entry });
-      target.info = { ...target.info, version: seq, updatedAt: createdAt };
+      target.touch(seq, createdAt);
       return seq;
     },
 
@@ -110,51 +130,47 @@ export function memoryStore(): SessionStore {
     async truncate(id, options) {
       const target = session(id);
       assertVersion('version', options.version);
-      if (options.expectedVersion !== undefined && options.expectedVersion !== target.info.version) {
+      if (options.expectedVersion !== undefined && options.expectedVersion !== target.version) {
         throw new StoreConflictError({
           sessionId: id,
           expectedVersion: options.expectedVersion,
-          actualVersion: target.info.version,
+          actualVersion: target.version,
         });
       }
-      if (options.version > target.info.version) {
+      if (options.version > target.version) {
         throw new StoreError(
-          `Cannot truncate session ${id} to version ${options.version}: it has ${target.info.version} entries.`,
+          `Cannot truncate session ${id} to version ${options.version}: it has ${target.version} entries.`,
           {
             sessionId: id,
           },
         );
       }
       target.entries.length = options.version;
-      target.info = { ...target.info, version: options.version, updatedAt: now() };
+      target.touch(options.version, now());
       return target.info;
     },
 
     async fork(id, options = {}) {
       const source = session(id);
-      const version = options.version ?? source.info.version;
+      const version = options.version ?? source.version;
       assertVersion('version', version);
-      if (version > source.info.version) {
-        throw new StoreError(
-          `Cannot fork session ${id} at version ${version}: it has ${source.info.version} entries.`,
-          {
-            sessionId: id,
-          },
-        );
+      if (version > source.version) {
+        throw new StoreError(`Cannot fork session ${id} at version ${version}: it has ${source.version} entries.`, {
+          sessionId: id,
+        });
       }
       const forkId = options.id ?? createId('ses');
       if (sessions.has(forkId)) throw new StoreError(`Session ${forkId} already exists.`, { sessionId: forkId });
       const time = now();
-      const info: SessionInfo = {
-        id: forkId,
+      const metadata = { ...(options.metadata ?? source.info.metadata) };
+      const forked = new MemorySession(
+        { id: forkId, createdAt: time, metadata, parentId: id },
         version,
-        createdAt: time,
-        updatedAt: time,
-        metadata: { ...(options.metadata ?? source.info.metadata) },
-        parentId: id,
-      };
-      sessions.set(forkId, { info, entries: source.entries.slice(0, version) });
-      return info;
+        time,
+        source.entries.slice(0, version),
+      );
+      sessions.set(forkId, forked);
+      return forked.info;
     },
 
     async delete(id) {

@@ -15,7 +15,7 @@ import {
   itStopsPromptlyOnAbort,
   itTimesOutAStallAfterText,
   itTimesOutASilentServer,
-} from './adapter-cases.js';
+} from './gemini-ollama-cases.js';
 import { ask, drain, rawServer, weatherTool } from './gemini-helpers.js';
 
 const KEY = 'AIzaTestKey0123456789abcdefghijklmno';

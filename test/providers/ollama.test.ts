@@ -14,7 +14,7 @@ import {
   itStopsPromptlyOnAbort,
   itTimesOutAStallAfterText,
   itTimesOutASilentServer,
-} from './adapter-cases.js';
+} from './gemini-ollama-cases.js';
 import { ask, drain, rawServer, weatherTool } from './gemini-helpers.js';
 
 let server: MockServer | undefined;

@@ -18,7 +18,7 @@ import {
   toolArguments,
   toolCallId,
 } from './frames.js';
-import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
+import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
 const STOP_REASONS: Record<FinishReason, string> = {
@@ -122,8 +122,8 @@ export const anthropicWire: WireFormat = {
   name: 'anthropic',
   contentType: 'text/event-stream',
   basePath: '',
-  matches: (method, path) => method === 'POST' && path === '/v1/messages',
-  modelOf: (_path, body) => (isObj(body) ? str(body.model) : ''),
+  matches: postTo('/v1/messages'),
+  modelOf: modelInBody,
   decodeRequest(body): ModelRequest {
     const b = isObj(body) ? body : {};
     const system =

@@ -1,6 +1,7 @@
 /**
- * Readers every wire format uses to decode a request body it cannot trust to be well formed: each gives a
- * harmless default (`[]`, `''`) instead of throwing, so a malformed body is decoded as far as it goes.
+ * Readers every wire format uses to route and decode a request body it cannot trust to be well formed:
+ * each gives a harmless default (`[]`, `''`) instead of throwing, so a malformed body is decoded as far as
+ * it goes.
  *
  * @packageDocumentation
  */
@@ -27,3 +28,12 @@ export function decodeTool(declaration: Obj, schema: unknown): ModelTool {
     inputSchema: (schema ?? {}) as ModelTool['inputSchema'],
   };
 }
+
+/** A wire's `matches` for one `POST` path. */
+export const postTo =
+  (endpoint: string) =>
+  (method: string, path: string): boolean =>
+    method === 'POST' && path === endpoint;
+
+/** A wire's `modelOf` for a body that names its model in `model`. */
+export const modelInBody = (_path: string, body: unknown): string => (isObj(body) ? str(body.model) : '');

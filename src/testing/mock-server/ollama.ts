@@ -11,7 +11,7 @@ import type { FinishReason, ModelRequest, ModelTool } from '../../model/language
 import type { JsonValue, Message } from '../../model/message.js';
 import type { MockStep } from '../mock-step.js';
 import { ndjsonFrame, splitText, stepFinishReason, stepUsage, toolArguments } from './frames.js';
-import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
+import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
 const DONE_REASONS: Record<FinishReason, string> = {
@@ -91,8 +91,8 @@ export const ollamaWire: WireFormat = {
   name: 'ollama',
   contentType: 'application/x-ndjson',
   basePath: '',
-  matches: (method, path) => method === 'POST' && path === '/api/chat',
-  modelOf: (_path, body) => (isObj(body) ? str(body.model) : ''),
+  matches: postTo('/api/chat'),
+  modelOf: modelInBody,
   decodeRequest(body): ModelRequest {
     const b = isObj(body) ? body : {};
     const { system, messages } = decodeMessages(b.messages);

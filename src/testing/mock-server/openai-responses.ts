@@ -19,7 +19,7 @@ import {
   toolCallId,
 } from './frames.js';
 import { decodeCommon, decodeImageUrl, openaiError, parseArguments } from './openai.js';
-import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
+import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
 function decodeInput(input: unknown): Message[] {
@@ -90,8 +90,8 @@ export const openaiResponsesWire: WireFormat = {
   name: 'openai-responses',
   contentType: 'text/event-stream',
   basePath: '/v1',
-  matches: (method, path) => method === 'POST' && path === '/v1/responses',
-  modelOf: (_path, body) => (isObj(body) ? str(body.model) : ''),
+  matches: postTo('/v1/responses'),
+  modelOf: modelInBody,
   decodeRequest(body): ModelRequest {
     const b = isObj(body) ? body : {};
     const tools: ModelTool[] = arr(b.tools)

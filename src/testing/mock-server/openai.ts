@@ -18,7 +18,7 @@ import {
   toolArguments,
   toolCallId,
 } from './frames.js';
-import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
+import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
 /** Parses tool arguments back to JSON, keeping the raw string when they do not parse. */
@@ -144,8 +144,8 @@ export const openaiChatWire: WireFormat = {
   name: 'openai',
   contentType: 'text/event-stream',
   basePath: '/v1',
-  matches: (method, path) => method === 'POST' && path === '/v1/chat/completions',
-  modelOf: (_path, body) => (isObj(body) ? str(body.model) : ''),
+  matches: postTo('/v1/chat/completions'),
+  modelOf: modelInBody,
   decodeRequest(body): ModelRequest {
     const b = isObj(body) ? body : {};
     const tools: ModelTool[] = arr(b.tools)

@@ -243,7 +243,7 @@ describe('openai over the Chat Completions SSE wire', () => {
           "tool_call_id": "c1",
         },
         {
-          "content": "{"error":"bad JSON"}",
+          "content": "Error: {"error":"bad JSON"}",
           "role": "tool",
           "tool_call_id": "c2",
         },

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { toolResultText } from '../shared/tool-result-text.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { ModelRequest, ModelTool } from '../../model/language-model.js';
 import type { ImagePart, JsonValue, Message } from '../../model/message.js';
@@ -60,10 +61,6 @@ function argumentsOf(input: JsonValue): { [key: string]: JsonValue } {
     }
   }
   return {};
-}
-
-function outputText(output: JsonValue): string {
-  return typeof output === 'string' ? output : JSON.stringify(output);
 }
 
 /**
@@ -130,12 +127,7 @@ async function messageOf(message: Message, signal: AbortSignal | undefined): Pro
       },
     ];
   }
-  // Ollama has no error flag on tool results: an error says so in its text.
-  return message.content.map((result) => {
-    const text = outputText(result.output);
-    const content = result.isError && !/^error\b/i.test(text) ? `Error: ${text}` : text;
-    return { role: 'tool', content, tool_name: result.name };
-  });
+  return message.content.map((result) => ({ role: 'tool', content: toolResultText(result), tool_name: result.name }));
 }
 
 function toolsOf(request: ModelRequest): readonly ModelTool[] {

@@ -6,7 +6,8 @@
 import { pairToolResults } from '../shared/pair-tool-results.js';
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
-import { argumentsOf, imageUrlOf, outputOf, rejectsTemperature, type OpenAiTool } from './tools.js';
+import { toolResultText } from '../shared/tool-result-text.js';
+import { argumentsOf, imageUrlOf, rejectsTemperature, type OpenAiTool } from './tools.js';
 
 /** What the request builders need from the adapter's settings. */
 export interface OpenAiRequestSettings {
@@ -52,7 +53,7 @@ function chatMessages(system: string | undefined, messages: readonly Message[]):
       });
     } else {
       for (const result of message.content) {
-        out.push({ role: 'tool', tool_call_id: result.id, content: outputOf(result.output) });
+        out.push({ role: 'tool', tool_call_id: result.id, content: toolResultText(result) });
       }
     }
   }

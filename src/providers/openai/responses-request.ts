@@ -7,7 +7,8 @@ import { pairToolResults } from '../shared/pair-tool-results.js';
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
 import type { OpenAiRequestSettings } from './chat-request.js';
-import { argumentsOf, imageUrlOf, outputOf, rejectsTemperature, type OpenAiTool } from './tools.js';
+import { toolResultText } from '../shared/tool-result-text.js';
+import { argumentsOf, imageUrlOf, rejectsTemperature, type OpenAiTool } from './tools.js';
 
 type Obj = Record<string, unknown>;
 
@@ -51,7 +52,7 @@ function inputItems(messages: readonly Message[]): Obj[] {
       }
     } else {
       for (const result of message.content) {
-        out.push({ type: 'function_call_output', call_id: result.id, output: outputOf(result.output) });
+        out.push({ type: 'function_call_output', call_id: result.id, output: toolResultText(result) });
       }
     }
   }

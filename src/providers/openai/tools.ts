@@ -44,11 +44,6 @@ export function argumentsOf(input: JsonValue): string {
   return typeof input === 'string' ? '{}' : JSON.stringify(input);
 }
 
-/** A tool result as the string OpenAI takes. */
-export function outputOf(output: JsonValue): string {
-  return typeof output === 'string' ? output : JSON.stringify(output);
-}
-
 /** An image as a URL: its own, or a `data:` URL of its bytes. */
 export function imageUrlOf(part: { mediaType: string; data?: string; url?: string }): string {
   return part.url ?? `data:${part.mediaType};base64,${part.data ?? ''}`;

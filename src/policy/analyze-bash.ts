@@ -69,7 +69,7 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
  * ```ts
  * import { analyzeBash } from 'icode/policy';
  *
- * await analyzeBash('git status && rg TODO src');   // { readOnly: true, dangerous: false, … }
+ * await analyzeBash('git status && rg 'export function' src');   // { readOnly: true, dangerous: false, … }
  * await analyzeBash('ls; echo $(rm -rf ~)');         // { readOnly: false, dangerous: true, … }
  * ```
  */

@@ -70,7 +70,7 @@ function checkAborted(signal: AbortSignal | undefined): void {
  * ```ts
  * import { gitSnapshots } from 'icode/sandbox';
  *
- * const snapshots = gitSnapshots({ root: '/work/app', exclude: ['*.sqlite'], maxFileBytes: 2_000_000 });
+ * const snapshots = gitSnapshots({ root: '/srv/app', exclude: ['*.sqlite'], maxFileBytes: 2_000_000 });
  * const id = await snapshots.take();
  * // … the agent edits files and runs commands …
  * await snapshots.restore(id);

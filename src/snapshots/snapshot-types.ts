@@ -29,7 +29,7 @@ export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
  *
  * @example
  * ```ts
- * const options: GitSnapshotsOptions = { root: '/work/app', exclude: ['*.sqlite', '/tmp/'], maxFileBytes: 2_000_000 };
+ * const options: GitSnapshotsOptions = { root: '/srv/app', exclude: ['*.sqlite', '/tmp/'], maxFileBytes: 2_000_000 };
  * ```
  */
 export interface GitSnapshotsOptions {

@@ -40,7 +40,7 @@ export interface ApprovalsResolvedEntry {
 /**
  * A compaction boundary. In `summary` mode (the default) the messages stored at versions up to `upTo` are
  * represented by `summary` from here on; in `prune` mode they stay, but their tool outputs are replaced by
- * a placeholder. The full history stays in the store either way.
+ * a short note. The full history stays in the store either way.
  */
 export interface CompactionEntry {
   readonly type: 'compaction';

@@ -64,7 +64,7 @@ export function summarizeCompaction(options: SummarizeCompactionOptions = {}): C
 
 /**
  * A compaction that calls no model: it replaces the outputs of older tool results (usually most of the
- * context of a coding agent) with a short placeholder and keeps every message and tool call.
+ * context of a coding agent) with a short note and keeps every message and tool call.
  *
  * @example
  * ```ts

@@ -16,7 +16,7 @@ export interface CompactionInput {
 
 /**
  * What a strategy produced. `summary` replaces `history[0..keepFrom)` with one summary; `prune` keeps every
- * message but replaces the outputs of tool results before `keepFrom` with a short placeholder.
+ * message but replaces the outputs of tool results before `keepFrom` with a short note.
  */
 export type CompactionResult =
   { readonly mode: 'summary'; readonly summary: string; readonly usage?: Usage } | { readonly mode: 'prune' };

@@ -13,7 +13,7 @@
  * - `tools` (built-in tool names; all of `codingTools` by default) and `agent` (`instructions`,
  *   `maxTurns`, `maxCostUsd`);
  * - `prompt` (and `followUps`, later runs in the same session; then `revert: { toTurn }`), and `model`: the scripted `steps` (as
- *   `MockStep`, with `{{result}}` placeholders filled from the tool results the model was sent),
+ *   `MockStep`, with `{{result}}` slots filled from the tool results the model was sent),
  *   `contextWindow`, `pricing` (mock model only), `compaction` and `faults` (failed model calls the
  *   retries must get past);
  * - `expect`: `status`, `events` (an ordered subsequence of types or matchers), `eventCounts`, `text`,

@@ -1,5 +1,5 @@
 /**
- * A scenario's steps as a mock script, with `{{result}}` placeholders filled from the request the model
+ * A scenario's steps as a mock script, with `{{result}}` slots filled from the request the model
  * received: the same script drives the in-process mock model and every mock wire server.
  *
  * @packageDocumentation
@@ -9,7 +9,7 @@ import type { JsonValue, ToolResultPart } from '../../model/message.js';
 import type { MockStep, MockStepInput } from '../mock-step.js';
 import type { ScenarioStep } from './schema.js';
 
-const PLACEHOLDER = /\{\{result(?::([^}]+))?\}\}/g;
+const RESULT_SLOT = /\{\{result(?::([^}]+))?\}\}/g;
 
 /**
  * The tool results the model was just sent (every result after the last assistant message), named by the
@@ -39,11 +39,11 @@ function outputText(output: JsonValue): string {
   return typeof output === 'string' ? output : JSON.stringify(output);
 }
 
-/** Fills the placeholders of `text`; one that names no result becomes a marker the expectations will miss. */
-export function fillPlaceholders(text: string, request: ModelRequest): string {
+/** Fills the result slots of `text`; one that names no result becomes a marker the expectations will miss. */
+export function fillResultSlots(text: string, request: ModelRequest): string {
   if (!text.includes('{{result')) return text;
   const results = latestResults(request);
-  return text.replace(PLACEHOLDER, (_whole, selector: string | undefined) => {
+  return text.replace(RESULT_SLOT, (_whole, selector: string | undefined) => {
     if (selector === undefined) {
       return results.length > 0 ? results.map((r) => outputText(r.output)).join(' / ') : '<no tool result>';
     }
@@ -73,7 +73,7 @@ export function toMockStep(step: ScenarioStep): MockStep {
 }
 
 /**
- * The steps as a mock script: plain steps stay data; a step whose text has placeholders becomes a function
+ * The steps as a mock script: plain steps stay data; a step whose text has result slots becomes a function
  * of the request, so it answers from what the adapter actually sent (decoded by the wire server).
  */
 export function scenarioScript(steps: readonly ScenarioStep[]): MockStepInput[] {
@@ -81,6 +81,6 @@ export function scenarioScript(steps: readonly ScenarioStep[]): MockStepInput[] 
     const mock = toMockStep(step);
     const text = mock.text;
     if (text === undefined || !text.includes('{{result')) return mock;
-    return (request: ModelRequest) => ({ ...mock, text: fillPlaceholders(text, request) });
+    return (request: ModelRequest) => ({ ...mock, text: fillResultSlots(text, request) });
   });
 }

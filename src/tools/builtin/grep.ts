@@ -82,7 +82,7 @@ type GrepInput = z.output<typeof input>;
  *
  * @example
  * ```ts
- * await grepTool({ root }).execute({ pattern: 'TODO', type: 'ts', output_mode: 'content' }, ctx);
+ * await grepTool({ root }).execute({ pattern: 'export function', type: 'ts', output_mode: 'content' }, ctx);
  * ```
  */
 export function grepTool(options: GrepToolOptions = {}): Tool<GrepInput> {

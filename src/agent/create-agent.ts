@@ -86,12 +86,9 @@ export function createAgent(options: AgentOptions): Agent {
     policy,
     run(input: RunInput, runOptions: RunOptions = {}) {
       const message = toUserMessage(input);
-      return start(
-        runOptions.sessionId ?? createId('ses'),
-        { kind: 'input', message },
-        runOptions,
-        runOptions.metadata,
-      );
+      const sessionId = runOptions.sessionId ?? createId('ses');
+      const begin: RunStart = { kind: 'input', message, newSession: runOptions.sessionId === undefined };
+      return start(sessionId, begin, runOptions, runOptions.metadata);
     },
     revert: (sessionId, revertOptions) => revertSession(config.store, options.snapshots, sessionId, revertOptions),
     fork: (sessionId, forkOptions) => forkSession(config.store, sessionId, forkOptions),

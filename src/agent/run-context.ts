@@ -10,6 +10,9 @@ import type { SessionEntry } from '../stores/types.js';
 import type { AgentConfig } from './config.js';
 import type { SessionStateMap } from './session-state.js';
 
+/** How long an aborted run waits for a model or tool that ignores its signal before it stops waiting. */
+export const ABORT_GRACE_MS = 100;
+
 /** The mutable state of one run, shared by the loop's steps. */
 export class RunContext {
   readonly controller = new AbortController();
@@ -39,6 +42,8 @@ export class RunContext {
   state!: SessionStateMap;
   /** Set when an aborted run stopped waiting for its body: nothing may be stored or emitted after. */
   ended = false;
+  #abandon: ((reason: unknown) => void) | undefined;
+  #grace: ReturnType<typeof setTimeout> | undefined;
   /** The model request, built once per run around the live history array. */
   request: ModelRequest | undefined;
   /** The most recent tool call and how many times in a row it was made, for the repeated-call guard. */
@@ -60,6 +65,11 @@ export class RunContext {
    */
   emit(event: AgentEvent): Promise<void> | undefined {
     if (this.ended) return undefined;
+    return this.emitEnd(event);
+  }
+
+  /** Emits the run's last event, also when an abandoned body may no longer emit. */
+  emitEnd(event: AgentEvent): Promise<void> | undefined {
     this.#onEvent?.(event);
     return this.channel.push(event);
   }
@@ -81,6 +91,36 @@ export class RunContext {
   sandbox(): Sandbox | Promise<Sandbox> {
     if (this.#sandbox) return this.#sandbox;
     return this.config.sandbox().then((sandbox) => (this.#sandbox = sandbox));
+  }
+
+  /**
+   * Aborts the run: the signal fires for the model stream and every tool. A model or tool that ignores it
+   * cannot hold the run: after {@link ABORT_GRACE_MS} the run stops waiting for its body (see `abandonable`).
+   */
+  abort(reason: unknown): void {
+    if (this.signal.aborted) return;
+    this.controller.abort(reason);
+    this.#grace = setTimeout(() => {
+      this.ended = true;
+      this.#abandon?.(reason);
+    }, ABORT_GRACE_MS);
+  }
+
+  /**
+   * Settles with `body`, or with the abort once the run has been aborted for {@link ABORT_GRACE_MS}. One
+   * promise per run and no listener: the abort path above does the work.
+   */
+  abandonable<T>(body: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#abandon = reject;
+      body.then(resolve, reject);
+    });
+  }
+
+  /** Clears what `abort` armed, once the run is over. */
+  settle(): void {
+    clearTimeout(this.#grace);
+    this.#abandon = undefined;
   }
 
   /** Registers a cleanup for the end of the run (bound: tools receive it as is). */

@@ -22,7 +22,7 @@ import { closeToolCalls, unansweredToolCalls, viewSession, type SessionView } fr
 
 /** How a run starts: with new user input, or with decisions on a paused session's approvals. */
 export type RunStart =
-  | { readonly kind: 'input'; readonly message: UserMessage }
+  | { readonly kind: 'input'; readonly message: UserMessage; readonly newSession?: boolean }
   | { readonly kind: 'resume'; readonly approvals?: Readonly<Record<string, ApprovalAnswer>> };
 
 const NEW_INPUT_INSTEAD = 'Not run: the user sent a new message instead of deciding on this call.';
@@ -46,8 +46,10 @@ export async function runLoop(
     const lock = await store.lockSession(ctx.sessionId, { signal: ctx.signal });
     ctx.onRunEnd(() => lock.release());
   }
+  // A session id the agent just made up names no stored session: create it without looking first.
+  const existing = start.kind === 'input' && start.newSession ? undefined : await store.get(ctx.sessionId);
   const info =
-    (await store.get(ctx.sessionId)) ??
+    existing ??
     (start.kind === 'resume'
       ? undefined
       : await store.create({ id: ctx.sessionId, ...(metadata ? { metadata } : {}) }));

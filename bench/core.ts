@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, table, timePair } from './stats.js';
+import { median, table, timePair, timeRounds } from './stats.js';
 import { w1Floor, w1Icode, w2Floor, w2Icode, w3Floor, w3Icode } from './workloads.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,19 +13,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export async function bench(): Promise<void> {
   const rows: (string | number)[][] = [];
 
-  // W1: per-step overhead, N = 100 and 1000.
-  const [i100, f100] = await timePair(
-    () => w1Icode(100),
-    () => w1Floor(100),
-    30,
-    // Short runs: warm the JIT up properly before timing, as for any long-lived service.
+  // W1: per-step overhead, N = 100 and 1000, all four timed in the same rounds (so the growth figure
+  // compares like with like). Warm-up: a long-lived service runs at its JIT's steady state.
+  const [i100, f100, i1000, f1000] = (await timeRounds(
+    [() => w1Icode(100), () => w1Floor(100), () => w1Icode(1000), () => w1Floor(1000)],
     15,
-  );
-  const [i1000, f1000] = await timePair(
-    () => w1Icode(1000),
-    () => w1Floor(1000),
     10,
-  );
+  )) as [number, number, number, number];
   const per = (ms: number, n: number) => (ms * 1000) / (n + 1);
   rows.push(['W1 µs/step, N=100', per(i100, 100), per(f100, 100), per(i100, 100) / per(f100, 100), '≤ 3×']);
   rows.push(['W1 µs/step, N=1000', per(i1000, 1000), per(f1000, 1000), per(i1000, 1000) / per(f1000, 1000), '≤ 3×']);

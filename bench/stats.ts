@@ -42,6 +42,27 @@ export async function timePair(
   return [median(sa), median(sb)];
 }
 
+/**
+ * Times several functions in rounds (each once per round, in turn), so slow phases of a shared machine
+ * hit them all alike; medians in ms, after `warmup` untimed rounds.
+ */
+export async function timeRounds(
+  fns: readonly (() => Promise<unknown>)[],
+  rounds: number,
+  warmup: number,
+): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const samples = fns.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < fns.length; i++) {
+      const started = performance.now();
+      await fns[i]!();
+      samples[i]!.push(performance.now() - started);
+    }
+  }
+  return samples.map(median);
+}
+
 /** Formats a markdown table. */
 export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cell = (v: string | number) => (typeof v === 'number' ? fmt(v) : v);

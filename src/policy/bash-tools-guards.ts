@@ -5,6 +5,22 @@
 import { hasFlag, operands } from './bash-args.js';
 import type { BashWord } from './bash-words.js';
 
+/** Options that keep `git branch` and `git tag` listing (sorting, filtering, formatting) rather than writing. */
+const LISTING_FLAGS = [
+  '--sort',
+  '--format',
+  '--merged',
+  '--no-merged',
+  '--contains',
+  '--no-contains',
+  '--points-at',
+  '--column',
+  '--no-column',
+  '-i',
+  '--ignore-case',
+  '--color',
+] as const;
+
 /** `git` subcommands that only read, with the extra check some of them need. */
 const GIT_READ_ONLY: Record<string, ((args: readonly BashWord[]) => string | undefined) | null> = {
   status: null,
@@ -29,6 +45,7 @@ const GIT_READ_ONLY: Record<string, ((args: readonly BashWord[]) => string | und
   grep: (args) => (hasFlag(args, ['--open-files-in-pager'], 'O') ? 'git grep -O opens a pager program' : undefined),
   branch: (args) =>
     listingOnly(args, 'branch', [
+      ...LISTING_FLAGS,
       '-a',
       '--all',
       '-r',
@@ -38,35 +55,8 @@ const GIT_READ_ONLY: Record<string, ((args: readonly BashWord[]) => string | und
       '--verbose',
       '--show-current',
       '--no-color',
-      '--color',
-      '--sort',
-      '--format',
-      '--merged',
-      '--no-merged',
-      '--contains',
-      '--no-contains',
-      '--points-at',
-      '--column',
-      '--no-column',
-      '-i',
-      '--ignore-case',
     ]),
-  tag: (args) =>
-    listingOnly(args, 'tag', [
-      '-n',
-      '--sort',
-      '--format',
-      '--merged',
-      '--no-merged',
-      '--contains',
-      '--no-contains',
-      '--points-at',
-      '--column',
-      '--no-column',
-      '-i',
-      '--ignore-case',
-      '--color',
-    ]),
+  tag: (args) => listingOnly(args, 'tag', [...LISTING_FLAGS, '-n']),
   remote: (args) =>
     args.every((word) => word.value === '-v' || word.value === '--verbose')
       ? undefined

@@ -6,8 +6,7 @@ import { tool } from '../define-tool.js';
 import type { Tool } from '../tool.js';
 import { compactDiff } from './compact-diff.js';
 import { applyEdit, describeStrategy } from './edit-apply.js';
-import { commitText, openForEdit } from './file-access.js';
-import { withFileLock } from './file-tracker.js';
+import { commitText, withEditTarget } from './file-access.js';
 import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from './tool-input.js';
 
@@ -49,9 +48,7 @@ export function editTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof
     access: (args) => [{ kind: 'write', path: args.file_path }],
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
-      const absolute = await sandbox.resolve(args.file_path, 'write');
-      return withFileLock(absolute, async () => {
-        const target = await openForEdit(sandbox, ctx.state, args.file_path);
+      return withEditTarget(sandbox, ctx.state, args.file_path, async (target) => {
         if (!target.current) {
           if (args.old_string !== '')
             throw new Error(

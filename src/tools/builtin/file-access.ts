@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Sandbox } from '../../sandbox/types.js';
 import type { SessionState } from '../tool.js';
-import { assertFresh, hashBytes, recordRead } from './file-tracker.js';
+import { assertFresh, hashBytes, recordRead, withFileLock } from './file-tracker.js';
 import { decodeText, encodeText, looksBinary, type DecodedText } from './text-encoding.js';
 
 /** Largest file the edit tools load. Bigger files are refused with advice, not loaded into memory. */
@@ -23,6 +23,21 @@ export interface EditTarget {
   readonly absolute: string;
   readonly display: string;
   readonly current?: { readonly bytes: Uint8Array; readonly decoded: DecodedText };
+}
+
+/**
+ * Opens `filePath` for editing (as {@link openForEdit}) while holding the file's lock, and runs `change` on
+ * it: two edits of one file in the same turn both land instead of one silently undoing the other.
+ */
+export async function withEditTarget<T>(
+  sandbox: Sandbox,
+  state: SessionState,
+  filePath: string,
+  change: (target: EditTarget) => Promise<T>,
+  options: { readonly allowBinary?: boolean } = {},
+): Promise<T> {
+  const absolute = await sandbox.resolve(filePath, 'write');
+  return withFileLock(absolute, async () => change(await openForEdit(sandbox, state, filePath, options)));
 }
 
 /**

@@ -6,8 +6,7 @@ import { tool } from '../define-tool.js';
 import type { Tool } from '../tool.js';
 import { compactDiff } from './compact-diff.js';
 import { applyEdit } from './edit-apply.js';
-import { commitText, openForEdit } from './file-access.js';
-import { withFileLock } from './file-tracker.js';
+import { commitText, withEditTarget } from './file-access.js';
 import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from './tool-input.js';
 
@@ -49,9 +48,7 @@ export function multiEditTool(options: BuiltinToolOptions = {}): Tool<z.output<t
     access: (args) => [{ kind: 'write', path: args.file_path }],
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
-      const absolute = await sandbox.resolve(args.file_path, 'write');
-      return withFileLock(absolute, async () => {
-        const target = await openForEdit(sandbox, ctx.state, args.file_path);
+      return withEditTarget(sandbox, ctx.state, args.file_path, async (target) => {
         if (!target.current) throw new Error(`${target.display} does not exist. Create it with write first.`);
         const { decoded } = target.current;
         let text = decoded.text;

@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { tool } from '../define-tool.js';
 import type { Tool } from '../tool.js';
 import { compactDiff } from './compact-diff.js';
-import { commitText, openForEdit } from './file-access.js';
-import { withFileLock } from './file-tracker.js';
+import { commitText, withEditTarget } from './file-access.js';
 import { decodeText, looksBinary } from './text-encoding.js';
 import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from './tool-input.js';
@@ -43,30 +42,34 @@ export function writeTool(options: BuiltinToolOptions = {}): Tool<z.output<typeo
     access: (args) => [{ kind: 'write', path: args.file_path }],
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
-      const absolute = await sandbox.resolve(args.file_path, 'write');
-      return withFileLock(absolute, async () => {
-        const target = await openForEdit(sandbox, ctx.state, args.file_path, { allowBinary: true });
-        const content = decodeText(new TextEncoder().encode(args.content)).text;
-        if (!target.current) {
-          await commitText(sandbox, ctx.state, target.absolute, content, {
-            bom: false,
-            lineEnding: args.content.includes('\r\n') ? '\r\n' : '\n',
-          });
-          return `Created ${target.display} (${countLines(content)} lines).`;
-        }
-        if (looksBinary(target.current.bytes)) {
-          await commitText(sandbox, ctx.state, target.absolute, content, {
-            bom: false,
-            lineEnding: args.content.includes('\r\n') ? '\r\n' : '\n',
-          });
-          return `Replaced binary file ${target.display} with text (${countLines(content)} lines).`;
-        }
-        const { decoded } = target.current;
-        if (decoded.text === content) return `${target.display} already has this content; nothing written.`;
-        await commitText(sandbox, ctx.state, target.absolute, content, decoded);
-        const diff = compactDiff(decoded.text, content);
-        return `Wrote ${target.display} (${countLines(content)} lines, +${diff.added} -${diff.removed}).\n${diff.text}`;
-      });
+      return withEditTarget(
+        sandbox,
+        ctx.state,
+        args.file_path,
+        async (target) => {
+          const content = decodeText(new TextEncoder().encode(args.content)).text;
+          if (!target.current) {
+            await commitText(sandbox, ctx.state, target.absolute, content, {
+              bom: false,
+              lineEnding: args.content.includes('\r\n') ? '\r\n' : '\n',
+            });
+            return `Created ${target.display} (${countLines(content)} lines).`;
+          }
+          if (looksBinary(target.current.bytes)) {
+            await commitText(sandbox, ctx.state, target.absolute, content, {
+              bom: false,
+              lineEnding: args.content.includes('\r\n') ? '\r\n' : '\n',
+            });
+            return `Replaced binary file ${target.display} with text (${countLines(content)} lines).`;
+          }
+          const { decoded } = target.current;
+          if (decoded.text === content) return `${target.display} already has this content; nothing written.`;
+          await commitText(sandbox, ctx.state, target.absolute, content, decoded);
+          const diff = compactDiff(decoded.text, content);
+          return `Wrote ${target.display} (${countLines(content)} lines, +${diff.added} -${diff.removed}).\n${diff.text}`;
+        },
+        { allowBinary: true },
+      );
     },
   });
 }

@@ -15,10 +15,10 @@ import type { JsonValue } from '../src/model/message.js';
 import { localSandbox } from '../src/sandbox/index.js';
 import type { Sandbox } from '../src/sandbox/types.js';
 import type { ToolContext } from '../src/tools/tool.js';
-import { editTool } from '../src/tools/builtin/edit.js';
-import { grepTool } from '../src/tools/builtin/grep.js';
-import { ripgrepArgs, ripgrepPath } from '../src/tools/builtin/grep-ripgrep.js';
-import { readTool } from '../src/tools/builtin/read.js';
+import { editTool } from '../src/tools/builtin/edit/edit.js';
+import { grepTool } from '../src/tools/builtin/grep/grep.js';
+import { ripgrepArgs, ripgrepPath } from '../src/tools/builtin/grep/grep-ripgrep.js';
+import { readTool } from '../src/tools/builtin/files/read.js';
 import { table, timeMedian, timePair } from './stats.js';
 
 function context(sandbox: Sandbox): ToolContext {

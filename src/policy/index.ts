@@ -8,8 +8,8 @@
  *
  * @packageDocumentation
  */
-export type { BashAnalysis } from './analyze-bash.js';
-export { analyzeBash } from './analyze-bash.js';
+export type { BashAnalysis } from './bash/analyze-bash.js';
+export { analyzeBash } from './bash/analyze-bash.js';
 export type { PolicyOptions, RuleList, RulePolicy } from './create-policy.js';
 export { createPolicy, mergePolicyOptions } from './create-policy.js';
 export type { BashPattern, ParsedRule, PathAnchor, PathPattern, RuleFamily } from './rules.js';

@@ -3,7 +3,7 @@
  * and the analysis of its shell commands.
  */
 import type { Sandbox } from '../sandbox/types.js';
-import { analyzeBashDetails, type BashDetails, type BashPathRef } from './analyze-bash.js';
+import { analyzeBashDetails, type BashDetails, type BashPathRef } from './bash/analyze-bash.js';
 import { nodeHelpers, resolvePath, type ResolvedPath } from './paths.js';
 import { accessesOf } from './tool-access.js';
 import type { PermissionCheck } from './types.js';

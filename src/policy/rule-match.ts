@@ -1,7 +1,7 @@
 /**
  * Matching parsed rules against the facts of a call.
  */
-import type { BashDetails } from './analyze-bash.js';
+import type { BashDetails } from './bash/analyze-bash.js';
 import { couldMatchBelow, matchPath, type nodeHelpers, type ResolvedPath } from './paths.js';
 import type { CallFacts, PathTarget } from './policy-facts.js';
 import { matchBash, type ParsedRule } from './rules.js';

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
 import { bubblewrapSandbox, isBubblewrapAvailable } from '../../src/sandbox/index.js';
-import { bashTool } from '../../src/tools/builtin/bash.js';
+import { bashTool } from '../../src/tools/builtin/bash/bash.js';
 import { toolContext } from './helpers.js';
 import type { BubblewrapSandbox } from '../../src/sandbox/index.js';
 

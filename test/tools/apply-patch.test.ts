@@ -2,9 +2,9 @@ import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
-import { applyPatchTool } from '../../src/tools/builtin/apply-patch.js';
-import { editTool } from '../../src/tools/builtin/edit.js';
-import { parsePatch } from '../../src/tools/builtin/patch-parser.js';
+import { applyPatchTool } from '../../src/tools/builtin/patch/apply-patch.js';
+import { editTool } from '../../src/tools/builtin/edit/edit.js';
+import { parsePatch } from '../../src/tools/builtin/patch/patch-parser.js';
 import { call, makeWorkspace, type Workspace } from './file-tools-helpers.js';
 
 let ws: Workspace;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createAgent, tool } from '../../src/index.js';
 import { localSandbox } from '../../src/sandbox/index.js';
 import { mockProvider } from '../../src/testing/index.js';
-import { bashTools } from '../../src/tools/builtin/bash-tools.js';
+import { bashTools } from '../../src/tools/builtin/bash/bash-tools.js';
 import { readTodos, todoWriteTool } from '../../src/tools/builtin/todo-write.js';
 import { alive } from '../sandbox/helpers.js';
 

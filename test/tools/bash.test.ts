@@ -16,8 +16,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Tool, ToolContext } from '../../src/tools/tool.js';
-import { bashTool } from '../../src/tools/builtin/bash.js';
-import { bashTools } from '../../src/tools/builtin/bash-tools.js';
+import { bashTool } from '../../src/tools/builtin/bash/bash.js';
+import { bashTools } from '../../src/tools/builtin/bash/bash-tools.js';
 import { alive, toolContext, waitFor } from '../sandbox/helpers.js';
 
 let base: string;

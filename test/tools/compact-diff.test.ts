@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactDiff } from '../../src/tools/builtin/compact-diff.js';
+import { compactDiff } from '../../src/tools/builtin/files/compact-diff.js';
 
 describe('compactDiff', () => {
   it.each([

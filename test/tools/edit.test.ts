@@ -2,10 +2,10 @@ import { readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
-import { editTool } from '../../src/tools/builtin/edit.js';
-import { multiEditTool } from '../../src/tools/builtin/multi-edit.js';
-import { readTool } from '../../src/tools/builtin/read.js';
-import { writeTool } from '../../src/tools/builtin/write.js';
+import { editTool } from '../../src/tools/builtin/edit/edit.js';
+import { multiEditTool } from '../../src/tools/builtin/edit/multi-edit.js';
+import { readTool } from '../../src/tools/builtin/files/read.js';
+import { writeTool } from '../../src/tools/builtin/files/write.js';
 import { call, makeWorkspace, type Workspace } from './file-tools-helpers.js';
 
 let ws: Workspace;

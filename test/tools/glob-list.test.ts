@@ -2,8 +2,8 @@ import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
-import { globTool } from '../../src/tools/builtin/glob.js';
-import { listTool } from '../../src/tools/builtin/list.js';
+import { globTool } from '../../src/tools/builtin/files/glob.js';
+import { listTool } from '../../src/tools/builtin/files/list.js';
 import { call, makeWorkspace, type Workspace } from './file-tools-helpers.js';
 
 let ws: Workspace;

@@ -2,8 +2,8 @@ import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
-import { grepTool } from '../../src/tools/builtin/grep.js';
-import { ripgrepPath } from '../../src/tools/builtin/grep-ripgrep.js';
+import { grepTool } from '../../src/tools/builtin/grep/grep.js';
+import { ripgrepPath } from '../../src/tools/builtin/grep/grep-ripgrep.js';
 import { call, makeWorkspace, type Workspace } from './file-tools-helpers.js';
 
 let ws: Workspace;

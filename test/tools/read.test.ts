@@ -2,8 +2,8 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
-import { FILES_READ_KEY } from '../../src/tools/builtin/file-tracker.js';
-import { readTool } from '../../src/tools/builtin/read.js';
+import { FILES_READ_KEY } from '../../src/tools/builtin/files/file-tracker.js';
+import { readTool } from '../../src/tools/builtin/files/read.js';
 import { call, makeWorkspace, type Workspace } from './file-tools-helpers.js';
 
 let ws: Workspace;

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nonPublicReason } from '../../src/tools/builtin/web-fetch-address.js';
-import { webFetchTool, type WebFetchOptions } from '../../src/tools/builtin/web-fetch.js';
+import { nonPublicReason } from '../../src/tools/builtin/web-fetch/web-fetch-address.js';
+import { webFetchTool, type WebFetchOptions } from '../../src/tools/builtin/web-fetch/web-fetch.js';
 import { toolContext } from '../sandbox/helpers.js';
 
 let server: Server;

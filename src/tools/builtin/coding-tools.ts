@@ -4,19 +4,19 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { localSandbox } from '../../sandbox/local-sandbox.js';
 import type { Tool } from '../tool.js';
-import { applyPatchTool } from './apply-patch.js';
-import type { BashToolOptions } from './bash.js';
-import { bashTools } from './bash-tools.js';
-import { editTool } from './edit.js';
-import { globTool, type GlobToolOptions } from './glob.js';
-import { grepTool, type GrepToolOptions } from './grep.js';
-import { listTool, type ListToolOptions } from './list.js';
-import { multiEditTool } from './multi-edit.js';
-import { readTool } from './read.js';
+import { applyPatchTool } from './patch/apply-patch.js';
+import type { BashToolOptions } from './bash/bash.js';
+import { bashTools } from './bash/bash-tools.js';
+import { editTool } from './edit/edit.js';
+import { globTool, type GlobToolOptions } from './files/glob.js';
+import { grepTool, type GrepToolOptions } from './grep/grep.js';
+import { listTool, type ListToolOptions } from './files/list.js';
+import { multiEditTool } from './edit/multi-edit.js';
+import { readTool } from './files/read.js';
 import { todoWriteTool } from './todo-write.js';
 import type { BuiltinToolOptions } from './tool-sandbox.js';
-import { webFetchTool, type WebFetchOptions } from './web-fetch.js';
-import { writeTool } from './write.js';
+import { webFetchTool, type WebFetchOptions } from './web-fetch/web-fetch.js';
+import { writeTool } from './files/write.js';
 
 /** The names of the tools {@link codingTools} returns. */
 export const CODING_TOOL_NAMES = [

@@ -3,8 +3,8 @@
  * state (`ctx.state`, key {@link FILES_READ_KEY}) so it survives across turns, runs and restarts.
  */
 import { createHash } from 'node:crypto';
-import type { JsonValue } from '../../model/message.js';
-import type { SessionState } from '../tool.js';
+import type { JsonValue } from '../../../model/message.js';
+import type { SessionState } from '../../tool.js';
 
 /** Session-state key of the read record: `{ [canonicalPath]: { hash, mtimeMs } }`. */
 export const FILES_READ_KEY = 'files.read';

@@ -3,8 +3,8 @@
  * on top of read-only analysis: such a command asks even in `full-access`, unless a rule allows that exact
  * command.
  */
-import { hasFlag, operands } from './bash-args.js';
-import type { BashWord } from './bash-words.js';
+import { hasFlag, operands } from './args.js';
+import type { BashWord } from './words.js';
 
 /** Targets of a recursive `rm`/`chmod`/`chown` that wipe a whole tree. */
 function isWipeTarget(word: BashWord): boolean {

@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import { OutputBuffer } from '../../sandbox/output-buffer.js';
-import type { ExecResult, Sandbox } from '../../sandbox/types.js';
+import { OutputBuffer } from '../../../sandbox/output-buffer.js';
+import type { ExecResult, Sandbox } from '../../../sandbox/types.js';
 import type { LogFile } from './bash-log-file.js';
 
 /** Where a background job is. */

@@ -3,7 +3,7 @@
  * code (or signal) and the duration, and says plainly when the command timed out or was stopped.
  */
 import path from 'node:path';
-import type { ExecResult, Sandbox } from '../../sandbox/types.js';
+import type { ExecResult, Sandbox } from '../../../sandbox/types.js';
 
 /** A duration for people: `850 ms`, `12.3 s`, `4 min 05 s`. */
 export function formatDuration(ms: number): string {

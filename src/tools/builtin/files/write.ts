@@ -2,13 +2,13 @@
  * The `write` tool: creates a file or replaces one the model has read.
  */
 import { z } from 'zod';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
 import { compactDiff } from './compact-diff.js';
 import { commitText, withEditTarget } from './file-access.js';
 import { decodeText, looksBinary } from './text-encoding.js';
-import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
-import { FILE_ALIASES, withAliases } from './tool-input.js';
+import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { FILE_ALIASES, withAliases } from '../tool-input.js';
 
 const input = withAliases(
   z.object({

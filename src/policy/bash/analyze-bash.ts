@@ -2,11 +2,11 @@
  * `analyzeBash`: parses a command with tree-sitter-bash and judges every simple command in it.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { BashAnalysis, BashDetails, BashPathRef } from './bash-analysis.js';
-import { bashParser } from './bash-parser.js';
-import { walk, type Walker } from './bash-walker.js';
+import type { BashAnalysis, BashDetails, BashPathRef } from './analysis.js';
+import { bashParser } from './parse.js';
+import { walk, type Walker } from './walk.js';
 
-export type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './bash-analysis.js';
+export type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './analysis.js';
 
 /**
  * The detailed analysis: every simple command with the forms rules match, and the paths read and written.

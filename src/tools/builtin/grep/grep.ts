@@ -4,16 +4,16 @@
  */
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { isWithin } from '../../sandbox/resolve-path.js';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
-import { displayPath } from './file-access.js';
+import { isWithin } from '../../../sandbox/resolve-path.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
+import { displayPath } from '../files/file-access.js';
 import type { GrepEngine, GrepFileResult, GrepQuery } from './grep-engine.js';
 import { assertFitsLineMode } from './grep-engine.js';
 import { grepJs } from './grep-js.js';
 import { ripgrepEngine, ripgrepPath } from './grep-ripgrep.js';
-import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
-import { withAliases } from './tool-input.js';
+import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { withAliases } from '../tool-input.js';
 
 /** Entries shown when `head_limit` is not given. */
 export const DEFAULT_HEAD_LIMIT = 250;

@@ -4,8 +4,8 @@
  * edit of the same file works without another read.
  */
 import path from 'node:path';
-import type { Sandbox } from '../../sandbox/types.js';
-import type { SessionState } from '../tool.js';
+import type { Sandbox } from '../../../sandbox/types.js';
+import type { SessionState } from '../../tool.js';
 import { assertFresh, hashBytes, recordRead, withFileLock } from './file-tracker.js';
 import { decodeText, encodeText, looksBinary, type DecodedText } from './text-encoding.js';
 

@@ -3,14 +3,14 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { Sandbox } from '../../sandbox/types.js';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
+import type { Sandbox } from '../../../sandbox/types.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
 import { displayPath, formatBytes } from './file-access.js';
 import { hashBytes, recordRead } from './file-tracker.js';
-import { similarity } from './fuzzy-match.js';
-import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
-import { FILE_ALIASES, withAliases } from './tool-input.js';
+import { similarity } from '../edit/fuzzy-match.js';
+import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { FILE_ALIASES, withAliases } from '../tool-input.js';
 import { decodeText, looksBinary } from './text-encoding.js';
 
 /** Lines shown when `limit` is not given. */

@@ -2,10 +2,10 @@
  * Judges one simple command (its argv after assignments): read-only or not, dangerous or not, the files it
  * reads and writes, and the forms a `Bash(…)` rule is matched against (with transparent wrappers removed).
  */
-import { hasFlag, looksLikeOutsidePath, operands } from './bash-args.js';
-import { FETCHERS, dangerousReasons, gitSubcommand } from './bash-dangerous.js';
-import { CODE_RUNNERS, INTERPRETERS, READ_ONLY_PROGRAMS, SHELLS, readPaths } from './bash-programs.js';
-import type { BashWord } from './bash-words.js';
+import { hasFlag, looksLikeOutsidePath, operands } from './args.js';
+import { FETCHERS, dangerousReasons, gitSubcommand } from './danger.js';
+import { CODE_RUNNERS, INTERPRETERS, READ_ONLY_PROGRAMS, SHELLS, readPaths } from './programs.js';
+import type { BashWord } from './words.js';
 
 /** Environment variables a prefix assignment may set without changing what programs run. */
 const SAFE_ASSIGNMENT =

@@ -2,13 +2,13 @@
  * The `edit` tool: replaces one quoted piece of a file.
  */
 import { z } from 'zod';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
-import { compactDiff } from './compact-diff.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
+import { compactDiff } from '../files/compact-diff.js';
 import { applyEdit, describeStrategy } from './edit-apply.js';
-import { commitText, withEditTarget } from './file-access.js';
-import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
-import { FILE_ALIASES, withAliases } from './tool-input.js';
+import { commitText, withEditTarget } from '../files/file-access.js';
+import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { FILE_ALIASES, withAliases } from '../tool-input.js';
 
 const input = withAliases(
   z.object({

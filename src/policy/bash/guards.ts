@@ -2,8 +2,8 @@
  * Argument guards of read-only programs whose flags or scripts can write files or run programs: `git`,
  * `sed`, `awk`, `find`, `rg`. Each returns why the call is not read-only, or `undefined` when it is.
  */
-import { hasFlag, operands } from './bash-args.js';
-import type { BashWord } from './bash-words.js';
+import { hasFlag, operands } from './args.js';
+import type { BashWord } from './words.js';
 
 /** Options that keep `git branch` and `git tag` listing (sorting, filtering, formatting) rather than writing. */
 const LISTING_FLAGS = [

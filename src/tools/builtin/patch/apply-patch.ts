@@ -3,17 +3,17 @@
  */
 import { unlink } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Sandbox } from '../../sandbox/types.js';
-import { tool } from '../define-tool.js';
-import type { SessionState, Tool, ToolAccess } from '../tool.js';
-import { compactDiff } from './compact-diff.js';
-import { commitText, displayPath, formatBytes, MAX_EDIT_BYTES } from './file-access.js';
-import { withFileLock } from './file-tracker.js';
+import type { Sandbox } from '../../../sandbox/types.js';
+import { tool } from '../../define-tool.js';
+import type { SessionState, Tool, ToolAccess } from '../../tool.js';
+import { compactDiff } from '../files/compact-diff.js';
+import { commitText, displayPath, formatBytes, MAX_EDIT_BYTES } from '../files/file-access.js';
+import { withFileLock } from '../files/file-tracker.js';
 import { applyChunks } from './patch-apply.js';
 import { parsePatch, type PatchOperation } from './patch-parser.js';
-import { decodeText, looksBinary } from './text-encoding.js';
-import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
-import { withAliases } from './tool-input.js';
+import { decodeText, looksBinary } from '../files/text-encoding.js';
+import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { withAliases } from '../tool-input.js';
 
 const input = withAliases(
   z.object({

@@ -2,11 +2,11 @@
  * The `bash_kill` tool: stops a background job.
  */
 import { z } from 'zod';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
 import { defaultBackgroundJobs } from './background-jobs.js';
 import { BASH_ID_ALIASES, jobStatus, unknownJob, type BashJobToolOptions } from './bash-output.js';
-import { withAliases } from './tool-input.js';
+import { withAliases } from '../tool-input.js';
 
 const input = withAliases(
   z.object({ bash_id: z.string().min(1).describe('The job id that bash returned, e.g. "bash_1".') }),

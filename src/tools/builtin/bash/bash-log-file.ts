@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Sandbox } from '../../sandbox/types.js';
+import type { Sandbox } from '../../../sandbox/types.js';
 
 /** Default folder of the output files, relative to the sandbox root. */
 export const DEFAULT_OUTPUT_DIR = '.icode/outputs';

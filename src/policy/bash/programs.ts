@@ -3,9 +3,9 @@
  * bare name (never `./cat` or `/tmp/cat`), and its guard (if any) accepts the arguments. Everything else is
  * not read-only, which only costs a prompt.
  */
-import { hasFlag, operands } from './bash-args.js';
-import { awkGuard, fdGuard, findGuard, gitGuard, rgGuard, sedGuard } from './bash-tools-guards.js';
-import type { BashWord } from './bash-words.js';
+import { hasFlag, operands } from './args.js';
+import { awkGuard, fdGuard, findGuard, gitGuard, rgGuard, sedGuard } from './guards.js';
+import type { BashWord } from './words.js';
 
 /**
  * Which arguments name files the program reads (so path rules see them): every operand, the operands after

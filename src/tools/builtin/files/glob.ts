@@ -5,14 +5,14 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { isWithin } from '../../sandbox/resolve-path.js';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
+import { isWithin } from '../../../sandbox/resolve-path.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
 import { displayPath } from './file-access.js';
-import { ancestorLevels, GlobOverrides, keepForAncestors, toPosix } from './grep-filter.js';
-import { walkFiles } from './grep-js.js';
-import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
-import { withAliases } from './tool-input.js';
+import { ancestorLevels, GlobOverrides, keepForAncestors, toPosix } from '../grep/grep-filter.js';
+import { walkFiles } from '../grep/grep-js.js';
+import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { withAliases } from '../tool-input.js';
 
 /** Options of {@link globTool}. */
 export interface GlobToolOptions extends BuiltinToolOptions {

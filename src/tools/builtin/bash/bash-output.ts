@@ -2,11 +2,11 @@
  * The `bash_output` tool: new output and status of a background job.
  */
 import { z } from 'zod';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
 import { defaultBackgroundJobs, type BackgroundJob, type BackgroundJobs } from './background-jobs.js';
 import { exitText, formatDuration } from './bash-format.js';
-import { withAliases } from './tool-input.js';
+import { withAliases } from '../tool-input.js';
 
 /** Options of {@link bashOutputTool} and {@link bashKillTool}. */
 export interface BashJobToolOptions {

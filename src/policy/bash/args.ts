@@ -1,7 +1,7 @@
 /**
  * Small helpers over the argument words of a simple command: flags, operands and path-looking words.
  */
-import type { BashWord } from './bash-words.js';
+import type { BashWord } from './words.js';
 
 /** Literal values of the words; `undefined` entries depend on expansions. */
 export function values(words: readonly BashWord[]): (string | undefined)[] {

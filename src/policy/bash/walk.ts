@@ -3,12 +3,12 @@
  * collects what is read, written and dangerous.
  */
 import type { Node } from 'web-tree-sitter';
-import type { BashCommandInfo, BashPathRef } from './bash-analysis.js';
-import { isFetcher, isSafeAssignmentName, judgeCommand } from './bash-command.js';
-import { isDangerousWritePath, isDecoder } from './bash-dangerous.js';
-import { INTERPRETERS } from './bash-programs.js';
-import { UNUSUAL, heredocAsString, hiddenSubstitution } from './bash-source-checks.js';
-import { evalWord, type BashWord } from './bash-words.js';
+import type { BashCommandInfo, BashPathRef } from './analysis.js';
+import { isFetcher, isSafeAssignmentName, judgeCommand } from './command.js';
+import { isDangerousWritePath, isDecoder } from './danger.js';
+import { INTERPRETERS } from './programs.js';
+import { UNUSUAL, heredocAsString, hiddenSubstitution } from './source-checks.js';
+import { evalWord, type BashWord } from './words.js';
 
 /** Commands longer than this are not analysed (they are judged not read-only). */
 const MAX_COMMAND_LENGTH = 100_000;

@@ -2,14 +2,14 @@
  * The `bash` tool: runs a shell command in the sandbox, in the foreground or as a background job.
  */
 import { z } from 'zod';
-import { ConfigError } from '../../errors/config-error.js';
-import { tool } from '../define-tool.js';
-import type { Tool, ToolContext } from '../tool.js';
+import { ConfigError } from '../../../errors/config-error.js';
+import { tool } from '../../define-tool.js';
+import type { Tool, ToolContext } from '../../tool.js';
 import { defaultBackgroundJobs, type BackgroundJobs } from './background-jobs.js';
 import { displayLogPath, formatDuration, statusLine } from './bash-format.js';
 import { LogFile, MAX_LOG_CHARS } from './bash-log-file.js';
-import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
-import { withAliases } from './tool-input.js';
+import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { withAliases } from '../tool-input.js';
 
 /** Timeout of a foreground command when the model gives none. */
 export const DEFAULT_BASH_TIMEOUT_MS = 120_000;

@@ -3,11 +3,11 @@
  */
 import { NodeHtmlMarkdown } from 'node-html-markdown';
 import { z } from 'zod';
-import { ConfigError } from '../../errors/config-error.js';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
+import { ConfigError } from '../../../errors/config-error.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
 import { bareHost, fetchFollowingRedirects, parseHttpUrl, type FetchedPage } from './web-fetch-http.js';
-import { withAliases } from './tool-input.js';
+import { withAliases } from '../tool-input.js';
 
 /** Options of {@link webFetchTool}. */
 export interface WebFetchOptions {

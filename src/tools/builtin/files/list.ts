@@ -5,12 +5,12 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import ignore from 'ignore';
 import { z } from 'zod';
-import { tool } from '../define-tool.js';
-import type { Tool } from '../tool.js';
+import { tool } from '../../define-tool.js';
+import type { Tool } from '../../tool.js';
 import { displayPath } from './file-access.js';
-import { ancestorLevels, isIgnored, loadIgnoreLevel, type IgnoreLevel } from './grep-filter.js';
-import { sandboxFor, type BuiltinToolOptions } from './tool-sandbox.js';
-import { withAliases } from './tool-input.js';
+import { ancestorLevels, isIgnored, loadIgnoreLevel, type IgnoreLevel } from '../grep/grep-filter.js';
+import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { withAliases } from '../tool-input.js';
 
 /** Directories `list` skips unless asked otherwise: large, generated, or not the project's own. */
 export const DEFAULT_LIST_IGNORES: readonly string[] = ['.git/', 'node_modules/'];

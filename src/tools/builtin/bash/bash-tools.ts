@@ -1,7 +1,7 @@
 /**
  * `bash`, `bash_output` and `bash_kill` made together.
  */
-import type { Tool } from '../tool.js';
+import type { Tool } from '../../tool.js';
 import { createBackgroundJobs } from './background-jobs.js';
 import { bashKillTool } from './bash-kill.js';
 import { bashOutputTool } from './bash-output.js';

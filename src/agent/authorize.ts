@@ -28,7 +28,7 @@ export async function authorize(
 ): Promise<Authorization> {
   const repeated = isRepeated(ctx, tool.name, input);
   // Paths are canonicalised in the sandbox for tools that say what they touch; others need no sandbox.
-  const pending = tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined;
+  const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
   const sandbox = pending instanceof Promise ? await pending : pending;
   let decision: PolicyDecision = await ctx.config.policy.decide({
     name: tool.name,

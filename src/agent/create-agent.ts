@@ -65,7 +65,7 @@ export function createAgent(options: AgentOptions): Agent {
     eventBufferSize: positiveInteger('eventBufferSize', options.eventBufferSize, 256),
     name: options.name ?? 'agent',
     compaction: resolveCompaction(options.compaction, provider.contextWindow),
-    sandbox: () => (sandbox ??= defaultSandbox()),
+    sandbox: () => (sandbox ??= defaultSandbox(policyRoot(options.policy))),
   };
 
   const start = (
@@ -105,12 +105,13 @@ export function createAgent(options: AgentOptions): Agent {
 let shared: { readonly root: string; readonly sandbox: Promise<Sandbox> } | undefined;
 
 /**
- * `localSandbox({ root: process.cwd() })`, shared by the agents of a process while the working directory
+ * `localSandbox({ root })` on the policy's `root`, else on `process.cwd()` (one root for the policy and the
+ * tools), shared by the agents of a process while the working directory
  * stays the same. The local sandbox is Node-only: it is loaded on first use, so importing icode stays
  * runtime-neutral.
  */
-function defaultSandbox(): Promise<Sandbox> {
-  const root = process.cwd();
+function defaultSandbox(policyRootOption: string | undefined): Promise<Sandbox> {
+  const root = policyRootOption ?? process.cwd();
   if (shared?.root !== root) {
     shared = {
       root,
@@ -118,6 +119,12 @@ function defaultSandbox(): Promise<Sandbox> {
     };
   }
   return shared.sandbox;
+}
+
+/** The `root` of policy options (not of a ready-made Policy, which judges against the sandbox it is given). */
+function policyRoot(value: AgentOptions['policy']): string | undefined {
+  if (!value || isPolicy(value)) return undefined;
+  return (value as { root?: string }).root;
 }
 
 function isPolicy(value: AgentOptions['policy']): value is Policy {

@@ -33,7 +33,7 @@ class ToolTimeout extends Error {
  */
 export async function executeTool(ctx: RunContext, tool: Tool, id: string, input: unknown): Promise<ToolOutcome> {
   const timeoutMs = tool.timeoutMs ?? ctx.config.options.toolTimeoutMs;
-  const pending = ctx.sandbox();
+  const pending = tool.sandbox ?? ctx.sandbox();
   const sandbox = pending instanceof Promise ? await pending : pending;
   if (ctx.signal.aborted) return toolError('ABORTED', `Tool "${tool.name}" was not run: the run was aborted.`);
   if (timeoutMs === undefined) {
@@ -72,6 +72,7 @@ export async function executeTool(ctx: RunContext, tool: Tool, id: string, input
 }
 
 function toolContext(ctx: RunContext, id: string, signal: AbortSignal, sandbox: ToolContext['sandbox']): ToolContext {
+  const policy = ctx.config.policy;
   return {
     signal,
     sessionId: ctx.sessionId,
@@ -80,6 +81,8 @@ function toolContext(ctx: RunContext, id: string, signal: AbortSignal, sandbox: 
     sandbox,
     state: ctx.state,
     onRunEnd: ctx.onRunEnd,
+    ...(policy.mode ? { permissionMode: policy.mode } : {}),
+    ...(policy.canRead ? { canRead: (path: string) => policy.canRead!(path, sandbox) } : {}),
   };
 }
 

@@ -77,4 +77,11 @@ export interface Policy {
   readonly approve?: Approver;
   /** Adds an allow rule for the rest of this policy's life ("allow always"). */
   allowAlways?(rule: string): void;
+  /** The permission mode, when the policy has one: tools see it as `ctx.permissionMode`. */
+  readonly mode?: PermissionMode;
+  /**
+   * Whether a canonical absolute path may be read (no deny or ask rule covers it): search and listing
+   * tools filter their results with it (`ctx.canRead`). Never throws; refuses when in doubt.
+   */
+  canRead?(path: string, sandbox?: Sandbox): Promise<boolean>;
 }

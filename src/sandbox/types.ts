@@ -36,6 +36,11 @@ export interface ExecOptions {
   readonly onOutput?: (chunk: string) => void;
   /** Stop keeping output past this many characters (head and tail are kept). */
   readonly maxOutputChars?: number;
+  /**
+   * Run with the whole file system read-only (`read-only` mode): an OS sandbox enforces it; a sandbox
+   * that cannot enforce it refuses to run the command rather than run it writable.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** What a finished process reports. Exit code, signal and duration are always there. */

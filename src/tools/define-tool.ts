@@ -63,5 +63,6 @@ export function tool<TSchema extends z.ZodType>(definition: ToolDefinition<TSche
     result,
     definition.timeoutMs === undefined ? {} : { timeoutMs: definition.timeoutMs },
     definition.access ? { access: definition.access } : {},
+    definition.sandbox ? { sandbox: definition.sandbox } : {},
   );
 }

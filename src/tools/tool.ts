@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { JsonSchema } from '../model/language-model.js';
 import type { JsonValue } from '../model/message.js';
+import type { PermissionMode } from '../policy/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 
 /** What a tool may return: a string for the model to read, or any JSON value. */
@@ -45,6 +46,17 @@ export interface ToolContext {
   /** State kept with the session; see {@link SessionState}. */
   readonly state: SessionState;
   /**
+   * The mode of the agent's policy, when it has one. A tool that runs programs (`bash`) runs them in a
+   * read-only OS sandbox in `read-only` mode, so a wrong verdict of the shell analysis cannot write.
+   */
+  readonly permissionMode?: PermissionMode;
+  /**
+   * Whether the policy lets the model read this canonical absolute path (no `Read(…)` deny or ask rule
+   * covers it). Tools that search or list many files drop what it refuses from their results. Absent when
+   * the policy has no path rules to apply.
+   */
+  readonly canRead?: (path: string) => Promise<boolean>;
+  /**
    * Registers a cleanup that runs when the run ends, however it ends (background processes, temp files).
    */
   onRunEnd(cleanup: () => void | Promise<void>): void;
@@ -68,6 +80,11 @@ export interface Tool<TInput = any> {
   readonly inputSchema: JsonSchema;
   /** What a call with this (validated) input touches, for the policy. */
   access?(input: TInput): readonly ToolAccess[];
+  /**
+   * The sandbox this tool acts in, when it is bound to its own (`codingTools({ root })`). The policy then
+   * judges the call's paths against this sandbox's root, and `ctx.sandbox` is this sandbox.
+   */
+  readonly sandbox?: Sandbox;
   execute(input: TInput, context: ToolContext): Promise<ToolOutput> | ToolOutput;
 }
 
@@ -84,5 +101,7 @@ export interface ToolDefinition<TSchema extends z.ZodType> {
   /** Overrides the JSON Schema derived from `input`. */
   readonly inputSchema?: JsonSchema;
   access?(input: z.output<TSchema>): readonly ToolAccess[];
+  /** The sandbox the tool acts in, when it is bound to its own; see {@link Tool.sandbox}. */
+  readonly sandbox?: Sandbox;
   execute(input: z.output<TSchema>, context: ToolContext): Promise<ToolOutput> | ToolOutput;
 }

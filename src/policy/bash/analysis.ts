@@ -24,8 +24,21 @@ export interface BashAnalysis {
 export interface BashCommandInfo {
   /** The argv as written after quote removal (expansions kept as source text). */
   readonly argv: string[];
-  /** The argv forms rules are matched against: the full command, then with wrappers removed. */
-  readonly forms: { readonly words: string[]; readonly literal: boolean }[];
+  /**
+   * The argv forms allow rules are matched against: the whole simple command as it runs (prefix
+   * assignments and `env` assignments included as leading `NAME=value` words), then with wrappers that do
+   * not change what runs removed (`timeout 5 x` as `x`).
+   */
+  readonly forms: {
+    readonly words: string[];
+    readonly literal: boolean;
+    /**
+     * Indexes in `words` of arguments that carry code or load programs (`-c`/`-e` scripts, `--exec`,
+     * `--pre`, pagers, `--node-options`, awk programs, `find -exec …`): a rule that names only the program
+     * (a prefix or wildcard rule whose fixed part ends before them) does not cover them.
+     */
+    readonly codeArgs?: readonly number[];
+  }[];
   /** Forms only deny and ask rules see (`/bin/rm` as `rm`, `git -C x push` as `git push`). */
   readonly denyForms: { readonly words: string[] }[];
   readonly readOnly: boolean;

@@ -40,12 +40,30 @@ const cache = new WeakMap<BuiltinToolOptions, Sandbox>();
  * ```
  */
 export function sandboxFor(options: BuiltinToolOptions, ctx: Pick<ToolContext, 'sandbox'>): Sandbox {
+  return ownSandbox(options) ?? ctx.sandbox;
+}
+
+function ownSandbox(options: BuiltinToolOptions): Sandbox | undefined {
   if (options.sandbox) return options.sandbox;
-  if (options.root === undefined) return ctx.sandbox;
+  if (options.root === undefined) return undefined;
   let sandbox = cache.get(options);
   if (!sandbox) {
     sandbox = localSandbox({ root: options.root });
     cache.set(options, sandbox);
   }
   return sandbox;
+}
+
+/**
+ * The `sandbox` field of a built-in tool bound to its own sandbox (`root` or `sandbox` given), so the
+ * policy judges its paths against the same root the tool acts on; `{}` for a tool that uses the agent's.
+ *
+ * @example
+ * ```ts
+ * return tool({ ...boundSandbox(options), name: 'read', … });
+ * ```
+ */
+export function boundSandbox(options: BuiltinToolOptions): { sandbox?: Sandbox } {
+  const sandbox = ownSandbox(options);
+  return sandbox ? { sandbox } : {};
 }

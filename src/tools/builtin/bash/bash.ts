@@ -8,7 +8,7 @@ import type { Tool, ToolContext } from '../../tool.js';
 import { defaultBackgroundJobs, type BackgroundJobs } from './background-jobs.js';
 import { displayLogPath, formatDuration, statusLine } from './bash-format.js';
 import { LogFile, MAX_LOG_CHARS } from './bash-log-file.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { withAliases } from '../tool-input.js';
 
 /** Timeout of a foreground command when the model gives none. */
@@ -110,6 +110,7 @@ export function bashTool(options: BashToolOptions = {}): Tool<BashInput> {
     }
   }
   return tool({
+    ...boundSandbox(options),
     name: 'bash',
     description: describe(
       Math.min(options.defaultTimeoutMs ?? DEFAULT_BASH_TIMEOUT_MS, MAX_BASH_TIMEOUT_MS),

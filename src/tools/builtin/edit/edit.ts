@@ -7,7 +7,7 @@ import type { Tool } from '../../tool.js';
 import { compactDiff } from '../files/compact-diff.js';
 import { applyEdit, describeStrategy } from './edit-apply.js';
 import { commitText, withEditTarget } from '../files/file-access.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from '../tool-input.js';
 
 const input = withAliases(
@@ -38,6 +38,7 @@ const input = withAliases(
  */
 export function editTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof input>> {
   return tool({
+    ...boundSandbox(options),
     name: 'edit',
     description: [
       'Replaces text in a file: old_string (copied exactly from the file, without the line-number prefix read shows) becomes new_string.',

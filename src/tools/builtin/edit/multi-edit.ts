@@ -7,7 +7,7 @@ import type { Tool } from '../../tool.js';
 import { compactDiff } from '../files/compact-diff.js';
 import { applyEdit } from './edit-apply.js';
 import { commitText, withEditTarget } from '../files/file-access.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from '../tool-input.js';
 
 const edit = withAliases(
@@ -39,6 +39,7 @@ const input = withAliases(
  */
 export function multiEditTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof input>> {
   return tool({
+    ...boundSandbox(options),
     name: 'multi_edit',
     description: [
       'Makes several edits to one file in one call: each edit is {old_string, new_string, replace_all?} as in the edit tool, applied in order (each sees the result of the previous ones).',

@@ -11,7 +11,7 @@ import type { Tool } from '../../tool.js';
 import { displayPath } from './file-access.js';
 import { ancestorLevels, GlobOverrides, keepForAncestors, toPosix } from '../grep/grep-filter.js';
 import { walkFiles } from '../grep/grep-js.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { withAliases } from '../tool-input.js';
 
 /** Options of {@link globTool}. */
@@ -45,6 +45,7 @@ const input = withAliases(
 export function globTool(options: GlobToolOptions = {}): Tool<z.output<typeof input>> {
   const maxResults = options.maxResults ?? 100;
   return tool({
+    ...boundSandbox(options),
     name: 'glob',
     description: [
       'Finds files by name with a glob pattern ("**/*.ts", "src/**/*.{js,jsx}", "*.json" for the top level only), relative to path.',

@@ -9,7 +9,7 @@ import { tool } from '../../define-tool.js';
 import type { Tool } from '../../tool.js';
 import { displayPath } from './file-access.js';
 import { ancestorLevels, isIgnored, loadIgnoreLevel, type IgnoreLevel } from '../grep/grep-filter.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { withAliases } from '../tool-input.js';
 
 /** Directories `list` skips unless asked otherwise: large, generated, or not the project's own. */
@@ -53,6 +53,7 @@ interface Node {
 export function listTool(options: ListToolOptions = {}): Tool<z.output<typeof input>> {
   const maxEntries = options.maxEntries ?? 200;
   return tool({
+    ...boundSandbox(options),
     name: 'list',
     description: `Lists a directory as a tree (directories first), skipping .git, node_modules and gitignored files; at most ${maxEntries} entries, top levels first. Use glob to find files by pattern.`,
     input,

@@ -9,7 +9,7 @@ import type { Tool } from '../../tool.js';
 import { displayPath, formatBytes } from './file-access.js';
 import { hashBytes, recordRead } from './file-tracker.js';
 import { similarity } from '../edit/fuzzy-match.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from '../tool-input.js';
 import { decodeText, looksBinary } from './text-encoding.js';
 
@@ -49,6 +49,7 @@ const input = withAliases(
  */
 export function readTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof input>> {
   return tool({
+    ...boundSandbox(options),
     name: 'read',
     description: [
       'Reads a file of the workspace. Output is line-numbered like `cat -n`: the line number, a tab, then the line. The line numbers are not part of the file: never include them in edit strings.',

@@ -7,7 +7,7 @@ import type { Tool } from '../../tool.js';
 import { compactDiff } from './compact-diff.js';
 import { commitText, withEditTarget } from './file-access.js';
 import { decodeText, looksBinary } from './text-encoding.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from '../tool-input.js';
 
 const input = withAliases(
@@ -33,6 +33,7 @@ const input = withAliases(
  */
 export function writeTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof input>> {
   return tool({
+    ...boundSandbox(options),
     name: 'write',
     description: [
       'Writes a file, replacing it entirely if it exists (parent directories are created).',

@@ -12,7 +12,7 @@ import type { GrepEngine, GrepFileResult, GrepQuery } from './grep-engine.js';
 import { assertFitsLineMode } from './grep-engine.js';
 import { grepJs } from './grep-js.js';
 import { ripgrepEngine, ripgrepPath } from './grep-ripgrep.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { withAliases } from '../tool-input.js';
 
 /** Entries shown when `head_limit` is not given. */
@@ -87,6 +87,7 @@ type GrepInput = z.output<typeof input>;
  */
 export function grepTool(options: GrepToolOptions = {}): Tool<GrepInput> {
   return tool({
+    ...boundSandbox(options),
     name: 'grep',
     description: [
       'Searches file contents with a regular expression (ripgrep syntax; escape literal braces and parentheses). Respects .gitignore; hidden files are included.',

@@ -12,7 +12,7 @@ import { withFileLock } from '../files/file-tracker.js';
 import { applyChunks } from './patch-apply.js';
 import { parsePatch, type PatchOperation } from './patch-parser.js';
 import { decodeText, looksBinary } from '../files/text-encoding.js';
-import { sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
+import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { withAliases } from '../tool-input.js';
 
 const input = withAliases(
@@ -50,6 +50,7 @@ interface Planned {
  */
 export function applyPatchTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof input>> {
   return tool({
+    ...boundSandbox(options),
     name: 'apply_patch',
     description: [
       'Applies a patch that adds, updates, moves or deletes files. Format:',

@@ -37,6 +37,11 @@ export interface PolicyDecision {
   readonly rule?: string;
   /** For `ask`: the narrowest rule that would allow exactly this call ("allow always"). */
   readonly suggestedRule?: string;
+  /**
+   * For `deny`: the error code of the tool result. `WORKSPACE_ESCAPE` for a path outside the root and
+   * every additional directory (refused at once, never asked); `PERMISSION_DENIED` otherwise.
+   */
+  readonly errorCode?: 'PERMISSION_DENIED' | 'WORKSPACE_ESCAPE';
 }
 
 /** What a person answered to an approval request. */

@@ -13,7 +13,15 @@
  *
  * @packageDocumentation
  */
-export type { AccessIntent, ExecOptions, ExecResult, Sandbox, SandboxDirEntry, SandboxStat } from './types.js';
+export type {
+  AccessIntent,
+  AdditionalDirectory,
+  ExecOptions,
+  ExecResult,
+  Sandbox,
+  SandboxDirEntry,
+  SandboxStat,
+} from './types.js';
 export type { IsolatedSandbox, LocalSandboxOptions } from './local-sandbox.js';
 export { localSandbox } from './local-sandbox.js';
 export type { ScrubEnvOption } from './scrub-env.js';

@@ -8,6 +8,18 @@
 /** What a path is resolved for. Writes are checked more strictly (protected paths, parents that must exist). */
 export type AccessIntent = 'read' | 'write';
 
+/**
+ * A directory outside the workspace root that tools may reach: a path (read-only), or a path with its
+ * access. The policy and the sandbox judge paths inside it like paths inside the root; everything else
+ * outside the root is refused (`WORKSPACE_ESCAPE`).
+ *
+ * @example
+ * ```ts
+ * const dirs: AdditionalDirectory[] = ['/srv/shared-docs', { path: '/tmp/build', access: 'read-write' }];
+ * ```
+ */
+export type AdditionalDirectory = string | { readonly path: string; readonly access: 'read' | 'read-write' };
+
 /** What {@link Sandbox.stat} tells. */
 export interface SandboxStat {
   readonly type: 'file' | 'directory' | 'symlink' | 'other';

@@ -105,17 +105,17 @@ export function createAgent(options: AgentOptions): Agent {
 let shared: { readonly root: string; readonly sandbox: Promise<Sandbox> } | undefined;
 
 /**
- * `localSandbox({ root })` on the policy's `root`, else on `process.cwd()` (one root for the policy and the
- * tools), shared by the agents of a process while the working directory
- * stays the same. The local sandbox is Node-only: it is loaded on first use, so importing icode stays
- * runtime-neutral.
+ * `autoSandbox({ root })` on the policy's `root`, else on `process.cwd()` (one root for the policy and the
+ * tools), shared by the agents of a process while the working directory stays the same: bubblewrap where it
+ * works (commands contained, no network), else `localSandbox` with a one-time `ICODE_NO_OS_SANDBOX`
+ * warning. Sandboxes are Node-only: loaded on first use, so importing icode stays runtime-neutral.
  */
 function defaultSandbox(policyRootOption: string | undefined): Promise<Sandbox> {
   const root = policyRootOption ?? process.cwd();
   if (shared?.root !== root) {
     shared = {
       root,
-      sandbox: import('../sandbox/local-sandbox.js').then(({ localSandbox }) => localSandbox({ root })),
+      sandbox: import('../sandbox/auto-sandbox.js').then(({ autoSandbox }) => autoSandbox({ root })),
     };
   }
   return shared.sandbox;

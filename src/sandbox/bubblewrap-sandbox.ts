@@ -3,12 +3,13 @@
  *
  * @packageDocumentation
  */
-import { execFile } from 'node:child_process';
-import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
+import { isBubblewrapAvailable } from './bwrap-probe.js';
+import { planBwrapMounts } from './bwrap-profile.js';
+import { resolveExecLimits } from './exec-limits.js';
 import { resolveDirectory } from './file-ops.js';
-import { isWithin } from './resolve-path.js';
 import {
   commandEnv,
   fileMethods,
@@ -17,18 +18,40 @@ import {
   type IsolatedSandbox,
   type LocalSandboxOptions,
 } from './local-sandbox.js';
-import { spawnProcess } from './spawn-process.js';
+import { runCommand } from './run-command.js';
 import type { ExecOptions, ExecResult } from './types.js';
+
+export { isBubblewrapAvailable } from './bwrap-probe.js';
+
+/** Paths every bubblewrap command finds empty, relative to the root: icode's own folder (sessions, outputs). */
+export const DEFAULT_HIDDEN_PATHS: readonly string[] = ['.icode'];
+
+/** Size of the private `/tmp` when none is given (it lives in memory). */
+export const DEFAULT_TMP_SIZE_BYTES = 1024 ** 3;
 
 /** Options of {@link bubblewrapSandbox}. */
 export interface BubblewrapSandboxOptions extends LocalSandboxOptions {
-  /** Let commands use the network. @defaultValue false */
+  /**
+   * Let commands use the network. Off by default, as in Codex's workspace-write sandbox: a command then
+   * cannot send what it reads anywhere, and cannot fetch code to run either (`npm install` needs it on).
+   * @defaultValue false
+   */
   readonly network?: boolean;
   /**
    * Directories commands may write (each must exist). Everything else of the host is read-only, and
    * `/tmp` is a private, empty tmpfs. @defaultValue [root]
    */
   readonly writable?: readonly string[];
+  /**
+   * Paths (relative to the root, or absolute) a command finds empty and cannot write, whether or not they
+   * exist: an empty read-only directory in place of a directory, an empty read-only file in place of a
+   * file (with its SQLite `-wal`, `-shm` and `-journal` companions). Put a session store here when it is
+   * not in `.icode/`. Added to {@link DEFAULT_HIDDEN_PATHS}, which is always hidden.
+   * @defaultValue []
+   */
+  readonly hide?: readonly string[];
+  /** Size of the private `/tmp` in bytes, or `false` for the tmpfs default (half the RAM). @defaultValue 1 GiB */
+  readonly tmpSizeBytes?: number | false;
   /** The `bwrap` binary. @defaultValue 'bwrap' (found on PATH) */
   readonly bwrapPath?: string;
 }
@@ -40,63 +63,6 @@ export interface BubblewrapSandbox extends IsolatedSandbox {
   isAvailable(): Promise<boolean>;
 }
 
-// Flags every command gets. `--cap-drop ALL` matters when the host process is root: without it the
-// command keeps CAP_SYS_ADMIN inside the sandbox and can simply `mount -o remount,rw /` (verified).
-// `--new-session` stops TIOCSTI keystroke injection into the caller's terminal; `--die-with-parent`
-// and the PID namespace take every process of the command down with bwrap.
-const BASE_FLAGS = ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
-
-const probes = new Map<string, Promise<boolean>>();
-
-/**
- * Whether bubblewrap can really build a sandbox here: it runs `bwrap … true` with the flags every command
- * gets (namespaces may be forbidden, as in Docker's default seccomp profile, even when the binary exists).
- * The answer is cached per binary.
- *
- * @example
- * ```ts
- * const sandbox = (await isBubblewrapAvailable()) ? bubblewrapSandbox({ root }) : localSandbox({ root });
- * ```
- */
-export function isBubblewrapAvailable(bwrapPath = 'bwrap'): Promise<boolean> {
-  let probe = probes.get(bwrapPath);
-  if (!probe) {
-    probe = new Promise<boolean>((resolve) => {
-      execFile(
-        bwrapPath,
-        ['--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', ...BASE_FLAGS, '--', 'true'],
-        { timeout: 10_000 },
-        (error) => resolve(error === null),
-      );
-    });
-    probes.set(bwrapPath, probe);
-  }
-  return probe;
-}
-
-/** Mounts that hide the host's runtime directories (sockets), keeping DNS working when network is on. */
-function runMasks(network: boolean): string[] {
-  const args = ['--tmpfs', '/run'];
-  try {
-    if (!lstatSync('/var/run').isSymbolicLink()) args.push('--tmpfs', '/var/run');
-  } catch {
-    // No /var/run: nothing to hide.
-  }
-  if (network) {
-    // /etc/resolv.conf often points into /run (systemd-resolved): bring that one directory back.
-    try {
-      const resolvConf = realpathSync('/etc/resolv.conf');
-      if (isWithin('/run', resolvConf) || isWithin('/var/run', resolvConf)) {
-        const dir = path.dirname(resolvConf);
-        args.push('--ro-bind', dir, dir);
-      }
-    } catch {
-      // No resolver configuration to keep.
-    }
-  }
-  return args;
-}
-
 function canonicalDirectory(entry: string, root: string): string {
   try {
     return realpathSync(path.resolve(root, entry));
@@ -105,31 +71,52 @@ function canonicalDirectory(entry: string, root: string): string {
   }
 }
 
+function tmpSize(value: number | false | undefined): number | false {
+  const size = value ?? DEFAULT_TMP_SIZE_BYTES;
+  if (size !== false && !(Number.isSafeInteger(size) && size >= 1024 * 1024)) {
+    throw new ConfigError(`bubblewrapSandbox: tmpSizeBytes must be at least 1 MiB, or false; got ${String(size)}.`);
+  }
+  return size;
+}
+
 /**
  * A sandbox whose file methods are those of {@link localSandbox} and whose commands run under bubblewrap.
  *
  * What it promises:
- * - **File access is contained**, exactly as with `localSandbox` (canonical path checks in-process).
+ * - **File access is contained**, exactly as with `localSandbox` (canonical path checks in-process). The
+ *   file tools run in the host process, outside bubblewrap.
  * - **Commands are contained by the OS**: the host file system is mounted read-only, the `writable`
- *   directories (the workspace by default) read-write, the workspace's `.git` and other `protectedPaths`
- *   read-only again, `/tmp` private, `/run` (where the host's service sockets live) hidden; `/proc` and
- *   `/dev` are minimal; the command gets its own PID, IPC, UTS and network namespaces (no network unless
- *   `network: true`), a new session and no capabilities; it cannot outlive its `exec`. A write through a symlink or to anything outside the writable directories
- *   fails with `EROFS`.
+ *   directories (the workspace by default) read-write, `/tmp` private and bounded, `/run` (where the host's
+ *   service sockets live) hidden; `/proc` and `/dev` are minimal; the command gets its own PID, IPC, UTS and
+ *   network namespaces (no network unless `network: true`), a new session and no capabilities; it cannot
+ *   outlive its `exec`. A write through a symlink or to anything outside the writable directories fails
+ *   with `EROFS`.
+ * - **Repositories cannot be planted or changed**: `.git` at the top of every writable directory, every
+ *   nested `.git` found when the command starts (and its `gitdir:` target), repositories above the root,
+ *   and the `protectedPaths` are read-only, **whether or not they exist**: a missing one is covered by an
+ *   empty read-only directory, so a command cannot create `.git/config` with a `core.fsmonitor` that the
+ *   host's next `git status` would run. The directories leading to a nested one are mount points, so it
+ *   cannot be moved away and replaced either. A placeholder stays behind as an empty directory: removing
+ *   it while another command runs would let that command create the path.
+ * - **The session store is out of reach**: `.icode/` and the `hide` paths are empty and read-only inside,
+ *   so a command can neither read the stored conversation nor rewrite it.
+ * - **Limits** (see {@link ExecLimits}): processes, data memory, file size and CPU time per command.
+ * - **Git runs no configured program a command could have written** (see {@link safeGitEnv}).
+ * - `readOnly` commands (`read-only` mode) get the writable directories read-only too.
  * - Reading is not confined: commands can read whatever the host user can (secrets in the home directory
- *   included). With `network: true` they can also send it somewhere. Unix sockets outside `/run` and
- *   `/tmp` (an agent socket in the home directory, say), and abstract ones when the network is on, stay
- *   reachable: no syscall filter is applied.
+ *   included), except the hidden paths. With `network: true` they can also send it somewhere. Unix sockets
+ *   outside `/run` and `/tmp` (an agent socket in the home directory, say), and abstract ones when the
+ *   network is on, stay reachable: no syscall filter is applied.
  * - When bubblewrap cannot run here, `exec` throws instead of running the command unsandboxed; check with
- *   {@link isBubblewrapAvailable} and choose `localSandbox` knowingly.
+ *   {@link isBubblewrapAvailable}, or use {@link autoSandbox}.
  *
  * @example
  * ```ts
- * const sandbox = bubblewrapSandbox({ root: '/srv/repo' });
+ * const sandbox = bubblewrapSandbox({ root: '/srv/repo', hide: ['/srv/state/sessions.db'] });
  * if (!(await sandbox.isAvailable())) throw new Error('bubblewrap does not work on this machine');
  * await sandbox.exec('npm test'); // cannot write outside /srv/repo, nor reach the network
  * ```
- * @throws ConfigError when `root` or a `writable` path does not exist.
+ * @throws ConfigError when `root` or a `writable` path does not exist, or a limit is out of range.
  */
 export function bubblewrapSandbox(options: BubblewrapSandboxOptions): BubblewrapSandbox {
   const settings = sandboxSettings(options, 'bubblewrapSandbox');
@@ -137,20 +124,11 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): Bubblewrap
   const bwrap = options.bwrapPath ?? 'bwrap';
   const writable = (options.writable ?? [settings.root]).map((entry) => canonicalDirectory(entry, settings.root));
   const network = options.network ?? false;
-
-  const mounts = (): string[] => {
-    // Order matters: later mounts cover earlier ones, so the private /tmp comes before writable paths that
-    // may live under /tmp, and read-only re-binds come last.
-    const args = ['--ro-bind', '/', '/', '--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev'];
-    // A read-only mount does not stop connect() on a Unix socket (verified): /run holds the Docker,
-    // D-Bus, PostgreSQL and per-user sockets, any of which is a way out. Hide it behind an empty tmpfs.
-    args.push(...runMasks(network));
-    for (const entry of writable) args.push('--bind', entry, entry);
-    for (const entry of settings.protectedPaths) {
-      if (existsSync(entry)) args.push('--ro-bind', entry, entry);
-    }
-    return args;
-  };
+  const limits = resolveExecLimits(options.limits, 'bubblewrapSandbox');
+  const tmpSizeBytes = tmpSize(options.tmpSizeBytes);
+  const hide = [...new Set([...DEFAULT_HIDDEN_PATHS, ...(options.hide ?? [])])].map((entry) =>
+    path.resolve(settings.root, entry),
+  );
 
   return {
     ...files,
@@ -163,23 +141,25 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): Bubblewrap
           `bubblewrap (${bwrap}) cannot create a sandbox on this machine (not installed, or user namespaces are disabled); the command was not run. Install bubblewrap or use localSandbox.`,
         );
       }
-      return spawnProcess({
-        file: bwrap,
-        args: [
-          ...mounts(),
-          ...BASE_FLAGS,
-          ...(network ? ['--share-net'] : []),
-          '--chdir',
-          cwd,
-          '--',
-          'bash',
-          '-c',
-          command,
-        ],
+      const readOnly = execOptions.readOnly === true;
+      const plan = await planBwrapMounts({
+        root: settings.root,
+        writable,
+        protectedPaths: settings.protectedPaths,
+        hide,
+        network,
+        readOnly,
+        tmpSizeBytes,
+      });
+      return runCommand({
+        command,
+        root: settings.root,
         cwd,
-        env: commandEnv(settings, execOptions.env),
-        killGraceMs: settings.killGraceMs,
-        ...pickExec(execOptions),
+        env: commandEnv(settings),
+        extraEnv: execOptions.env,
+        limits,
+        bwrap: { file: bwrap, plan, network },
+        spawn: { killGraceMs: settings.killGraceMs, ...pickExec(execOptions) },
       });
     },
   };

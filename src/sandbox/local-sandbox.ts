@@ -10,7 +10,9 @@ import { ConfigError } from '../errors/config-error.js';
 import { readResolved, readdirResolved, resolveDirectory, statResolved, writeResolved } from './file-ops.js';
 import { resolveInRoot } from './resolve-path.js';
 import { scrubEnv, type ScrubEnvOption } from './scrub-env.js';
-import { DEFAULT_KILL_GRACE_MS, spawnProcess } from './spawn-process.js';
+import { resolveExecLimits, type ExecLimits } from './exec-limits.js';
+import { execLocal } from './local-exec.js';
+import { DEFAULT_KILL_GRACE_MS } from './spawn-process.js';
 import type { AccessIntent, ExecOptions, ExecResult, Sandbox } from './types.js';
 
 /** Options of {@link localSandbox}. */
@@ -32,6 +34,8 @@ export interface LocalSandboxOptions {
   readonly protectedPaths?: readonly string[];
   /** Time between SIGTERM and SIGKILL when a command is stopped. @defaultValue 2000 */
   readonly killGraceMs?: number;
+  /** Resource limits of each command; see {@link ExecLimits}. @defaultValue {@link DEFAULT_EXEC_LIMITS} */
+  readonly limits?: ExecLimits;
 }
 
 /** A {@link Sandbox} that says what isolation its `exec` has. */
@@ -115,8 +119,12 @@ export function fileMethods(settings: SandboxSettings): Omit<Sandbox, 'exec'> {
  *   Reading a hard link to an outside file cannot be told apart from reading an ordinary file.
  * - **Commands are not contained.** `exec` runs with the user's rights and can reach any file or host it
  *   can. It runs in a fresh process group (killed as a whole on timeout, abort, or when the command ends),
- *   with stdin closed and secret-looking environment variables removed. Use {@link bubblewrapSandbox} for
- *   OS-level containment of commands.
+ *   with stdin closed, secret-looking environment variables removed, a git environment that runs no
+ *   configured program (see {@link safeGitEnv}) and resource limits (see {@link ExecLimits}; the process
+ *   limit only where a pids cgroup can be made). Use {@link bubblewrapSandbox} for OS-level containment of
+ *   commands.
+ * - **`readOnly` commands** (`read-only` mode) run under a read-only bubblewrap profile where bubblewrap
+ *   works, and are refused where it does not, so a wrong verdict of the policy cannot write.
  *
  * @example
  * ```ts
@@ -129,19 +137,22 @@ export function fileMethods(settings: SandboxSettings): Omit<Sandbox, 'exec'> {
 export function localSandbox(options: LocalSandboxOptions): IsolatedSandbox {
   const settings = sandboxSettings(options, 'localSandbox');
   const files = fileMethods(settings);
+  const limits = resolveExecLimits(options.limits, 'localSandbox');
   return {
     ...files,
     isolation: 'none',
     async exec(command: string, execOptions: ExecOptions = {}): Promise<ExecResult> {
       const cwd = await resolveDirectory(files.resolve, execOptions.cwd ?? settings.root);
-      return spawnProcess({
-        file: 'bash',
-        // Not a login shell: profile files could print noise or change PATH behind the caller's back.
-        args: ['-c', command],
+      // Not a login shell: profile files could print noise or change PATH behind the caller's back.
+      return execLocal({
+        command,
+        root: settings.root,
         cwd,
-        env: commandEnv(settings, execOptions.env),
-        killGraceMs: settings.killGraceMs,
-        ...pickExec(execOptions),
+        env: commandEnv(settings),
+        extraEnv: execOptions.env,
+        limits,
+        readOnly: execOptions.readOnly === true,
+        spawn: { killGraceMs: settings.killGraceMs, ...pickExec(execOptions) },
       });
     },
   };

@@ -2,7 +2,7 @@
  * `codingTools`: every built-in tool of a coding agent, sharing one sandbox.
  */
 import { ConfigError } from '../../errors/config-error.js';
-import { localSandbox } from '../../sandbox/local-sandbox.js';
+import { autoSandbox } from '../../sandbox/auto-sandbox.js';
 import type { Tool } from '../tool.js';
 import { applyPatchTool } from './patch/apply-patch.js';
 import type { BashToolOptions } from './bash/bash.js';
@@ -57,7 +57,8 @@ export interface CodingToolsOptions extends BuiltinToolOptions {
 /**
  * All built-in coding tools: `read`, `write`, `edit`, `multi_edit`, `apply_patch`, `grep`, `glob`, `list`,
  * `bash`, `bash_output`, `bash_kill`, `todo_write`, `web_fetch`. They share one sandbox: `options.sandbox`,
- * else one `localSandbox({ root })` made here when `root` is given, else the agent's sandbox at call time.
+ * else one `autoSandbox({ root })` made here when `root` is given (bubblewrap where it works, no network;
+ * else `localSandbox` with a one-time `ICODE_NO_OS_SANDBOX` warning), else the agent's sandbox at call time.
  *
  * @example
  * ```ts
@@ -80,7 +81,7 @@ export function codingTools(options: CodingToolsOptions = {}): Tool[] {
   const shared: BuiltinToolOptions = options.sandbox
     ? { sandbox: options.sandbox }
     : options.root !== undefined
-      ? { sandbox: localSandbox({ root: options.root }) }
+      ? { sandbox: autoSandbox({ root: options.root }) }
       : {};
   const tools: Tool[] = [
     readTool(shared),

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { localSandbox } from '../../sandbox/local-sandbox.js';
+import { autoSandbox } from '../../sandbox/auto-sandbox.js';
 import type { Sandbox } from '../../sandbox/types.js';
 import type { ToolContext } from '../tool.js';
 
@@ -12,12 +12,15 @@ import type { ToolContext } from '../tool.js';
  *
  * @example
  * ```ts
- * codingTools({ root: '/srv/repo' });            // a localSandbox on that root
+ * codingTools({ root: '/srv/repo' });            // autoSandbox on that root: bubblewrap where it works
  * codingTools({ sandbox: bubblewrapSandbox({ root }) });
  * ```
  */
 export interface BuiltinToolOptions {
-  /** Work in a `localSandbox` on this directory instead of the agent's sandbox. */
+  /**
+   * Work in `autoSandbox({ root })` on this directory instead of the agent's sandbox: bubblewrap where it
+   * works, else `localSandbox` with a one-time `ICODE_NO_OS_SANDBOX` warning.
+   */
   readonly root?: string;
   /** Work in this sandbox instead of the agent's. Wins over `root`. */
   readonly sandbox?: Sandbox;
@@ -28,7 +31,7 @@ export interface BuiltinToolOptions {
 const cache = new WeakMap<BuiltinToolOptions, Sandbox>();
 
 /**
- * The sandbox a tool call works in: `options.sandbox`, else a `localSandbox` on `options.root` (made once
+ * The sandbox a tool call works in: `options.sandbox`, else an `autoSandbox` on `options.root` (made once
  * per options object), else the agent's `ctx.sandbox`.
  *
  * @example
@@ -48,7 +51,7 @@ function ownSandbox(options: BuiltinToolOptions): Sandbox | undefined {
   if (options.root === undefined) return undefined;
   let sandbox = cache.get(options);
   if (!sandbox) {
-    sandbox = localSandbox({ root: options.root });
+    sandbox = autoSandbox({ root: options.root });
     cache.set(options, sandbox);
   }
   return sandbox;

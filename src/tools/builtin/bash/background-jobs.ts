@@ -44,6 +44,8 @@ export interface StartJob {
   readonly description?: string;
   readonly cwd?: string;
   readonly timeoutMs?: number;
+  /** Run with the file system read-only (`read-only` mode); see `ExecOptions.readOnly`. */
+  readonly readOnly?: boolean;
   readonly log?: LogFile;
   /** How the log's path is shown to the model. @defaultValue `log.path` */
   readonly logLabel?: string;
@@ -119,6 +121,7 @@ export class BackgroundJobs {
       .exec(spec.command, {
         signal: controller.signal,
         maxOutputChars: this.#maxUnread,
+        ...(spec.readOnly ? { readOnly: true } : {}),
         ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
         ...(spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs }),
         onOutput: (chunk) => {

@@ -90,7 +90,8 @@ function describe(defaultTimeoutMs: number, maxOutputChars: number): string {
  * {@link bashKillTool}); every job is killed when the run ends.
  *
  * Containment of commands is that of the sandbox: none with `localSandbox`, OS-level with
- * `bubblewrapSandbox`.
+ * `bubblewrapSandbox`. In `read-only` mode (`ctx.permissionMode`) every command runs with `readOnly`: in a
+ * read-only OS sandbox, or not at all where the sandbox cannot enforce it.
  *
  * @example
  * ```ts
@@ -129,6 +130,14 @@ export function bashTool(options: BashToolOptions = {}): Tool<BashInput> {
   });
 }
 
+// Modes in which nothing may be written: the command then runs in a read-only OS sandbox, so a command the
+// policy wrongly judged read-only still cannot write. A sandbox that cannot enforce it refuses the command.
+const READ_ONLY_MODES: ReadonlySet<string> = new Set(['read-only', 'plan']);
+
+function readOnlyMode(ctx: ToolContext): boolean {
+  return ctx.permissionMode !== undefined && READ_ONLY_MODES.has(ctx.permissionMode);
+}
+
 async function runCommand(args: BashInput, ctx: ToolContext, options: BashToolOptions): Promise<string> {
   const sandbox = sandboxFor(options, ctx);
   const timeoutMs = Math.min(args.timeout ?? options.defaultTimeoutMs ?? DEFAULT_BASH_TIMEOUT_MS, MAX_BASH_TIMEOUT_MS);
@@ -146,6 +155,7 @@ async function runCommand(args: BashInput, ctx: ToolContext, options: BashToolOp
   try {
     const result = await sandbox.exec(args.command, {
       timeoutMs,
+      readOnly: readOnlyMode(ctx),
       signal: stop.signal,
       maxOutputChars: options.maxOutputChars ?? DEFAULT_BASH_OUTPUT_CHARS,
       ...(args.workdir === undefined ? {} : { cwd: args.workdir }),
@@ -201,6 +211,7 @@ async function startJob(
       sandbox,
       sessionId: ctx.sessionId,
       command: args.command,
+      readOnly: readOnlyMode(ctx),
       ...(args.description === undefined ? {} : { description: args.description }),
       ...(args.workdir === undefined ? {} : { cwd: args.workdir }),
       ...(args.timeout === undefined ? {} : { timeoutMs: Math.min(args.timeout, MAX_BASH_TIMEOUT_MS) }),

@@ -96,8 +96,10 @@ function tmpSize(value: number | false | undefined): number | false {
  *   and the `protectedPaths` are read-only, **whether or not they exist**: a missing one is covered by an
  *   empty read-only directory, so a command cannot create `.git/config` with a `core.fsmonitor` that the
  *   host's next `git status` would run. The directories leading to a nested one are mount points, so it
- *   cannot be moved away and replaced either. A placeholder stays behind as an empty directory: removing
- *   it while another command runs would let that command create the path.
+ *   cannot be moved away and replaced either. A placeholder is removed once no command of this process
+ *   uses it any more (removing it earlier would detach the mounts on it, and a still running command could
+ *   then create the path); commands of another process on the same workspace are not counted, so do not
+ *   run two hosts' agents on one workspace at once.
  * - **The session store is out of reach**: `.icode/` and the `hide` paths are empty and read-only inside,
  *   so a command can neither read the stored conversation nor rewrite it.
  * - **Limits** (see {@link ExecLimits}): processes, data memory, file size and CPU time per command.

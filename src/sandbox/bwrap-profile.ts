@@ -8,6 +8,7 @@ import { lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { isWithin } from './resolve-path.js';
 import { findGitEntries } from './git-entries.js';
+import { holdPlaceholders } from './placeholders.js';
 import { runMasks } from './run-masks.js';
 
 /** What a command may touch under bubblewrap. All paths absolute; `root` and `writable` canonical. */
@@ -31,6 +32,8 @@ export interface BwrapPlan {
   readonly args: string[];
   /** Pairs of a path and its `dev:ino` (`-` when it is a new mount with nothing to compare): each must be a mount point. */
   readonly checks: string[];
+  /** Call once the command has ended: removes the placeholders no other command still uses. */
+  readonly release: () => void;
 }
 
 /** Thrown when a protected or hidden path cannot be kept: the command is not run. */
@@ -220,11 +223,18 @@ export async function planBwrapMounts(profile: BwrapProfile): Promise<BwrapPlan>
     (a, b) => depth(a.path) - depth(b.path) || a.order - b.order || a.path.localeCompare(b.path),
   );
   const checks: string[] = [];
+  const missing = new Set<string>();
   for (const mount of mounts) {
     args.push(...mount.args);
     checks.push(mount.path, mount.identity);
+    if (mount.identity === '-' && !lstatOrUndefined(mount.path)) missing.add(mount.path);
   }
-  return { args, checks };
+  // Held before anything awaits, so no other command's release can remove a path this plan counts on.
+  const release = holdPlaceholders(
+    mounts.filter((mount) => mount.order > 1).map((mount) => mount.path),
+    missing,
+  );
+  return { args, checks, release };
 }
 
 /**

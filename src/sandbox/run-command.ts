@@ -77,5 +77,6 @@ export async function runCommand(spec: CommandSpec): Promise<ExecResult> {
     });
   } finally {
     await cgroup?.close();
+    spec.bwrap?.plan.release();
   }
 }

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -39,7 +40,7 @@ beforeEach(() => {
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
 describe.runIf(process.platform === 'linux')('bubblewrap mounts', () => {
-  it('keeps protectedPaths read-only whether or not they exist, and leaves a placeholder for a missing one', async () => {
+  it('keeps protectedPaths read-only whether or not they exist, and removes the placeholders afterwards', async () => {
     mkdirSync(path.join(root, 'config'));
     writeFileSync(path.join(root, 'config', 'ci.yml'), 'safe\n');
     const sandbox = bubblewrapSandbox({ root, protectedPaths: ['.git', 'config/ci.yml', 'deploy/keys'] });
@@ -51,6 +52,21 @@ describe.runIf(process.platform === 'linux')('bubblewrap mounts', () => {
     expect(existsSync(path.join(root, 'deploy', 'keys', 'x'))).toBe(false);
     expect(existsSync(path.join(root, '.git', 'config'))).toBe(false);
     expect(readFileSync(path.join(root, 'notes.txt'), 'utf8')).toBe('more\n');
+    expect(readdirSync(root).sort()).toEqual(['config', 'notes.txt']);
+  });
+
+  it('keeps a placeholder while any command still runs: a background job cannot create .git after a short command', async () => {
+    const sandbox = bubblewrapSandbox({ root, killGraceMs: 300 });
+    const long = sandbox.exec('sleep 0.6; git init -q . ; mkdir -p .git/hooks && echo created; ls -a .git; echo end');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(path.join(root, '.git'))).toBe(true);
+    await sandbox.exec('true');
+    // The short command ended; the long one still holds the placeholder.
+    expect(existsSync(path.join(root, '.git'))).toBe(true);
+    const result = await long;
+    expect(result.output).not.toContain('created');
+    expect(result.output).toContain('Read-only file system');
+    expect(existsSync(path.join(root, '.git'))).toBe(false);
   });
 
   it("keeps a worktree's git directory read-only through its .git file", async () => {
@@ -78,13 +94,12 @@ describe.runIf(process.platform === 'linux')('bubblewrap mounts', () => {
     expect(result.output).not.toContain('SECRET');
     expect(result.output).toContain('end');
     expect(readFileSync(path.join(root, 'app.db'), 'utf8')).toBe('APP SECRET');
-    for (const suffix of ['-journal', '-wal'])
-      expect(readFileSync(path.join(root, `app.db${suffix}`), 'utf8')).toBe('');
-    expect(readFileSync(`${store}-wal`, 'utf8')).toBe('');
+    for (const suffix of ['-journal', '-wal', '-shm'])
+      expect(existsSync(path.join(root, `app.db${suffix}`))).toBe(false);
+    expect(existsSync(`${store}-wal`)).toBe(false);
     expect(readFileSync(store, 'utf8')).toBe('SECRET CONVERSATION');
     expect(result.output).toContain('Device or resource busy');
 
-    rmSync(path.join(root, '.git'), { recursive: true });
     symlinkSync(path.join(base, 'elsewhere'), path.join(root, '.git'));
     await expect(sandbox.exec('true')).rejects.toThrow(/symbolic link/);
   });

@@ -10,6 +10,7 @@ import { isBubblewrapAvailable } from './bwrap-probe.js';
 import { planBwrapMounts } from './bwrap-profile.js';
 import { resolveExecLimits } from './exec-limits.js';
 import { resolveDirectory } from './file-ops.js';
+import { findGitEntries } from './git-entries.js';
 import {
   commandEnv,
   fileMethods,
@@ -92,7 +93,7 @@ function tmpSize(value: number | false | undefined): number | false {
  *   outlive its `exec`. A write through a symlink or to anything outside the writable directories fails
  *   with `EROFS`.
  * - **Repositories cannot be planted or changed**: `.git` at the top of every writable directory, every
- *   nested `.git` found when the command starts (and its `gitdir:` target), repositories above the root,
+ *   nested `.git` there was before the first command (and its `gitdir:` target), repositories above the root,
  *   and the `protectedPaths` are read-only, **whether or not they exist**: a missing one is covered by an
  *   empty read-only directory, so a command cannot create `.git/config` with a `core.fsmonitor` that the
  *   host's next `git status` would run. The directories leading to a nested one are mount points, so it
@@ -132,6 +133,13 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): Bubblewrap
     path.resolve(settings.root, entry),
   );
 
+  // Nested repositories are searched for once, before the first command: a repository a command makes is
+  // the command's own (it could plant anything in it when making it), so what must be kept is what was
+  // there before. Searching on every command would cost a walk of the workspace each time.
+  let nestedGit: Promise<string[]> | undefined;
+  const findNested = (): Promise<string[]> =>
+    (nestedGit ??= Promise.all(writable.map((dir) => findGitEntries(dir, hide))).then((lists) => lists.flat()));
+
   return {
     ...files,
     isolation: 'bubblewrap',
@@ -152,6 +160,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): Bubblewrap
         network,
         readOnly,
         tmpSizeBytes,
+        ...(readOnly ? {} : { nestedGit: await findNested() }),
       });
       return runCommand({
         command,

@@ -25,6 +25,8 @@ export interface BwrapProfile {
   readonly readOnly: boolean;
   /** Size of the private `/tmp`, or `false` for the tmpfs default (half the RAM). */
   readonly tmpSizeBytes: number | false;
+  /** The nested `.git` entries, when already found; else the writable directories are searched now. */
+  readonly nestedGit?: readonly string[];
 }
 
 /** The bwrap arguments, and what the command must find in place before it runs. */
@@ -181,7 +183,7 @@ async function gitPaths(profile: BwrapProfile): Promise<string[]> {
   const found = new Set<string>();
   for (const dir of profile.writable) {
     found.add(path.join(dir, '.git'));
-    for (const entry of await findGitEntries(dir, profile.hide)) found.add(entry);
+    for (const entry of profile.nestedGit ?? (await findGitEntries(dir, profile.hide))) found.add(entry);
     // Repositories above a writable directory, when another writable directory holds them.
     for (let above = path.dirname(dir); above !== path.dirname(above); above = path.dirname(above)) {
       found.add(path.join(above, '.git'));

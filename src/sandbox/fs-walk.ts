@@ -183,8 +183,16 @@ function canonicalizeOutside(absolute: string, budget: Budget, input: string, ro
       current = next;
       continue;
     }
+    let target: string;
+    try {
+      target = readlinkSync(next);
+    } catch (error) {
+      // Swapped for something else since the lstat: take it as it is now (this only picks where to start).
+      if (errorCode(error) !== 'EINVAL' && errorCode(error) !== 'ENOENT') throw error;
+      current = next;
+      continue;
+    }
     hop(budget, input);
-    const target = readlinkSync(next);
     if (path.isAbsolute(target)) current = '/';
     pending.unshift(...components(target));
   }
@@ -248,8 +256,19 @@ type Step =
 /** The last component: a link is followed, anything else (or nothing) ends the walk. */
 function finalStep(ctx: WalkContext, top: HeldDir, part: string): Step {
   const info = lstatChild(ctx.access, top, part);
-  if (info?.isSymbolicLink()) return { kind: 'link', target: readlinkChild(ctx.access, top, part) };
+  if (info?.isSymbolicLink()) return linkStep(ctx, top, part);
   return { kind: 'end', info };
+}
+
+/** Reads a link the walk met; one swapped for something else since it was looked at is looked at again. */
+function linkStep(ctx: WalkContext, top: HeldDir, part: string): Step {
+  try {
+    return { kind: 'link', target: readlinkChild(ctx.access, top, part) };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'EINVAL' || code === 'ENOENT') return { kind: 'retry' };
+    throw error;
+  }
 }
 
 /** A directory on the way: opened without following, or read as a link, or made (for a write). */
@@ -270,7 +289,7 @@ function middleStep(
   }
   // Not a directory we could open: find out what it is now (it may have changed since the open).
   const info = lstatChild(ctx.access, top, part);
-  if (info?.isSymbolicLink()) return { kind: 'link', target: readlinkChild(ctx.access, top, part) };
+  if (info?.isSymbolicLink()) return linkStep(ctx, top, part);
   if (info?.isDirectory()) return { kind: 'retry' };
   if (info) {
     if (options.missing === 'lexical') return { kind: 'missing' };

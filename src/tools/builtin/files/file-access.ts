@@ -134,7 +134,8 @@ export async function commitText(
 ): Promise<void> {
   const data = Buffer.from(encodeText(text, form), 'utf8');
   await sandbox.writeFile(absolute, data);
-  const info = await sandbox.stat(absolute);
+  // The write is done: a stat that fails now (the path changed meanwhile) must not turn it into an error.
+  const info = await sandbox.stat(absolute).catch(() => undefined);
   recordRead(state, absolute, { hash: hashBytes(data), mtimeMs: info?.mtimeMs ?? Date.now() });
 }
 

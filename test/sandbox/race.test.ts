@@ -46,7 +46,8 @@ function script(iterations: number): MockStep[] {
       const dir = i % 10 < 5 ? 'd' : 'x';
       toolCalls.push(
         i % 5 !== 4
-          ? { name: 'read', input: { file_path: `${dir}/f.txt` } }
+          ? // Each call differs (limit), so the policy's guard against repeated identical calls stays out of it.
+            { name: 'read', input: { file_path: `${dir}/f.txt`, limit: i + 1 } }
           : { name: 'write', input: { file_path: `${dir}/w-${i}.txt`, content: `written ${i}\n` } },
       );
     }

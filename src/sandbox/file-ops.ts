@@ -20,7 +20,7 @@ import {
 } from './fs-held-dir.js';
 import { shortPath } from './fs-paths.js';
 import { assertRegular, readOpenFile } from './fs-regular-file.js';
-import { walk, withWalk, type WalkContext, type WalkOptions, type Walked } from './fs-walk.js';
+import { explain, walk, withWalk, type WalkContext, type WalkOptions, type Walked } from './fs-walk.js';
 import type { AccessIntent, SandboxDirEntry, SandboxStat } from './types.js';
 
 type Resolve = (input: string, intent: AccessIntent) => Promise<string>;
@@ -99,11 +99,15 @@ function openRegular(ctx: WalkContext, input: string, maxBytes: number): { fd: n
  *   socket, device), `EFBIG` (over `maxBytes`), `ELOOP`, `EACCES`, … otherwise.
  */
 export async function readFileBeneath(ctx: WalkContext, input: string, maxBytes = Infinity): Promise<Uint8Array> {
-  const { fd, info } = openRegular(ctx, input, maxBytes);
   try {
-    return await readOpenFile(fd, info.size, input, maxBytes);
-  } finally {
-    closeQuietly(fd);
+    const { fd, info } = openRegular(ctx, input, maxBytes);
+    try {
+      return await readOpenFile(fd, info.size, input, maxBytes);
+    } finally {
+      closeQuietly(fd);
+    }
+  } catch (error) {
+    throw explain(error, input);
   }
 }
 
@@ -122,7 +126,7 @@ export function statBeneath(ctx: WalkContext, input: string): SandboxStat | unde
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
+    throw explain(error, input);
   }
 }
 
@@ -148,13 +152,17 @@ function openDirectory(ctx: WalkContext, input: string): HeldDir {
 
 /** Lists a directory below a base; entries are not followed. */
 export function readdirBeneath(ctx: WalkContext, input: string): SandboxDirEntry[] {
-  const dir = openDirectory(ctx, input);
   try {
-    verifyIdentity(ctx, input, fstatFd(dir.fd));
-    const entries = readdirSync(ctx.access.self(dir), { withFileTypes: true });
-    return entries.map((entry) => ({ name: entry.name, type: kindOf(entry) }));
-  } finally {
-    closeQuietly(dir.fd);
+    const dir = openDirectory(ctx, input);
+    try {
+      verifyIdentity(ctx, input, fstatFd(dir.fd));
+      const entries = readdirSync(ctx.access.self(dir), { withFileTypes: true });
+      return entries.map((entry) => ({ name: entry.name, type: kindOf(entry) }));
+    } finally {
+      closeQuietly(dir.fd);
+    }
+  } catch (error) {
+    throw explain(error, input);
   }
 }
 

@@ -349,8 +349,11 @@ function judge(ctx: WalkContext, walked: Walked, intent: AccessIntent, input: st
   }
 }
 
-/** Turns system errors into messages the model can act on; typed errors pass through. */
-function explain(error: unknown, input: string): unknown {
+/**
+ * Turns system errors into messages the model can act on, naming the path as it was asked for (never the
+ * `/proc/self/fd/…` path a call was made on); typed errors and errors already explained pass through.
+ */
+export function explain(error: unknown, input: string): unknown {
   if (WorkspaceEscapeError.isInstance(error)) return error;
   const code = errorCode(error);
   const shown = shortPath(input);
@@ -365,7 +368,12 @@ function explain(error: unknown, input: string): unknown {
     case 'EMFILE':
     case 'ENFILE':
       return fsError(code, `Too many open files to open ${shown} now; try again.`);
-    default:
-      return error;
+    default: {
+      const syscall = (error as { syscall?: unknown }).syscall;
+      // A raw system error (it has a syscall): its message names the path the call was made on.
+      return code !== undefined && typeof syscall === 'string'
+        ? fsError(code, `${code}: ${syscall} failed for ${shown}.`)
+        : error;
+    }
   }
 }

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { WorkspaceEscapeError } from '../errors/workspace-escape-error.js';
 import { closeQuietly, describeKind, fsError, fstatFd, lstatChild, openFd, type HeldDir } from './fs-held-dir.js';
 import { shortPath } from './fs-paths.js';
-import { walk, withWalk, type WalkContext, type Walked } from './fs-walk.js';
+import { explain, walk, withWalk, type WalkContext, type Walked } from './fs-walk.js';
 
 const writeAsync = promisify(write);
 
@@ -112,16 +112,20 @@ async function replaceIn(ctx: WalkContext, walked: Walked, bytes: Uint8Array, mo
  */
 export async function writeFileBeneath(ctx: WalkContext, input: string, data: string | Uint8Array): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  for (let attempt = 0; attempt < MAX_REWALKS; attempt++) {
-    const walked = walk(ctx, input, { intent: 'write', followFinal: true, missing: 'create' });
-    try {
-      const target = judgeTarget(ctx, walked, input);
-      if (target === 'again') continue;
-      await replaceIn(ctx, walked, bytes, target.mode);
-      return;
-    } finally {
-      closeQuietly(walked.dir.fd);
+  try {
+    for (let attempt = 0; attempt < MAX_REWALKS; attempt++) {
+      const walked = walk(ctx, input, { intent: 'write', followFinal: true, missing: 'create' });
+      try {
+        const target = judgeTarget(ctx, walked, input);
+        if (target === 'again') continue;
+        await replaceIn(ctx, walked, bytes, target.mode);
+        return;
+      } finally {
+        closeQuietly(walked.dir.fd);
+      }
     }
+  } catch (error) {
+    throw explain(error, input);
   }
   throw fsError('EAGAIN', `${shortPath(input)} kept changing while it was being written; try again.`);
 }

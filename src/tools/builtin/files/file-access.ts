@@ -119,6 +119,11 @@ export async function readJudged(
       case 'EISDIR':
         throw Object.assign(new Error(`${display} is a directory. Give the path of a file.`), { code: 'EISDIR' });
       default:
+        // A system error (a loop, a permission, an overlong name) names the path the sandbox was given:
+        // say it as the model knows it.
+        if (error instanceof Error && errorCode(error) !== undefined && error.message.includes(absolute)) {
+          error.message = error.message.replaceAll(absolute, display);
+        }
         throw error;
     }
   }

@@ -1,17 +1,34 @@
 /**
- * File operations shared by the sandboxes: every path goes through `resolve` first.
+ * The file methods of the sandboxes (`readFile`, `stat`, `readdir`; `writeFile` is in `fs-write.ts`), all
+ * built on the held-handle walker of `fs-walk.ts`: what they act on is below a held base directory at the
+ * moment they act, whatever another process does to the path meanwhile.
  *
  * @packageDocumentation
  */
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { WorkspaceEscapeError } from '../errors/workspace-escape-error.js';
-import { isWithin, toAbsolute } from './resolve-path.js';
+import { readdirSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import {
+  closeQuietly,
+  DIR_FLAGS,
+  errorCode,
+  FILE_FLAGS,
+  fsError,
+  fstatFd,
+  lstatChild,
+  openFd,
+  type HeldDir,
+} from './fs-held-dir.js';
+import { shortPath } from './fs-paths.js';
+import { assertRegular, readOpenFile } from './fs-regular-file.js';
+import { explain, walk, withWalk, type WalkContext, type WalkOptions, type Walked } from './fs-walk.js';
 import type { AccessIntent, SandboxDirEntry, SandboxStat } from './types.js';
 
 type Resolve = (input: string, intent: AccessIntent) => Promise<string>;
+
+/** Times a file method walks again when the final name changed between the walk and the open. */
+const MAX_REOPENS = 16;
+
+const FOLLOW_READ: WalkOptions = { intent: 'read', followFinal: true, missing: 'fail' };
 
 function kindOf(entry: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): SandboxStat['type'] {
   if (entry.isSymbolicLink()) return 'symlink';
@@ -20,106 +37,138 @@ function kindOf(entry: { isFile(): boolean; isDirectory(): boolean; isSymbolicLi
   return 'other';
 }
 
-/** Reads a file, refusing to follow a symlink swapped in after `resolve` (`O_NOFOLLOW`). */
-export async function readResolved(resolve: Resolve, input: string): Promise<Uint8Array> {
-  const file = await resolve(input, 'read');
-  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    return new Uint8Array(await handle.readFile());
-  } finally {
-    await handle.close();
+/**
+ * Without `/proc/self/fd` the walk ran on path strings: compare what was opened with what a second walk
+ * finds now (device and inode). Both must agree, or the path changed while it was being opened.
+ */
+export function verifyIdentity(ctx: WalkContext, input: string, opened: Stats): void {
+  if (ctx.access.held) return;
+  const now = withWalk(ctx, input, FOLLOW_READ, (walked) =>
+    walked.name === undefined ? fstatFd(walked.dir.fd) : lstatChild(ctx.access, walked.dir, walked.name),
+  );
+  if (!now || now.dev !== opened.dev || now.ino !== opened.ino) {
+    throw fsError('EAGAIN', `${shortPath(input)} changed while it was being opened; try again.`);
   }
 }
 
 /**
- * Writes atomically: a temp file created exclusively (`wx` never follows a link) in the target's directory,
- * then `rename` over the target. `rename` replaces a symlink or a hard link itself, never the file it
- * points to, so a link raced in after `resolve` cannot carry the write out. A target with other hard links
- * is refused outright: its other names may be outside the workspace and the caller may expect them to
- * change.
+ * Opens the final name of a walk with `flags` (never following it, never blocking). A link or a missing
+ * name raced in since the walk looked makes the caller walk again (`undefined`).
  */
-export async function writeResolved(
-  resolve: Resolve,
-  root: string,
-  input: string,
-  data: string | Uint8Array,
-): Promise<void> {
-  const target = await resolve(input, 'write');
-  const directory = path.dirname(target);
-  await mkdir(directory, { recursive: true });
-  // Re-check after creating parents: a directory made by a racing process could be a link out.
-  if ((await resolve(target, 'write')) !== target) {
-    throw new WorkspaceEscapeError({ path: input, root, reason: 'its parent directory changed while writing' });
-  }
-  let mode: number | undefined;
+function openLast(ctx: WalkContext, walked: Walked, flags: number, input: string): number | undefined {
+  const name = walked.name as string;
   try {
-    const existing = await lstat(target);
-    if (existing.isDirectory()) {
-      throw Object.assign(new Error(`EISDIR: ${input} is a directory`), { code: 'EISDIR' });
-    }
-    if (existing.isFile() && existing.nlink > 1) {
-      throw new WorkspaceEscapeError({
-        path: input,
-        root,
-        reason: `it is a hard link (${existing.nlink} names); its other names may be outside the workspace`,
-      });
-    }
-    mode = existing.mode & 0o7777;
+    return openFd(ctx.access.child(walked.dir, name), flags);
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+    const code = errorCode(error);
+    if (code === 'ELOOP') return undefined;
+    if (code === 'ENOENT') throw fsError('ENOENT', `${shortPath(input)} does not exist.`);
+    if (code === 'ENXIO') throw fsError('EFTYPE', `${shortPath(input)} is a socket, not a regular file.`);
+    throw error;
   }
-  const temp = path.join(directory, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o666);
-  try {
+}
+
+/** Opens a regular file for reading: judged by `lstat` before the open and by `fstat` after it. */
+function openRegular(ctx: WalkContext, input: string, maxBytes: number): { fd: number; info: Stats } {
+  for (let attempt = 0; attempt < MAX_REOPENS; attempt++) {
+    const opened = withWalk(ctx, input, FOLLOW_READ, (walked) => {
+      if (walked.name === undefined) throw fsError('EISDIR', `${shortPath(input)} is a directory, not a file.`);
+      if (!walked.final) throw fsError('ENOENT', `${shortPath(input)} does not exist.`);
+      // Judged before opening, so a device is not even opened; judged again on the handle below.
+      assertRegular(walked.final, input, maxBytes);
+      return openLast(ctx, walked, FILE_FLAGS, input);
+    });
+    if (opened === undefined) continue;
     try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const info = fstatFd(opened);
+      assertRegular(info, input, maxBytes);
+      verifyIdentity(ctx, input, info);
+      return { fd: opened, info };
+    } catch (error) {
+      closeQuietly(opened);
+      throw error;
     }
-    if (mode !== undefined) await chmod(temp, mode);
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
   }
+  throw fsError('EAGAIN', `${shortPath(input)} kept changing while it was being opened; try again.`);
 }
 
-/** Stats without following a final symlink; `undefined` when nothing is there. */
-export async function statResolved(
-  resolve: Resolve,
-  where: { readonly root: string; readonly home: string },
-  input: string,
-): Promise<SandboxStat | undefined> {
-  const { root } = where;
-  const absolute = toAbsolute(input, root, where.home);
-  const base = path.basename(absolute);
-  let target: string;
-  // The root (and paths ending in a separator or a dot segment) resolve as a whole: looking at the root
-  // through its parent would look outside the workspace.
-  if (absolute === root || base === '' || base === '.' || base === '..' || absolute.endsWith('/')) {
-    target = await resolve(input, 'read');
-  } else {
-    // Resolve the parent only, so the final component is looked at itself, not followed.
-    const parent = await resolve(absolute.slice(0, absolute.length - base.length), 'read');
-    target = path.join(parent, base);
-    if (!isWithin(root, target)) throw new WorkspaceEscapeError({ path: input, root });
-  }
+/**
+ * Reads a regular file below a base, at most `maxBytes`.
+ *
+ * @throws WorkspaceEscapeError outside the bases; Error with code `ENOENT`, `EISDIR`, `EFTYPE` (FIFO,
+ *   socket, device), `EFBIG` (over `maxBytes`), `ELOOP`, `EACCES`, … otherwise.
+ */
+export async function readFileBeneath(ctx: WalkContext, input: string, maxBytes = Infinity): Promise<Uint8Array> {
   try {
-    const info = await lstat(target);
-    return { type: kindOf(info), size: info.size, mtimeMs: info.mtimeMs };
+    const { fd, info } = openRegular(ctx, input, maxBytes);
+    try {
+      return await readOpenFile(fd, info.size, input, maxBytes);
+    } finally {
+      closeQuietly(fd);
+    }
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
+    throw explain(error, input);
   }
 }
 
-/** Lists a directory; entries are not followed. */
-export async function readdirResolved(resolve: Resolve, input: string): Promise<SandboxDirEntry[]> {
-  const directory = await resolve(input, 'read');
-  const entries = await readdir(directory, { withFileTypes: true });
-  return entries.map((entry) => ({ name: entry.name, type: kindOf(entry) }));
+/** What `stat` says of a walked name; `undefined` when nothing is there. */
+function statWalked(ctx: WalkContext, walked: Walked): SandboxStat | undefined {
+  const info = walked.name === undefined ? fstatFd(walked.dir.fd) : lstatChild(ctx.access, walked.dir, walked.name);
+  return info && { type: kindOf(info), size: info.size, mtimeMs: info.mtimeMs };
+}
+
+/** Stats without following a final symlink (nor opening anything but directories); `undefined` when nothing is there. */
+export function statBeneath(ctx: WalkContext, input: string): SandboxStat | undefined {
+  try {
+    return withWalk(ctx, input, { intent: 'read', followFinal: false, missing: 'fail' }, (walked) =>
+      walked.partial ? undefined : statWalked(ctx, walked),
+    );
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw explain(error, input);
+  }
+}
+
+/** Opens the directory a walk ended at (its held directory, or the final name opened as one). */
+function openDirectory(ctx: WalkContext, input: string): HeldDir {
+  for (let attempt = 0; attempt < MAX_REOPENS; attempt++) {
+    const walked = walk(ctx, input, FOLLOW_READ);
+    if (walked.name === undefined) return walked.dir;
+    let fd: number | undefined;
+    try {
+      if (!walked.final) throw fsError('ENOENT', `${shortPath(input)} does not exist.`);
+      if (!walked.final.isDirectory()) throw fsError('ENOTDIR', `${shortPath(input)} is not a directory.`);
+      fd = openLast(ctx, walked, DIR_FLAGS, input);
+    } catch (error) {
+      throw errorCode(error) === 'ENOTDIR' ? fsError('ENOTDIR', `${shortPath(input)} is not a directory.`) : error;
+    } finally {
+      closeQuietly(walked.dir.fd);
+    }
+    if (fd !== undefined) return { fd, path: walked.canonical };
+  }
+  throw fsError('EAGAIN', `${shortPath(input)} kept changing while it was being opened; try again.`);
+}
+
+/** Lists a directory below a base; entries are not followed. */
+export function readdirBeneath(ctx: WalkContext, input: string): SandboxDirEntry[] {
+  try {
+    const dir = openDirectory(ctx, input);
+    try {
+      verifyIdentity(ctx, input, fstatFd(dir.fd));
+      const entries = readdirSync(ctx.access.self(dir), { withFileTypes: true });
+      return entries.map((entry) => ({ name: entry.name, type: kindOf(entry) }));
+    } finally {
+      closeQuietly(dir.fd);
+    }
+  } catch (error) {
+    throw explain(error, input);
+  }
+}
+
+/** The canonical path of `input`, walked (read intent unless said otherwise); missing parts kept as written. */
+export function resolveBeneath(ctx: WalkContext, input: string, intent: AccessIntent): string {
+  return withWalk(ctx, input, { intent, followFinal: true, missing: 'lexical' }, (walked) => walked.canonical);
 }
 
 /** Resolves a working directory and checks it is one. */

@@ -3,17 +3,20 @@
  *
  * @packageDocumentation
  */
-import { realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
-import { readResolved, readdirResolved, resolveDirectory, statResolved, writeResolved } from './file-ops.js';
+import { readdirBeneath, readFileBeneath, resolveDirectory, statBeneath } from './file-ops.js';
+import { additionalBases, baseOf, type WorkspaceBase } from './fs-bases.js';
+import { DEFAULT_ACCESS } from './fs-held-dir.js';
+import type { WalkContext } from './fs-walk.js';
+import { writeFileBeneath } from './fs-write.js';
 import { resolveInRoot } from './resolve-path.js';
 import { scrubEnv, type ScrubEnvOption } from './scrub-env.js';
 import { resolveExecLimits, type ExecLimits } from './exec-limits.js';
 import { execLocal } from './local-exec.js';
 import { DEFAULT_KILL_GRACE_MS } from './spawn-process.js';
-import type { AccessIntent, ExecOptions, ExecResult, Sandbox } from './types.js';
+import type { AccessIntent, AdditionalDirectory, ExecOptions, ExecResult, Sandbox } from './types.js';
 
 /** Options of {@link localSandbox}. */
 export interface LocalSandboxOptions {
@@ -36,6 +39,13 @@ export interface LocalSandboxOptions {
   readonly killGraceMs?: number;
   /** Resource limits of each command; see {@link ExecLimits}. @defaultValue {@link DEFAULT_EXEC_LIMITS} */
   readonly limits?: ExecLimits;
+  /**
+   * Directories outside the root that file tools may reach: a path string is read-only,
+   * `{ path, access: 'read-write' }` also writable. Paths in them are judged like paths in the root
+   * (canonical, links followed and re-checked); everything else outside the root stays a
+   * `WorkspaceEscapeError`. Each must exist. @defaultValue []
+   */
+  readonly additionalDirectories?: readonly AdditionalDirectory[];
 }
 
 /** A {@link Sandbox} that says what isolation its `exec` has. */
@@ -45,12 +55,14 @@ export interface IsolatedSandbox extends Sandbox {
 }
 
 /** Settings shared by the sandboxes, checked once. */
-export interface SandboxSettings {
+export interface SandboxSettings extends WalkContext {
   readonly root: string;
   readonly home: string;
   readonly protectedPaths: readonly string[];
   readonly scrubEnv: ScrubEnvOption;
   readonly killGraceMs: number;
+  /** The additional directories, canonical, with their access (`writable`); also in `bases` after the root. */
+  readonly additionalDirectories: readonly WorkspaceBase[];
 }
 
 /** Checks and canonicalises the options every sandbox takes. */
@@ -58,21 +70,20 @@ export function sandboxSettings(options: LocalSandboxOptions, factory: string): 
   if (typeof options?.root !== 'string' || options.root === '') {
     throw new ConfigError(`${factory}: root must be a directory path.`);
   }
-  let root: string;
-  try {
-    root = realpathSync(path.resolve(options.root));
-  } catch (error) {
-    throw new ConfigError(`${factory}: root ${options.root} does not exist.`, { cause: error });
-  }
-  if (!statSync(root).isDirectory()) throw new ConfigError(`${factory}: root ${options.root} is not a directory.`);
+  const rootBase = baseOf(options.root, true, `${factory}: root`);
+  const root = rootBase.path;
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   if (!(killGraceMs >= 0)) throw new ConfigError(`${factory}: killGraceMs must be >= 0, got ${killGraceMs}.`);
+  const additionalDirectories = additionalBases(options.additionalDirectories, factory);
   return {
     root,
     home: path.resolve(options.home ?? os.homedir()),
     protectedPaths: (options.protectedPaths ?? ['.git']).map((entry) => path.resolve(root, entry)),
     scrubEnv: options.scrubEnv ?? true,
     killGraceMs,
+    additionalDirectories,
+    bases: [rootBase, ...additionalDirectories],
+    access: DEFAULT_ACCESS,
   };
 }
 
@@ -92,19 +103,28 @@ export function commandEnv(
   };
 }
 
-/** The file half of a sandbox, built on {@link resolveInRoot}. */
+/**
+ * The file half of a sandbox: every method walks its path below a held handle of the root or an
+ * additional directory (see `fs-walk.ts`) and judges what it opened before using it.
+ */
 export function fileMethods(settings: SandboxSettings): Omit<Sandbox, 'exec'> {
-  const resolve = (input: string, intent: AccessIntent): Promise<string> => {
-    if (typeof input !== 'string') return Promise.reject(new TypeError('path must be a string'));
-    return resolveInRoot(input, intent, settings);
-  };
+  // Every method answers through its promise: a bad argument or a file-system error is a rejection, never
+  // a synchronous throw out of a caller that did not await inside a try.
+  const guarded =
+    <A extends unknown[], T>(method: (input: string, ...rest: A) => T | Promise<T>) =>
+    async (input: string, ...rest: A): Promise<T> => {
+      if (typeof input !== 'string') throw new TypeError('path must be a string');
+      return method(input, ...rest);
+    };
   return {
     root: settings.root,
-    resolve,
-    readFile: (input) => readResolved(resolve, input),
-    writeFile: (input, data) => writeResolved(resolve, settings.root, input, data),
-    stat: (input) => statResolved(resolve, settings, input),
-    readdir: (input) => readdirResolved(resolve, input),
+    resolve: guarded((input: string, intent: AccessIntent) => resolveInRoot(input, intent, settings)),
+    readFile: guarded((input: string, options?: { readonly maxBytes?: number }) =>
+      readFileBeneath(settings, input, options?.maxBytes),
+    ),
+    writeFile: guarded((input: string, data: string | Uint8Array) => writeFileBeneath(settings, input, data)),
+    stat: guarded((input: string) => statBeneath(settings, input)),
+    readdir: guarded((input: string) => readdirBeneath(settings, input)),
   };
 }
 
@@ -112,11 +132,15 @@ export function fileMethods(settings: SandboxSettings): Omit<Sandbox, 'exec'> {
  * A sandbox on the host: file methods confined to `root`, commands run by `bash -c` on the host.
  *
  * What it promises:
- * - **File access is contained.** Every path goes through `resolve`: canonical (symlinks followed, also
- *   dangling ones), compared with `path.relative`, so `..`, absolute paths, `~`, symlinks out (file,
- *   directory, chains), `/proc`, `/dev`, `/sys` and NUL bytes are refused with `WorkspaceEscapeError`.
- *   Writes are atomic (temp file + rename), never through a final symlink, and refuse hard-linked files.
- *   Reading a hard link to an outside file cannot be told apart from reading an ordinary file.
+ * - **File access is contained.** Every path is walked one component at a time below a held handle of the
+ *   root (or of an `additionalDirectories` entry), links read and followed by the walker and re-checked,
+ *   so `..`, absolute paths, `~`, symlinks out (file, directory, chains, dangling), `/proc`, `/dev`, `/sys`
+ *   and NUL bytes are refused with `WorkspaceEscapeError`, and a process swapping a directory for a link
+ *   while a tool runs cannot carry a read or a write out (on Linux, through `/proc/self/fd`; elsewhere a
+ *   narrower race remains, see the README). Files are opened non-blocking and judged on the handle: a
+ *   FIFO, socket or device is refused, never waited on. Writes are atomic (temp file + rename in the held
+ *   directory), never through a link, and refuse hard-linked files. Reading a hard link to an outside file
+ *   cannot be told apart from reading an ordinary file.
  * - **Commands are not contained.** `exec` runs with the user's rights and can reach any file or host it
  *   can. It runs in a fresh process group (killed as a whole on timeout, abort, or when the command ends),
  *   with stdin closed, secret-looking environment variables removed, a git environment that runs no

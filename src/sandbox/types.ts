@@ -20,6 +20,19 @@ export type AccessIntent = 'read' | 'write';
  */
 export type AdditionalDirectory = string | { readonly path: string; readonly access: 'read' | 'read-write' };
 
+/**
+ * Options of {@link Sandbox.readFile}.
+ *
+ * @example
+ * ```ts
+ * const bytes = await sandbox.readFile('src/index.ts', { maxBytes: 1024 * 1024 });
+ * ```
+ */
+export interface ReadFileOptions {
+  /** Refuse (error code `EFBIG`) a file larger than this, judged on the opened file, not on its path. */
+  readonly maxBytes?: number;
+}
+
 /** What {@link Sandbox.stat} tells. */
 export interface SandboxStat {
   readonly type: 'file' | 'directory' | 'symlink' | 'other';
@@ -88,8 +101,11 @@ export interface Sandbox {
   /** Canonical absolute path of the workspace root. */
   readonly root: string;
   resolve(path: string, intent: AccessIntent): Promise<string>;
-  /** Reads a file; `path` is resolved first. */
-  readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Reads a regular file; `path` is resolved first. Anything else (a directory, FIFO, socket, device) is
+   * refused with an error, never opened blocking; past `options.maxBytes` it is refused (`EFBIG`).
+   */
+  readFile(path: string, options?: ReadFileOptions): Promise<Uint8Array>;
   /** Writes a file atomically (temp file + rename), never through a link out of the workspace. */
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   /** `undefined` when nothing is there. Does not follow a final symlink. */

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   linkSync,
   lstatSync,
   mkdirSync,
@@ -6,6 +8,7 @@ import {
   readFileSync,
   readdirSync,
   realpathSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -15,7 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
-import { localSandbox } from '../../src/sandbox/index.js';
+import { PATH_ACCESS } from '../../src/sandbox/fs-held-dir.js';
+import { bubblewrapSandbox, localSandbox } from '../../src/sandbox/index.js';
+import { fileMethods, sandboxSettings } from '../../src/sandbox/local-sandbox.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 
 let base: string;
@@ -113,5 +118,162 @@ describe('localSandbox file methods', () => {
 
   it('readFile reports a missing file with ENOENT', async () => {
     await expect(sandbox.readFile('nope.txt')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('additionalDirectories', () => {
+  let shared: string;
+  let scratch: string;
+  beforeEach(() => {
+    shared = path.join(base, 'shared');
+    scratch = path.join(base, 'scratch');
+    mkdirSync(path.join(shared, 'docs'), { recursive: true });
+    mkdirSync(scratch);
+    writeFileSync(path.join(shared, 'docs', 'guide.md'), 'guide');
+  });
+
+  it('reads a read-only directory, refuses to write it, and keeps everything else outside refused', async () => {
+    const box = localSandbox({ root, additionalDirectories: [shared] });
+    const guide = path.join(shared, 'docs', 'guide.md');
+    expect(await box.resolve(guide, 'read')).toBe(guide);
+    expect(new TextDecoder().decode(await box.readFile(guide))).toBe('guide');
+    expect(await box.readdir(path.join(shared, 'docs'))).toEqual([{ name: 'guide.md', type: 'file' }]);
+    const error = await box.writeFile(guide, 'changed').catch((caught: unknown) => caught);
+    expect(WorkspaceEscapeError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/reading only/);
+    await expect(box.writeFile(path.join(shared, 'new.txt'), 'x')).rejects.toThrow(WorkspaceEscapeError);
+    expect(readFileSync(guide, 'utf8')).toBe('guide');
+    // Out of it by `..`, and anything else outside, stays refused.
+    await expect(box.readFile(path.join(shared, '..', 'outside', 'target.txt'))).rejects.toThrow(WorkspaceEscapeError);
+    await expect(box.readFile(path.join(outside, 'target.txt'))).rejects.toThrow(WorkspaceEscapeError);
+  });
+
+  it('writes a read-write directory, atomically, and judges links like the root', async () => {
+    const box = localSandbox({ root, additionalDirectories: [{ path: scratch, access: 'read-write' }] });
+    await box.writeFile(path.join(scratch, 'out', 'a.txt'), 'built');
+    expect(readFileSync(path.join(scratch, 'out', 'a.txt'), 'utf8')).toBe('built');
+    // A link in the root that leads into a granted directory is followed; one out of it is refused.
+    symlinkSync(scratch, path.join(root, 'to-scratch'));
+    expect(new TextDecoder().decode(await box.readFile('to-scratch/out/a.txt'))).toBe('built');
+    symlinkSync(outside, path.join(scratch, 'escape'));
+    await expect(box.readFile(path.join(scratch, 'escape', 'target.txt'))).rejects.toThrow(WorkspaceEscapeError);
+    await expect(box.writeFile(path.join(scratch, 'escape', 'x.txt'), 'x')).rejects.toThrow(WorkspaceEscapeError);
+    expect(readdirSync(outside)).toEqual(['target.txt']);
+  });
+
+  it('takes the same option in bubblewrapSandbox, and refuses a directory that does not exist', async () => {
+    const box = bubblewrapSandbox({ root, additionalDirectories: [shared] });
+    expect(new TextDecoder().decode(await box.readFile(path.join(shared, 'docs', 'guide.md')))).toBe('guide');
+    await expect(box.writeFile(path.join(shared, 'x.txt'), 'x')).rejects.toThrow(WorkspaceEscapeError);
+    expect(() => localSandbox({ root, additionalDirectories: [path.join(base, 'missing')] })).toThrow(/does not exist/);
+    expect(() => localSandbox({ root, additionalDirectories: ['relative/dir'] })).toThrow(/absolute/);
+  });
+});
+
+describe('errors a walk can meet', () => {
+  it('says a link leads out without naming where', async () => {
+    symlinkSync(path.join(outside, 'target.txt'), path.join(root, 'out.txt'));
+    symlinkSync(outside, path.join(root, 'outdir'));
+    for (const input of ['out.txt', 'outdir/target.txt', 'outdir/../outside/target.txt']) {
+      const error = await sandbox.readFile(input).catch((caught: unknown) => caught);
+      expect(WorkspaceEscapeError.isInstance(error), input).toBe(true);
+      expect((error as Error).message).not.toContain(outside);
+    }
+    const resolved = await sandbox.resolve('outdir/target.txt', 'read').catch((caught: unknown) => caught);
+    expect((resolved as Error).message).toMatch(/through a symbolic link/);
+    expect((resolved as Error).message).not.toContain(outside);
+  });
+
+  it('gives loops, overlong names and a replaced root a clear error, from every method', async () => {
+    symlinkSync('loop-b', path.join(root, 'loop-a'));
+    symlinkSync('loop-a', path.join(root, 'loop-b'));
+    for (const call of [
+      () => sandbox.readFile('loop-a'),
+      () => sandbox.writeFile('loop-a', 'x'),
+      () => sandbox.readdir('loop-a'),
+      () => sandbox.stat('loop-a/x'),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: 'ELOOP', message: expect.stringMatching(/link loop/) });
+    }
+    const long = 'n'.repeat(300);
+    await expect(sandbox.readFile(long)).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
+    await expect(sandbox.writeFile(`${long}/x.txt`, 'x')).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
+    const error: unknown = await sandbox.readFile(long).catch((caught: unknown) => caught);
+    expect((error as Error).message.length).toBeLessThan(400);
+    // The root renamed away and replaced: refused, not followed.
+    renameSync(root, `${root}-moved`);
+    mkdirSync(root);
+    await expect(sandbox.readFile('anything')).rejects.toMatchObject({ code: 'ESTALE' });
+  });
+
+  it('turns a loop, an overlong name and a permission error into error results through an agent', () => {
+    // Run as an unprivileged user (root reads everything), through the public API, in a child process.
+    writeFileSync(path.join(root, 'locked.txt'), 'secret');
+    chmodSync(path.join(root, 'locked.txt'), 0o000);
+    symlinkSync('loop-b', path.join(root, 'loop-a'));
+    symlinkSync('loop-a', path.join(root, 'loop-b'));
+    chmodSync(base, 0o755);
+    chmodSync(root, 0o777);
+    const script = path.join(base, 'agent.mts');
+    writeFileSync(script, AGENT_SCRIPT);
+    chmodSync(script, 0o644);
+    const child = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx/esm', script, root],
+      { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000, env: { ...process.env, ICODE_SRC: process.cwd() } },
+    );
+    expect(child.stderr).toBe('');
+    const results = JSON.parse(child.stdout) as { status: string; results: Record<string, string> };
+    expect(results.status).toBe('completed');
+    expect(results.results['loop-a']).toMatch(/^error: .*link loop/);
+    expect(results.results['n'.repeat(300)]).toMatch(/^error: .*too long/);
+    expect(results.results['locked.txt']).toMatch(/^error: .*Permission denied for locked\.txt: /);
+  });
+});
+
+/** A scripted agent reading three troublesome paths; prints its tool results as JSON. */
+const AGENT_SCRIPT = `
+const src = process.env.ICODE_SRC;
+const { createAgent } = await import(src + '/src/index.ts');
+const { localSandbox } = await import(src + '/src/sandbox/index.ts');
+const { codingTools } = await import(src + '/src/tools/builtin/index.ts');
+const { mockProvider } = await import(src + '/src/testing/index.ts');
+const root = process.argv[2];
+const paths = ['loop-a', 'n'.repeat(300), 'locked.txt'];
+const sandbox = localSandbox({ root });
+const agent = createAgent({
+  provider: mockProvider([{ toolCalls: paths.map((file_path, i) => ({ id: 'c' + i, name: 'read', input: { file_path } })) }, { text: 'done' }]),
+  tools: codingTools({ sandbox, exclude: ['web_fetch'] }),
+  sandbox,
+  policy: { decide: async () => ({ decision: 'allow', reason: 'the tools are under test' }) },
+});
+const results = {};
+const run = agent.run('read them');
+for await (const event of run) {
+  if (event.type === 'tool-result') results[paths[Number(event.id.slice(1))]] = (event.isError ? 'error: ' : 'ok: ') + event.output;
+}
+process.stdout.write(JSON.stringify({ status: (await run.result).status, results }));
+`;
+
+describe('without /proc/self/fd (the portable walk)', () => {
+  const portable = (): Sandbox => ({
+    ...fileMethods({ ...sandboxSettings({ root }, 'test'), access: PATH_ACCESS }),
+    exec: () => Promise.reject(new Error('not used')),
+  });
+
+  it('reads, writes, stats and lists inside, follows links that stay inside, refuses the rest', async () => {
+    const box = portable();
+    await box.writeFile('a/b.txt', 'hello');
+    expect(new TextDecoder().decode(await box.readFile('a/b.txt'))).toBe('hello');
+    symlinkSync('a', path.join(root, 'alias'));
+    expect(new TextDecoder().decode(await box.readFile('alias/b.txt'))).toBe('hello');
+    expect(await box.stat('alias')).toMatchObject({ type: 'symlink' });
+    expect(await box.readdir('alias')).toEqual([{ name: 'b.txt', type: 'file' }]);
+    symlinkSync(outside, path.join(root, 'out'));
+    await expect(box.readFile('out/target.txt')).rejects.toThrow(WorkspaceEscapeError);
+    await expect(box.writeFile('out/new.txt', 'x')).rejects.toThrow(WorkspaceEscapeError);
+    expect(readdirSync(outside)).toEqual(['target.txt']);
+    expect(spawnSync('mkfifo', [path.join(root, 'pipe')]).status).toBe(0);
+    await expect(box.readFile('pipe')).rejects.toMatchObject({ code: 'EFTYPE' });
   });
 });

@@ -64,12 +64,69 @@ export async function openForEdit(
       `${display} is ${formatBytes(info.size)}, over the ${formatBytes(MAX_EDIT_BYTES)} the edit tools load. Edit it with a command through bash (e.g. sed) instead.`,
     );
   }
-  const bytes = await sandbox.readFile(absolute);
+  const bytes = await readJudged(sandbox, absolute, display, MAX_EDIT_BYTES, {
+    tooLarge: `over the ${formatBytes(MAX_EDIT_BYTES)} the edit tools load. Edit it with a command through bash (e.g. sed) instead.`,
+    notFile: 'the file tools only edit regular files.',
+  });
   assertFresh(state, absolute, display, bytes);
   if (!options.allowBinary && looksBinary(bytes)) {
     throw new Error(`${display} is a binary file; the edit tools only change text files. Replace it whole with write.`);
   }
   return { absolute, display, current: { bytes, decoded: decodeText(bytes) } };
+}
+
+/** The `code` of an error, if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** How {@link readJudged} finishes its messages for one tool. */
+export interface JudgedAdvice {
+  /** After "X is over …": what to do about a file past the cap. */
+  readonly tooLarge: string;
+  /** After "X is not a regular file (a FIFO, …);": what the tool reads. */
+  readonly notFile: string;
+}
+
+/**
+ * Reads a file through the sandbox, which opens it non-blocking and judges the opened file (a stat taken
+ * before may be stale: the file can be swapped for a FIFO, a directory or a bigger file in between), and
+ * turns the sandbox's refusals into messages that name the file as the model knows it.
+ *
+ * @throws Error with advice for a file that is missing, too large, or not a regular file; the sandbox's
+ *   error otherwise (`WorkspaceEscapeError` included). A directory keeps code `EISDIR`.
+ */
+export async function readJudged(
+  sandbox: Sandbox,
+  absolute: string,
+  display: string,
+  maxBytes: number,
+  advice: JudgedAdvice,
+): Promise<Uint8Array> {
+  try {
+    return await sandbox.readFile(absolute, { maxBytes });
+  } catch (error) {
+    switch (errorCode(error)) {
+      case 'ENOENT':
+        throw Object.assign(new Error(`${display} does not exist (it was removed while being read).`), {
+          code: 'ENOENT',
+        });
+      case 'EFBIG':
+        throw new Error(`${display} is ${advice.tooLarge}`);
+      case 'EFTYPE':
+        throw new Error(`${display} is not a regular file (a FIFO, socket or device); ${advice.notFile}`);
+      case 'EISDIR':
+        throw Object.assign(new Error(`${display} is a directory. Give the path of a file.`), { code: 'EISDIR' });
+      default:
+        // A system error (a loop, a permission, an overlong name) names the path the sandbox was given:
+        // say it as the model knows it.
+        if (error instanceof Error && errorCode(error) !== undefined && error.message.includes(absolute)) {
+          error.message = error.message.replaceAll(absolute, display);
+        }
+        throw error;
+    }
+  }
 }
 
 /** Writes `text` (with `\n` line endings) in the file's form, atomically, and records it as read. */
@@ -82,7 +139,8 @@ export async function commitText(
 ): Promise<void> {
   const data = Buffer.from(encodeText(text, form), 'utf8');
   await sandbox.writeFile(absolute, data);
-  const info = await sandbox.stat(absolute);
+  // The write is done: a stat that fails now (the path changed meanwhile) must not turn it into an error.
+  const info = await sandbox.stat(absolute).catch(() => undefined);
   recordRead(state, absolute, { hash: hashBytes(data), mtimeMs: info?.mtimeMs ?? Date.now() });
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Sandbox } from '../../../sandbox/types.js';
 import { tool } from '../../define-tool.js';
 import type { Tool } from '../../tool.js';
-import { displayPath, formatBytes } from './file-access.js';
+import { displayPath, errorCode, formatBytes, readJudged } from './file-access.js';
 import { hashBytes, recordRead } from './file-tracker.js';
 import { similarity } from '../edit/fuzzy-match.js';
 import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
@@ -66,13 +66,27 @@ export function readTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof
       const info = await sandbox.stat(absolute);
       if (!info) throw new Error(await missingMessage(sandbox, absolute, display));
       if (info.type === 'directory') return listDirectory(sandbox, absolute, display, args.offset, args.limit);
-      if (info.type !== 'file') throw new Error(`${display} is not a regular file.`);
+      if (info.type !== 'file') {
+        throw new Error(
+          `${display} is not a regular file (${info.type === 'symlink' ? 'a symbolic link' : 'a FIFO, socket or device'}); read only reads regular files and lists directories.`,
+        );
+      }
       if (info.size > MAX_READ_FILE_BYTES) {
         throw new Error(
           `${display} is ${formatBytes(info.size)}, too large to read. Search it with grep, or look at parts with bash (head, tail, sed -n).`,
         );
       }
-      const bytes = await sandbox.readFile(absolute);
+      let bytes: Uint8Array;
+      try {
+        bytes = await readJudged(sandbox, absolute, display, MAX_READ_FILE_BYTES, {
+          tooLarge: `over the ${formatBytes(MAX_READ_FILE_BYTES)} read opens. Search it with grep, or look at parts with bash (head, tail, sed -n).`,
+          notFile: 'read only reads regular files and lists directories.',
+        });
+      } catch (error) {
+        // Swapped for a directory since the stat: list it, as if it had been one all along.
+        if (errorCode(error) === 'EISDIR') return listDirectory(sandbox, absolute, display, args.offset, args.limit);
+        throw error;
+      }
       // Recorded before the binary check: knowing it is binary is enough to replace it with write.
       recordRead(ctx.state, absolute, { hash: hashBytes(bytes), mtimeMs: info.mtimeMs });
       if (looksBinary(bytes)) {

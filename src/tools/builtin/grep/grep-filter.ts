@@ -9,11 +9,11 @@
  *   `!vendor/**` excludes); like `rg --glob`, a matching glob wins over ignore files.
  * - Hidden files are searched; `.git` never is; symbolic links are not followed.
  */
-import { readFileSync, type Dirent } from 'node:fs';
-import { lstat, readFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
+import { readRegularFileSync } from '../../../sandbox/fs-regular-file.js';
 import { FILE_TYPES } from './rg-types.js';
 
 /** Names of the ignore files read in each directory, lowest precedence first. */
@@ -35,8 +35,8 @@ export async function loadIgnoreLevel(dir: string): Promise<IgnoreLevel | undefi
   for (const name of IGNORE_FILES) {
     const file = path.join(dir, name);
     try {
-      if (!(await lstat(file)).isFile()) continue;
-      texts.push(await readFile(file, 'utf8'));
+      // Opened non-blocking and judged on the handle: a FIFO named .gitignore must not hang the search.
+      texts.push(readRegularFileSync(file).toString('utf8'));
     } catch {
       // No such file, or unreadable: nothing to apply.
     }
@@ -53,7 +53,7 @@ export function loadIgnoreLevelFromEntries(dir: string, entries: readonly Dirent
   for (const name of IGNORE_FILES) {
     if (!entries.some((entry) => entry.name === name && entry.isFile())) continue;
     try {
-      texts.push(readFileSync(path.join(dir, name), 'utf8'));
+      texts.push(readRegularFileSync(path.join(dir, name)).toString('utf8'));
     } catch {
       // Unreadable: nothing to apply.
     }

@@ -2,8 +2,9 @@
  * The pure-JavaScript grep engine: used when the ripgrep binary is not installed. It walks with the same
  * filter rules as ripgrep (see `grep-filter.ts`) and matches with a RegExp compiled from the pattern.
  */
-import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { readRegularFileSync } from '../../../sandbox/fs-regular-file.js';
 import type { GrepEngine, GrepFileResult, GrepLine, GrepQuery } from './grep-engine.js';
 import { compilePattern, displayLine, splitLines } from './grep-engine.js';
 import {
@@ -108,7 +109,9 @@ function searchFile(
 ): GrepFileResult | undefined {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    // Non-blocking and judged on the handle (a file swapped for a FIFO is skipped, never waited on), and
+    // only inside what was searched (a directory swapped for a link out is not read through).
+    bytes = readRegularFileSync(file, { within: [query.target] });
   } catch {
     return undefined;
   }

@@ -30,6 +30,9 @@ describe('long runs', () => {
       policy: fixedPolicy('allow'),
       maxTurns: turns + 1,
     });
+    // A short run first loads what every run needs once (the default sandbox and its modules), so the
+    // baseline measures what runs keep, not code loaded on first use.
+    await createAgent({ provider: looping(1), tools: [echoTool], policy: fixedPolicy('allow') }).run('warm').result;
     gc!();
     const baseline = process.memoryUsage().heapUsed;
     const samples: number[] = [];

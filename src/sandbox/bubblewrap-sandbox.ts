@@ -125,7 +125,13 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): Bubblewrap
   const settings = sandboxSettings(options, 'bubblewrapSandbox');
   const files = fileMethods(settings);
   const bwrap = options.bwrapPath ?? 'bwrap';
-  const writable = (options.writable ?? [settings.root]).map((entry) => canonicalDirectory(entry, settings.root));
+  // Read-write additional directories are writable for commands too, as they are for the file tools.
+  const writable = [
+    ...new Set([
+      ...(options.writable ?? [settings.root]).map((entry) => canonicalDirectory(entry, settings.root)),
+      ...settings.additionalDirectories.filter((base) => base.writable).map((base) => base.path),
+    ]),
+  ];
   const network = options.network ?? false;
   const limits = resolveExecLimits(options.limits, 'bubblewrapSandbox');
   const tmpSizeBytes = tmpSize(options.tmpSizeBytes);
@@ -155,6 +161,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): Bubblewrap
       const plan = await planBwrapMounts({
         root: settings.root,
         writable,
+        readable: settings.additionalDirectories.filter((base) => !base.writable).map((base) => base.path),
         protectedPaths: settings.protectedPaths,
         hide,
         network,

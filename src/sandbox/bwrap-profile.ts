@@ -16,6 +16,11 @@ export interface BwrapProfile {
   readonly root: string;
   /** Directories mounted read-write (read-only when `readOnly`). */
   readonly writable: readonly string[];
+  /**
+   * Read-only additional directories, bound again after the private `/tmp` (which would otherwise hide one
+   * that lives under `/tmp` on the host).
+   */
+  readonly readable?: readonly string[];
   /** Kept read-only whether or not they exist. */
   readonly protectedPaths: readonly string[];
   /** Masked: an empty read-only directory (a file: an empty read-only file), whether or not they exist. */
@@ -211,6 +216,7 @@ export async function planBwrapMounts(profile: BwrapProfile): Promise<BwrapPlan>
   const args = ['--ro-bind', '/', '/'];
   if (profile.tmpSizeBytes !== false) args.push('--size', String(profile.tmpSizeBytes));
   args.push('--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev', ...runMasks(profile.network));
+  for (const dir of profile.readable ?? []) args.push('--ro-bind', dir, dir);
   for (const dir of profile.writable) args.push(profile.readOnly ? '--ro-bind' : '--bind', dir, dir);
 
   const planner = new Planner(profile);

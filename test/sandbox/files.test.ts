@@ -168,6 +168,20 @@ describe('additionalDirectories', () => {
     expect(() => localSandbox({ root, additionalDirectories: [path.join(base, 'missing')] })).toThrow(/does not exist/);
     expect(() => localSandbox({ root, additionalDirectories: ['relative/dir'] })).toThrow(/absolute/);
   });
+
+  it('lets bubblewrap commands write a read-write directory and only read a read-only one', async () => {
+    const box = bubblewrapSandbox({
+      root,
+      additionalDirectories: [shared, { path: scratch, access: 'read-write' }],
+    });
+    const wrote = await box.exec(`echo built > ${scratch}/cmd.txt && cat ${shared}/docs/guide.md`);
+    expect(wrote.exitCode).toBe(0);
+    expect(wrote.output).toContain('guide');
+    expect(readFileSync(path.join(scratch, 'cmd.txt'), 'utf8')).toBe('built\n');
+    const refused = await box.exec(`echo x > ${shared}/docs/guide.md`);
+    expect(refused.exitCode).not.toBe(0);
+    expect(readFileSync(path.join(shared, 'docs', 'guide.md'), 'utf8')).toBe('guide');
+  });
 });
 
 describe('errors a walk can meet', () => {

@@ -31,8 +31,11 @@ export { bubblewrapSandbox, isBubblewrapAvailable } from './bubblewrap-sandbox.j
 export type {
   GitSnapshotsOptions,
   SkippedPath,
+  SnapshotCallOptions,
   SnapshotChange,
   SnapshotErrorReason,
+  SnapshotWarning,
+  UnrestoredPath,
   WorkspaceSnapshots,
 } from '../snapshots/index.js';
 export {

@@ -85,7 +85,14 @@ export interface UnrestoredPath {
   readonly reason: 'missing' | 'modified' | 'not-removed';
 }
 
-/** Options of {@link WorkspaceSnapshots.take} and {@link WorkspaceSnapshots.restore}. */
+/**
+ * Options of {@link WorkspaceSnapshots.take} and {@link WorkspaceSnapshots.restore}.
+ *
+ * @example
+ * ```ts
+ * const options: SnapshotCallOptions = { signal: AbortSignal.timeout(60_000), onWarning: (w) => console.warn(w.message) };
+ * ```
+ */
 export interface SnapshotCallOptions {
   readonly signal?: AbortSignal;
   /** Called (synchronously, before the call settles) with what was left out or left alone. */

@@ -10,7 +10,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { abortReason } from '../internal/abort.js';
 import { git, type GitTarget } from './git-runner.js';
 import { diffTrees, incompleteRestore, switchTrees, unrestoredPaths } from './restore-workspace.js';
-import { defaultSnapshotDir, excludeFile, prepareRepo, writeExclude } from './shadow-repo.js';
+import { defaultSnapshotDir, excludeFile, prepareRepo } from './shadow-repo.js';
 import { HEAD_REF, parseCommit, readHead, treeBytes, type Head, type SnapshotMeta } from './snapshot-commits.js';
 import { SnapshotError } from './snapshot-error.js';
 import { withSnapshotLock } from './snapshot-lock.js';
@@ -113,17 +113,25 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
   let ignores: string | undefined;
   /** What `take` has warned about already (`reason:path`). */
   const warned = new Set<string>();
+  /** The snapshot's own exclude patterns, which also bound the walk that captures the workspace's rules. */
+  const ownPatterns = excludeFile(root, dir, extraExcludes)
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
 
   async function prepare(signal: AbortSignal | undefined): Promise<void> {
-    const own = (rules?: string): string => excludeFile(root, dir, extraExcludes, rules);
-    const created = await prepareRepo(target, own(ignores), signal);
+    const created = await prepareRepo(
+      target,
+      async (fresh) => {
+        // Captured once, at the first operation on a new repository (or kept from before, if the
+        // repository was deleted under this object), before the exclude file is first written: never
+        // from ignore files written since, and never a window where the file lacks them.
+        if (ignores === undefined || fresh) ignores = await workspaceIgnores(target, ownPatterns, signal, ignores);
+        return excludeFile(root, dir, extraExcludes, ignores);
+      },
+      signal,
+    );
     // A repository created now (the old one was deleted) holds none of the snapshots remembered.
     if (created) knownHead = undefined;
-    if (ignores !== undefined && !created) return;
-    // Captured once: at the first operation on a new repository (or kept from before, if the repository
-    // was deleted under this object), never from ignore files written since.
-    ignores = await workspaceIgnores(target, signal, ignores);
-    await writeExclude(target, own(ignores));
   }
 
   /** The tree of a snapshot id, or a clear error when the shadow repository does not hold it. */

@@ -80,11 +80,6 @@ export function excludePath(gitDir: string): string {
   return path.join(gitDir, 'info', 'exclude');
 }
 
-/** Writes the shadow repository's `info/exclude` when its content changed. */
-export async function writeExclude(target: GitTarget, exclude: string): Promise<void> {
-  await writeIfChanged(excludePath(target.gitDir), exclude);
-}
-
 async function writeIfChanged(file: string, content: string): Promise<void> {
   try {
     if ((await readFile(file, 'utf8')) === content) return;
@@ -134,10 +129,14 @@ async function createRepo(target: GitTarget, signal: AbortSignal | undefined): P
 
 /**
  * Creates the shadow repository if it does not exist (idempotent, also when two processes race), checks
- * that it is one of ours and belongs to this workspace, and writes its rule files. Returns whether it had
- * to create it.
+ * that it is one of ours and belongs to this workspace, and writes its rule files; `exclude` gives the
+ * exclude file's content, told whether the repository was created now. Returns whether it was.
  */
-export async function prepareRepo(target: GitTarget, exclude: string, signal?: AbortSignal): Promise<boolean> {
+export async function prepareRepo(
+  target: GitTarget,
+  exclude: (created: boolean) => Promise<string>,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const created = !existsSync(path.join(target.gitDir, 'HEAD'));
   if (created) await createRepo(target, signal);
   let owner: string;
@@ -157,7 +156,7 @@ export async function prepareRepo(target: GitTarget, exclude: string, signal?: A
   }
   const info = path.join(target.gitDir, 'info');
   await mkdir(info, { recursive: true });
-  await writeIfChanged(excludePath(target.gitDir), exclude);
+  await writeIfChanged(excludePath(target.gitDir), await exclude(created));
   await writeIfChanged(path.join(info, 'attributes'), ATTRIBUTES);
   return created;
 }

@@ -23,15 +23,16 @@ function escapeGlob(text: string): string {
  * The lines of a `.gitignore` found in directory `dir` (relative to the root, `/`-separated, `''` for the
  * root), rewritten to mean the same in a root-level exclude file:
  * - a pattern with a slash before its end is relative to `dir`: `/dir/` is put in front;
- * - a pattern without one matches a name at any depth below `dir`: `/dir/**` + `/` is put in front;
+ * - a pattern without one matches a name at any depth below `dir`: `/dir/`, then a `**` segment, is put
+ *   in front;
  * - `!` (re-include) is kept in front; comments and blank lines are dropped.
  *
  * Later lines win in one file, as deeper files win over shallower ones in git, so the files are
- * concatenated from the root down.
+ * concatenated from the root down. Directory names are escaped, so `weird[dir]` matches only itself.
  *
  * @example
  * ```ts
- * rebaseIgnoreRules('pkg', 'cache/\n!keep.log\n/build\n'); // ['/pkg/**' + '/cache/', '!/pkg/**' + '/keep.log', '/pkg/build']
+ * rebaseIgnoreRules('pkg', '/build\nlib/gen.ts\n'); // ['/pkg/build', '/pkg/lib/gen.ts']
  * ```
  */
 export function rebaseIgnoreRules(dir: string, content: string): string[] {
@@ -66,12 +67,26 @@ async function readRegular(file: string): Promise<string | undefined> {
   }
 }
 
-/** Reads the workspace's ignore files now, as one root-anchored exclude text. */
-async function captureIgnores(target: GitTarget, signal: AbortSignal | undefined): Promise<string> {
+/**
+ * Reads the workspace's ignore files now, as one root-anchored exclude text. `own` are the snapshot's own
+ * patterns, which the walk honours too (the exclude file may not be written yet).
+ */
+async function captureIgnores(
+  target: GitTarget,
+  own: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<string> {
   const root = target.workTree;
   // The files git itself would read: not inside ignored directories, nested repositories or `.git/`.
   const { stdout } = await git(target, {
-    args: ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    args: [
+      'ls-files',
+      '-z',
+      '--cached',
+      '--others',
+      '--exclude-standard',
+      ...own.map((pattern) => `--exclude=${pattern}`),
+    ],
     signal,
   });
   const files = splitNul(stdout)
@@ -91,18 +106,20 @@ async function captureIgnores(target: GitTarget, signal: AbortSignal | undefined
 
 /**
  * The captured ignore rules of the workspace: read from the shadow repository, or, when it holds none yet
- * (a new repository), `known` (rules captured earlier by the caller) or the workspace's files read now,
+ * (a new repository), `known` (rules captured earlier by the caller) or the workspace's files read now
+ * (the walk bounded by `own`, the snapshot's own patterns),
  * stored there. Two processes capturing at once both store the same rules; the first to link its file wins.
  */
 export async function workspaceIgnores(
   target: GitTarget,
+  own: readonly string[],
   signal: AbortSignal | undefined,
   known?: string,
 ): Promise<string> {
   const file = path.join(target.gitDir, CAPTURED);
   const stored = await readRegular(file);
   if (stored !== undefined) return stored;
-  const captured = known ?? (await captureIgnores(target, signal));
+  const captured = known ?? (await captureIgnores(target, own, signal));
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(temp, captured);
   try {

@@ -23,9 +23,9 @@ export type SnapshotErrorReason =
  * @example
  * ```ts
  * try {
- *   await snapshots.take();
+ *   await snapshots.restore(id);
  * } catch (error) {
- *   if (SnapshotError.isInstance(error) && error.reason === 'incomplete') console.warn(error.message);
+ *   if (SnapshotError.isInstance(error) && error.reason === 'incomplete') console.warn(error.unrestored);
  *   else throw error;
  * }
  * ```

@@ -158,7 +158,8 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
 
   /** What the newest snapshot's files take on disk, for the total cap. */
   async function recordedBytes(signal: AbortSignal | undefined): Promise<RecordedBytes> {
-    const head = knownHead ?? (await readHead(target, signal));
+    // Remembered as read: `record` starts from it, and its compare-and-swap catches a newer one.
+    const head = (knownHead ??= await readHead(target, signal));
     return { bytes: head?.meta?.bytes ?? 0, sparse: head?.meta?.sparse ?? {} };
   }
 

@@ -73,23 +73,23 @@ const ADDRESSES: readonly (readonly [string, Verdict])[] = [
   ['2001:10::1', /ORCHID/],
   ['2001:20::1', /ORCHID/],
   ['5f00::1', /segment routing/],
-  ['4000::1', /not global unicast/],
+  ['4000::1', /non-global/],
   ['::2', /IPv4-compatible/],
   // IPv4 carried in IPv6: mapped, translated, NAT64, 6to4, Teredo, IPv4-compatible.
-  ['::ffff:127.0.0.1', /IPv4-mapped form of a loopback/],
-  ['::ffff:7f00:1', /IPv4-mapped form of a loopback/],
-  ['::ffff:a9fe:a9fe', /IPv4-mapped form of a link-local/],
-  ['::ffff:10.0.0.1', /IPv4-mapped form of a private/],
-  ['::ffff:0:127.0.0.1', /IPv4-translated form of a loopback/],
-  ['::ffff:0:7f00:1', /IPv4-translated form of a loopback/],
-  ['::ffff:0:192.168.0.1', /IPv4-translated form of a private/],
-  ['64:ff9b::127.0.0.1', /NAT64 form of a loopback/],
-  ['64:ff9b::a00:1', /NAT64 form of a private/],
+  ['::ffff:127.0.0.1', /IPv4-mapped loopback/],
+  ['::ffff:7f00:1', /IPv4-mapped loopback/],
+  ['::ffff:a9fe:a9fe', /IPv4-mapped link-local/],
+  ['::ffff:10.0.0.1', /IPv4-mapped private/],
+  ['::ffff:0:127.0.0.1', /IPv4-translated loopback/],
+  ['::ffff:0:7f00:1', /IPv4-translated loopback/],
+  ['::ffff:0:192.168.0.1', /IPv4-translated private/],
+  ['64:ff9b::127.0.0.1', /NAT64 loopback/],
+  ['64:ff9b::a00:1', /NAT64 private/],
   ['64:ff9b:1::7f00:1', /NAT64 local-use/],
   ['64:ff9b:1:ffff::1', /NAT64 local-use/],
-  ['2002:7f00:1::', /6to4 form of a loopback/],
-  ['2002:a9fe:a9fe::1', /6to4 form of a link-local/],
-  ['2002:c0a8:101::', /6to4 form of a private/],
+  ['2002:7f00:1::', /6to4 loopback/],
+  ['2002:a9fe:a9fe::1', /6to4 link-local/],
+  ['2002:c0a8:101::', /6to4 private/],
   ['2001::1', /Teredo/],
   ['2001:0:4136:e378:8000:63bf:3fff:fdd2', /Teredo/],
   ['::127.0.0.1', /IPv4-compatible/],
@@ -101,9 +101,9 @@ const ADDRESSES: readonly (readonly [string, Verdict])[] = [
   ['2606:4700:4700::1111', 'public'],
   ['2a00:1450:4001:80b::200e', 'public'],
   // Not canonical addresses: never given by DNS, refused if they ever were.
-  ['127.1', /not an IP address/],
-  ['0x7f.0.0.1', /not an IP address/],
-  ['', /not an IP address/],
+  ['127.1', /malformed/],
+  ['0x7f.0.0.1', /malformed/],
+  ['', /malformed/],
 ];
 
 /** URL spellings the URL parser normalises to an address: the verdict is on what it means. */
@@ -121,12 +121,12 @@ const URLS: readonly (readonly [string, Verdict])[] = [
   ['http://0xa9fea9fe/', /link-local/],
   ['http://025177524776/', /link-local/],
   ['http://3232235777/', /private/],
-  ['http://[::ffff:0:127.0.0.1]/', /IPv4-translated form of a loopback/],
-  ['http://[0:0:0:0:0:ffff:127.0.0.1]/', /IPv4-mapped form of a loopback/],
-  ['http://[::ffff:169.254.169.254]/latest/meta-data/', /IPv4-mapped form of a link-local/],
-  ['http://[64:ff9b::169.254.169.254]/', /NAT64 form of a link-local/],
+  ['http://[::ffff:0:127.0.0.1]/', /IPv4-translated loopback/],
+  ['http://[0:0:0:0:0:ffff:127.0.0.1]/', /IPv4-mapped loopback/],
+  ['http://[::ffff:169.254.169.254]/latest/meta-data/', /IPv4-mapped link-local/],
+  ['http://[64:ff9b::169.254.169.254]/', /NAT64 link-local/],
   ['http://[::127.0.0.1]/', /IPv4-compatible/],
-  ['http://[2002:7f00:1::1]/', /6to4 form of a loopback/],
+  ['http://[2002:7f00:1::1]/', /6to4 loopback/],
   ['http://[FE80::1]/', /link-local/],
   ['https://134744072/', 'public'],
   ['https://[2606:4700:4700::1111]/', 'public'],
@@ -279,7 +279,7 @@ describe('web_fetch in an agent', () => {
       [true, 'TOOL_EXECUTION_FAILED'],
       [false, undefined],
     ]);
-    expect(String(results[0]!.output)).toMatch(/IPv4-translated form of a loopback IPv4 address \(127\.0\.0\.1\)/);
+    expect(String(results[0]!.output)).toMatch(/an IPv4-translated loopback \(127\.0\.0\.1\) address/);
     expect(String(results[1]!.output)).toMatch(/Refused to fetch from 127\.0\.0\.1: .*loopback/);
     expect(String(results[2]!.output)).toMatch(/The redirect from .* was refused/);
     expect(String(results[3]!.output)).toContain('public page');

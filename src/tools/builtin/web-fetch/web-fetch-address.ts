@@ -57,13 +57,14 @@ function fromBytes(bytes: readonly number[]): IPv4 {
 
 function classifyIpv4(address: IPv4): string | undefined {
   const range = address.range();
+  if (range === 'linkLocal') return 'link-local (cloud metadata)';
   return range === 'unicast' ? undefined : nameOf(range);
 }
 
 /** The verdict on an IPv4 address carried inside an IPv6 one: public only when the IPv4 is. */
 function embedded(kind: string, v4: IPv4): string | undefined {
   const reason = classifyIpv4(v4);
-  return reason === undefined ? undefined : `${kind} form of a ${reason} IPv4 address (${v4.toString()})`;
+  return reason === undefined ? undefined : `${kind} ${reason} (${v4.toString()})`;
 }
 
 function classifyIpv6(address: IPv6): string | undefined {
@@ -80,7 +81,7 @@ function classifyIpv6(address: IPv6): string | undefined {
   // 2002:aabb:ccdd::/48 reaches the IPv4 address aa.bb.cc.dd through a 6to4 relay.
   if (range === '6to4') return embedded('6to4', fromBytes(bytes.slice(2, 6)));
   if (range !== 'unicast') return nameOf(range);
-  return address.match(GLOBAL_UNICAST, 3) ? undefined : 'not global unicast (outside 2000::/3)';
+  return address.match(GLOBAL_UNICAST, 3) ? undefined : 'non-global (outside 2000::/3)';
 }
 
 /**
@@ -100,11 +101,12 @@ function hexTail(address: string): string {
 /**
  * Why an IP address is not on the public internet (`'loopback'`, `'private'`, …), or `undefined` when it
  * is. Takes canonical IPv4 (dotted decimal, as the URL parser and DNS give them) and IPv6 addresses, with
- * the IPv4 forms IPv6 can carry; anything else is refused as `'not an IP address'`.
+ * the IPv4 forms IPv6 can carry; anything else is refused as `'malformed'`. Reasons read as adjectives:
+ * "a loopback address", "an IPv4-mapped private (10.0.0.1) address".
  *
  * @example
  * ```ts
- * nonPublicReason('::ffff:0:7f00:1'); // 'IPv4-translated form of a loopback IPv4 address (127.0.0.1)'
+ * nonPublicReason('::ffff:0:7f00:1'); // 'IPv4-translated loopback (127.0.0.1)'
  * nonPublicReason('8.8.8.8');         // undefined
  * ```
  */
@@ -117,7 +119,7 @@ export function nonPublicReason(address: string): string | undefined {
   } catch {
     // Unparseable: refused below.
   }
-  return 'not an IP address';
+  return 'malformed';
 }
 
 /**
@@ -149,8 +151,8 @@ export async function vetHost(hostname: string, allowPrivate: boolean): Promise<
       const reason = nonPublicReason(entry.address);
       if (reason !== undefined) {
         throw new Error(
-          `Refused to fetch from ${host}: it resolves to ${entry.address}, which is not a public internet address ` +
-            `(${reason}). web_fetch only reaches public internet addresses.`,
+          `Refused to fetch from ${host}: it resolves to ${entry.address}, ${/^[aeiouAEIOU]/.test(reason) ? 'an' : 'a'} ` +
+            `${reason} address. web_fetch only reaches public internet addresses.`,
         );
       }
     }

@@ -21,8 +21,10 @@ export type {
   RevertResult,
   RunInput,
   RunOptions,
+  SnapshotWarning,
   ToolCallInfo,
   ToolResultInfo,
+  UnrestoredPath,
   WorkspaceSnapshotter,
 } from './agent/types.js';
 
@@ -88,6 +90,7 @@ export type {
   RunResult,
   RunStartEvent,
   RunStatus,
+  SnapshotWarningEvent,
   TextDeltaEvent,
   ToolCallEvent,
   ToolErrorCode,

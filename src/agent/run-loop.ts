@@ -17,6 +17,7 @@ import { maybeCompact } from './compaction/maybe-compact.js';
 import { checkBudget } from './cost.js';
 import { prepareRequest } from './prepare-request.js';
 import type { RunContext } from './run-context.js';
+import type { SnapshotWarning } from './types.js';
 import { runApproved, runTools } from './run-tools.js';
 import { closeToolCalls, unansweredToolCalls, viewSession, type SessionView } from './session-history.js';
 
@@ -195,7 +196,11 @@ async function snapshotBeforeChanges(
 ): Promise<SessionEntry | undefined> {
   const snapshots = ctx.config.options.snapshots;
   if (!snapshots || calls.every((call) => ctx.config.tools.get(call.name)?.readOnly !== false)) return undefined;
-  const snapshotId = await snapshots.take({ signal: ctx.signal });
+  const warnings: SnapshotWarning[] = [];
+  const snapshotId = await snapshots.take({ signal: ctx.signal, onWarning: (warning) => warnings.push(warning) });
+  for (const { kind, message, paths } of warnings) {
+    await ctx.emit({ type: 'snapshot-warning', kind, message, paths, sessionTurn, runId: ctx.runId });
+  }
   return { type: 'snapshot', snapshotId, turn: sessionTurn };
 }
 

@@ -56,13 +56,47 @@ export interface AgentHooks {
 }
 
 /**
+ * What a workspace snapshot left out (`too-large`, `over-total`, `nested-repository`) or a restore left
+ * alone (`not-recorded`): files `agent.revert` cannot put back.
+ *
+ * @example
+ * ```ts
+ * const warning: SnapshotWarning = { kind: 'too-large', message: 'Not recorded: big.bin', paths: ['big.bin'] };
+ * ```
+ */
+export interface SnapshotWarning {
+  readonly kind: string;
+  readonly message: string;
+  readonly paths: readonly string[];
+}
+
+/**
+ * A path `agent.revert` could not put back as it was: `missing` (not recreated), `modified` (still
+ * different), `not-removed` (created since, still there).
+ *
+ * @example
+ * ```ts
+ * for (const { path, reason } of (await agent.revert(id, { toTurn: 2 })).unrestored) console.warn(path, reason);
+ * ```
+ */
+export interface UnrestoredPath {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
  * Takes and restores snapshots of the workspace's files: `gitSnapshots({ root })` from `icode/sandbox`, or
  * your own. With one, the agent snapshots the workspace before every turn that runs a tool that is not
- * read-only, so `agent.revert` can restore the files.
+ * read-only, so `agent.revert` can restore the files. `onWarning` reports files a take leaves out (a
+ * `snapshot-warning` event) or a restore leaves alone. A restore that puts back only part of the files
+ * rejects with an error carrying `unrestored: UnrestoredPath[]`; `agent.revert` reports those in its result.
  */
 export interface WorkspaceSnapshotter {
-  take(options?: { signal?: AbortSignal }): Promise<string>;
-  restore(snapshotId: string, options?: { signal?: AbortSignal }): Promise<unknown>;
+  take(options?: { signal?: AbortSignal; onWarning?: (warning: SnapshotWarning) => void }): Promise<string>;
+  restore(
+    snapshotId: string,
+    options?: { signal?: AbortSignal; onWarning?: (warning: SnapshotWarning) => void },
+  ): Promise<unknown>;
 }
 
 /** Options of the policy, as `createAgent({ policy })` accepts them instead of a `Policy`. */
@@ -192,6 +226,12 @@ export interface RevertResult {
   readonly version: number;
   /** The snapshot the workspace was restored to, when one was needed. */
   readonly restoredSnapshot?: string;
+  /** Paths the restore could not put back as they were (an unwritable directory, a full disk); empty when
+   *  every recorded file was restored. The conversation is reverted either way. */
+  readonly unrestored: readonly UnrestoredPath[];
+  /** What else the revert did not undo, for people: files no snapshot records, left as they are, or no
+   *  `snapshots` configured (only the conversation was reverted). Empty when there is nothing to say. */
+  readonly warnings: readonly string[];
 }
 
 /**

@@ -119,6 +119,17 @@ export interface RetryEvent extends EventBase {
   /** A readable description of the failure (never an API key). */
   readonly error: string;
 }
+/**
+ * The workspace snapshot taken before a turn's tools left files out (`too-large`, `over-total`,
+ * `nested-repository`): `agent.revert` will not be able to put them back. Reported once per file.
+ */
+export interface SnapshotWarningEvent extends EventBase {
+  readonly type: 'snapshot-warning';
+  readonly kind: string;
+  readonly message: string;
+  readonly paths: readonly string[];
+  readonly sessionTurn: number;
+}
 /** The run ended; `result` is what `run.result` resolves to. */
 export interface RunEndEvent extends EventBase {
   readonly type: 'run-end';
@@ -148,6 +159,7 @@ export type AgentEvent =
   | TurnEndEvent
   | CompactionEvent
   | RetryEvent
+  | SnapshotWarningEvent
   | RunEndEvent;
 
 /** The `type` of an {@link AgentEvent}. */

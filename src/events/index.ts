@@ -10,6 +10,7 @@ export type {
   RetryEvent,
   RunEndEvent,
   RunStartEvent,
+  SnapshotWarningEvent,
   TextDeltaEvent,
   ToolCallEvent,
   ToolErrorCode,

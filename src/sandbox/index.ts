@@ -44,8 +44,11 @@ export { safeGitEnv } from './git-env.js';
 export type {
   GitSnapshotsOptions,
   SkippedPath,
+  SnapshotCallOptions,
   SnapshotChange,
   SnapshotErrorReason,
+  SnapshotWarning,
+  UnrestoredPath,
   WorkspaceSnapshots,
 } from '../snapshots/index.js';
 export {

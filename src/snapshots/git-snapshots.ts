@@ -8,9 +8,9 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 import { abortReason } from '../internal/abort.js';
-import { git, splitNul, type GitTarget } from './git-runner.js';
+import { git, type GitTarget } from './git-runner.js';
+import { diffTrees, incompleteRestore, switchTrees, unrestoredPaths } from './restore-workspace.js';
 import { defaultSnapshotDir, excludeFile, prepareRepo } from './shadow-repo.js';
-import { findRestoreConflicts, type TreeChange } from './restore-conflicts.js';
 import { HEAD_REF, parseCommit, readHead, treeBytes, type Head, type SnapshotMeta } from './snapshot-commits.js';
 import { SnapshotError } from './snapshot-error.js';
 import { withSnapshotLock } from './snapshot-lock.js';
@@ -21,7 +21,9 @@ import {
   type SnapshotChange,
   type WorkspaceSnapshots,
 } from './snapshot-types.js';
-import { stageWorkspace, tooLarge, type StageLimits } from './stage-workspace.js';
+import { notRecordedWarning, takeWarnings } from './snapshot-warnings.js';
+import { stageWorkspace, type RecordedBytes, type StageLimits, type Staged } from './stage-workspace.js';
+import { workspaceIgnores } from './workspace-ignores.js';
 
 const SNAPSHOT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -55,12 +57,18 @@ function checkAborted(signal: AbortSignal | undefined): void {
  * Snapshots of the workspace `root` in a shadow git repository (the `git` binary, 2.26 or newer, must be on
  * `PATH`). The user's own `.git` is never touched, and works whether or not the workspace is a repository.
  *
- * - What is recorded: every file git would add with `git add -A`, so `.gitignore` files at every level and
- *   the repository's `.git/info/exclude` apply, plus `exclude`; `.git/` and `node_modules/` never. Symlinks
- *   are recorded as links (never followed), the executable bit is kept, contents are byte for byte (no
- *   line-ending or filter conversion, whatever `.gitattributes` say).
- * - Left out and reported by {@link WorkspaceSnapshots.skipped}: files over `maxFileBytes`, and
- *   directories holding their own repository (`.git`), whose files belong to that repository.
+ * - What is recorded: every file not ignored by the workspace's `.gitignore` files (at every level) and the
+ *   repository's `.git/info/exclude` **as they were when the shadow repository was created** (captured
+ *   once into it, never re-read: an ignore file the agent writes later changes nothing), nor by `exclude`;
+ *   `.git/` and `node_modules/` never. A path once recorded stays recorded whatever rule covers it later.
+ *   Symlinks are recorded as links (never followed), the executable bit is kept, contents are byte for
+ *   byte (no line-ending or filter conversion, whatever `.gitattributes` say).
+ * - Left out, reported to `take`'s `onWarning` and by {@link WorkspaceSnapshots.skipped}: files over
+ *   `maxFileBytes`; the largest new or changed files when the snapshot would take more than `maxTotalBytes`
+ *   of disk (allocated blocks: sparse files count what they use); directories holding their own repository
+ *   (`.git`), whose files belong to that repository. A take never fails for size.
+ * - A restore checks its result: paths it could not put back make it reject with an `incomplete`
+ *   `SnapshotError` listing them.
  * - Serialised: operations on one workspace run one at a time in a process; across processes git's lock
  *   files serialise them (waited on for up to 10 s).
  * - Snapshot ids are commits on `refs/icode/snapshots` in the shadow repository: a new process over the
@@ -71,7 +79,7 @@ function checkAborted(signal: AbortSignal | undefined): void {
  * import { gitSnapshots } from 'icode/sandbox';
  *
  * const snapshots = gitSnapshots({ root: '/srv/app', exclude: ['*.sqlite'], maxFileBytes: 2_000_000 });
- * const id = await snapshots.take();
+ * const id = await snapshots.take({ onWarning: (warning) => console.warn(warning.message) });
  * // … the agent edits files and runs commands …
  * await snapshots.restore(id);
  * ```
@@ -101,10 +109,29 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
    * when another process moved the ref, the compare-and-swap below fails and the ref is read again.
    */
   let knownHead: Head | undefined;
+  /** The workspace's ignore rules as the shadow repository captured them. */
+  let ignores: string | undefined;
+  /** What `take` has warned about already (`reason:path`). */
+  const warned = new Set<string>();
+  /** The snapshot's own exclude patterns, which also bound the walk that captures the workspace's rules. */
+  const ownPatterns = excludeFile(root, dir, extraExcludes)
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
 
   async function prepare(signal: AbortSignal | undefined): Promise<void> {
+    const created = await prepareRepo(
+      target,
+      async (fresh) => {
+        // Captured once, at the first operation on a new repository (or kept from before, if the
+        // repository was deleted under this object), before the exclude file is first written: never
+        // from ignore files written since, and never a window where the file lacks them.
+        if (ignores === undefined || fresh) ignores = await workspaceIgnores(target, ownPatterns, signal, ignores);
+        return excludeFile(root, dir, extraExcludes, ignores);
+      },
+      signal,
+    );
     // A repository created now (the old one was deleted) holds none of the snapshots remembered.
-    if (await prepareRepo(target, await excludeFile(root, dir, extraExcludes), signal)) knownHead = undefined;
+    if (created) knownHead = undefined;
   }
 
   /** The tree of a snapshot id, or a clear error when the shadow repository does not hold it. */
@@ -129,9 +156,19 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
     return stdout.toString('utf8').trim();
   }
 
-  async function takeLocked(signal: AbortSignal | undefined, capTotal: boolean): Promise<Head> {
-    await prepare(signal);
-    const staged = await stageWorkspace(target, capTotal ? limits : uncapped, signal);
+  /** What the newest snapshot's files take on disk, for the total cap. */
+  async function recordedBytes(signal: AbortSignal | undefined): Promise<RecordedBytes> {
+    // Remembered as read: `record` starts from it, and its compare-and-swap catches a newer one.
+    const head = (knownHead ??= await readHead(target, signal));
+    return { bytes: head?.meta?.bytes ?? 0, sparse: head?.meta?.sparse ?? {} };
+  }
+
+  async function stage(capTotal: boolean, signal: AbortSignal | undefined): Promise<Staged> {
+    return stageWorkspace(target, capTotal ? limits : uncapped, await recordedBytes(signal), signal);
+  }
+
+  /** Records `staged` as the newest snapshot (or finds it already is), compare-and-swap on the ref. */
+  async function record(staged: Staged, signal: AbortSignal | undefined): Promise<Head> {
     for (let attempt = 1; ; attempt++) {
       const head = attempt === 1 && knownHead ? knownHead : await readHead(target, signal);
       const sameSkips = JSON.stringify(head?.meta?.skipped) === JSON.stringify(staged.skipped);
@@ -139,10 +176,16 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
         knownHead = head;
         return head;
       }
-      const bytes =
-        head?.tree === staged.tree && head.meta ? head.meta.bytes : await treeBytes(target, staged.tree, head, signal);
-      if (capTotal && bytes > maxTotalBytes) throw tooLarge(root, bytes, maxTotalBytes);
-      const meta: SnapshotMeta = { version: 1, bytes, skipped: staged.skipped };
+      const counted =
+        head?.tree === staged.tree && head.meta
+          ? { bytes: head.meta.bytes, sparse: { ...head.meta.sparse } }
+          : await treeBytes(target, staged.tree, head, staged.sparse, signal);
+      const meta: SnapshotMeta = {
+        version: 2,
+        bytes: counted.bytes,
+        skipped: staged.skipped,
+        ...(Object.keys(counted.sparse).length > 0 ? { sparse: counted.sparse } : {}),
+      };
       const message = `icode workspace snapshot\n\n${JSON.stringify(meta)}\n`;
       const parentArgs = head ? ['-p', head.id] : [];
       const id = (
@@ -164,47 +207,43 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
     }
   }
 
+  async function takeLocked(signal: AbortSignal | undefined, capTotal: boolean): Promise<Head> {
+    await prepare(signal);
+    return record(await stage(capTotal, signal), signal);
+  }
+
   return {
     root,
     dir,
 
     take(takeOptions = {}) {
-      const { signal } = takeOptions;
+      const { signal, onWarning } = takeOptions;
       return withSnapshotLock(dir, async () => {
         checkAborted(signal);
-        return (await takeLocked(signal, true)).id;
+        const head = await takeLocked(signal, true);
+        for (const warning of takeWarnings(head.meta?.skipped ?? [], warned, limits)) onWarning?.(warning);
+        return head.id;
       });
     },
 
     restore(snapshotId, restoreOptions = {}) {
-      const { signal } = restoreOptions;
+      const { signal, onWarning } = restoreOptions;
       return withSnapshotLock(dir, async () => {
         checkAborted(signal);
         await prepare(signal);
         const targetTree = await resolveTree(snapshotId, signal);
         // Record the present first: it is what the two-tree update below starts from, and a restore point
-        // for undoing this restore. The total cap does not apply: refusing here would leave no way back.
+        // for undoing this restore. The total cap does not apply: leaving files out of it would leave them
+        // in place, files created since that the restore must delete.
         const current = await takeLocked(signal, false);
-        const { stdout } = await git(target, {
-          args: ['diff-tree', '-r', '-z', '--no-renames', '--name-status', current.tree, targetTree],
-          signal,
-        });
-        const fields = splitNul(stdout);
-        const diff: TreeChange[] = [];
-        for (let i = 0; i + 1 < fields.length; i += 2) diff.push({ status: fields[i]!, path: fields[i + 1]! });
-        const conflicts = await findRestoreConflicts(root, diff);
-        if (conflicts.length > 0) {
-          throw new SnapshotError(
-            'conflict',
-            `Restoring snapshot ${snapshotId} would delete files that no snapshot covers (ignored, excluded or too ` +
-              `large) at: ${conflicts.join(', ')}. Nothing was changed; move them away and restore again.`,
-            { paths: conflicts },
-          );
-        }
-        // A two-tree switch like `git checkout` does: writes the files that differ, removes those the
-        // snapshot does not have, and touches nothing else (ignored paths and skipped files are in neither
-        // tree). `--reset` overwrites a skipped big file the snapshot had recorded small.
-        await git(target, { args: ['read-tree', '--reset', '-u', current.tree, targetTree], signal });
+        const failure = await switchTrees(target, snapshotId, current.tree, targetTree, signal);
+        // Check the result rather than trust it: whatever git could not write shows up here.
+        const now = await stage(false, signal);
+        const unrestored = await unrestoredPaths(target, targetTree, now.tree, now.skipped, signal);
+        // Files no snapshot records (too large, nested repositories) were left as they are.
+        const warning = notRecordedWarning(now.skipped);
+        if (warning) onWarning?.(warning);
+        if (unrestored.length > 0) throw incompleteRestore(snapshotId, current.id, unrestored, failure);
         return current.id;
       });
     },
@@ -215,21 +254,15 @@ export function gitSnapshots(options: GitSnapshotsOptions): WorkspaceSnapshots {
         checkAborted(signal);
         await prepare(signal);
         const targetTree = await resolveTree(snapshotId, signal);
-        const staged = await stageWorkspace(target, uncapped, signal);
-        const { stdout } = await git(target, {
-          args: ['diff-tree', '-r', '-z', '--no-renames', '--name-status', targetTree, staged.tree],
-          signal,
-        });
+        const staged = await stage(false, signal);
         const tooBig = new Set(staged.skipped.map((entry) => entry.path));
-        const fields = splitNul(stdout);
-        const changes: SnapshotChange[] = [];
-        for (let i = 0; i + 1 < fields.length; i += 2) {
-          const code = fields[i]!;
-          const file = fields[i + 1]!;
-          // A recorded file that has since grown past the cap is still there, just not recorded now.
-          const status = code === 'A' ? 'added' : code === 'D' && !tooBig.has(file) ? 'deleted' : 'modified';
-          changes.push({ path: file, status });
-        }
+        const changes: SnapshotChange[] = (await diffTrees(target, targetTree, staged.tree, signal)).map(
+          ({ status: code, path: file }) => ({
+            path: file,
+            // A recorded file that has since grown past the cap is still there, just not recorded now.
+            status: code === 'A' ? 'added' : code === 'D' && !tooBig.has(file) ? 'deleted' : 'modified',
+          }),
+        );
         return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       });
     },

@@ -4,7 +4,15 @@
  *
  * @packageDocumentation
  */
-export type { GitSnapshotsOptions, SkippedPath, SnapshotChange, WorkspaceSnapshots } from './snapshot-types.js';
+export type {
+  GitSnapshotsOptions,
+  SkippedPath,
+  SnapshotCallOptions,
+  SnapshotChange,
+  SnapshotWarning,
+  UnrestoredPath,
+  WorkspaceSnapshots,
+} from './snapshot-types.js';
 export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES } from './snapshot-types.js';
 export { gitSnapshots } from './git-snapshots.js';
 export { DEFAULT_SNAPSHOT_EXCLUDES, defaultSnapshotDir } from './shadow-repo.js';

@@ -57,23 +57,27 @@ export function defaultSnapshotDir(canonicalRoot: string): string {
  */
 const ATTRIBUTES = '* -text -eol -crlf -filter -ident -working-tree-encoding\n';
 
-/** The content of the shadow repository's `info/exclude` for a workspace. */
-export async function excludeFile(root: string, gitDir: string, extra: readonly string[]): Promise<string> {
+/**
+ * The content of the shadow repository's `info/exclude`: the workspace's ignore rules as captured when the
+ * shadow repository was created (`workspaceRules`), then the snapshot's own rules, which come last and so
+ * win: the defaults, the shadow repository itself when it lies inside the workspace, and `extra`.
+ */
+export function excludeFile(root: string, gitDir: string, extra: readonly string[], workspaceRules = ''): string {
   const lines = ['# Written by icode for workspace snapshots; rewritten before every operation.'];
+  if (workspaceRules !== '') lines.push(workspaceRules.trimEnd());
   lines.push(...DEFAULT_SNAPSHOT_EXCLUDES);
   // The shadow repository itself, when the caller put it inside the workspace.
   const relative = path.relative(root, gitDir);
   if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) {
     lines.push(`/${relative.split(path.sep).join('/')}/`);
   }
-  // The user's own repository-local excludes apply like the workspace's .gitignore files.
-  try {
-    lines.push(await readFile(path.join(root, '.git', 'info', 'exclude'), 'utf8'));
-  } catch {
-    // No repository, or no exclude file in it.
-  }
   lines.push(...extra);
   return `${lines.join('\n')}\n`;
+}
+
+/** The path of the exclude file snapshots list the workspace with (`ls-files --exclude-from`). */
+export function excludePath(gitDir: string): string {
+  return path.join(gitDir, 'info', 'exclude');
 }
 
 async function writeIfChanged(file: string, content: string): Promise<void> {
@@ -125,10 +129,14 @@ async function createRepo(target: GitTarget, signal: AbortSignal | undefined): P
 
 /**
  * Creates the shadow repository if it does not exist (idempotent, also when two processes race), checks
- * that it is one of ours and belongs to this workspace, and writes its rule files. Returns whether it had
- * to create it.
+ * that it is one of ours and belongs to this workspace, and writes its rule files; `exclude` gives the
+ * exclude file's content, told whether the repository was created now. Returns whether it was.
  */
-export async function prepareRepo(target: GitTarget, exclude: string, signal?: AbortSignal): Promise<boolean> {
+export async function prepareRepo(
+  target: GitTarget,
+  exclude: (created: boolean) => Promise<string>,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const created = !existsSync(path.join(target.gitDir, 'HEAD'));
   if (created) await createRepo(target, signal);
   let owner: string;
@@ -148,7 +156,7 @@ export async function prepareRepo(target: GitTarget, exclude: string, signal?: A
   }
   const info = path.join(target.gitDir, 'info');
   await mkdir(info, { recursive: true });
-  await writeIfChanged(path.join(info, 'exclude'), exclude);
+  await writeIfChanged(excludePath(target.gitDir), await exclude(created));
   await writeIfChanged(path.join(info, 'attributes'), ATTRIBUTES);
   return created;
 }

@@ -38,13 +38,65 @@ export interface GitSnapshotsOptions {
   /** The shadow repository; default `defaultSnapshotDir` of the canonical root. */
   readonly dir?: string;
   /** More paths to leave out, in `.gitignore` syntax (one pattern each), on top of `.git/`,
-   *  `node_modules/` and what the workspace's own `.gitignore` files ignore. */
+   *  `node_modules/` and what the workspace's ignore files ignored when the shadow repository was created. */
   readonly exclude?: readonly string[];
-  /** Files larger than this are not recorded, and restores leave them alone. Default 10 MiB. */
+  /** Files whose size (apparent, the bytes git would read) is larger than this are not recorded, and
+   *  restores leave them alone. Default 10 MiB. */
   readonly maxFileBytes?: number;
-  /** A `take` whose snapshot would hold more bytes of files than this fails with a `too-large`
-   *  `SnapshotError`. Default 1 GiB; `Infinity` for no cap. */
+  /** The disk space (allocated blocks, so sparse files count what they really use) a snapshot's files may
+   *  take. Past it, a `take` leaves out the largest new or changed files, reports them (`over-total`) and
+   *  still records the rest: it never fails for size. Default 1 GiB; `Infinity` for no cap. */
   readonly maxTotalBytes?: number;
+}
+
+/**
+ * Something a take or a restore could not do, reported while it goes on: files a snapshot left out
+ * (`too-large`, `over-total`, `nested-repository`), or files a restore left as they are because no snapshot
+ * records them (`not-recorded`).
+ *
+ * @example
+ * ```ts
+ * await snapshots.take({ onWarning: (warning) => console.warn(warning.message, warning.paths) });
+ * ```
+ */
+export interface SnapshotWarning {
+  readonly kind: 'too-large' | 'over-total' | 'nested-repository' | 'not-recorded';
+  /** A sentence for people, naming the paths (at most a few) and what to do. */
+  readonly message: string;
+  /** Relative to the root, `/`-separated; a nested repository's ends in `/`. */
+  readonly paths: readonly string[];
+}
+
+/**
+ * A path a restore could not put back as the snapshot has it.
+ *
+ * @example
+ * ```ts
+ * const error = await snapshots.restore(id).catch((caught) => caught);
+ * if (SnapshotError.isInstance(error) && error.reason === 'incomplete')
+ *   for (const { path, reason } of error.unrestored ?? []) console.warn(`${path}: ${reason}`);
+ * ```
+ */
+export interface UnrestoredPath {
+  /** Relative to the root, `/`-separated. */
+  readonly path: string;
+  /** `missing`: the snapshot has it, the workspace does not. `modified`: it differs (content, mode or type).
+   *  `not-removed`: created since the snapshot, and still there. */
+  readonly reason: 'missing' | 'modified' | 'not-removed';
+}
+
+/**
+ * Options of {@link WorkspaceSnapshots.take} and {@link WorkspaceSnapshots.restore}.
+ *
+ * @example
+ * ```ts
+ * const options: SnapshotCallOptions = { signal: AbortSignal.timeout(60_000), onWarning: (w) => console.warn(w.message) };
+ * ```
+ */
+export interface SnapshotCallOptions {
+  readonly signal?: AbortSignal;
+  /** Called (synchronously, before the call settles) with what was left out or left alone. */
+  readonly onWarning?: (warning: SnapshotWarning) => void;
 }
 
 /**
@@ -58,10 +110,10 @@ export interface GitSnapshotsOptions {
 export interface SkippedPath {
   /** Relative to the root, with `/` separators; a nested repository's ends in `/`. */
   readonly path: string;
-  /** `too-large`: over `maxFileBytes`. `nested-repository`: a directory with its own `.git`, whose files
-   *  belong to that repository. */
-  readonly reason: 'too-large' | 'nested-repository';
-  /** The file's size, for `too-large`. */
+  /** `too-large`: over `maxFileBytes`. `over-total`: left out to keep the snapshot under `maxTotalBytes`.
+   *  `nested-repository`: a directory with its own `.git`, whose files belong to that repository. */
+  readonly reason: 'too-large' | 'over-total' | 'nested-repository';
+  /** The file's size, for `too-large` (apparent) and `over-total` (allocated). */
   readonly bytes?: number;
 }
 
@@ -97,18 +149,22 @@ export interface WorkspaceSnapshots {
   /** The shadow repository that holds the snapshots. */
   readonly dir: string;
   /** Records the workspace's files as they are now; returns the snapshot id (a commit hash). Taking an
-   *  unchanged workspace again returns the same id. */
-  take(options?: { signal?: AbortSignal }): Promise<string>;
+   *  unchanged workspace again returns the same id. Files it leaves out are reported to `onWarning` the
+   *  first time this object sees them, and listed by {@link WorkspaceSnapshots.skipped}. */
+  take(options?: SnapshotCallOptions): Promise<string>;
   /** Makes the workspace byte-identical to the snapshot for every path it recorded: changed files restored,
    *  files created since deleted (and the directories they leave empty), deleted files recreated, the
    *  executable bit and symlinks as they were. Ignored and excluded paths, files over `maxFileBytes` and
-   *  empty directories (git records none) are left alone. The state before the restore is taken as a
-   *  snapshot first and its id returned, so a restore can itself be undone.
+   *  empty directories (git records none) are left alone; those that are there now are reported to
+   *  `onWarning` (`not-recorded`). The state before the restore is taken as a snapshot first and its id
+   *  returned, so a restore can itself be undone.
    *
-   *  All or nothing as far as git allows: an unknown id, or ignored files standing where the snapshot puts
-   *  a file or directory (`conflict`), fail before any file is touched; an I/O error while git writes (a
-   *  full disk, a read-only file) can leave the restore half done, and restoring again finishes it. */
-  restore(snapshotId: string, options?: { signal?: AbortSignal }): Promise<string>;
+   *  An unknown id, or unrecorded files standing where the snapshot puts a file or directory (`conflict`),
+   *  fail before any file is touched. Afterwards the workspace is compared with the snapshot: when any
+   *  recorded path could not be put back (an unwritable directory, a full disk), the restore rejects with
+   *  an `incomplete` `SnapshotError` listing them in `unrestored` (everything else was restored; restoring
+   *  again once the cause is fixed finishes the job). It never reports success for a partial restore. */
+  restore(snapshotId: string, options?: SnapshotCallOptions): Promise<string>;
   /** Paths that differ between the snapshot and the workspace now (added, modified, deleted), sorted. */
   changes(snapshotId: string, options?: { signal?: AbortSignal }): Promise<SnapshotChange[]>;
   /** The paths a snapshot left out (files over `maxFileBytes`, nested repositories). */

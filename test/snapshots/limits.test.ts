@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentError, ConfigError } from '../../src/errors/index.js';
-import { defaultSnapshotDir, gitSnapshots, SnapshotError } from '../../src/snapshots/index.js';
+import { defaultSnapshotDir, gitSnapshots, SnapshotError, type SnapshotWarning } from '../../src/snapshots/index.js';
 import { tempBase, userGit } from './helpers.js';
 
 let base: string;
@@ -66,42 +66,85 @@ describe('gitSnapshots size caps', () => {
     expect(readFileSync(at('grows.log.txt'), 'utf8')).toBe('short');
   });
 
-  it('fails a take past maxTotalBytes with a typed error, counting what earlier takes recorded', async () => {
+  it('past maxTotalBytes, leaves out the largest new files with a warning, and never fails', async () => {
     write('a.txt', 'a'.repeat(600));
     const snapshots = gitSnapshots({ root, dir: shadow, maxTotalBytes: 1_000 });
     const first = await snapshots.take();
     write('b.txt', 'b'.repeat(500));
-    const error = await snapshots.take().catch((caught: unknown) => caught);
-    expect(SnapshotError.isInstance(error)).toBe(true);
-    expect(AgentError.isInstance(error)).toBe(true);
-    const snapshotError = error as SnapshotError;
-    expect(snapshotError.code).toBe('RUN_FAILED');
-    expect(snapshotError.reason).toBe('too-large');
-    expect(snapshotError.totalBytes).toBe(1_100);
-    expect(snapshotError.maxTotalBytes).toBe(1_000);
-    expect(snapshotError.message).toMatch(/maxTotalBytes \(1000\)/);
-    // The failed take recorded nothing: the newest snapshot is still the first.
-    expect(shadowGit('rev-parse', 'refs/icode/snapshots').trim()).toBe(first);
-
-    // Shrinking a file brings the total under the cap again (old sizes are subtracted).
-    write('a.txt', 'a'.repeat(100));
-    const second = await snapshots.take();
+    write('c.txt', 'c'.repeat(300));
+    const warnings: SnapshotWarning[] = [];
+    const second = await snapshots.take({ onWarning: (warning) => warnings.push(warning) });
     expect(second).not.toBe(first);
-    // A restore still works over the cap: refusing it would leave no way back.
-    write('c.txt', 'c'.repeat(2_000));
+    expect(await snapshots.skipped(second)).toEqual([{ path: 'b.txt', reason: 'over-total', bytes: 500 }]);
+    expect(shadowGit('ls-tree', '-r', '--name-only', second)).toBe('a.txt\nc.txt\n');
+    expect(warnings).toEqual([
+      expect.objectContaining({ kind: 'over-total', paths: ['b.txt'], message: expect.stringMatching(/b\.txt/) }),
+    ]);
+    // Warned once per store object, not at every take.
+    write('c.txt', 'C'.repeat(300));
+    await snapshots.take({ onWarning: (warning) => warnings.push(warning) });
+    expect(warnings).toHaveLength(1);
+
+    // Shrinking a file makes room again (what it took is subtracted).
+    write('a.txt', 'a'.repeat(100));
+    const third = await snapshots.take();
+    expect(await snapshots.skipped(third)).toEqual([]);
+    expect(shadowGit('ls-tree', '-r', '--name-only', third)).toBe('a.txt\nb.txt\nc.txt\n');
+    // A restore works over the cap: files created since are deleted, whatever their size.
+    write('d.txt', 'd'.repeat(2_000));
     await snapshots.restore(first);
     expect(readFileSync(at('a.txt'), 'utf8')).toBe('a'.repeat(600));
-    expect(existsSync(at('b.txt'))).toBe(false);
-    expect(existsSync(at('c.txt'))).toBe(false);
+    for (const gone of ['b.txt', 'c.txt', 'd.txt']) expect(existsSync(at(gone)), gone).toBe(false);
   });
 
-  it('refuses new files that alone pass maxTotalBytes before hashing them', async () => {
-    write('data/one.bin', Buffer.alloc(800));
-    write('data/two.bin', Buffer.alloc(800));
+  it('leaves out new files past maxTotalBytes before hashing them', async () => {
+    write('data/one.bin', Buffer.alloc(800, 1));
+    write('data/two.bin', Buffer.alloc(700, 2));
     const snapshots = gitSnapshots({ root, dir: shadow, maxTotalBytes: 1_000 });
-    await expect(snapshots.take()).rejects.toMatchObject({ reason: 'too-large', totalBytes: 1_600 });
-    // Nothing was written to the object store.
-    expect(shadowGit('count-objects', '-v')).toMatch(/^count: 0$/m);
+    const id = await snapshots.take();
+    expect(await snapshots.skipped(id)).toEqual([{ path: 'data/one.bin', reason: 'over-total', bytes: 800 }]);
+    // The left-out file was never written to the object store.
+    const blob = execFileSync('git', ['hash-object', at('data/one.bin')], { encoding: 'utf8' }).trim();
+    expect(() => shadowGit('cat-file', '-e', blob)).toThrow();
+    expect(shadowGit('ls-tree', '-r', '--name-only', id)).toBe('data/two.bin\n');
+  });
+
+  it('counts the disk sparse files use, not their size, so they never lock takes out', async () => {
+    write('a.txt', 'a');
+    for (const name of ['s1', 's2', 's3']) execFileSync('truncate', ['-s', '8M', at(name)]);
+    const snapshots = gitSnapshots({ root, dir: shadow, maxTotalBytes: 1024 * 1024 });
+    const id = await snapshots.take();
+    // 24 MiB of holes under a 1 MiB cap: all recorded, nothing left out.
+    expect(await snapshots.skipped(id)).toEqual([]);
+    expect(shadowGit('ls-tree', '-r', '--name-only', id)).toBe('a.txt\ns1\ns2\ns3\n');
+    // Real data past the cap is still left out, and the holes stay counted as nothing.
+    write('dense.bin', Buffer.alloc(2 * 1024 * 1024, 5));
+    write('b.txt', 'b');
+    const next = await snapshots.take();
+    expect(await snapshots.skipped(next)).toEqual([
+      { path: 'dense.bin', reason: 'over-total', bytes: 2 * 1024 * 1024 },
+    ]);
+    expect(shadowGit('ls-tree', '-r', '--name-only', next)).toBe('a.txt\nb.txt\ns1\ns2\ns3\n');
+    // Removing a sparse file subtracts what it used (nothing), not its size.
+    rmSync(at('s1'));
+    rmSync(at('dense.bin'));
+    write('c.bin', Buffer.alloc(900 * 1024, 6));
+    const last = await snapshots.take();
+    expect(await snapshots.skipped(last)).toEqual([]);
+    expect(shadowGit('ls-tree', '-r', '--name-only', last)).toBe('a.txt\nb.txt\nc.bin\ns2\ns3\n');
+  });
+
+  it('skips a sparse file larger than maxFileBytes with a warning; the next takes go on', async () => {
+    write('a.txt', 'a');
+    execFileSync('truncate', ['-s', '2G', at('huge.img')]);
+    const warnings: SnapshotWarning[] = [];
+    const snapshots = gitSnapshots({ root, dir: shadow });
+    const id = await snapshots.take({ onWarning: (warning) => warnings.push(warning) });
+    expect(await snapshots.skipped(id)).toEqual([{ path: 'huge.img', reason: 'too-large', bytes: 2 ** 31 }]);
+    expect(warnings).toEqual([expect.objectContaining({ kind: 'too-large', paths: ['huge.img'] })]);
+    write('a.txt', 'b');
+    const next = await snapshots.take();
+    expect(shadowGit('show', `${next}:a.txt`)).toBe('b');
   });
 });
 
@@ -286,7 +329,7 @@ describe('gitSnapshots errors and options', () => {
     expect(readFileSync(at('a.txt'), 'utf8')).toBe('a');
   });
 
-  it("reports a git failure during a restore with git's message, and a second restore finishes the job", async () => {
+  it('reports a git failure during a restore with what it left undone, and a second restore finishes the job', async () => {
     write('a.txt', 'a');
     const snapshots = gitSnapshots({ root, dir: shadow });
     const id = await snapshots.take();
@@ -302,9 +345,14 @@ describe('gitSnapshots errors and options', () => {
     const saved = process.env.PATH;
     process.env.PATH = `${bin}${path.delimiter}${saved}`;
     try {
-      await expect(snapshots.restore(id)).rejects.toMatchObject({
-        reason: 'git-failed',
-        message: expect.stringMatching(/git read-tree failed .*simulated disk failure/s),
+      // Never a silent success: what is still not as the snapshot has it is listed, in a typed error.
+      const error = await snapshots.restore(id).catch((caught: unknown) => caught);
+      expect(AgentError.isInstance(error) && SnapshotError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({
+        reason: 'incomplete',
+        unrestored: [{ path: 'a.txt', reason: 'modified' }],
+        snapshotId: expect.stringMatching(/^[0-9a-f]{40}$/),
+        message: expect.stringMatching(/a\.txt \(modified\).*git read-tree failed .*simulated disk failure/s),
       });
     } finally {
       process.env.PATH = saved;

@@ -187,20 +187,25 @@ describe('gitSnapshots take and restore', () => {
     expect(readFileSync(at('pkg/kept.txt'), 'utf8')).toBe('kept');
   });
 
-  it('stops recording a file once a .gitignore covers it, and then leaves it alone', async () => {
+  it('keeps recording files an ignore file written later covers, and restores them', async () => {
     write('dist/bundle.js', 'v1');
     const snapshots = gitSnapshots({ root, dir: shadow });
     const first = await snapshots.take();
-    write('.gitignore', 'dist/\n');
+    // Written after the shadow repository captured the rules: changes nothing about what is recorded.
+    write('.gitignore', 'dist/\n*\n');
     write('dist/bundle.js', 'v2');
+    write('dist/new.js', 'new');
     const second = await snapshots.take();
     expect(await snapshots.changes(first)).toEqual([
       { path: '.gitignore', status: 'added' },
-      { path: 'dist/bundle.js', status: 'deleted' },
+      { path: 'dist/bundle.js', status: 'modified' },
+      { path: 'dist/new.js', status: 'added' },
     ]);
     write('dist/bundle.js', 'v3');
     await snapshots.restore(second);
-    expect(readFileSync(at('dist/bundle.js'), 'utf8')).toBe('v3');
+    expect(readFileSync(at('dist/bundle.js'), 'utf8')).toBe('v2');
+    await snapshots.restore(first);
+    expect(listTree(root)).toEqual(['dir dist', `file dist/bundle.js 644 ${Buffer.from('v1').toString('base64')}`]);
   });
 
   it('never touches the user repository: HEAD, index, status, config and objects stay as they were', async () => {
@@ -374,14 +379,13 @@ describe('gitSnapshots take and restore', () => {
     write('pkg', 'a file');
     write('tool/config.json', '{}');
     write('src/a.ts', 'a');
-    const snapshots = gitSnapshots({ root, dir: shadow });
+    const snapshots = gitSnapshots({ root, dir: shadow, maxFileBytes: 100 });
     const id = await snapshots.take();
-    // An ignored directory where the snapshot has a file, an ignored file where it has a directory.
+    // An ignored directory where the snapshot has a file, a file too large to record where it has a directory.
     rmSync(at('pkg'));
     write('pkg/node_modules/dep/index.js', 'installed');
     rmSync(at('tool'), { recursive: true });
-    write('.gitignore', 'tool\n');
-    write('tool', 'ignored file');
+    write('tool', 'x'.repeat(200));
     write('src/a.ts', 'edited');
     const before = listTree(root);
 

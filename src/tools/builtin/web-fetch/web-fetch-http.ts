@@ -12,8 +12,8 @@ import { vetHost, type VettedAddress } from './web-fetch-address.js';
 /** What {@link fetchFollowingRedirects} needs. */
 export interface FetchOptions {
   readonly allowPrivateNetwork: boolean;
-  /** Lower-case hostnames allowed to resolve to non-public addresses. */
-  readonly allowHosts: readonly string[];
+  /** Hosts allowed to resolve to non-public addresses, as {@link parseAllowedHost} reads them. */
+  readonly allowHosts: readonly AllowedHost[];
   readonly maxBytes: number;
   readonly maxRedirects: number;
   readonly signal: AbortSignal;
@@ -34,6 +34,30 @@ export interface FetchedPage {
 /** A hostname lower-cased, without the brackets of an IPv6 literal, for comparing with `allowHosts`. */
 export function bareHost(hostname: string): string {
   return hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+}
+
+/** One `allowHosts` entry: a host, and the one port it is allowed on (any port when absent). */
+export interface AllowedHost {
+  readonly host: string;
+  readonly port?: number;
+}
+
+/**
+ * Reads an `allowHosts` entry: `'docs.internal'`, `'127.0.0.1'` or `'::1'` (any port), `'docs.internal:8080'`,
+ * `'127.0.0.1:8080'` or `'[::1]:8080'` (that port only). Names are compared as the URL parser writes
+ * them (lower case; `2130706433` is written `127.0.0.1`).
+ */
+export function parseAllowedHost(entry: string): AllowedHost {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  const named = /^([^:]+):(\d+)$/.exec(entry);
+  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : named ? [named[1]!, named[2]] : [entry, undefined];
+  return port === undefined ? { host: bareHost(host) } : { host: bareHost(host), port: Number(port) };
+}
+
+function isAllowed(url: URL, allowHosts: readonly AllowedHost[]): boolean {
+  const host = bareHost(url.hostname);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return allowHosts.some((entry) => entry.host === host && (entry.port === undefined || entry.port === port));
 }
 
 /** Checks the scheme of a URL the tool may fetch. */
@@ -128,10 +152,16 @@ export async function fetchFollowingRedirects(start: URL, options: FetchOptions)
   const redirects: string[] = [];
   let url = start;
   for (;;) {
-    const vetted = await vetHost(
-      url.hostname,
-      options.allowPrivateNetwork || options.allowHosts.includes(bareHost(url.hostname)),
-    );
+    let vetted: VettedAddress;
+    try {
+      vetted = await vetHost(url.hostname, options.allowPrivateNetwork || isAllowed(url, options.allowHosts));
+    } catch (error) {
+      // Every hop is checked like the first: a public page must not bounce the fetch onto the host's network.
+      if (redirects.length === 0) throw error;
+      throw new Error(`The redirect from ${redirects.at(-1)} to ${url.href} was refused. ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     const response = await request(url, vetted, options);
     const status = response.statusCode ?? 0;
     const location = response.headers.location;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../../errors/config-error.js';
 import { tool } from '../../define-tool.js';
 import type { Tool } from '../../tool.js';
-import { bareHost, fetchFollowingRedirects, parseHttpUrl, type FetchedPage } from './web-fetch-http.js';
+import { fetchFollowingRedirects, parseAllowedHost, parseHttpUrl, type FetchedPage } from './web-fetch-http.js';
 import { withAliases } from '../tool-input.js';
 
 /** Options of {@link webFetchTool}. */
@@ -18,9 +18,10 @@ export interface WebFetchOptions {
    */
   readonly allowPrivateNetwork?: boolean;
   /**
-   * Hosts (as written in URLs, e.g. `'docs.internal'` or `'127.0.0.1'`) that may resolve to non-public
-   * addresses even when `allowPrivateNetwork` is off: an internal documentation server, say. Others stay
-   * refused, also as redirect targets.
+   * Hosts (as written in URLs, e.g. `'docs.internal'` or `'127.0.0.1'`), optionally with the one port they
+   * are allowed on (`'docs.internal:8080'`, `'[::1]:8080'`), that may resolve to non-public addresses even
+   * when `allowPrivateNetwork` is off: an internal documentation server, say. Every other host and port
+   * stays refused, also as a redirect target of an allowed one.
    */
   readonly allowHosts?: readonly string[];
   /** Whole-fetch timeout, redirects included. @defaultValue 30000 */
@@ -102,8 +103,10 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 /**
  * The `web_fetch` tool: GETs an http(s) URL and returns it as text, HTML converted to Markdown. Hosts are
- * resolved first and non-public addresses (loopback, private, link-local, CGNAT, multicast, IPv4-mapped
- * IPv6 forms of those, …) refused, on every redirect too; redirects are followed by hand (at most 5); the
+ * resolved first and every address it resolves to must be public internet (no loopback, private, link-local,
+ * CGNAT, multicast, reserved or documentation range, nor an IPv6 form carrying such an IPv4 address:
+ * mapped, translated, NAT64, 6to4, Teredo, IPv4-compatible), on every redirect too; the connection goes to
+ * the checked address only (a second DNS answer cannot swap in another); redirects are followed by hand (at most 5); the
  * body is capped, the fetch has a timeout and stops on abort. Binary content is refused. `prompt` is shown
  * above the content for the model to answer from (no second model is called).
  *
@@ -119,6 +122,7 @@ export function webFetchTool(options: WebFetchOptions = {}): Tool<z.output<typeo
   const defaultMaxLength = positive('defaultMaxLength', options.defaultMaxLength, 50_000);
   const maxLengthLimit = positive('maxLengthLimit', options.maxLengthLimit, 200_000);
   const maxRedirects = options.maxRedirects ?? 5;
+  const allowHosts = (options.allowHosts ?? []).map(parseAllowedHost);
   return tool({
     name: 'web_fetch',
     description: [
@@ -142,7 +146,7 @@ export function webFetchTool(options: WebFetchOptions = {}): Tool<z.output<typeo
       try {
         page = await fetchFollowingRedirects(url, {
           allowPrivateNetwork: options.allowPrivateNetwork ?? false,
-          allowHosts: (options.allowHosts ?? []).map(bareHost),
+          allowHosts,
           maxBytes,
           maxRedirects,
           signal: controller.signal,

@@ -32,12 +32,17 @@ function checkTurn(name: string, turn: number): void {
  * The paths a restore reports it could not put back (an error carrying `unrestored`, as `gitSnapshots`'s
  * `incomplete` one does), or `undefined` for any other failure, which fails the revert.
  */
+const REASONS: readonly UnrestoredPath['reason'][] = ['missing', 'modified', 'not-removed'];
+
 function unrestoredOf(error: unknown): UnrestoredPath[] | undefined {
   const list = (error as { unrestored?: unknown } | null)?.unrestored;
   if (!Array.isArray(list)) return undefined;
-  return list
-    .filter((entry): entry is UnrestoredPath => typeof (entry as UnrestoredPath)?.path === 'string')
-    .map(({ path, reason }) => ({ path, reason: String(reason) }));
+  return (
+    list
+      .filter((entry): entry is UnrestoredPath => typeof (entry as UnrestoredPath)?.path === 'string')
+      // A third-party snapshotter may give other words: what it could not put back still differs.
+      .map(({ path, reason }) => ({ path, reason: REASONS.includes(reason) ? reason : 'modified' }))
+  );
 }
 
 /** Whether any entry after `version` made tool calls: what files a revert without snapshots leaves changed. */

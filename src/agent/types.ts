@@ -5,6 +5,7 @@
  */
 import type { AgentEvent, ToolErrorCode } from '../events/agent-event.js';
 import type { RunResult } from '../events/run-result.js';
+import type { SnapshotWarning, UnrestoredPath } from '../events/snapshot-warning.js';
 import type { LanguageModel, ModelRequest } from '../model/language-model.js';
 import type { ImagePart, JsonValue, TextPart } from '../model/message.js';
 import type { ApprovalAnswer, Approver, PermissionMode, Policy } from '../policy/types.js';
@@ -55,34 +56,7 @@ export interface AgentHooks {
   onEvent?(event: AgentEvent): void;
 }
 
-/**
- * What a workspace snapshot left out (`too-large`, `over-total`, `nested-repository`) or a restore left
- * alone (`not-recorded`): files `agent.revert` cannot put back.
- *
- * @example
- * ```ts
- * const warning: SnapshotWarning = { kind: 'too-large', message: 'Not recorded: big.bin', paths: ['big.bin'] };
- * ```
- */
-export interface SnapshotWarning {
-  readonly kind: string;
-  readonly message: string;
-  readonly paths: readonly string[];
-}
-
-/**
- * A path `agent.revert` could not put back as it was: `missing` (not recreated), `modified` (still
- * different), `not-removed` (created since, still there).
- *
- * @example
- * ```ts
- * for (const { path, reason } of (await agent.revert(id, { toTurn: 2 })).unrestored) console.warn(path, reason);
- * ```
- */
-export interface UnrestoredPath {
-  readonly path: string;
-  readonly reason: string;
-}
+export type { SnapshotWarning, UnrestoredPath } from '../events/snapshot-warning.js';
 
 /**
  * Takes and restores snapshots of the workspace's files: `gitSnapshots({ root })` from `icode/sandbox`, or

@@ -19,3 +19,4 @@ export type {
   TurnStartEvent,
 } from './agent-event.js';
 export type { PendingApproval, RunResult, RunStatus } from './run-result.js';
+export type { SnapshotWarning, UnrestoredPath } from './snapshot-warning.js';

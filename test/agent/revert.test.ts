@@ -215,10 +215,13 @@ describe('undo the agent cannot blind', () => {
   it('goes on past the size cap with sparse files: later writing turns work and a warning is emitted', async () => {
     await writeFile(join(root, 'a.txt'), 'a');
     const model = mockProvider([
-      // 45 MiB of holes (under a 2 MiB cap), a 2 GiB hole past the per-file cap, 3 MiB of real data.
+      // 45 MiB of holes (under a 2 MiB cap), a 900 MiB hole past the per-file cap (the sandbox's own file-size
+      // limit stops bigger ones), 3 MiB of real data.
       {
         toolCalls: [
-          bash('truncate -s 9M s1 s2 s3 s4 s5 && truncate -s 2G disk.img && head -c 3145728 /dev/urandom > dense.bin'),
+          bash(
+            'truncate -s 9M s1 s2 s3 s4 s5 && truncate -s 900M disk.img && head -c 3145728 /dev/urandom > dense.bin',
+          ),
         ],
       },
       { toolCalls: [{ name: 'write', input: { file_path: 'b.txt', content: 'b' } }] },

@@ -242,6 +242,8 @@ class Judge {
       case 'trap':
       case 'alias':
         return shift(this.codeBuiltin(program, args), 1);
+      case 'parallel':
+        return shift(this.parallel(args, depth), 1);
       case 'source':
       case '.':
         v.opaque = true;
@@ -363,6 +365,22 @@ class Judge {
     return [...code, ...innerCode.map((i) => i + start + 1)];
   }
 
+  /** GNU `parallel CMD ::: ARGS`: the command runs through a shell with each argument appended. */
+  private parallel(args: readonly BashWord[], depth: number): number[] {
+    this.no('parallel runs commands through a shell');
+    this.verdict.opaque = true;
+    const separator = args.findIndex((w) => w.value === ':::' || w.value === '::::' || w.value === ':::+');
+    let start = 0;
+    while (start < args.length && (args[start]!.value ?? '').startsWith('-')) start++;
+    const command = args.slice(start, separator < 0 ? undefined : separator);
+    const inputs = separator < 0 ? [] : args.slice(separator + 1);
+    if (command.length > 0) {
+      this.verdict.denyForms.push([...command]);
+      this.level([...command, ...inputs], depth + 1, [], false);
+    }
+    return args.map((_, i) => i);
+  }
+
   /** `xargs CMD`: CMD runs with arguments from the input, which may be options. */
   private xargs(inner: readonly BashWord[], code: number[]): number[] {
     const v = this.verdict;
@@ -396,6 +414,8 @@ class Judge {
         this.no('env -C runs the command in another directory');
         v.cd = null;
       } else if (option.def.effect === 'unsafe') this.no(`env --${option.def.name} changes how the command runs`);
+      else if (option.def.name === 'unset' && !isSafeAssignment(option.value?.value ?? '', undefined))
+        this.no(`env -u ${option.value?.text ?? ''} changes how programs run`);
     }
     let i = parsed.operands[0]?.index ?? args.length;
     const assigned: BashWord[] = [];

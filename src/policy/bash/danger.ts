@@ -51,6 +51,20 @@ function gitDanger(args: readonly BashWord[]): string[] {
   const parsed = table ? parseArgs(table, sub.rest) : undefined;
   const has = (...names: string[]): boolean => parsed?.options.some((o) => names.includes(o.def.name)) === true;
   const ops = parsed?.operands.map((o) => text(o.word)) ?? [];
+  // An ambiguous abbreviation of a destructive option (`git push --forc`) is flagged too.
+  const DESTRUCTIVE: Record<string, readonly string[]> = {
+    reset: ['hard', 'merge', 'keep'],
+    clean: ['force'],
+    push: ['force', 'force-with-lease', 'force-if-includes', 'mirror', 'delete', 'prune'],
+    checkout: ['force'],
+    branch: ['delete', 'force'],
+    'update-ref': ['delete'],
+  };
+  const abbreviated = sub.rest.some((w) => {
+    const name = /^--([a-z-]{2,})/.exec(w.value ?? '')?.[1];
+    return name !== undefined && (DESTRUCTIVE[sub.name] ?? []).some((option) => option.startsWith(name));
+  });
+  if (abbreviated && sub.name !== 'branch') reasons.push(`git ${sub.name} with an abbreviated destructive option`);
   switch (sub.name) {
     case 'reset':
       if (has('hard', 'merge', 'keep')) reasons.push('git reset --hard discards work');

@@ -374,6 +374,12 @@ export class Walker {
     for (const read of verdict.reads) this.reads.push(ref(read));
     for (const read of verdict.recursiveReads) this.reads.push({ ...ref(read), recursive: true });
     for (const read of verdict.possibleReads) this.reads.push({ ...ref(read), possible: true });
+    // Code no rule can see may read and write anything: path deny rules cannot be passed by it.
+    if (verdict.opaque) {
+      const what = `files ${words[0]?.text ?? 'the command'} may touch when it runs`;
+      this.reads.push({ value: undefined, text: what, glob: false, bases: [] });
+      this.writes.push({ path: { value: undefined, text: what, glob: false, bases: [] }, by: [index] });
+    }
     if (verdict.unknownReads || openEnded)
       this.reads.push({
         value: undefined,

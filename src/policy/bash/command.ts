@@ -105,6 +105,8 @@ const SHELL_CHANGERS = new Set([
   'select',
 ]);
 
+const CD = optionTable({ safe: 'L P e @' });
+
 const ENV = optionTable({
   safe: '0|null i|ignore-environment u|unset= v|debug list-signal-handling help version',
   code: 'S|split-string=',
@@ -229,7 +231,7 @@ class Judge {
         return this.env(args, depth, prefix, allowForms);
       case 'cd':
       case 'pushd': {
-        const parsed = parseArgs(optionTable({ safe: 'L P e @' }), args);
+        const parsed = parseArgs(CD, args);
         const target = parsed.operands[0]?.word;
         v.cd = target ? (target.value === undefined || target.value === '-' ? null : target) : literal('~');
         if (parsed.options.some((o) => o.def.name === 'P') || parsed.problems.length > 0) v.cd = null;

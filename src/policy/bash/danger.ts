@@ -127,10 +127,12 @@ function gitDanger(args: readonly BashWord[]): string[] {
   return reasons;
 }
 
+const LOOSE = optionTable({});
+
 /** Parses with the program's own table (so abbreviations resolve), or loosely. */
 function parseFor(name: string, args: readonly BashWord[]): ParsedArgs {
   const spec = programSpec(name);
-  return parseArgs(spec?.options ?? optionTable({}), args);
+  return parseArgs(spec?.options ?? LOOSE, args);
 }
 
 const has = (parsed: ParsedArgs, ...names: string[]): boolean => parsed.options.some((o) => names.includes(o.def.name));

@@ -3,6 +3,7 @@
  */
 import picomatch from 'picomatch';
 import { ConfigError } from '../errors/config-error.js';
+import { codeArgsOf } from './bash/code-args.js';
 
 /** Which tools a rule's name stands for. */
 export type RuleFamily = 'bash' | 'read' | 'edit' | 'webfetch' | 'mcp' | 'tool';
@@ -27,7 +28,13 @@ export type BashPattern =
       /** The whole command it names, escapes removed. */ readonly raw: string;
     }
   | { readonly kind: 'prefix'; readonly tokens: readonly string[] }
-  | { readonly kind: 'glob'; readonly regex: RegExp; readonly trailingWildcard: boolean };
+  | {
+      readonly kind: 'glob';
+      readonly regex: RegExp;
+      readonly trailingWildcard: boolean;
+      /** The words the pattern spells out with no wildcard: only these may carry code. */
+      readonly literals?: readonly string[];
+    };
 
 /** One rule, parsed. */
 export interface ParsedRule {
@@ -149,7 +156,8 @@ function parseBash(rule: string, specifier: string): BashPattern | undefined {
     .join(' ');
   if (tokens[0]!.startsWith('*') && tokens.length === 1)
     fail(rule, 'a pattern that is only a wildcard; write "Bash" instead');
-  return { kind: 'glob', regex: new RegExp(`^${source}$`, 's'), trailingWildcard: /\*$/.test(body) };
+  const literals = tokens.filter((_, i) => wildcards[i]!.length === 0);
+  return { kind: 'glob', regex: new RegExp(`^${source}$`, 's'), trailingWildcard: /\*$/.test(body), literals };
 }
 
 function parsePath(rule: string, specifier: string): PathPattern {
@@ -252,10 +260,26 @@ export interface CommandForm {
   readonly words: readonly string[];
   /** Run with more arguments added at run time (`xargs`, `find -exec`): only prefix rules match. */
   readonly openEnded: boolean;
+  /**
+   * Indexes of words that carry code or load programs (`-c` scripts, `--node-options=…`, `find -exec …`).
+   * When absent, the indexes the shell analysis recorded for these words are used.
+   */
+  readonly codeArgs?: readonly number[];
 }
 
-/** Whether a bash pattern matches one simple command. */
+/**
+ * Whether a bash pattern matches one simple command. An exact rule names the whole command, code and
+ * all; a prefix or wildcard rule covers only what it spells out: a code-carrying word in the part a
+ * wildcard stands for (`npm test --node-options=…` under `Bash(npm test:*)`) makes it not match.
+ *
+ * @example
+ * ```ts
+ * matchBash(parseRule('Bash(npm test:*)').bash!, { words: ['npm', 'test', '--', '--run'], openEnded: false }); // true
+ * matchBash(parseRule('Bash(awk:*)').bash!, { words: ['awk', 'BEGIN{system("id")}'], openEnded: false, codeArgs: [1] }); // false
+ * ```
+ */
 export function matchBash(pattern: BashPattern, form: CommandForm): boolean {
+  const code = form.codeArgs ?? codeArgsOf(form.words) ?? [];
   switch (pattern.kind) {
     case 'exact':
       return (
@@ -264,9 +288,17 @@ export function matchBash(pattern: BashPattern, form: CommandForm): boolean {
         pattern.tokens.every((t, i) => form.words[i] === t)
       );
     case 'prefix':
-      return form.words.length >= pattern.tokens.length && pattern.tokens.every((t, i) => form.words[i] === t);
+      return (
+        form.words.length >= pattern.tokens.length &&
+        pattern.tokens.every((t, i) => form.words[i] === t) &&
+        code.every((i) => i < pattern.tokens.length)
+      );
     case 'glob':
-      return (!form.openEnded || pattern.trailingWildcard) && pattern.regex.test(form.words.join(' '));
+      return (
+        (!form.openEnded || pattern.trailingWildcard) &&
+        pattern.regex.test(form.words.join(' ')) &&
+        code.every((i) => (pattern.literals ?? []).includes(form.words[i] ?? ''))
+      );
   }
 }
 

@@ -178,9 +178,11 @@ describe('precedence', () => {
 
   it('a command that hides what it runs cannot pass a deny rule: it asks', async () => {
     const p = policy({ mode: 'full-access', deny: ['Bash(rm:*)'] });
-    for (const command of ['eval "rm x"', 'cmd=rm; $cmd x', 'python3 -c "import os"', 'ls (']) {
+    for (const command of ['cmd=rm; $cmd x', 'python3 -c "import os"', 'ls (']) {
       expect(await decision(p, bash(command)), command).toBe('ask');
     }
+    // A literal eval script is analysed: the rm inside it meets the deny rule.
+    expect(await decision(p, bash('eval "rm x"'))).toBe('deny');
   });
 
   it('a 60-command chain ending in exfiltration is never allowed', async () => {

@@ -52,3 +52,26 @@ describe('parseRule', () => {
     expect(() => parseRule(undefined as never)).toThrow(ConfigError);
   });
 });
+
+describe('matchBash and code-carrying words', () => {
+  it('a prefix or wildcard rule does not cover code it does not spell out; an exact rule does', async () => {
+    const { analyzeBashDetails } = await import('../../src/policy/bash/analyze-bash.js');
+    const { matchBash } = await import('../../src/policy/rules.js');
+    const matches = async (rule: string, command: string): Promise<boolean> => {
+      const details = await analyzeBashDetails(command);
+      const pattern = parseRule(rule).bash!;
+      return details.simpleCommands.every((c) =>
+        c.forms.some((form) => matchBash(pattern, { words: form.words, openEnded: c.openEnded })),
+      );
+    };
+    expect(await matches('Bash(npm test:*)', 'npm test -- --run x')).toBe(true);
+    expect(await matches('Bash(npm test:*)', 'npm test --node-options=--require=./x.js')).toBe(false);
+    expect(await matches('Bash(npm test:*)', 'NODE_OPTIONS=--require=./x.js npm test')).toBe(false);
+    expect(await matches('Bash(npm test:*)', 'timeout 5 npm test')).toBe(true);
+    expect(await matches('Bash(git status)', 'GIT_CONFIG_COUNT=1 git status')).toBe(false);
+    expect(await matches('Bash(awk:*)', `awk 'BEGIN{system("id")}'`)).toBe(false);
+    expect(await matches(`Bash(awk 'BEGIN{system("id")}')`, `awk 'BEGIN{system("id")}'`)).toBe(true);
+    expect(await matches('Bash(git * log)', 'git -c core.pager=sh log')).toBe(false);
+    expect(await matches('Bash(find:*)', 'find . -exec sh -c id \\;')).toBe(false);
+  });
+});

@@ -1,19 +1,31 @@
 /**
- * Judges one simple command (its argv after assignments): read-only or not, dangerous or not, the files it
- * reads and writes, and the forms a `Bash(…)` rule is matched against (with transparent wrappers removed).
+ * Judges one simple command: sees through wrappers (`timeout`, `env`, `sudo`, `xargs`…), interpreters and
+ * builtins, then looks the program up in the table. Gives the verdict, the files read and written, the
+ * dangers, and the forms allow rules are matched against (with the indexes of code-carrying words).
  */
-import { hasFlag, looksLikeOutsidePath, operands } from './args.js';
-import { FETCHERS, dangerousReasons, gitSubcommand } from './danger.js';
-import { CODE_RUNNERS, INTERPRETERS, READ_ONLY_PROGRAMS, SHELLS, readPaths } from './programs.js';
+import { isSafeAssignment } from './assignments.js';
+import { dangerousReasons, inlineCodeDanger } from './danger.js';
+import { INTERPRETERS, RUNNERS, SHELLS, genericCodeArgs, interpreterCodeArgs, runnerCodeArgs } from './interpreters.js';
+import { optionTable, parseArgs } from './options.js';
+import { gitSubcommand, judgeWithSpec, literal, programSpec, type ProgramVerdict } from './programs/index.js';
+import { WRAPPERS, unwrap, type WrapperSpec } from './wrappers.js';
 import type { BashWord } from './words.js';
 
-/** Environment variables a prefix assignment may set without changing what programs run. */
-const SAFE_ASSIGNMENT =
-  /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|NO_COLOR|FORCE_COLOR|CLICOLOR|CLICOLOR_FORCE|COLUMNS|LINES|TERM|GIT_PAGER_IN_USE|CI|DEBUG|NODE_ENV|RUST_BACKTRACE|RUST_LOG|PYTHONUNBUFFERED|PYTHONDONTWRITEBYTECODE)$/;
+/** A `NAME=value` before the command. */
+export interface Assignment {
+  readonly name: string;
+  /** The value after quote removal; `undefined` when only known at run time. */
+  readonly value: string | undefined;
+  /** As written. */
+  readonly text: string;
+}
 
-/** Whether `NAME=value` may precede a command (or stand alone) in a read-only command. */
-export function isSafeAssignmentName(name: string): boolean {
-  return SAFE_ASSIGNMENT.test(name);
+/** One form allow rules are matched against. */
+export interface Form {
+  readonly words: BashWord[];
+  /** How many leading words are assignments. */
+  readonly prefix: number;
+  readonly codeArgs: number[];
 }
 
 /** The result of judging a command, and what the walker must still look at. */
@@ -22,313 +34,136 @@ export interface CommandVerdict {
   readonly reasons: string[];
   readonly dangerous: string[];
   readonly reads: BashWord[];
-  /** Paths whose whole tree the program reads (`rg x dir`, `grep -r x dir`). */
   readonly recursiveReads: BashWord[];
-  /**
-   * Words a program that is not read-only may read (`cp SRC DST`, `curl -d @FILE`): checked against deny and
-   * ask rules only, so `Read(./.env)` also stops `curl -d @.env …`.
-   */
   readonly possibleReads: BashWord[];
   readonly writes: BashWord[];
-  /** The argv forms rules are matched against: the full command first, then with wrappers removed. */
-  readonly forms: BashWord[][];
-  /**
-   * More forms for deny and ask rules only: `/bin/rm x` as `rm x`, `git -C . push` as `git push`. An allow
-   * rule for `rm` must not allow `./rm`, but a deny rule for `rm` must catch `/bin/rm`.
-   */
+  /** It reads files named only when it runs (`xargs`, `find -exec`, `--files0-from`). */
+  unknownReads: boolean;
+  /** The forms allow rules are matched against: the whole command first, then transparent wrappers removed. */
+  readonly forms: Form[];
+  /** More forms for deny and ask rules only: `/bin/rm x` as `rm x`, `git -C . push` as `git push`. */
   readonly denyForms: BashWord[][];
   /** A directory change (`cd x`); `null` when the target is unknown. */
   cd?: BashWord | null;
-  /** An inline shell script (`bash -c '…'`) the walker analyses recursively; the command is read-only only if it is. */
-  inline?: string;
-  /** Commands this one runs with arguments it adds (`find -exec`, `xargs`). */
-  readonly nested: { words: BashWord[]; openEnded: boolean }[];
-  /** It runs code written in its own arguments that no rule can see (`eval`, `python -c`, `$cmd`). */
+  /** Inline shell scripts to analyse (`bash -c`, `eval`, `trap`); `dangerOnly`: only their dangers count. */
+  readonly inline: { readonly script: string; readonly dangerOnly: boolean }[];
+  /** Commands it runs with arguments it adds (`find -exec`, `xargs`). */
+  readonly nested: { readonly words: BashWord[]; readonly openEnded: boolean }[];
+  /** It runs code no rule can see (`eval "$x"`, `python -c`, `$cmd`). */
   opaque: boolean;
 }
 
 /** Whether a word contains characters a person cannot see or could misread. */
-function unusualCharacters(text: string): boolean {
-  // Control characters (CR included: a parser differential), format characters (zero-width, bidi) and non-ASCII spaces.
-  return /[\x00-\x08\x0b-\x1f\x7f\u0080-\u00a0\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u.test(
-    text,
-  );
-}
+const UNUSUAL =
+  /[\x00-\x08\x0b-\x1f\x7f\u0080-\u00a0\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/u;
 
-const word = (value: string): BashWord => ({ value, text: value, glob: false, brace: false });
+/** Builtins that are read-only whatever their arguments. */
+const HARMLESS_BUILTINS = new Set([
+  'exit',
+  'return',
+  'shift',
+  'break',
+  'continue',
+  'times',
+  'jobs',
+  'dirs',
+  'caller',
+  'wait',
+  'help',
+  'logout',
+]);
 
-/** Skips wrapper options; `valued` options take the next word as their value. */
-function skipOptions(args: readonly BashWord[], valued: readonly string[], valuedLong: readonly string[] = []): number {
-  let i = 0;
-  while (i < args.length) {
-    const value = args[i]!.value;
-    if (value === undefined || !value.startsWith('-') || value === '-') break;
-    if (value === '--') return i + 1;
-    if (valued.includes(value) || valuedLong.includes(value)) i += 2;
-    else i += 1;
-  }
-  return i;
-}
+/** Builtins that change the shell or run code the analysis cannot see. */
+const SHELL_CHANGERS = new Set([
+  'let',
+  'read',
+  'mapfile',
+  'readarray',
+  'shopt',
+  'set',
+  'hash',
+  'fc',
+  'history',
+  'bind',
+  'complete',
+  'compgen',
+  'compopt',
+  'enable',
+  'unalias',
+  'declare',
+  'typeset',
+  'export',
+  'local',
+  'readonly',
+  'unset',
+  'getopts',
+  'ulimit',
+  'umask',
+  'disown',
+  'suspend',
+  'kill',
+  'select',
+]);
 
-/** Judges `words` (name first). */
-export function judgeCommand(words: readonly BashWord[]): CommandVerdict {
+const CD = optionTable({ safe: 'L P e @' });
+
+const ENV = optionTable({
+  safe: '0|null i|ignore-environment u|unset= v|debug list-signal-handling help version',
+  code: 'S|split-string=',
+  unsafe: 'C|chdir= block-signal? default-signal? ignore-signal?',
+});
+
+/** Judges a simple command: `words` (name first) after its prefix `assignments`. */
+export function judgeCommand(
+  words: readonly BashWord[],
+  assignments: readonly Assignment[] = [],
+  stdin = '',
+): CommandVerdict {
   const verdict: CommandVerdict = {
     readOnly: true,
     reasons: [],
     dangerous: [],
     reads: [],
-    writes: [],
-    forms: [[...words]],
-    denyForms: [],
-    nested: [],
-    opaque: false,
     recursiveReads: [],
     possibleReads: [],
+    writes: [],
+    unknownReads: false,
+    forms: [],
+    denyForms: [],
+    inline: [],
+    nested: [],
+    opaque: false,
   };
-  judgeInto(verdict, words, 0);
+  const prefix = assignments.map((a) => ({
+    value: a.value === undefined ? undefined : `${a.name}=${a.value}`,
+    text: a.text,
+    glob: false,
+    brace: false,
+  }));
+  for (const a of assignments)
+    if (!isSafeAssignment(a.name, a.value))
+      notReadOnly(verdict, `${a.name}=… changes how ${words[0]?.text ?? 'the command'} runs`);
+  const judge = new Judge(verdict, stdin);
+  const codeArgs = judge.level(words, 0, prefix, true);
+  verdict.forms.unshift({
+    words: [...prefix, ...words],
+    prefix: prefix.length,
+    codeArgs: codeArgs.map((i) => i + prefix.length),
+  });
+  // Assignments that only change formatting (`LANG=C`) do not stop a rule from matching the command.
+  if (assignments.length > 0 && assignments.every((a) => isSafeAssignment(a.name, a.value) && /^[A-Z]/.test(a.name)))
+    for (const form of [...verdict.forms])
+      verdict.forms.push({
+        words: form.words.slice(form.prefix),
+        prefix: 0,
+        codeArgs: form.codeArgs.map((i) => i - form.prefix).filter((i) => i >= 0),
+      });
   return verdict;
 }
 
 function notReadOnly(verdict: CommandVerdict, reason: string): void {
   verdict.readOnly = false;
   verdict.reasons.push(reason);
-}
-
-function judgeInto(verdict: CommandVerdict, words: readonly BashWord[], depth: number): void {
-  const name = words[0];
-  if (!name) return;
-  const args = words.slice(1);
-  if (name.value === undefined) {
-    verdict.opaque = true;
-    notReadOnly(verdict, `the command name ${name.text} is only known when it runs`);
-    return;
-  }
-  const program = name.value;
-  if (unusualCharacters(words.map((w) => w.text).join(' ')))
-    notReadOnly(verdict, 'the command contains invisible or control characters');
-  const base = program.slice(program.lastIndexOf('/') + 1);
-  verdict.dangerous.push(...dangerousReasons(base, args));
-  if (program.includes('/')) verdict.denyForms.push([word(base), ...args]);
-  if (base === 'git') {
-    const sub = gitSubcommand(args);
-    if (sub && args.length - sub.rest.length > 1) verdict.denyForms.push([word('git'), word(sub.name), ...sub.rest]);
-  }
-  if (program.includes('/')) {
-    notReadOnly(verdict, `${program} runs a program by path, not a known command`);
-    return;
-  }
-  if (name.glob || name.brace) {
-    verdict.opaque = true;
-    notReadOnly(verdict, `the command name ${name.text} is expanded by the shell`);
-    return;
-  }
-  if (depth > 8) {
-    notReadOnly(verdict, 'too many nested wrappers');
-    return;
-  }
-  const inner = (start: number, readOnlyWrapper: boolean, why?: string): void => {
-    const rest = args.slice(start);
-    if (!readOnlyWrapper && why) notReadOnly(verdict, why);
-    if (rest.length === 0) return;
-    verdict.forms.push(rest);
-    judgeInto(verdict, rest, depth + 1);
-  };
-  switch (program) {
-    case 'timeout': {
-      const start = skipOptions(args, ['-s', '-k', '--signal', '--kill-after']);
-      // The duration comes first, then the command.
-      if (start >= args.length) return notReadOnly(verdict, 'timeout without a command');
-      return inner(start + 1, true);
-    }
-    case 'nice': {
-      let start = 0;
-      while (start < args.length) {
-        const value = args[start]!.value ?? '';
-        if (value === '-n') start += 2;
-        else if (/^-(-adjustment=)?-?\d+$/.test(value) || value.startsWith('--adjustment')) start += 1;
-        else break;
-      }
-      return inner(start, true);
-    }
-    case 'time':
-      return inner(
-        skipOptions(args, ['-f', '-o', '--format', '--output']),
-        !hasFlag(args, ['--output', '--append'], 'oa'),
-        'time -o writes a file',
-      );
-    case 'stdbuf':
-      return inner(skipOptions(args, ['-i', '-o', '-e']), true);
-    case 'noglob':
-    case 'builtin':
-      return inner(0, true);
-    case 'nohup':
-      return inner(0, false, 'nohup may write nohup.out and keeps running after the command');
-    case 'exec':
-      return inner(skipOptions(args, ['-a']), false, 'exec replaces the shell with another program');
-    case 'command': {
-      if (hasFlag(args, [], 'vV')) return;
-      return inner(skipOptions(args, []), true);
-    }
-    case 'sudo':
-    case 'doas':
-    case 'run0':
-      return inner(
-        skipOptions(args, ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '-R']),
-        false,
-        `${program} runs with other privileges`,
-      );
-    case 'su':
-    case 'pkexec':
-      return notReadOnly(verdict, `${program} runs with other privileges`);
-    case 'env':
-      return judgeEnv(verdict, args, depth);
-    case 'xargs':
-      return judgeXargs(verdict, args);
-    case 'cd':
-    case 'pushd': {
-      const target = operands(args)[0];
-      verdict.cd = target ? (target.value === undefined || target.value === '-' ? null : target) : word('~');
-      if (hasFlag(args, [], 'P') || args.some((w) => w.value === undefined)) verdict.cd = null;
-      return;
-    }
-    case 'popd':
-      verdict.cd = null;
-      return;
-  }
-  if (SHELLS.has(program) || INTERPRETERS.has(program)) return judgeInterpreter(verdict, program, args);
-  if (CODE_RUNNERS.has(program) || program === 'source') {
-    verdict.opaque = true;
-    notReadOnly(verdict, `${program} runs code the analysis cannot see`);
-    if (args.some((w) => /(curl|wget|fetch|nc)\b/.test(w.text) && /[$`<]\(|`/.test(w.text)))
-      verdict.dangerous.push(`${program} of downloaded code`);
-    return;
-  }
-  if (program === 'find') collectFindExec(verdict, args);
-  if (!Object.hasOwn(READ_ONLY_PROGRAMS, program)) {
-    notReadOnly(verdict, `${program} is not a known read-only program`);
-    verdict.writes.push(...writtenPaths(program, args));
-    verdict.possibleReads.push(...possibleReads(args));
-    return;
-  }
-  const spec = READ_ONLY_PROGRAMS[program]!;
-  if (args.some((w) => w.brace) && spec.argSensitive) verdict.opaque = true;
-  if (spec.argSensitive && args.some((w) => w.glob || w.brace)) {
-    notReadOnly(verdict, `unquoted glob or brace expansion in the arguments of ${program} could add flags`);
-  }
-  const problem = spec.guard?.(args);
-  if (problem) {
-    notReadOnly(verdict, problem);
-    verdict.possibleReads.push(...possibleReads(args));
-  }
-  const paths = readPaths(spec, args, looksLikeOutsidePath);
-  if (RECURSIVE_READERS.has(program)) {
-    // rg searches the current directory when it is given no path.
-    verdict.recursiveReads.push(...(paths.length === 0 && program === 'rg' ? [word('.')] : paths));
-  } else {
-    verdict.reads.push(...paths);
-  }
-  if (program === 'git' && gitSubcommand(args)?.name === 'grep') verdict.recursiveReads.push(word('.'));
-}
-
-/** Programs that read the content of whole directory trees. */
-const RECURSIVE_READERS: ReadonlySet<string> = new Set(['rg', 'grep', 'egrep', 'fgrep']);
-
-function judgeEnv(verdict: CommandVerdict, args: readonly BashWord[], depth: number): void {
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = arg.value;
-    if (value === undefined) return notReadOnly(verdict, 'env with a dynamic argument');
-    if (value === '-i' || value === '--ignore-environment' || value === '-0' || value === '--null' || value === '-')
-      continue;
-    if (value === '-u' || value === '--unset') {
-      i++;
-      continue;
-    }
-    if (value.startsWith('--unset=') || /^-u./.test(value)) continue;
-    if (value.startsWith('-')) return notReadOnly(verdict, `env ${value} changes how the command is run`);
-    const eq = value.indexOf('=');
-    if (eq > 0) {
-      if (!isSafeAssignmentName(value.slice(0, eq)))
-        notReadOnly(verdict, `env ${value.slice(0, eq)}=… changes how programs run`);
-      continue;
-    }
-    break;
-  }
-  const rest = args.slice(i);
-  if (rest.length === 0) return;
-  verdict.forms.push(rest);
-  judgeInto(verdict, rest, depth + 1);
-}
-
-function judgeXargs(verdict: CommandVerdict, args: readonly BashWord[]): void {
-  const start = skipOptions(
-    args,
-    // -e, -i and -l (and --eof, --replace, --max-lines) take an optional value only when attached.
-    ['-I', '-L', '-n', '-P', '-s', '-d', '-E', '-a'],
-    ['--max-args', '--max-procs', '--delimiter', '--arg-file', '--max-chars', '--process-slot-var'],
-  );
-  const rest = args.slice(start);
-  const innerWords = rest.length > 0 ? rest : [word('echo')];
-  verdict.forms.push(innerWords);
-  verdict.nested.push({ words: innerWords, openEnded: true });
-  const innerName = innerWords[0]?.value;
-  const spec =
-    innerName !== undefined && Object.hasOwn(READ_ONLY_PROGRAMS, innerName) ? READ_ONLY_PROGRAMS[innerName] : undefined;
-  if (!spec || spec.argSensitive) {
-    notReadOnly(verdict, `xargs runs ${innerWords[0]?.text ?? 'a command'} with arguments from its input`);
-    return;
-  }
-  const innerVerdict = judgeCommand(innerWords);
-  if (!innerVerdict.readOnly) notReadOnly(verdict, `xargs runs ${innerName}: ${innerVerdict.reasons.join('; ')}`);
-  // Its input can name any file: reads through xargs are unknown paths.
-  if (spec.paths !== 'none')
-    verdict.reads.push({ value: undefined, text: 'paths from the input of xargs', glob: false, brace: false });
-}
-
-function judgeInterpreter(verdict: CommandVerdict, program: string, args: readonly BashWord[]): void {
-  const inlineFlag = args.findIndex(
-    (w) => w.value !== undefined && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.value) && !w.value.startsWith('--'),
-  );
-  if (SHELLS.has(program) && program !== 'busybox' && inlineFlag >= 0) {
-    const options = args.slice(0, inlineFlag + 1);
-    const script = args.slice(inlineFlag + 1).find((w) => !(w.value ?? '').startsWith('-'));
-    if (!script || script.value === undefined) {
-      verdict.opaque = true;
-      notReadOnly(verdict, `${program} -c runs a script that is only known when it runs`);
-      if (script && /(curl|wget|fetch)\b/.test(script.text))
-        verdict.dangerous.push(`${program} -c runs downloaded code`);
-      return;
-    }
-    if (!options.every((w) => /^-[ceuxf]+$/.test(w.value ?? '')))
-      notReadOnly(verdict, `${program} options ${options.map((w) => w.text).join(' ')} load more code`);
-    verdict.inline = script.value;
-    return;
-  }
-  // Inline code (`python -c`, `node -e`) and code on stdin hide commands from rules; a script file does not.
-  if (
-    args.length === 0 ||
-    hasFlag(args, ['--eval', '--command', '--print'], 'ecpE') ||
-    args.some((w) => w.value === '-')
-  )
-    verdict.opaque = true;
-  verdict.possibleReads.push(...possibleReads(args));
-  notReadOnly(verdict, `${program} runs code (${args.length === 0 ? 'from its input' : 'a script or inline code'})`);
-  if (args.some((w) => /(curl|wget|fetch)\b/.test(w.text) && /[$<]\(|`/.test(w.text)))
-    verdict.dangerous.push(`${program} runs downloaded code`);
-}
-
-/** `find … -exec cmd {} ;`: the command is judged as its own (nested) command. */
-function collectFindExec(verdict: CommandVerdict, args: readonly BashWord[]): void {
-  for (let i = 0; i < args.length; i++) {
-    const value = args[i]!.value;
-    if (value === '-exec' || value === '-execdir' || value === '-ok' || value === '-okdir') {
-      const end = args.findIndex((w, j) => j > i && (w.value === ';' || w.value === '+'));
-      const words = args.slice(i + 1, end < 0 ? undefined : end);
-      if (words.length > 0) verdict.nested.push({ words, openEnded: true });
-      if (end > 0) i = end;
-    }
-  }
 }
 
 /** Literal arguments that may name files: `@file` and `name=@file` (curl), `--opt=file`, operands. */
@@ -338,7 +173,7 @@ function possibleReads(args: readonly BashWord[]): BashWord[] {
     if (arg.value === undefined) continue;
     const value = arg.value
       .replace(/^--?[A-Za-z0-9-]+=/, '')
-      .replace(/^[^=@/]*=@/, '')
+      .replace(/^[^=@/]*=[@<]/, '')
       .replace(/^@/, '');
     if (value === '' || value.startsWith('-') || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
     out.push({ ...arg, value });
@@ -346,46 +181,335 @@ function possibleReads(args: readonly BashWord[]): BashWord[] {
   return out;
 }
 
-/** Files that common writing programs write (so `Edit(…)` rules and protected paths cover them in bash too). */
-function writtenPaths(program: string, args: readonly BashWord[]): BashWord[] {
-  const ops = operands(args);
-  switch (program) {
-    case 'tee':
-    case 'touch':
-    case 'rm':
-    case 'rmdir':
-    case 'mkdir':
-    case 'truncate':
-    case 'shred':
-    case 'unlink':
-      return ops;
-    case 'cp':
-    case 'mv':
-    case 'ln':
-    case 'install':
-    case 'rsync': {
-      const index = args.findIndex((w) => w.value === '-t' || w.value === '--target-directory');
-      if (index >= 0 && args[index + 1]) return [args[index + 1]!];
-      const targeted = args.find((w) => w.value?.startsWith('--target-directory='));
-      if (targeted) return [{ ...targeted, value: targeted.value!.slice('--target-directory='.length) }];
-      return program === 'mv' ? ops : ops.slice(-1);
-    }
-    case 'chmod':
-    case 'chown':
-    case 'chgrp':
-      return ops.slice(1);
-    case 'sed':
-      return hasFlag(args, ['--in-place'], 'i')
-        ? ops.slice(hasFlag(args, ['--expression', '--file'], 'ef') ? 0 : 1)
-        : [];
-    case 'dd':
-      return args.filter((w) => w.value?.startsWith('of=')).map((w) => ({ ...w, value: w.value!.slice(3) }));
-    default:
-      return [];
-  }
-}
+/** The recursive judge of one simple command, level by level through wrappers. */
+class Judge {
+  constructor(
+    private readonly verdict: CommandVerdict,
+    private readonly stdin: string,
+  ) {}
 
-/** Whether a program fetches from the network (the upstream side of `curl … | sh`). */
-export function isFetcher(program: string): boolean {
-  return FETCHERS.has(program);
+  private no(reason: string): void {
+    notReadOnly(this.verdict, reason);
+  }
+
+  /** Judges `words`; returns the indexes (in `words`) of code-carrying words. */
+  level(words: readonly BashWord[], depth: number, prefix: readonly BashWord[], allowForms: boolean): number[] {
+    const v = this.verdict;
+    const name = words[0];
+    if (!name) return [];
+    const args = words.slice(1);
+    if (depth > 8) {
+      this.no('too many nested wrappers');
+      v.opaque = true;
+      return [0];
+    }
+    if (UNUSUAL.test(words.map((w) => w.text).join(' ')))
+      this.no('the command contains invisible or control characters');
+    if (name.value === undefined || name.glob || name.brace) {
+      v.opaque = true;
+      this.no(`the command name ${name.text} is only known when it runs`);
+      return [0];
+    }
+    const program = name.value;
+    if (program.includes('/')) {
+      const base = program.slice(program.lastIndexOf('/') + 1);
+      v.denyForms.push([literal(base), ...args]);
+      this.no(`${program} runs a program by path, not a known command`);
+      if (base === '') return [0];
+      return [0, ...this.level([literal(base), ...args], depth + 1, prefix, false).filter((i) => i > 0)];
+    }
+    v.dangerous.push(...dangerousReasons(program, args, this.stdin));
+    if (program === 'git') {
+      const sub = gitSubcommand(args);
+      if (sub && sub.at > 0) v.denyForms.push([literal('git'), literal(sub.name), ...sub.rest]);
+    }
+    const shift = (list: readonly number[], by: number): number[] => list.map((i) => i + by);
+    const wrapper = Object.hasOwn(WRAPPERS, program) ? WRAPPERS[program] : undefined;
+    if (wrapper) return this.wrapper(program, wrapper, args, depth, prefix, allowForms);
+    switch (program) {
+      case 'env':
+        return this.env(args, depth, prefix, allowForms);
+      case 'cd':
+      case 'pushd': {
+        const parsed = parseArgs(CD, args);
+        const target = parsed.operands[0]?.word;
+        v.cd = target ? (target.value === undefined || target.value === '-' ? null : target) : literal('~');
+        if (parsed.options.some((o) => o.def.name === 'P') || parsed.problems.length > 0) v.cd = null;
+        return [];
+      }
+      case 'popd':
+        v.cd = null;
+        return [];
+      case 'eval':
+      case 'trap':
+      case 'alias':
+        return shift(this.codeBuiltin(program, args), 1);
+      case 'parallel':
+        return shift(this.parallel(args, depth), 1);
+      case 'source':
+      case '.':
+        v.opaque = true;
+        this.no(`${program} runs a file the analysis cannot see`);
+        if (args.some((w) => /(curl|wget|fetch|nc)\b/.test(w.text) && /[$`<]\(|`/.test(w.text)))
+          v.dangerous.push(`${program} of downloaded code`);
+        return args.length > 0 ? [1] : [];
+    }
+    if (HARMLESS_BUILTINS.has(program)) return [];
+    if (SHELL_CHANGERS.has(program)) {
+      this.no(`${program} changes the shell or its variables`);
+      return [];
+    }
+    if (INTERPRETERS.has(program)) return shift(this.interpreter(program, args), 1);
+    if (RUNNERS.has(program)) {
+      this.no(`${program} runs project scripts`);
+      return shift(runnerCodeArgs(program, args), 1);
+    }
+    const spec = programSpec(program);
+    if (!spec) {
+      this.no(`${program} is not a known read-only program`);
+      v.possibleReads.push(...possibleReads(args));
+      return shift(genericCodeArgs(args), 1);
+    }
+    // `tar xzf a.tar`: old-style bundled letters.
+    const parsedArgs =
+      program === 'tar' && args[0]?.value !== undefined && /^[A-Za-z]+$/.test(args[0].value)
+        ? [{ ...args[0], value: `-${args[0].value}` }, ...args.slice(1)]
+        : args;
+    const result = judgeWithSpec(program, spec, parsedArgs);
+    this.merge(result);
+    if (result.problems.length > 0 && spec.readOnly !== false) v.possibleReads.push(...possibleReads(args));
+    return shift(result.codeArgs, 1);
+  }
+
+  private merge(result: ProgramVerdict): void {
+    const v = this.verdict;
+    for (const problem of result.problems) this.no(problem);
+    v.reads.push(...result.reads);
+    v.recursiveReads.push(...result.recursiveReads);
+    v.possibleReads.push(...result.possibleReads);
+    v.writes.push(...result.writes);
+    v.dangerous.push(...result.dangerous);
+    v.unknownReads ||= result.unknownReads;
+    v.opaque ||= result.opaque;
+    for (const nested of result.nested) v.nested.push({ words: nested.words, openEnded: true });
+  }
+
+  private wrapper(
+    program: string,
+    spec: WrapperSpec,
+    args: readonly BashWord[],
+    depth: number,
+    prefix: readonly BashWord[],
+    allowForms: boolean,
+  ): number[] {
+    const v = this.verdict;
+    const unwrapped = unwrap(program, spec, args);
+    const code: number[] = [];
+    for (const problem of unwrapped.parsed.problems) this.no(problem);
+    if (spec.notReadOnly) this.no(spec.notReadOnly);
+    for (const option of unwrapped.parsed.options) {
+      const value = option.value;
+      switch (option.def.effect) {
+        case 'write':
+          this.no(`${program} --${option.def.name} writes a file`);
+          if (value) v.writes.push(value);
+          break;
+        case 'list':
+          this.no(`${program} --${option.def.name} reads a list of arguments from a file`);
+          if (value) v.reads.push(value);
+          v.unknownReads = true;
+          break;
+        case 'code':
+          code.push(option.index + 1, ...(option.valueIndex !== undefined ? [option.valueIndex + 1] : []));
+          break;
+        case 'unsafe':
+          this.no(`${program} --${option.def.name} is not a read`);
+          break;
+      }
+    }
+    for (const script of unwrapped.scripts) this.script(program, script.word);
+    if (program === 'script') {
+      const file = unwrapped.parsed.operands[0]?.word;
+      v.writes.push(file ?? literal('typescript'));
+    }
+    const start = unwrapped.start;
+    if (start === undefined) {
+      if (program === 'xargs') return this.xargs([literal('echo')], []);
+      if (program === 'busybox' || program === 'sudo' || program === 'doas' || program === 'exec') return code;
+      return code;
+    }
+    const inner = args.slice(start);
+    if (spec.joined) {
+      const values = inner.map((w) => w.value);
+      for (let i = start; i < args.length; i++) code.push(i + 1);
+      if (program === 'ssh') v.opaque = true;
+      if (values.some((x) => x === undefined)) {
+        v.opaque = true;
+        v.dangerous.push(`${program} runs a command only known when it runs`);
+      } else v.inline.push({ script: values.join(' '), dangerOnly: program === 'ssh' });
+      return code;
+    }
+    v.denyForms.push([...inner]);
+    if (program === 'xargs')
+      return this.xargs(
+        inner,
+        code.map((i) => i - 1),
+      );
+    const transparent =
+      allowForms && spec.transparent === true && unwrapped.parsed.problems.length === 0 && !code.length;
+    const innerCode = this.level(inner, depth + 1, prefix, transparent);
+    if (transparent)
+      v.forms.push({
+        words: [...prefix, ...inner],
+        prefix: prefix.length,
+        codeArgs: innerCode.map((i) => i + prefix.length),
+      });
+    return [...code, ...innerCode.map((i) => i + start + 1)];
+  }
+
+  /** GNU `parallel CMD ::: ARGS`: the command runs through a shell with each argument appended. */
+  private parallel(args: readonly BashWord[], depth: number): number[] {
+    this.no('parallel runs commands through a shell');
+    this.verdict.opaque = true;
+    const separator = args.findIndex((w) => w.value === ':::' || w.value === '::::' || w.value === ':::+');
+    let start = 0;
+    while (start < args.length && (args[start]!.value ?? '').startsWith('-')) start++;
+    const command = args.slice(start, separator < 0 ? undefined : separator);
+    const inputs = separator < 0 ? [] : args.slice(separator + 1);
+    if (command.length > 0) {
+      this.verdict.denyForms.push([...command]);
+      this.level([...command, ...inputs], depth + 1, [], false);
+    }
+    return args.map((_, i) => i);
+  }
+
+  /** `xargs CMD`: CMD runs with arguments from the input, which may be options. */
+  private xargs(inner: readonly BashWord[], code: number[]): number[] {
+    const v = this.verdict;
+    v.nested.push({ words: [...inner], openEnded: true });
+    const innerName = inner[0]?.value;
+    const spec = innerName === undefined ? undefined : programSpec(innerName);
+    if (
+      !spec ||
+      spec.readOnly === false ||
+      (spec.options.risky && !spec.anyArgs) ||
+      innerName === 'git' ||
+      innerName === 'find'
+    )
+      this.no(`xargs runs ${inner[0]?.text ?? 'a command'} with arguments from its input`);
+    if (spec && spec.operands !== 'none' && !spec.anyArgs) v.unknownReads = true;
+    return code.map((i) => i + 1);
+  }
+
+  /** `env [options] [NAME=value…] [CMD…]`. */
+  private env(args: readonly BashWord[], depth: number, prefix: readonly BashWord[], allowForms: boolean): number[] {
+    const v = this.verdict;
+    const parsed = parseArgs(ENV, args, { stopAtOperand: true, label: 'env' });
+    const code: number[] = [];
+    for (const problem of parsed.problems) this.no(problem);
+    for (const option of parsed.options) {
+      if (option.def.name === 'split-string') {
+        code.push(option.index + 1, ...(option.valueIndex !== undefined ? [option.valueIndex + 1] : []));
+        this.no('env -S splits a string into a command');
+        if (option.value) this.script('env -S', option.value);
+      } else if (option.def.name === 'chdir') {
+        this.no('env -C runs the command in another directory');
+        v.cd = null;
+      } else if (option.def.effect === 'unsafe') this.no(`env --${option.def.name} changes how the command runs`);
+      else if (option.def.name === 'unset' && !isSafeAssignment(option.value?.value ?? '', undefined))
+        this.no(`env -u ${option.value?.text ?? ''} changes how programs run`);
+    }
+    let i = parsed.operands[0]?.index ?? args.length;
+    const assigned: BashWord[] = [];
+    for (; i < args.length; i++) {
+      const word = args[i]!;
+      const eq = word.value?.indexOf('=') ?? (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text) ? word.text.indexOf('=') : -1);
+      if (eq <= 0) break;
+      const name = (word.value ?? word.text).slice(0, eq);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) break;
+      if (!isSafeAssignment(name, word.value?.slice(eq + 1))) this.no(`env ${name}=… changes how programs run`);
+      assigned.push(word);
+    }
+    const inner = args.slice(i);
+    if (inner.length === 0) return code;
+    v.denyForms.push([...inner]);
+    const stripped = allowForms && parsed.options.length === 0;
+    const innerPrefix = [...prefix, ...assigned];
+    const innerCode = this.level(inner, depth + 1, innerPrefix, stripped);
+    if (stripped)
+      v.forms.push({
+        words: [...innerPrefix, ...inner],
+        prefix: innerPrefix.length,
+        codeArgs: innerCode.map((k) => k + innerPrefix.length),
+      });
+    return [...code, ...innerCode.map((k) => k + i + 1)];
+  }
+
+  /** An inline shell script given as a word: analysed when literal, unseen (and dangerous) otherwise. */
+  private script(owner: string, word: BashWord, dangerOnly = false): void {
+    const v = this.verdict;
+    if (word.value === undefined) {
+      v.opaque = true;
+      this.no(`${owner} runs a script only known when it runs`);
+      v.dangerous.push(`${owner} runs code only known when it runs`);
+      if (/(curl|wget|fetch)\b/.test(word.text)) v.dangerous.push(`${owner} runs downloaded code`);
+      return;
+    }
+    v.inline.push({ script: word.value, dangerOnly });
+  }
+
+  /** `eval ARGS`, `trap CMD SIG…`, `alias NAME=CMD`: the code is analysed, the builtin never read-only. */
+  private codeBuiltin(program: string, args: readonly BashWord[]): number[] {
+    this.no(`${program} runs or defines code`);
+    if (program === 'eval') {
+      if (args.length === 0) return [];
+      const joined = args.some((w) => w.value === undefined)
+        ? { value: undefined, text: args.map((w) => w.text).join(' '), glob: false, brace: false }
+        : { value: args.map((w) => w.value).join(' '), text: '', glob: false, brace: false };
+      this.script('eval', joined);
+      return args.map((_, i) => i);
+    }
+    if (program === 'trap') {
+      const action = args.find((w) => !(w.value ?? '').startsWith('-'));
+      if (action && action.value !== '-' && action.value !== '') this.script('trap', action);
+      return action ? [args.indexOf(action)] : [];
+    }
+    const code: number[] = [];
+    args.forEach((word, i) => {
+      const eq = (word.value ?? word.text).indexOf('=');
+      if (eq < 0) return;
+      code.push(i);
+      this.script('alias', word.value === undefined ? word : { ...word, value: word.value.slice(eq + 1) });
+    });
+    return code;
+  }
+
+  /** Shells and interpreters: never read-only except `sh -c 'read-only script'`. */
+  private interpreter(program: string, args: readonly BashWord[]): number[] {
+    const v = this.verdict;
+    const { code, inline, fromInput } = interpreterCodeArgs(program, args);
+    if (SHELLS.has(program) && inline !== undefined) {
+      const options = args.slice(0, inline);
+      if (!options.every((w) => /^-[ceuxf]+$/.test(w.value ?? '') || /^[+-]o$/.test(w.value ?? '')))
+        this.no(`${program} options ${options.map((w) => w.text).join(' ')} load more code`);
+      this.script(`${program} -c`, args[inline]!);
+      return code;
+    }
+    this.no(`${program} runs code (${args.length === 0 ? 'from its input' : 'a script or inline code'})`);
+    if (fromInput) v.opaque = true;
+    if (inline !== undefined) {
+      v.opaque = true;
+      const word = args[inline]!;
+      if (word.value === undefined) v.dangerous.push(`${program} runs code only known when it runs`);
+      else {
+        const found = inlineCodeDanger(word.value);
+        v.dangerous.push(...found.reasons.map((reason) => `${program}: ${reason}`));
+        for (const text of found.strings) v.inline.push({ script: text, dangerOnly: true });
+      }
+    }
+    v.possibleReads.push(...possibleReads(args));
+    if (args.some((w) => /(curl|wget|fetch)\b/.test(w.text) && /[$<]\(|`/.test(w.text)))
+      v.dangerous.push(`${program} runs downloaded code`);
+    return code;
+  }
 }

@@ -1,12 +1,17 @@
 /**
  * The walker of `analyzeBash`: visits every node of the syntax tree, judges each simple command, and
- * collects what is read, written and dangerous.
+ * collects what is read, written and dangerous. Constructs it does not model make the command not
+ * read-only (`structural` reasons).
  */
 import type { Node } from 'web-tree-sitter';
 import type { BashCommandInfo, BashPathRef } from './analysis.js';
-import { isFetcher, isSafeAssignmentName, judgeCommand } from './command.js';
-import { isDangerousWritePath, isDecoder } from './danger.js';
-import { INTERPRETERS } from './programs.js';
+import { CD_CHANGING, isSafeAssignment } from './assignments.js';
+import { registerCodeArgs } from './code-args.js';
+import { judgeCommand, type Assignment, type CommandVerdict } from './command.js';
+import { FETCHERS, isDecoder } from './danger.js';
+import { isDangerousWritePath } from './danger-paths.js';
+import { expansionProblem, isConstantArithmetic, subscriptProblem, testProblem } from './expansions.js';
+import { INTERPRETERS } from './interpreters.js';
 import { UNUSUAL, heredocAsString, hiddenSubstitution } from './source-checks.js';
 import { evalWord, type BashWord } from './words.js';
 
@@ -19,9 +24,16 @@ const FETCH_WORD = /\b(curl|wget|fetch|nc|ncat)\b/;
 /** Writes that are not writes: the bit bucket and the process's own descriptors. */
 const HARMLESS_WRITE = /^\/dev\/(null|stdout|stderr|fd\/[0-2]|tty)$/;
 
+/** Sources of endless data: writing them to a file fills the disk. */
+const ENDLESS = /^\/dev\/(zero|u?random|full)$/;
+
+type Info = BashCommandInfo & { readonly words: BashWord[] };
+
+const display = (list: readonly BashWord[]): string[] => list.map((w) => w.value ?? w.text);
+
 /** Walks a parsed command and judges every simple command in it. */
 export class Walker {
-  readonly commands: (BashCommandInfo & { readonly words: BashWord[] })[] = [];
+  readonly commands: Info[] = [];
   readonly reads: BashPathRef[] = [];
   readonly writes: { path: BashPathRef; by: number[] }[] = [];
   readonly structural: string[] = [];
@@ -31,7 +43,11 @@ export class Walker {
   compoundDanger = false;
   private readonly bases: string[] = [];
   private cwdUnknown = false;
+  /** Something may have changed `CDPATH`/`HOME`: relative `cd` targets and `~` are unknown. */
+  private cdTainted = false;
   private readonly collectors: number[][] = [];
+  /** Here-document and here-string text of the enclosing redirections (SQL fed to `psql`). */
+  private readonly stdin: string[] = [];
 
   constructor(
     private readonly parse: (source: string) => Node | undefined,
@@ -60,22 +76,28 @@ export class Walker {
     if (hiddenSubstitution(source, root)) this.structural.push('a command substitution the parser did not recognise');
     this.walk(root);
     // `curl -o x.sh … && bash x.sh`: something is downloaded and a script or a file is run.
-    const fetches = this.commands.some((c) => c.forms.some((f) => isFetcher(f.words[0] ?? '')));
+    const runs = (c: Info): string[][] => [c.argv, ...c.denyForms.map((f) => f.words)];
+    const fetches = this.commands.some((c) => runs(c).some((words) => FETCHERS.has(words[0] ?? '')));
     const runsFile = this.commands.some((c) =>
-      c.forms.some(
-        (f) =>
-          (f.words[0] ?? '').includes('/') ||
-          (INTERPRETERS.has(f.words[0] ?? '') && f.words.slice(1).some((w) => !w.startsWith('-'))),
+      runs(c).some(
+        (words) =>
+          (words[0] ?? '').includes('/') ||
+          (INTERPRETERS.has(words[0] ?? '') && words.slice(1).some((w) => !w.startsWith('-'))),
       ),
     );
-    if (fetches && runsFile) {
-      this.dangerous.push('downloaded code may be run');
-      this.compoundDanger = true;
-    }
+    if (fetches && runsFile) this.danger('downloaded code may be run');
   }
 
-  private pathRef(word: BashWord): BashPathRef {
-    const unknown = this.cwdUnknown && !(word.value ?? '').startsWith('/') && !(word.value ?? '').startsWith('~');
+  private danger(reason: string): void {
+    this.dangerous.push(reason);
+    this.compoundDanger = true;
+  }
+
+  private pathRef(word: BashWord, unknownBase = false): BashPathRef {
+    const value = word.value ?? '';
+    const absolute = value.startsWith('/');
+    const home = value.startsWith('~');
+    const unknown = (this.cwdUnknown && !absolute && !home) || (home && this.cdTainted) || unknownBase;
     return {
       value: unknown ? undefined : word.value,
       text: word.text,
@@ -96,34 +118,46 @@ export class Walker {
         return this.functionDefinition(node);
       case 'declaration_command':
         this.structural.push(`${node.child(0)?.text ?? 'declare'} changes shell variables`);
+        this.cdTainted = true;
         break;
       case 'unset_command':
         this.structural.push('unset changes shell variables or functions');
+        this.cdTainted = true;
         break;
       case 'variable_assignment':
         if (node.parent?.type !== 'command') this.assignment(node);
         break;
+      case 'for_statement':
+        this.loop(node);
+        break;
+      case 'c_style_for_statement':
+        this.structural.push('a C-style for loop evaluates arithmetic');
+        break;
       case 'file_redirect':
         this.fileRedirect(node);
         break;
-      case 'test_command':
+      case 'test_command': {
+        const problem = testProblem(node);
+        if (problem) this.structural.push(problem);
+        break;
+      }
       case 'arithmetic_expansion':
-      case 'c_style_for_statement':
-      case 'subscript':
-        // Bash evaluates `a[$(cmd)]` inside arithmetic even when it comes from a quoted string.
-        if (/\[/.test(node.text) && /\$\(|`/.test(node.text))
-          this.structural.push('an arithmetic subscript can run a command substitution');
+        if (!isConstantArithmetic(node)) this.structural.push(`${node.text} evaluates variables as arithmetic`);
         break;
       case 'compound_statement':
-        if (node.text.startsWith('((') && /\[/.test(node.text) && /\$\(|`/.test(node.text))
-          this.structural.push('an arithmetic subscript can run a command substitution');
+        if (node.text.startsWith('((') && !isConstantArithmetic(node))
+          this.structural.push(`${node.text.slice(0, 40)} evaluates variables as arithmetic`);
         break;
-      case 'expansion':
-        if (/@[A-Za-z]\s*}$/.test(node.text))
-          this.structural.push(`${node.text} transforms a value (prompt expansion can run commands)`);
-        if (/\[/.test(node.text) && /\$\(|`/.test(node.text))
-          this.structural.push('an arithmetic subscript can run a command substitution');
+      case 'subscript': {
+        const problem = node.parent?.type === 'expansion' ? undefined : subscriptProblem(node);
+        if (problem) this.structural.push(problem);
         break;
+      }
+      case 'expansion': {
+        const problem = expansionProblem(node);
+        if (problem) this.structural.push(problem);
+        break;
+      }
       case 'heredoc_redirect':
         this.heredoc(node);
         break;
@@ -133,6 +167,15 @@ export class Walker {
     }
     if (node.isMissing) this.parseError = true;
     for (const child of node.children) if (child) this.walk(child);
+  }
+
+  /** `for NAME in …` assigns NAME; `select` reads the terminal. */
+  private loop(node: Node): void {
+    if (node.child(0)?.type === 'select') this.structural.push('select reads from the terminal');
+    const name = node.childForFieldName('variable')?.text ?? '';
+    if (!isSafeAssignment(name, undefined))
+      this.structural.push(`the loop assigns ${name}, which changes how later commands run`);
+    if (CD_CHANGING.has(name)) this.cdTainted = true;
   }
 
   /**
@@ -148,20 +191,24 @@ export class Walker {
   }
 
   private assignment(node: Node): void {
-    const name = node.childForFieldName('name')?.text ?? node.text;
-    if (!isSafeAssignmentName(name)) this.structural.push(`assigning ${name} changes how later commands run`);
+    const nameNode = node.childForFieldName('name') ?? node.child(0);
+    const name = nameNode?.text ?? node.text;
+    const valueNode = node.childForFieldName('value');
+    const value = valueNode ? evalWord(valueNode).value : '';
+    if (nameNode?.type === 'subscript') this.structural.push(`assigning ${name} evaluates the subscript`);
+    else if (!isSafeAssignment(name, value)) this.structural.push(`assigning ${name} changes how later commands run`);
+    if (CD_CHANGING.has(name)) this.cdTainted = true;
   }
 
   private functionDefinition(node: Node): void {
     const name = node.childForFieldName('name')?.text ?? '';
     this.structural.push(`defines the function ${name}, which can shadow a command`);
     const body = node.childForFieldName('body');
-    // A function that calls itself twice in a pipeline or in the background multiplies processes: a fork bomb.
+    // A function that calls itself in a pipeline or in the background multiplies processes: a fork bomb.
     if (body) {
       const calls = body.descendantsOfType('command').filter((c) => c?.childForFieldName('name')?.text === name);
-      if (calls.length > 0 && /[|&]/.test(body.text)) this.compoundDanger = true;
       if (calls.length > 0 && /[|&]/.test(body.text))
-        this.dangerous.push(`the function ${name} calls itself in a pipeline or background job (fork bomb)`);
+        this.danger(`the function ${name} calls itself in a pipeline or background job (fork bomb)`);
     }
     const nameId = node.childForFieldName('name')?.id;
     for (const child of node.children) if (child && child.id !== nameId) this.walk(child);
@@ -170,7 +217,13 @@ export class Walker {
   private redirected(node: Node): void {
     this.collectors.push([]);
     const body = node.childForFieldName('body');
+    const input = node.children
+      .filter((c) => c && c.id !== body?.id && (c.type === 'heredoc_redirect' || c.type === 'herestring_redirect'))
+      .map((c) => c!.text)
+      .join('\n');
+    this.stdin.push(input);
     if (body) this.walk(body);
+    this.stdin.pop();
     for (const child of node.children) if (child && child.id !== body?.id) this.walk(child);
     const collected = this.collectors.pop()!;
     this.collectors.at(-1)?.push(...collected);
@@ -182,38 +235,34 @@ export class Walker {
     if (
       FETCH_WORD.test(redirects) &&
       collected.some((i) => INTERPRETERS.has(this.commands[i]?.forms.at(-1)?.words[0] ?? ''))
-    ) {
-      this.dangerous.push('downloaded code is fed to an interpreter');
-      this.compoundDanger = true;
-    }
+    )
+      this.danger('downloaded code is fed to an interpreter');
   }
 
   private pipeline(node: Node): void {
     const start = this.commands.length;
     for (const child of node.children) if (child) this.walk(child);
     const stages = this.commands.slice(start);
-    const names = stages.map((stage) => stage.forms.at(-1)?.words[0] ?? '');
+    const programOf = (stage: Info): string => stage.denyForms.at(-1)?.words[0] ?? stage.forms.at(-1)?.words[0] ?? '';
+    const names = stages.map(programOf);
     const shellIndex = stages.findIndex((stage, i) => {
       const inner = stage.forms.at(-1)?.words ?? [];
-      const program = inner[0] ?? '';
+      const program = programOf(stage);
       const scriptOperand = inner.slice(1).some((arg) => !arg.startsWith('-'));
       return i > 0 && INTERPRETERS.has(program) && (!scriptOperand || inner.includes('-') || inner.includes('-s'));
     });
-    const before = this.dangerous.length;
     if (shellIndex > 0) {
       const upstream = stages.slice(0, shellIndex);
-      if (upstream.some((stage) => stage.forms.some((f) => isFetcher(f.words[0] ?? ''))))
-        this.dangerous.push(`downloaded code is piped to ${names[shellIndex]}`);
-      if (upstream.some((stage) => stage.forms.some((f) => isDecoder(f.words[0] ?? '', stage.words.slice(1)))))
-        this.dangerous.push(`decoded code is piped to ${names[shellIndex]}`);
+      if (upstream.some((stage) => FETCHERS.has(programOf(stage))))
+        this.danger(`downloaded code is piped to ${names[shellIndex]}`);
+      if (upstream.some((stage) => isDecoder(programOf(stage), stage.words.slice(1))))
+        this.danger(`decoded code is piped to ${names[shellIndex]}`);
     }
     if (
-      stages.some((stage) => INTERPRETERS.has(stage.forms.at(-1)?.words[0] ?? '')) &&
+      stages.some((stage) => INTERPRETERS.has(programOf(stage))) &&
       names.some((n) => ['nc', 'ncat', 'netcat', 'socat', 'telnet', 'openssl'].includes(n))
-    ) {
-      this.dangerous.push('a shell is connected to the network (reverse shell)');
-    }
-    if (this.dangerous.length > before) this.compoundDanger = true;
+    )
+      this.danger('a shell is connected to the network (reverse shell)');
   }
 
   private fileRedirect(node: Node): void {
@@ -226,9 +275,8 @@ export class Walker {
       return;
     const by = [...(this.collectors.at(-1) ?? [])];
     if (/^\/dev\/(tcp|udp)\//.test(target.value ?? target.text)) {
-      this.dangerous.push(`${target.value ?? target.text} opens a network connection (reverse shell)`);
+      this.danger(`${target.value ?? target.text} opens a network connection (reverse shell)`);
       this.structural.push(`${target.value ?? target.text} reaches the network`);
-      this.compoundDanger = true;
     }
     if (operator === '<') {
       this.reads.push(this.pathRef(target));
@@ -236,10 +284,16 @@ export class Walker {
     }
     if (target.value !== undefined && HARMLESS_WRITE.test(target.value)) return;
     const value = target.value ?? target.text;
-    if (isDangerousWritePath(value.replace(/^~/, '/home/user'))) {
-      this.dangerous.push(`writes ${value}`);
-      this.compoundDanger = true;
-    }
+    if (isDangerousWritePath(value)) this.danger(`writes ${value}`);
+    // `yes > f`, `cat /dev/urandom > f`: endless data into a file.
+    if (
+      by.some(
+        (i) =>
+          this.commands[i]?.argv[0] === 'yes' ||
+          this.commands[i]?.argv.some((a) => ENDLESS.test(a) || /^if=\/dev\/(zero|u?random)$/.test(a)),
+      )
+    )
+      this.danger(`endless data written to ${value} fills the disk`);
     if (operator === '<>') this.reads.push(this.pathRef(target));
     this.writes.push({ path: this.pathRef(target), by });
     this.reasons.push(`redirection ${operator} ${target.text} writes a file`);
@@ -247,126 +301,139 @@ export class Walker {
 
   private command(node: Node): void {
     const words: BashWord[] = [];
-    const prefix: string[] = [];
-    const ownReasons: string[] = [];
-    const nameNode = node.childForFieldName('name');
+    const assignments: Assignment[] = [];
     for (let i = 0; i < node.childCount; i++) {
       const child = node.child(i);
       if (!child) continue;
       const field = node.fieldNameForChild(i);
       if (child.type === 'variable_assignment') {
-        const name = child.childForFieldName('name')?.text ?? child.text;
-        prefix.push(child.text);
-        if (!isSafeAssignmentName(name))
-          ownReasons.push(`${name}=… changes how ${nameNode?.text ?? 'the command'} runs`);
-      } else if (child.id === nameNode?.id || field === 'argument') {
+        const nameNode = child.childForFieldName('name') ?? child.child(0);
+        const valueNode = child.childForFieldName('value');
+        if (nameNode?.type === 'subscript') this.structural.push(`assigning ${nameNode.text} evaluates the subscript`);
+        const name = nameNode?.text ?? child.text;
+        if (CD_CHANGING.has(name)) this.cdTainted = true;
+        assignments.push({ name, value: valueNode ? evalWord(valueNode).value : '', text: child.text });
+      } else if (field === 'name' || field === 'argument') {
         words.push(evalWord(child));
       } else if (child.type === 'subshell' && field === null) {
-        ownReasons.push('an unrecognised construct');
+        this.structural.push('an unrecognised construct');
       }
     }
     if (words.length === 0) {
       // Only assignments (`A=1 B=2`): judged like standalone assignments.
-      ownReasons.forEach((reason) => this.structural.push(reason));
+      for (const a of assignments)
+        if (!isSafeAssignment(a.name, a.value))
+          this.structural.push(`assigning ${a.name} changes how later commands run`);
       for (const child of node.children) if (child) this.walk(child);
       return;
     }
-    const index = this.commands.length;
-    const verdict = judgeCommand(words);
-    const readOnly = verdict.readOnly && ownReasons.length === 0;
-    const display = (list: readonly BashWord[]): string[] => list.map((w) => w.value ?? w.text);
-    const dangerous = [...verdict.dangerous];
-    for (const written of verdict.writes) {
-      const value = written.value ?? written.text;
-      if (isDangerousWritePath(value.replace(/^~/, '/home/user'))) dangerous.push(`writes ${value}`);
-    }
-    this.commands.push({
-      words,
-      argv: display(words),
-      forms: verdict.forms.map((form) => ({ words: display(form), literal: form.every((w) => w.value !== undefined) })),
-      denyForms: verdict.denyForms.map((form) => ({ words: display(form) })),
-      readOnly,
-      dangerous: dangerous.length > 0,
-      openEnded: false,
-      dynamicName: words[0]?.value === undefined,
-      opaque: verdict.opaque,
-    });
+    const redirects: string[] = [];
+    for (let i = 0; i < node.childCount; i++)
+      if (node.fieldNameForChild(i) === 'redirect') redirects.push(node.child(i)?.text ?? '');
+    const verdict = judgeCommand(words, assignments, [...this.stdin, ...redirects].join('\n'));
+    const index = this.record(words, verdict, false);
+    const runs = verdict.denyForms.at(-1)?.[0]?.value ?? verdict.forms.at(-1)?.words[0]?.value ?? '';
+    if (INTERPRETERS.has(runs) && redirects.some((text) => FETCH_WORD.test(text)))
+      this.danger('downloaded code is fed to an interpreter');
     for (const collector of this.collectors) collector.push(index);
-    this.reasons.push(...ownReasons, ...verdict.reasons);
-    this.dangerous.push(...dangerous);
-    for (const read of verdict.reads) this.reads.push(this.pathRef(read));
-    for (const read of verdict.recursiveReads) this.reads.push({ ...this.pathRef(read), recursive: true });
-    for (const read of verdict.possibleReads) this.reads.push({ ...this.pathRef(read), possible: true });
-    for (const written of verdict.writes) this.writes.push({ path: this.pathRef(written), by: [index] });
-    if (verdict.cd !== undefined) {
-      if (verdict.cd === null || verdict.cd.value === undefined) this.cwdUnknown = true;
-      else {
-        this.reads.push(this.pathRef(verdict.cd));
-        if (!this.cwdUnknown) this.bases.push(verdict.cd.value);
-      }
-    }
-    for (const nested of verdict.nested) this.nested(nested.words, nested.openEnded);
-    if (verdict.inline !== undefined) this.inline(verdict.inline, index);
-    const redirects: Node[] = [];
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i);
-      if (child && node.fieldNameForChild(i) === 'redirect') redirects.push(child);
-    }
-    if (
-      INTERPRETERS.has(verdict.forms.at(-1)?.[0]?.value ?? '') &&
-      redirects.some((child) => FETCH_WORD.test(child.text))
-    ) {
-      this.dangerous.push('downloaded code is fed to an interpreter');
-      this.compoundDanger = true;
-    }
+    if (verdict.cd !== undefined) this.changeDirectory(verdict.cd);
     // Own redirections and substitutions inside the words.
     this.collectors.push([index]);
     for (const child of node.children) if (child) this.walk(child);
     this.collectors.pop();
   }
 
-  private nested(words: BashWord[], openEnded: boolean): void {
-    const verdict = judgeCommand(words);
-    const display = (list: readonly BashWord[]): string[] => list.map((w) => w.value ?? w.text);
+  /** Adds a judged command, its paths and what it runs; returns its index. */
+  private record(words: BashWord[], verdict: CommandVerdict, openEnded: boolean): number {
+    const index = this.commands.length;
+    const dangerous = [...verdict.dangerous];
+    for (const written of verdict.writes) {
+      const value = written.value ?? written.text;
+      if (isDangerousWritePath(value)) dangerous.push(`writes ${value}`);
+    }
+    const forms = verdict.forms.map((form) => {
+      const shown = display(form.words);
+      registerCodeArgs(shown, form.codeArgs);
+      return { words: shown, literal: form.words.every((w) => w.value !== undefined), codeArgs: form.codeArgs };
+    });
     this.commands.push({
       words,
       argv: display(words),
-      forms: verdict.forms.map((form) => ({ words: display(form), literal: form.every((w) => w.value !== undefined) })),
+      forms,
       denyForms: verdict.denyForms.map((form) => ({ words: display(form) })),
       readOnly: verdict.readOnly,
-      dangerous: verdict.dangerous.length > 0,
+      dangerous: dangerous.length > 0,
       openEnded,
       dynamicName: words[0]?.value === undefined,
       opaque: verdict.opaque,
     });
-    this.dangerous.push(...verdict.dangerous);
-    if (!verdict.readOnly) this.reasons.push(...verdict.reasons.map((reason) => `${reason} (run by another command)`));
-  }
-
-  private inline(script: string, outerIndex: number): void {
-    const inner = this.merge(script, outerIndex);
-    if (inner && !inner.readOnly()) {
-      this.commands[outerIndex] = { ...this.commands[outerIndex]!, readOnly: false };
-      this.reasons.push(`inline script: ${[...inner.structural, ...inner.reasons].join('; ') || 'not read-only'}`);
+    this.reasons.push(...verdict.reasons.map((reason) => (openEnded ? `${reason} (run by another command)` : reason)));
+    this.dangerous.push(...dangerous);
+    // Paths with `{}` are filled in by the runner (`find -exec cat {} ;`): unknown.
+    const ref = (word: BashWord): BashPathRef => this.pathRef(word, (word.value ?? '').includes('{}'));
+    for (const read of verdict.reads) this.reads.push(ref(read));
+    for (const read of verdict.recursiveReads) this.reads.push({ ...ref(read), recursive: true });
+    for (const read of verdict.possibleReads) this.reads.push({ ...ref(read), possible: true });
+    // Code no rule can see may read and write anything: path deny rules cannot be passed by it.
+    if (verdict.opaque) {
+      const what = `files ${words[0]?.text ?? 'the command'} may touch when it runs`;
+      this.reads.push({ value: undefined, text: what, glob: false, bases: [] });
+      this.writes.push({ path: { value: undefined, text: what, glob: false, bases: [] }, by: [index] });
     }
+    if (verdict.unknownReads || openEnded)
+      this.reads.push({
+        value: undefined,
+        text: `paths given to ${words[0]?.text ?? 'the command'} when it runs`,
+        glob: false,
+        bases: [],
+      });
+    for (const written of verdict.writes) this.writes.push({ path: ref(written), by: [index] });
+    for (const nested of verdict.nested) this.record(nested.words, judgeCommand(nested.words), nested.openEnded);
+    for (const inline of verdict.inline) {
+      const inner = this.merge(inline.script, index, inline.dangerOnly);
+      if (inner && !inline.dangerOnly && !inner.readOnly()) {
+        this.commands[index] = { ...this.commands[index]!, readOnly: false };
+        this.reasons.push(`inline script: ${[...inner.structural, ...inner.reasons].join('; ') || 'not read-only'}`);
+      }
+      if (inner && inner.dangerous.length > 0) this.commands[index] = { ...this.commands[index]!, dangerous: true };
+    }
+    return index;
   }
 
-  /** Analyses a nested script and adds what it found; its writes are charged to `outerIndex`. */
-  private merge(script: string, outerIndex: number | undefined): Walker | undefined {
+  private changeDirectory(target: BashWord | null): void {
+    if (target === null || target.value === undefined) {
+      this.cwdUnknown = true;
+      return;
+    }
+    const value = target.value;
+    // `CDPATH` applies to relative targets that do not start with `.`: once it may have changed, unknown.
+    const viaCdpath = !/^(\/|~|\.)/.test(value);
+    this.reads.push(this.pathRef(target, viaCdpath && this.cdTainted));
+    if (viaCdpath && this.cdTainted) this.cwdUnknown = true;
+    else if (!this.cwdUnknown) this.bases.push(value);
+  }
+
+  /**
+   * Analyses a nested script and adds what it found; its writes are charged to `outerIndex`. With
+   * `dangerOnly` (a string inside another language's code), only its dangers are kept.
+   */
+  private merge(script: string, outerIndex: number | undefined, dangerOnly = false): Walker | undefined {
     if (this.depth >= 4) {
       this.structural.push('shell scripts nested too deeply');
       return undefined;
     }
     const inner = new Walker(this.parse, this.depth + 1);
+    inner.cdTainted = this.cdTainted;
     inner.run(script);
+    this.dangerous.push(...inner.dangerous);
+    this.compoundDanger ||= inner.compoundDanger;
+    if (dangerOnly) return inner;
     this.commands.push(...inner.commands);
     this.reads.push(...inner.reads);
     this.writes.push(
       ...inner.writes.map((write) => ({ path: write.path, by: outerIndex === undefined ? [] : [outerIndex] })),
     );
     this.reasons.push(...inner.reasons);
-    this.dangerous.push(...inner.dangerous);
-    this.compoundDanger ||= inner.compoundDanger;
     this.structural.push(...inner.structural);
     if (inner.parseError) this.parseError = true;
     return inner;

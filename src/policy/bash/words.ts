@@ -13,6 +13,37 @@ export interface BashWord {
   readonly glob: boolean;
   /** Unquoted `{a,b}` or `{1..3}`: the shell turns the word into several. */
   readonly brace: boolean;
+  /**
+   * An unquoted expansion or substitution: word splitting may turn it into several words (or none), any
+   * of which may start with `-`.
+   */
+  readonly splits?: boolean;
+  /** The literal text the word surely starts with (before any expansion, glob or brace). */
+  readonly lead?: string;
+}
+
+/**
+ * Whether the shell may turn this word into an option (or into several words, one of them an option): it
+ * starts with `-`, or it is not literal and nothing literal other than `-` surely starts it, or an unquoted
+ * expansion in it may split.
+ *
+ * @example
+ * ```ts
+ * mayBeOption(word('-o'));     // true
+ * mayBeOption(word('"$x"'));   // true: $x may be "-o"
+ * mayBeOption(word('./"$x"')); // false
+ * ```
+ */
+export function mayBeOption(word: BashWord): boolean {
+  if (word.splits) return true;
+  if (word.value !== undefined && !word.glob && !word.brace) return word.value.startsWith('-') && word.value !== '-';
+  const lead = word.lead ?? '';
+  return lead === '' || lead.startsWith('-');
+}
+
+/** Whether the shell may turn this word into several words or none (split, glob, brace). */
+export function mayMultiply(word: BashWord): boolean {
+  return word.splits === true || word.glob || word.brace;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -99,6 +130,24 @@ function unescapeDoubleQuoted(body: string): string {
   return body.replace(/\\([$`"\\\n])/g, (_m, c: string) => (c === '\n' ? '' : c));
 }
 
+/** Node types whose unquoted value is subject to word splitting. */
+const SPLITTING = new Set(['simple_expansion', 'expansion', 'command_substitution', 'arithmetic_expansion']);
+
+/** The literal prefix of an unquoted word, up to its first glob or brace character. */
+function unquotedLead(text: string): string {
+  const cut = text.search(/(?<!\\)[*?[{]/);
+  return unescapeUnquoted(cut < 0 ? text : text.slice(0, cut)).value;
+}
+
+const dynamic = (text: string, splits: boolean, lead = ''): BashWord => ({
+  value: undefined,
+  text,
+  glob: false,
+  brace: false,
+  splits,
+  lead,
+});
+
 /** Evaluates a word-like node (word, string, raw string, concatenation, expansion…). */
 export function evalWord(node: Node): BashWord {
   const text = node.text;
@@ -108,53 +157,78 @@ export function evalWord(node: Node): BashWord {
       if (node.type === 'command_name') {
         const inner = node.namedChild(0);
         if (inner && node.namedChildCount === 1) return { ...evalWord(inner), text };
-        return { value: undefined, text, glob: false, brace: false };
+        return dynamic(text, true);
       }
       const { value, glob, brace } = unescapeUnquoted(text);
-      return { value, text, glob, brace };
+      return { value, text, glob, brace, lead: glob || brace ? unquotedLead(text) : value };
     }
     case 'number':
-      if (node.namedChildCount > 0) return { value: undefined, text, glob: false, brace: false };
-      return { value: text, text, glob: false, brace: false };
+      if (node.namedChildCount > 0) return dynamic(text, true);
+      return { value: text, text, glob: false, brace: false, lead: text };
     case 'raw_string':
-      return { value: text.slice(1, -1), text, glob: false, brace: false };
-    case 'ansi_c_string':
-      return { value: decodeAnsiC(text.slice(2, -1)), text, glob: false, brace: false };
+      return { value: text.slice(1, -1), text, glob: false, brace: false, lead: text.slice(1, -1) };
+    case 'ansi_c_string': {
+      const value = decodeAnsiC(text.slice(2, -1));
+      return { value, text, glob: false, brace: false, lead: value ?? '' };
+    }
     case 'string': {
-      const dynamic = node.namedChildren.some((child) => child?.type !== 'string_content');
-      if (dynamic) return { value: undefined, text, glob: false, brace: false };
-      return { value: unescapeDoubleQuoted(text.slice(1, -1)), text, glob: false, brace: false };
+      let lead = '';
+      let literal = true;
+      for (const child of node.namedChildren) {
+        if (child?.type !== 'string_content') {
+          literal = false;
+          break;
+        }
+        lead += unescapeDoubleQuoted(child.text);
+      }
+      if (!literal) return dynamic(text, false, lead);
+      const value = unescapeDoubleQuoted(text.slice(1, -1));
+      return { value, text, glob: false, brace: false, lead: value };
     }
     case 'translated_string':
       // $"…" is locale-translated at run time.
-      return { value: undefined, text, glob: false, brace: false };
-    case 'concatenation': {
-      let value: string | undefined = '';
-      let glob = false;
-      let brace = false;
-      let unquoted = '';
-      for (const child of node.children) {
-        if (!child) continue;
-        const part = child.isNamed ? evalWord(child) : evalUnnamed(child);
-        value = value === undefined || part.value === undefined ? undefined : value + part.value;
-        glob ||= part.glob;
-        if (child.type === 'word' || !child.isNamed) unquoted += child.text;
-        else unquoted += 'x';
-      }
-      // A brace expansion may span several pieces (`{a,"b"}`), so it is judged on the unquoted text.
-      brace = unescapeUnquoted(unquoted).brace || node.namedChildren.some((c) => c?.type === 'brace_expression');
-      return { value, text, glob, brace };
-    }
+      return dynamic(text, false);
+    case 'concatenation':
+      return evalConcatenation(node);
     case 'brace_expression':
-      return { value: undefined, text, glob: false, brace: true };
+      return { value: undefined, text, glob: false, brace: true, lead: '' };
+    case 'process_substitution':
+      return dynamic(text, false, '/dev/fd/');
     default:
-      // simple_expansion, expansion, command_substitution, process_substitution, arithmetic_expansion, array…
-      return { value: undefined, text, glob: false, brace: false };
+      // simple_expansion, expansion, command_substitution, arithmetic_expansion, array…
+      return dynamic(text, SPLITTING.has(node.type) || node.type !== 'array');
   }
+}
+
+function evalConcatenation(node: Node): BashWord {
+  const text = node.text;
+  let value: string | undefined = '';
+  let glob = false;
+  let splits = false;
+  let lead = '';
+  let leadOpen = true;
+  let unquoted = '';
+  for (const child of node.children) {
+    if (!child) continue;
+    const part = child.isNamed ? evalWord(child) : evalUnnamed(child);
+    value = value === undefined || part.value === undefined ? undefined : value + part.value;
+    glob ||= part.glob;
+    splits ||= part.splits === true;
+    if (leadOpen) {
+      lead += part.lead ?? '';
+      if (part.value === undefined || part.glob || part.brace || (part.lead ?? '') !== part.value) leadOpen = false;
+    }
+    if (child.type === 'word' || !child.isNamed) unquoted += child.text;
+    else unquoted += 'x';
+  }
+  // A brace expansion may span several pieces (`{a,"b"}`), so it is judged on the unquoted text.
+  const brace = unescapeUnquoted(unquoted).brace || node.namedChildren.some((c) => c?.type === 'brace_expression');
+  if (brace) lead = lead.slice(0, Math.min(lead.length, unquotedLead(unquoted).length));
+  return { value, text, glob, brace, splits, lead };
 }
 
 /** Anonymous tokens inside a concatenation (`{`, `}`, `=`) are literal text. */
 function evalUnnamed(node: Node): BashWord {
   const { value, glob, brace } = unescapeUnquoted(node.text);
-  return { value, text: node.text, glob, brace };
+  return { value, text: node.text, glob, brace, lead: glob || brace ? unquotedLead(node.text) : value };
 }

@@ -7,6 +7,7 @@ import { analyzeBashDetails, type BashDetails, type BashPathRef } from './bash/a
 import { nodeHelpers, resolvePath, type ResolvedPath } from './paths.js';
 import { accessesOf } from './tool-access.js';
 import type { PermissionCheck } from './types.js';
+import type { Workspace } from './workspace.js';
 
 /** One path a call touches. `candidates` is empty when the path is only known at run time. */
 export interface PathTarget {
@@ -24,13 +25,17 @@ export interface PathTarget {
   readonly glob?: boolean;
   /** The content of the whole tree below it is read (`grep` tool, `rg x dir`). */
   readonly recursive?: boolean;
-  /** Maybe read by a program that is not read-only: deny and ask rules only, never uncertain. */
+  /**
+   * Maybe read by a program that is not read-only: only deny and ask rules look at it (a directory as the
+   * whole tree below it), and one only known at run time keeps them from matching for sure.
+   */
   readonly possible?: boolean;
 }
 
 /** What a call touches. */
 export interface CallFacts {
   readonly root: string;
+  readonly workspace: Workspace;
   readonly home: string;
   readonly reads: readonly PathTarget[];
   readonly writes: readonly PathTarget[];
@@ -47,7 +52,7 @@ const CLIMBING_GLOB = /(^|\/)\.[*?[]/;
 async function bashTarget(
   kind: 'read' | 'write',
   ref: BashPathRef,
-  context: { root: string; sandbox?: Sandbox },
+  context: { workspace: Workspace; sandbox?: Sandbox },
   by?: readonly number[],
 ): Promise<PathTarget> {
   const text = ref.value ?? ref.text;
@@ -55,12 +60,12 @@ async function bashTarget(
   const tilde =
     ref.value !== undefined && ref.value.startsWith('~') && ref.value !== '~' && !ref.value.startsWith('~/');
   if (ref.value === undefined || ref.value === '' || tilde || (ref.glob && CLIMBING_GLOB.test(ref.value))) {
-    // A possible read that cannot be known is dropped: the command is not read-only anyway.
+    // Only known at run time: no rule can match it for sure, so deny and ask rules cannot be passed.
     return {
       kind,
       text,
       candidates: [],
-      unknown: !ref.possible,
+      unknown: true,
       fromBash: true,
       possible: ref.possible === true,
       ...(by ? { by } : {}),
@@ -68,12 +73,10 @@ async function bashTarget(
   }
   const value = ref.value;
   const relative = !value.startsWith('/') && !value.startsWith('~');
-  const candidates = [
-    await resolvePath(value, kind, { root: context.root, ...(context.sandbox ? { sandbox: context.sandbox } : {}) }),
-  ];
+  const candidates = [await resolvePath(value, context)];
   // After `cd dir`, a relative path may be relative to dir: every candidate must pass.
   if (relative)
-    for (const base of ref.bases) candidates.push(await resolvePath(value, kind, { root: context.root, base }));
+    for (const base of ref.bases) candidates.push(await resolvePath(value, { workspace: context.workspace, base }));
   return {
     kind,
     text,
@@ -114,10 +117,11 @@ async function analyzeOrFailClosed(command: string): Promise<BashDetails> {
 }
 
 /** Gathers the facts of a call. */
-export async function gatherFacts(check: PermissionCheck, root: string): Promise<CallFacts> {
+export async function gatherFacts(check: PermissionCheck, workspace: Workspace): Promise<CallFacts> {
   const node = await nodeHelpers();
   const sandbox = check.sandbox;
-  const context = { root, ...(sandbox ? { sandbox } : {}) };
+  const context = { workspace, ...(sandbox ? { sandbox } : {}) };
+  const tool = check.name.toLowerCase();
   const accesses = accessesOf(check);
   const reads: PathTarget[] = [];
   const writes: PathTarget[] = [];
@@ -140,11 +144,12 @@ export async function gatherFacts(check: PermissionCheck, root: string): Promise
           list.push({
             kind: access.kind,
             text: access.path,
-            candidates: [await resolvePath(access.path, access.kind, context)],
+            candidates: [await resolvePath(access.path, context)],
             unknown: false,
             fromBash: false,
-            // The built-in grep reads the content of every file below its path.
-            recursive: check.name.toLowerCase() === 'grep' && !check.access,
+            // The built-in grep reads the content of every file below its path, whether the call comes
+            // with the tool's own access list (as from an agent) or not.
+            recursive: access.kind === 'read' && tool === 'grep',
           });
         break;
       }
@@ -170,5 +175,14 @@ export async function gatherFacts(check: PermissionCheck, root: string): Promise
       }
     }
   }
-  return { root, home: node.home, reads, writes, fetches, shell, known: accesses !== undefined };
+  return {
+    root: workspace.root,
+    workspace,
+    home: node.home,
+    reads,
+    writes,
+    fetches,
+    shell,
+    known: accesses !== undefined,
+  };
 }

@@ -63,9 +63,6 @@ export function nodeHelpers(): Promise<NodeHelpers> {
   return helpers;
 }
 
-/** The kernel's limit on symlinks followed while resolving one path (`MAXSYMLINKS`). */
-const MAX_SYMLINKS = 40;
-
 /** A resolution failure that is not "it does not exist yet". */
 class Unresolvable extends Error {}
 
@@ -92,64 +89,64 @@ export function describeFailure(error: unknown): string {
 
 const isMissing = (error: unknown): boolean => codeOf(error) === 'ENOENT' || codeOf(error) === 'ENOTDIR';
 
-function components(value: string): string[] {
-  return value.split('/').filter((part) => part !== '' && part !== '.');
-}
-
-/**
- * Walks `absolute` one component at a time, following every symlink as the kernel would (a dangling one
- * too: its target is where a write lands). Components that do not exist are appended as they are.
- */
-async function walk(absolute: string, node: NodeHelpers): Promise<string> {
-  const pending = components(absolute);
-  let current = '/';
-  let followed = 0;
-  for (let part = pending.shift(); part !== undefined; part = pending.shift()) {
-    if (part === '..') {
-      current = node.path.dirname(current);
-      continue;
-    }
-    const next = current === '/' ? `/${part}` : `${current}/${part}`;
-    let isLink = false;
-    try {
-      isLink = (await node.lstat(next)).isSymbolicLink();
-    } catch (error) {
-      if (!isMissing(error)) throw new Unresolvable(describeFailure(error));
-    }
-    if (!isLink) {
-      current = next;
-      continue;
-    }
-    if (++followed > MAX_SYMLINKS) throw new Unresolvable(describeFailure({ code: 'ELOOP' }));
-    let target: string;
-    try {
-      target = await node.readlink(next);
-    } catch (error) {
-      // Swapped away between lstat and readlink: take it as it is now, a plain missing component.
-      if (!isMissing(error)) throw new Unresolvable(describeFailure(error));
-      current = next;
-      continue;
-    }
-    if (target.startsWith('/')) current = '/';
-    pending.unshift(...components(target));
-  }
-  return current;
-}
+/** The kernel's limit on symlinks followed while resolving one path (`MAXSYMLINKS`). */
+const MAX_SYMLINKS = 40;
 
 /**
  * The canonical form of an absolute path that was joined as a string (never `path.resolve`d, which would
- * cancel a symlink with the `..` after it). realpath(3) for a path that exists; a component walk for one
- * that does not (yet).
+ * cancel a symlink with the `..` after it). realpath(3) resolves exactly as the kernel opens a path; for a
+ * path that does not exist (yet), the longest prefix that does is resolved so. A dangling symlink right
+ * after it is followed (its target is where a write lands); the rest, where nothing exists to follow, is
+ * appended with its `..` taken as they come (as the sandbox does).
  *
  * @throws Unresolvable for a loop, an overlong name or a permission error.
  */
-async function canonicalize(absolute: string, node: NodeHelpers): Promise<string> {
-  try {
-    return await node.realpath(absolute);
-  } catch (error) {
-    if (!isMissing(error)) throw new Unresolvable(describeFailure(error));
+async function canonicalize(absolute: string, node: NodeHelpers, hops = 0): Promise<string> {
+  const parts = absolute.split('/').filter((part) => part !== '' && part !== '.');
+  for (let keep = parts.length; keep >= 0; keep--) {
+    let real: string;
+    try {
+      real = await node.realpath(`/${parts.slice(0, keep).join('/')}`);
+    } catch (error) {
+      if (!isMissing(error)) throw new Unresolvable(describeFailure(error));
+      continue;
+    }
+    const missing = parts[keep];
+    if (missing !== undefined && missing !== '..') {
+      const target = await danglingTarget(node.path.join(real, missing), node);
+      if (target !== undefined) {
+        if (hops >= MAX_SYMLINKS) throw new Unresolvable(describeFailure({ code: 'ELOOP' }));
+        const base = target.startsWith('/') ? target : `${real}/${target}`;
+        return canonicalize([base, ...parts.slice(keep + 1)].join('/'), node, hops + 1);
+      }
+    }
+    let current = real;
+    for (const part of parts.slice(keep))
+      current = part === '..' ? node.path.dirname(current) : node.path.join(current, part);
+    return current;
   }
-  return walk(absolute, node);
+  return node.path.resolve(absolute);
+}
+
+/** The target of `path` when it is a symlink (one realpath could not follow), else `undefined`. */
+async function danglingTarget(path: string, node: NodeHelpers): Promise<string | undefined> {
+  try {
+    return (await node.lstat(path)).isSymbolicLink() ? await node.readlink(path) : undefined;
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw new Unresolvable(describeFailure(error));
+  }
+}
+
+/** Linux's limits: no file system takes a longer name (`NAME_MAX`), no call a longer path (`PATH_MAX`). */
+const NAME_MAX = 255;
+const PATH_MAX = 4095;
+const encoder = new TextEncoder();
+
+/** Whether the kernel would refuse the path as too long, whether or not it exists. */
+function tooLong(absolute: string): boolean {
+  if (encoder.encode(absolute).length > PATH_MAX) return true;
+  return absolute.split('/').some((part) => part.length > NAME_MAX / 4 && encoder.encode(part).length > NAME_MAX);
 }
 
 /** A path to an absolute string, `~` expanded, joined to `base` as a string (no lexical `..` collapse). */
@@ -214,6 +211,7 @@ export async function resolvePath(
     };
   };
   if (original.includes('\0')) return result(lexical, true, 'it contains a NUL byte');
+  if (tooLong(absolute)) return result(lexical, true, describeFailure({ code: 'ENAMETOOLONG' }));
   if (HARMLESS_DEVICES.has(lexical)) return { ...result(lexical, false), place: 'device', viaLink: false };
   let canonical: string | undefined;
   let refused = false;

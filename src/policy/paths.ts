@@ -36,6 +36,8 @@ export interface NodeHelpers {
   readonly lstat: (path: string) => Promise<{ isSymbolicLink(): boolean }>;
   readonly readlink: (path: string) => Promise<string>;
   readonly isDirectory: (path: string) => Promise<boolean>;
+  /** The names in a directory; none when it cannot be read. */
+  readonly readdir: (path: string) => Promise<string[]>;
   readonly home: string;
 }
 
@@ -57,6 +59,7 @@ export function nodeHelpers(): Promise<NodeHelpers> {
           (stat) => stat.isDirectory(),
           () => false,
         ),
+      readdir: (p: string) => fs.readdir(p).catch(() => []),
       home: os.homedir(),
     };
   })();
@@ -150,7 +153,7 @@ function tooLong(absolute: string): boolean {
 }
 
 /** A path to an absolute string, `~` expanded, joined to `base` as a string (no lexical `..` collapse). */
-function joined(original: string, base: string, home: string): string {
+export function joined(original: string, base: string, home: string): string {
   const expanded = original === '~' ? home : original.startsWith('~/') ? `${home}/${original.slice(2)}` : original;
   return expanded.startsWith('/') ? expanded : `${base}/${expanded}`;
 }

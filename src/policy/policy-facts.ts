@@ -4,7 +4,8 @@
  */
 import type { Sandbox } from '../sandbox/types.js';
 import { analyzeBashDetails, type BashDetails, type BashPathRef } from './bash/analyze-bash.js';
-import { nodeHelpers, resolvePath, type ResolvedPath } from './paths.js';
+import { expandGlob } from './glob-expand.js';
+import { joined, nodeHelpers, resolvePath, type ResolvedPath } from './paths.js';
 import { accessesOf } from './tool-access.js';
 import type { PermissionCheck } from './types.js';
 import type { Workspace } from './workspace.js';
@@ -52,7 +53,7 @@ const CLIMBING_GLOB = /(^|\/)\.[*?[]/;
 async function bashTarget(
   kind: 'read' | 'write',
   ref: BashPathRef,
-  context: { workspace: Workspace; sandbox?: Sandbox },
+  context: { workspace: Workspace; sandbox?: Sandbox; settled?: boolean },
   by?: readonly number[],
 ): Promise<PathTarget> {
   const text = ref.value ?? ref.text;
@@ -73,21 +74,53 @@ async function bashTarget(
   }
   const value = ref.value;
   const relative = !value.startsWith('/') && !value.startsWith('~');
-  const candidates = [await resolvePath(value, context)];
+  const candidates = [
+    await resolvePath(value, {
+      workspace: context.workspace,
+      ...(context.sandbox ? { sandbox: context.sandbox } : {}),
+    }),
+  ];
   // After `cd dir`, a relative path may be relative to dir: every candidate must pass.
   if (relative)
     for (const base of ref.bases) candidates.push(await resolvePath(value, { workspace: context.workspace, base }));
+  let expanded = false;
+  if (ref.glob) {
+    // Every path the shell would expand the glob to is a place too (through symlinks, as bash goes).
+    const reached = await globCandidates(value, relative ? ref.bases : [], context.workspace);
+    if (reached === undefined && !ref.possible)
+      return { kind, text, candidates: [], unknown: true, fromBash: true, ...(by ? { by } : {}) };
+    candidates.push(...(reached ?? []));
+    expanded = reached !== undefined;
+  }
   return {
     kind,
     text,
     candidates,
     unknown: false,
     fromBash: true,
-    glob: ref.glob && !ref.possible,
+    // An expansion is what the shell will see only if nothing in the command changes the tree first.
+    glob: ref.glob && !ref.possible && !(expanded && context.settled === true),
     recursive: ref.recursive === true,
     possible: ref.possible === true,
     ...(by ? { by } : {}),
   };
+}
+
+/** The places a glob reaches from the root and from each `cd` base; `undefined` when too many. */
+async function globCandidates(
+  value: string,
+  bases: readonly string[],
+  workspace: Workspace,
+): Promise<ResolvedPath[] | undefined> {
+  const node = await nodeHelpers();
+  const starts = [workspace.root, ...bases.map((base) => joined(base, workspace.root, node.home))];
+  const out: ResolvedPath[] = [];
+  for (const start of starts) {
+    const reached = await expandGlob(joined(value, start, node.home), node);
+    if (reached === undefined) return undefined;
+    for (const path of reached) out.push(await resolvePath(path, { workspace }));
+  }
+  return out;
 }
 
 /** A verdict for a command that cannot be analysed: nothing about it is known, so nothing is allowed by it. */
@@ -160,8 +193,9 @@ export async function gatherFacts(check: PermissionCheck, workspace: Workspace):
         const details = await analyzeOrFailClosed(access.command);
         shell.push({ command: access.command, details });
         const base = access.cwd ? [access.cwd] : [];
+        const settled = { ...context, settled: details.readOnly };
         for (const ref of details.reads)
-          reads.push(await bashTarget('read', base.length ? { ...ref, bases: [...base, ...ref.bases] } : ref, context));
+          reads.push(await bashTarget('read', base.length ? { ...ref, bases: [...base, ...ref.bases] } : ref, settled));
         for (const write of details.writes)
           writes.push(
             await bashTarget(

@@ -4,8 +4,8 @@
  * `link/..` as the kernel does, and never throws into a run. A scripted malicious model drives the real
  * stack (`createAgent` + `codingTools` + `createPolicy`) on real files and symlinks, in every mode.
  *
- * The agent maps a policy `deny` to the tool result; the decision's own `errorCode` is checked through
- * `policy.decide` with the tools' sandbox, the tool result by its text and error flag.
+ * The tool result carries the decision's `errorCode`; the decisions are also checked through
+ * `policy.decide` with the tools' sandbox.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -72,7 +72,7 @@ describe('outside the root: refused at once, never asked', () => {
       expect(outcome.results).toHaveLength(list.length);
       for (const result of outcome.results) {
         expect(result.isError).toBe(true);
-        expect(['WORKSPACE_ESCAPE', 'PERMISSION_DENIED']).toContain(result.errorCode);
+        expect(result.errorCode).toBe('WORKSPACE_ESCAPE');
         expect(result.output).toMatch(/outside the workspace/);
       }
       expect(outcome.seen).not.toContain(OUTSIDE_SECRET);

@@ -199,3 +199,25 @@ describe('canRead', () => {
     expect(await policy({ deny: ['Read'] }).canRead(join(root, 'a.txt'))).toBe(false);
   });
 });
+
+describe('globs are judged by what they reach', () => {
+  it('a glob through a workspace symlink that leads outside is refused; one reaching a denied file is denied', async () => {
+    const p = policy({ mode: 'full-access', deny: ['Read(./secrets/**)'] });
+    symlinkSync('../outside', join(root, 'ext'));
+    try {
+      for (const command of ['cat */passwd', 'cat e?t/passwd', 'cat {ext,sub}/passwd', 'ls e*/']) {
+        expect(await policy({ mode: 'full-access' }).decide(bash(command)), command).toMatchObject({
+          decision: 'deny',
+          errorCode: 'WORKSPACE_ESCAPE',
+        });
+      }
+      expect(await p.decide(bash('cat {a.txt,../outside/passwd}'))).toMatchObject({ errorCode: 'WORKSPACE_ESCAPE' });
+      expect(await p.decide(bash('cat s*/*.pem'))).toMatchObject({ decision: 'deny', rule: 'Read(./secrets/**)' });
+      expect((await p.decide(bash('cat *.txt'))).decision).toBe('allow');
+      expect((await policy({ mode: 'read-only' }).decide(bash('cat su?/*'))).decision).toBe('allow');
+      expect((await policy({ mode: 'read-only' }).decide(bash('cat {1..300}'))).decision).toBe('ask');
+    } finally {
+      rmSync(join(root, 'ext'));
+    }
+  });
+});

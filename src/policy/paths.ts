@@ -38,6 +38,10 @@ export interface NodeHelpers {
   readonly isDirectory: (path: string) => Promise<boolean>;
   /** The names in a directory; none when it cannot be read. */
   readonly readdir: (path: string) => Promise<string[]>;
+  /** The entries of a directory, symlinks not followed; none when it cannot be read. */
+  readonly readdirTyped: (
+    path: string,
+  ) => Promise<{ readonly name: string; readonly link: boolean; readonly directory: boolean }[]>;
   readonly home: string;
 }
 
@@ -60,6 +64,16 @@ export function nodeHelpers(): Promise<NodeHelpers> {
           () => false,
         ),
       readdir: (p: string) => fs.readdir(p).catch(() => []),
+      readdirTyped: (p: string) =>
+        fs.readdir(p, { withFileTypes: true }).then(
+          (entries) =>
+            entries.map((entry) => ({
+              name: entry.name,
+              link: entry.isSymbolicLink(),
+              directory: entry.isDirectory(),
+            })),
+          () => [],
+        ),
       home: os.homedir(),
     };
   })();

@@ -5,6 +5,7 @@
 import type { Sandbox } from '../sandbox/types.js';
 import { analyzeBashDetails, type BashDetails, type BashPathRef } from './bash/analyze-bash.js';
 import { expandGlob } from './glob-expand.js';
+import { followsLinks, linksBelow } from './link-scan.js';
 import { joined, nodeHelpers, resolvePath, type ResolvedPath } from './paths.js';
 import { accessesOf } from './tool-access.js';
 import type { PermissionCheck } from './types.js';
@@ -53,7 +54,7 @@ const CLIMBING_GLOB = /(^|\/)\.[*?[]/;
 async function bashTarget(
   kind: 'read' | 'write',
   ref: BashPathRef,
-  context: { workspace: Workspace; sandbox?: Sandbox; settled?: boolean },
+  context: { workspace: Workspace; sandbox?: Sandbox; settled?: boolean; followsLinks?: boolean },
   by?: readonly number[],
 ): Promise<PathTarget> {
   const text = ref.value ?? ref.text;
@@ -92,6 +93,12 @@ async function bashTarget(
     candidates.push(...(reached ?? []));
     expanded = reached !== undefined;
   }
+  if (ref.recursive && context.followsLinks) {
+    // `grep -R x .` reads wherever the links below `.` lead: those places are read too.
+    const reached = await linkCandidates(candidates, context.workspace);
+    if (reached === undefined) return { kind, text, candidates: [], unknown: true, fromBash: true };
+    candidates.push(...reached);
+  }
   return {
     kind,
     text,
@@ -119,6 +126,22 @@ async function globCandidates(
     const reached = await expandGlob(joined(value, start, node.home), node);
     if (reached === undefined) return undefined;
     for (const path of reached) out.push(await resolvePath(path, { workspace }));
+  }
+  return out;
+}
+
+/** Where the symlinks below the candidate directories lead; `undefined` when a tree is too large. */
+async function linkCandidates(
+  candidates: readonly ResolvedPath[],
+  workspace: Workspace,
+): Promise<ResolvedPath[] | undefined> {
+  const node = await nodeHelpers();
+  const out: ResolvedPath[] = [];
+  for (const candidate of candidates) {
+    if (!candidate.directory) continue;
+    const links = await linksBelow(candidate.canonical, node);
+    if (links === undefined) return undefined;
+    for (const link of links) out.push(await resolvePath(link, { workspace }));
   }
   return out;
 }
@@ -193,7 +216,7 @@ export async function gatherFacts(check: PermissionCheck, workspace: Workspace):
         const details = await analyzeOrFailClosed(access.command);
         shell.push({ command: access.command, details });
         const base = access.cwd ? [access.cwd] : [];
-        const settled = { ...context, settled: details.readOnly };
+        const settled = { ...context, settled: details.readOnly, followsLinks: followsLinks(details) };
         for (const ref of details.reads)
           reads.push(await bashTarget('read', base.length ? { ...ref, bases: [...base, ...ref.bases] } : ref, settled));
         for (const write of details.writes)

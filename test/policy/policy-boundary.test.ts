@@ -221,3 +221,34 @@ describe('globs are judged by what they reach', () => {
     }
   });
 });
+
+describe('recursive reads that follow symlinks', () => {
+  it('grep -R, rg -L and find -L read where the links below lead: outside is refused, a denied file denied', async () => {
+    mkdirSync(join(root, 'tree', 'deep'), { recursive: true });
+    mkdirSync(join(root, 'pub'));
+    symlinkSync('../../../outside', join(root, 'tree', 'deep', 'out'));
+    symlinkSync('../secrets/key.pem', join(root, 'pub', 'k'));
+    try {
+      const p = policy({ mode: 'read-only' });
+      for (const command of ['grep -R x tree', 'grep -rR x tree', 'rg -L x tree'])
+        expect(await p.decide(bash(command)), command).toMatchObject({
+          decision: 'deny',
+          errorCode: 'WORKSPACE_ESCAPE',
+        });
+      // The root holds a symlink loop: a following search of it cannot be judged, so it is refused.
+      expect((await p.decide(bash('grep -R x .'))).decision).toBe('deny');
+      // Without following, the search stays in the tree.
+      for (const command of ['grep -r x tree', 'rg x tree', 'grep -r x .', 'grep -R x sub'])
+        expect((await p.decide(bash(command))).decision, command).toBe('allow');
+      const denied = policy({ mode: 'read-only', deny: ['Read(./secrets/**)'] });
+      expect(await denied.decide(bash('grep -R x pub'))).toMatchObject({
+        decision: 'deny',
+        rule: 'Read(./secrets/**)',
+      });
+      expect((await denied.decide(bash('grep -r x pub'))).decision).toBe('allow');
+    } finally {
+      rmSync(join(root, 'pub'), { recursive: true });
+      rmSync(join(root, 'tree'), { recursive: true });
+    }
+  });
+});

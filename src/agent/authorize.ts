@@ -74,6 +74,7 @@ export async function authorize(
       decision.rule ? 'rule' : 'mode',
       decision.rule,
       `Permission denied: ${decision.reason.replace(/\.$/, '')}${decision.rule ? ` (rule ${decision.rule})` : ''}. Do not retry this call; find another way or ask the user.`,
+      decision.errorCode,
     );
   }
   const wait = ctx.emit({
@@ -139,6 +140,7 @@ async function refuse(
   source: 'mode' | 'rule' | 'approver' | 'hook',
   rule: string | undefined,
   message: string,
+  errorCode: PolicyDecision['errorCode'] = 'PERMISSION_DENIED',
 ): Promise<Authorization> {
   const wait = ctx.emit({
     type: 'permission-decision',
@@ -150,7 +152,7 @@ async function refuse(
     runId: ctx.runId,
   });
   if (wait) await wait;
-  return { kind: 'refuse', outcome: toolError('PERMISSION_DENIED', message) };
+  return { kind: 'refuse', outcome: toolError(errorCode ?? 'PERMISSION_DENIED', message) };
 }
 
 /** Records the call and tells whether it is the third identical call in a row. */

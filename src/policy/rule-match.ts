@@ -2,7 +2,8 @@
  * Matching parsed rules against the facts of a call.
  */
 import type { BashDetails } from './bash/analyze-bash.js';
-import { couldMatchBelow, matchPath, type nodeHelpers, type ResolvedPath } from './paths.js';
+import { couldMatchBelow, matchPath } from './path-patterns.js';
+import type { NodeHelpers, ResolvedPath } from './paths.js';
 import type { CallFacts, PathTarget } from './policy-facts.js';
 import { matchBash, type ParsedRule } from './rules.js';
 import { EDIT_TOOLS, READ_TOOLS } from './tool-access.js';
@@ -55,7 +56,7 @@ export function pathVerdict(
   targets: readonly PathTarget[],
   ctx: Context,
   strict: boolean,
-  node: Awaited<ReturnType<typeof nodeHelpers>>,
+  node: NodeHelpers,
 ): Verdict {
   const pattern = rule.path!;
   let uncertain = false;
@@ -66,7 +67,7 @@ export function pathVerdict(
     }
     const places = (candidate: ResolvedPath): string[] =>
       strict ? [candidate.canonical] : [candidate.lexical, candidate.canonical];
-    const options = { root: ctx.facts.root, home: ctx.facts.home, asAbsolute: !strict };
+    const options = { workspace: ctx.facts.workspace, home: ctx.facts.home, asAbsolute: !strict };
     const hit = strict
       ? target.candidates.every((candidate) =>
           places(candidate).every((place) => matchPath(pattern, place, options, node)),
@@ -75,9 +76,10 @@ export function pathVerdict(
           places(candidate).some((place) => matchPath(pattern, place, options, node)),
         );
     if (hit) return 'match';
-    // A deny on `.env` must hold against `rg TOKEN .`: a recursive read of a directory that may contain
-    // what the rule names is not certain to avoid it.
-    if (!strict && target.recursive && (rule.family === 'read' || rule.family === 'tool')) {
+    // A deny on `.env` must hold against `rg TOKEN .`, `tar -czf x.tgz .` or `rm -rf .`: a command that
+    // reads (or, from a shell, writes) the tree of a directory that may hold what the rule names is not
+    // certain to avoid it.
+    if (!strict && treeWide(target, rule)) {
       if (
         target.candidates.some(
           (candidate) => candidate.directory && couldMatchBelow(pattern, candidate.canonical, options, node),
@@ -89,8 +91,24 @@ export function pathVerdict(
   return uncertain ? 'uncertain' : 'none';
 }
 
+/** Whether a target may stand for the whole tree below it, for this rule. */
+function treeWide(target: PathTarget, rule: ParsedRule): boolean {
+  if (target.kind === 'read') return (target.recursive || target.possible) === true && rule.family !== 'edit';
+  return target.fromBash && rule.family !== 'read';
+}
+
+/**
+ * Whether a shell command in the call runs something the analysis cannot see into (`eval`, `$cmd`,
+ * `python -c`, `xargs cat`, `find -exec cat {}`, a parse error): its paths are only known when it runs.
+ */
+export function hidesPaths(facts: CallFacts): boolean {
+  return facts.shell.some(
+    ({ details }) => details.parseError || details.simpleCommands.some((c) => c.opaque || c.dynamicName || c.openEnded),
+  );
+}
+
 /** Does a deny/ask rule apply to this call? `uncertain` when the call hides what it does. */
-export function ruleApplies(rule: ParsedRule, ctx: Context, node: Awaited<ReturnType<typeof nodeHelpers>>): Verdict {
+export function ruleApplies(rule: ParsedRule, ctx: Context, node: NodeHelpers): Verdict {
   const { facts, tool, normalized } = ctx;
   const hasSpecifier = rule.bash !== undefined || rule.path !== undefined || rule.domain !== undefined;
   if (!hasSpecifier) return coversTool(rule, tool, normalized) ? 'match' : 'none';
@@ -112,10 +130,13 @@ export function ruleApplies(rule: ParsedRule, ctx: Context, node: Awaited<Return
     return verdict;
   }
   // Path rules: Read(…) binds every read (file tools, shell reads, any tool's access); Edit(…) every write.
-  if (rule.family === 'read') return pathVerdict(rule, facts.reads, ctx, false, node);
-  if (rule.family === 'edit') return pathVerdict(rule, facts.writes, ctx, false, node);
-  if (!coversTool(rule, tool, normalized)) return 'none';
-  return pathVerdict(rule, [...facts.reads, ...facts.writes], ctx, false, node);
+  // A shell command that hides what it touches never passes one, in any mode.
+  let verdict: Verdict;
+  if (rule.family === 'read') verdict = pathVerdict(rule, facts.reads, ctx, false, node);
+  else if (rule.family === 'edit') verdict = pathVerdict(rule, facts.writes, ctx, false, node);
+  else if (!coversTool(rule, tool, normalized)) return 'none';
+  else verdict = pathVerdict(rule, [...facts.reads, ...facts.writes], ctx, false, node);
+  return verdict === 'none' && hidesPaths(facts) ? 'uncertain' : verdict;
 }
 
 /** Whether an exact `Bash(…)` rule names this whole command. */

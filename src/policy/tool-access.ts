@@ -32,14 +32,20 @@ const field = (input: JsonValue, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-/** The paths an `apply_patch` envelope adds, updates, deletes or moves to. */
-export function patchPaths(patch: string): string[] {
-  const paths: string[] = [];
+/**
+ * What an `apply_patch` envelope touches: every path is written; updated files and move destinations are
+ * also read (their text is matched and echoed), so `Read(…)` rules bind them.
+ */
+export function patchAccesses(patch: string): ToolAccess[] {
+  const accesses: ToolAccess[] = [];
   for (const line of patch.split(/\r?\n/)) {
-    const match = /^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+)$/.exec(line.trimEnd());
-    if (match) paths.push(match[1]!.trim());
+    const match = /^\*\*\* (Add File|Update File|Delete File|Move to): (.+)$/.exec(line.trimEnd());
+    if (!match) continue;
+    const path = match[2]!.trim();
+    if (match[1] === 'Update File' || match[1] === 'Move to') accesses.push({ kind: 'read', path });
+    accesses.push({ kind: 'write', path });
   }
-  return paths;
+  return accesses;
 }
 
 /**
@@ -65,10 +71,8 @@ export function accessesOf(check: PermissionCheck): readonly ToolAccess[] | unde
       return [{ kind: 'read', path: field(input, 'path') ?? '.' }];
     case 'apply_patch': {
       const patch = field(input, 'patch') ?? field(input, 'input');
-      const paths = patch === undefined ? [] : patchPaths(patch);
-      return paths.length > 0
-        ? paths.map((path) => ({ kind: 'write' as const, path }))
-        : [{ kind: 'write', path: '\0unknown' }];
+      const accesses = patch === undefined ? [] : patchAccesses(patch);
+      return accesses.length > 0 ? accesses : [{ kind: 'write', path: '\0unknown' }];
     }
     case 'bash': {
       const command = field(input, 'command');

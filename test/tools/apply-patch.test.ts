@@ -135,7 +135,7 @@ describe('apply_patch', () => {
     expect(await contents('a.ts')).toBe('const a = 2;\n');
   });
 
-  it('access lists every path of the patch', () => {
+  it('access lists every path of the patch, and the files it reads (updated, moved and their destination)', () => {
     const tool = applyPatchTool();
     const text = patch(
       '*** Add File: x.ts',
@@ -149,7 +149,9 @@ describe('apply_patch', () => {
     );
     expect(tool.access?.(tool.input.parse({ patch: text }))).toEqual([
       { kind: 'write', path: 'x.ts' },
+      { kind: 'read', path: 'y.ts' },
       { kind: 'write', path: 'y.ts' },
+      { kind: 'read', path: 'z.ts' },
       { kind: 'write', path: 'z.ts' },
       { kind: 'write', path: 'w.ts' },
     ]);

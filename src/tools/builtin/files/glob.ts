@@ -11,6 +11,7 @@ import type { Tool } from '../../tool.js';
 import { displayPath } from './file-access.js';
 import { ancestorLevels, GlobOverrides, keepForAncestors, toPosix } from '../grep/grep-filter.js';
 import { walkFiles } from '../grep/grep-js.js';
+import { keepReadable } from '../grep/readable.js';
 import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { withAliases } from '../tool-input.js';
 
@@ -35,7 +36,8 @@ const input = withAliases(
  * The `glob` tool: lists files whose path (relative to `path`) matches a glob, newest first (modification
  * time, then path), at most `maxResults` with a footer saying how many more there are. Honours
  * `.gitignore` like grep (ignored directories are not even walked), skips `.git`, never follows symbolic
- * links. Hidden files match when the pattern allows them (`*` matches dot files).
+ * links. Hidden files match when the pattern allows them (`*` matches dot files). Files the policy does not
+ * let the model read (`ctx.canRead`) are neither listed nor counted.
  *
  * @example
  * ```ts
@@ -84,6 +86,8 @@ export function globTool(options: GlobToolOptions = {}): Tool<z.output<typeof in
             matches(toPosix(path.relative(dir, file))) &&
             keepForAncestors(filter, ancestors, file, toPosix(path.relative(start, file))),
         );
+        // Names of files the policy does not let the model read are not shown, nor counted.
+        files = await keepReadable(ctx, files, (file) => file);
       }
       if (files.length === 0) {
         const hint = args.pattern.includes('/')

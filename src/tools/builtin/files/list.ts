@@ -9,6 +9,7 @@ import { tool } from '../../define-tool.js';
 import type { Tool } from '../../tool.js';
 import { displayPath } from './file-access.js';
 import { ancestorLevels, isIgnored, loadIgnoreLevel, type IgnoreLevel } from '../grep/grep-filter.js';
+import { keepReadable } from '../grep/readable.js';
 import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { withAliases } from '../tool-input.js';
 
@@ -43,7 +44,8 @@ interface Node {
 /**
  * The `list` tool: an indented tree of a directory, breadth first so a capped listing still shows the top
  * levels, directories before files. Skips `.git`, `node_modules` and what `.gitignore` ignores, plus the
- * `ignore` patterns given; shows symbolic links with `@` and never follows them.
+ * `ignore` patterns given; shows symbolic links with `@` and never follows them. Entries the policy does
+ * not let the model read (`ctx.canRead`) are left out, with everything below them.
  *
  * @example
  * ```ts
@@ -84,25 +86,29 @@ export function listTool(options: ListToolOptions = {}): Tool<z.output<typeof in
         const level = await loadIgnoreLevel(current.absolute);
         const levels = level ? [...current.levels, level] : current.levels;
         const entries = await readdir(current.absolute, { withFileTypes: true }).catch(() => []);
-        const sorted = entries
+        const kinds = entries
           .map((entry) => ({
             entry,
+            absolute: path.join(current.absolute, entry.name),
+            relative: current.relative === '' ? entry.name : `${current.relative}/${entry.name}`,
             kind: entry.isSymbolicLink()
               ? ('symlink' as const)
               : entry.isDirectory()
                 ? ('directory' as const)
                 : ('file' as const),
           }))
-          .sort(
-            (a, b) =>
-              Number(b.kind === 'directory') - Number(a.kind === 'directory') ||
-              a.entry.name.localeCompare(b.entry.name),
+          .filter(
+            ({ relative, absolute, kind }) =>
+              !extra.ignores(kind === 'directory' ? `${relative}/` : relative) &&
+              !isIgnored(levels, absolute, kind === 'directory'),
           );
-        for (const { entry, kind } of sorted) {
-          const absolute = path.join(current.absolute, entry.name);
-          const relative = current.relative === '' ? entry.name : `${current.relative}/${entry.name}`;
+        // What the policy does not let the model read is neither shown nor walked into.
+        const sorted = (await keepReadable(ctx, kinds, (item) => item.absolute)).sort(
+          (a, b) =>
+            Number(b.kind === 'directory') - Number(a.kind === 'directory') || a.entry.name.localeCompare(b.entry.name),
+        );
+        for (const { entry, kind, absolute, relative } of sorted) {
           const isDir = kind === 'directory';
-          if (extra.ignores(isDir ? `${relative}/` : relative) || isIgnored(levels, absolute, isDir)) continue;
           if (count >= maxEntries) {
             capped = true;
             break;

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Sandbox } from '../../../sandbox/types.js';
 import { tool } from '../../define-tool.js';
-import type { Tool } from '../../tool.js';
+import type { Tool, ToolContext } from '../../tool.js';
 import { displayPath, errorCode, formatBytes, readJudged } from './file-access.js';
 import { hashBytes, recordRead } from './file-tracker.js';
 import { similarity } from '../edit/fuzzy-match.js';
+import { keepReadable } from '../grep/readable.js';
 import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { FILE_ALIASES, withAliases } from '../tool-input.js';
 import { decodeText, looksBinary } from './text-encoding.js';
@@ -64,8 +65,8 @@ export function readTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof
       const absolute = await sandbox.resolve(args.file_path, 'read');
       const display = displayPath(sandbox, absolute);
       const info = await sandbox.stat(absolute);
-      if (!info) throw new Error(await missingMessage(sandbox, absolute, display));
-      if (info.type === 'directory') return listDirectory(sandbox, absolute, display, args.offset, args.limit);
+      if (!info) throw new Error(await missingMessage(sandbox, absolute, display, ctx));
+      if (info.type === 'directory') return listDirectory(sandbox, absolute, display, ctx, args.offset, args.limit);
       if (info.type !== 'file') {
         throw new Error(
           `${display} is not a regular file (${info.type === 'symlink' ? 'a symbolic link' : 'a FIFO, socket or device'}); read only reads regular files and lists directories.`,
@@ -84,7 +85,8 @@ export function readTool(options: BuiltinToolOptions = {}): Tool<z.output<typeof
         });
       } catch (error) {
         // Swapped for a directory since the stat: list it, as if it had been one all along.
-        if (errorCode(error) === 'EISDIR') return listDirectory(sandbox, absolute, display, args.offset, args.limit);
+        if (errorCode(error) === 'EISDIR')
+          return listDirectory(sandbox, absolute, display, ctx, args.offset, args.limit);
         throw error;
       }
       // Recorded before the binary check: knowing it is binary is enough to replace it with write.
@@ -140,10 +142,13 @@ async function listDirectory(
   sandbox: Sandbox,
   absolute: string,
   display: string,
+  ctx: Pick<ToolContext, 'canRead'>,
   offset = 1,
   limit = DEFAULT_READ_LIMIT,
 ): Promise<string> {
-  const entries = (await sandbox.readdir(absolute))
+  const all = await sandbox.readdir(absolute);
+  // Names the policy does not let the model read are not listed.
+  const entries = (await keepReadable(ctx, all, (entry) => path.join(absolute, entry.name)))
     .map((entry) => (entry.type === 'directory' ? `${entry.name}/` : entry.name))
     .sort((a, b) => a.localeCompare(b));
   if (entries.length === 0) return `(${display} is an empty directory)`;
@@ -157,14 +162,22 @@ async function listDirectory(
 }
 
 /** "Not found", plus up to three names in the same directory that look like what was meant. */
-async function missingMessage(sandbox: Sandbox, absolute: string, display: string): Promise<string> {
+async function missingMessage(
+  sandbox: Sandbox,
+  absolute: string,
+  display: string,
+  ctx: Pick<ToolContext, 'canRead'>,
+): Promise<string> {
   const parent = path.dirname(absolute);
   const wanted = path.basename(absolute).toLowerCase();
   const parentInfo = await sandbox.stat(parent).catch(() => undefined);
   if (!parentInfo || parentInfo.type !== 'directory') {
     return `${display} does not exist, nor does its directory ${displayPath(sandbox, parent)}. Find the right path with glob or list.`;
   }
-  const names = (await sandbox.readdir(parent)).map((entry) => entry.name);
+  // Never a name the policy does not let the model read.
+  const names = (await keepReadable(ctx, await sandbox.readdir(parent), (entry) => path.join(parent, entry.name))).map(
+    (entry) => entry.name,
+  );
   const scored = names
     .map((name) => {
       const lower = name.toLowerCase();

@@ -43,6 +43,8 @@ export function ripgrepArgs(query: GrepQuery, pcre2 = false): { args: string[]; 
     '--no-ignore-exclude',
     '--no-ignore-parent',
     '--no-messages',
+    // Never through a symlink, out of the workspace or into a file a deny rule names (as the JS engine).
+    '--no-follow',
     '--color=never',
     query.ignoreCase ? '--ignore-case' : '--case-sensitive',
   ];

@@ -12,6 +12,7 @@ import type { GrepEngine, GrepFileResult, GrepQuery } from './grep-engine.js';
 import { assertFitsLineMode } from './grep-engine.js';
 import { grepJs } from './grep-js.js';
 import { ripgrepEngine, ripgrepPath } from './grep-ripgrep.js';
+import { keepReadable } from './readable.js';
 import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
 import { withAliases } from '../tool-input.js';
 
@@ -77,6 +78,8 @@ type GrepInput = z.output<typeof input>;
  * The `grep` tool: searches file contents with a regular expression, honouring `.gitignore` (see
  * `grep-filter.ts` for the exact rules), with `glob`/`type` filters, three output modes, context lines,
  * and paging (`head_limit`, `offset`). Files are listed newest first (by modification time, then path).
+ * Symbolic links below the searched path are never followed, and files the policy does not let the model
+ * read (`ctx.canRead`) are left out of every result.
  * Uses the ripgrep binary of `@vscode/ripgrep` when present, else a JavaScript engine that gives the same
  * results.
  *
@@ -123,7 +126,9 @@ export function grepTool(options: GrepToolOptions = {}): Tool<GrepInput> {
       };
       assertFitsLineMode(query.pattern, query.multiline);
       const engine = await pickEngine(options.engine ?? 'auto');
-      const results = await sortByMtime(sandbox.root, await engine(query));
+      // The policy's Read rules bind every file of the search, not only the path searched: a denied file
+      // shows neither its lines nor its name nor its count.
+      const results = await sortByMtime(sandbox.root, await keepReadable(ctx, await engine(query), (r) => r.path));
       return format(results, query, args, (file) => displayPath(sandbox, file));
     },
   });

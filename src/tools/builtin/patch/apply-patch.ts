@@ -5,7 +5,7 @@ import { unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Sandbox } from '../../../sandbox/types.js';
 import { tool } from '../../define-tool.js';
-import type { SessionState, Tool, ToolAccess } from '../../tool.js';
+import type { SessionState, Tool, ToolAccess, ToolContext } from '../../tool.js';
 import { compactDiff } from '../files/compact-diff.js';
 import { commitText, displayPath, formatBytes, MAX_EDIT_BYTES } from '../files/file-access.js';
 import { withFileLock } from '../files/file-tracker.js';
@@ -41,7 +41,9 @@ interface Planned {
  * trailing whitespace, surrounding whitespace, then typographic punctuation. BOM and line endings of
  * updated files are kept. Unlike `edit`, no prior `read` is required: the context lines of each change
  * show the model saw the text, and they are checked against the file as it is now. Files it writes are
- * recorded as read, so `edit` can follow without another read.
+ * recorded as read, so `edit` can follow without another read. Updated and moved files count as read for
+ * the policy; a file the policy does not let the model read (`ctx.canRead`) is never moved, and its diff is
+ * not shown.
  *
  * @example
  * ```ts
@@ -78,11 +80,17 @@ export function applyPatchTool(options: BuiltinToolOptions = {}): Tool<z.output<
           .map((p) => sandbox.resolve(p, 'write')),
       );
       const unique = [...new Set(paths)].sort();
-      return lockAll(unique, () => applyOperations(sandbox, ctx.state, operations));
+      const hidden = await unreadable(ctx, sandbox, operations);
+      return lockAll(unique, () => applyOperations(sandbox, ctx.state, operations, hidden));
     },
   });
 }
 
+/**
+ * What the patch touches, for the policy: every path is written; an updated file is also read (its text
+ * is matched and shown in the diff), and a move reads its source and destination, so a `Read(…)` deny rule
+ * on either refuses the whole patch.
+ */
 function patchAccess(patch: string): ToolAccess[] {
   let operations: PatchOperation[];
   try {
@@ -91,10 +99,45 @@ function patchAccess(patch: string): ToolAccess[] {
     // Unparseable: execute will refuse it; ask about the whole workspace rather than nothing.
     return [{ kind: 'write', path: '.' }];
   }
-  return operations.flatMap((op): ToolAccess[] => [
-    { kind: 'write', path: op.path },
-    ...(op.kind === 'update' && op.moveTo !== undefined ? [{ kind: 'write' as const, path: op.moveTo }] : []),
-  ]);
+  return operations.flatMap((op): ToolAccess[] => {
+    const paths = op.kind === 'update' ? [op.path, ...(op.moveTo !== undefined ? [op.moveTo] : [])] : [op.path];
+    return paths.flatMap((path): ToolAccess[] =>
+      op.kind === 'update'
+        ? [
+            { kind: 'read', path },
+            { kind: 'write', path },
+          ]
+        : [{ kind: 'write', path }],
+    );
+  });
+}
+
+/**
+ * The canonical paths of updated files the policy does not let the model read (an `ask` rule the user
+ * approved): they are patched, but their text is never echoed. A move of such a file, or onto such a
+ * place, is refused: it would carry a protected file's content where the rule does not reach.
+ */
+async function unreadable(
+  ctx: Pick<ToolContext, 'canRead'>,
+  sandbox: Sandbox,
+  operations: readonly PatchOperation[],
+): Promise<ReadonlySet<string>> {
+  const hidden = new Set<string>();
+  const canRead = ctx.canRead;
+  if (!canRead) return hidden;
+  for (const op of operations) {
+    if (op.kind !== 'update') continue;
+    const source = await sandbox.resolve(op.path, 'write');
+    const sourceOk = await canRead(source).catch(() => false);
+    if (!sourceOk) hidden.add(source);
+    if (op.moveTo === undefined) continue;
+    const destination = await sandbox.resolve(op.moveTo, 'write');
+    if (!sourceOk || !(await canRead(destination).catch(() => false)))
+      throw new Error(
+        `apply_patch refused: moving ${op.path} to ${op.moveTo} is not allowed, because the policy does not let you read ${sourceOk ? op.moveTo : op.path}. Nothing was written.`,
+      );
+  }
+  return hidden;
 }
 
 async function lockAll<T>(paths: readonly string[], task: () => Promise<T>): Promise<T> {
@@ -107,6 +150,7 @@ async function applyOperations(
   sandbox: Sandbox,
   state: SessionState,
   operations: readonly PatchOperation[],
+  hidden: ReadonlySet<string>,
 ): Promise<string> {
   const planned = new Map<string, Planned>();
   const load = async (path: string): Promise<Planned> => {
@@ -187,6 +231,10 @@ async function applyOperations(
 
   const diffs = changed
     .filter((file) => file.before !== null && file.after !== null)
-    .map((file) => `${file.display}\n${compactDiff(file.before ?? '', file.after ?? '', { maxLines: 80 }).text}`);
+    .map((file) =>
+      hidden.has(file.absolute)
+        ? `${file.display}\n(diff not shown: the policy does not let you read this file)`
+        : `${file.display}\n${compactDiff(file.before ?? '', file.after ?? '', { maxLines: 80 }).text}`,
+    );
   return [`Success. Updated the following files:`, ...summary, ...(diffs.length > 0 ? ['', ...diffs] : [])].join('\n');
 }

@@ -3,7 +3,7 @@ import { createId } from '../internal/ids.js';
 import type { UserMessage } from '../model/message.js';
 import { createPolicy } from '../policy/create-policy.js';
 import type { Policy } from '../policy/types.js';
-import type { Sandbox } from '../sandbox/types.js';
+import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
 import { memoryStore } from '../stores/memory-store.js';
 import { Run } from './agent-run.js';
 import { indexTools, positiveInteger, resolveCompaction, type AgentConfig } from './config.js';
@@ -65,7 +65,7 @@ export function createAgent(options: AgentOptions): Agent {
     eventBufferSize: positiveInteger('eventBufferSize', options.eventBufferSize, 256),
     name: options.name ?? 'agent',
     compaction: resolveCompaction(options.compaction, provider.contextWindow),
-    sandbox: () => (sandbox ??= defaultSandbox(policyRoot(options.policy))),
+    sandbox: () => (sandbox ??= defaultSandbox(policyGrant(options.policy))),
   };
 
   const start = (
@@ -102,7 +102,7 @@ export function createAgent(options: AgentOptions): Agent {
   };
 }
 
-let shared: { readonly root: string; readonly sandbox: Promise<Sandbox> } | undefined;
+let shared: { readonly key: string; readonly sandbox: Promise<Sandbox> } | undefined;
 
 /**
  * `autoSandbox({ root })` on the policy's `root`, else on `process.cwd()` (one root for the policy and the
@@ -110,21 +110,33 @@ let shared: { readonly root: string; readonly sandbox: Promise<Sandbox> } | unde
  * works (commands contained, no network), else `localSandbox` with a one-time `ICODE_NO_OS_SANDBOX`
  * warning. Sandboxes are Node-only: loaded on first use, so importing icode stays runtime-neutral.
  */
-function defaultSandbox(policyRootOption: string | undefined): Promise<Sandbox> {
-  const root = policyRootOption ?? process.cwd();
-  if (shared?.root !== root) {
+function defaultSandbox(grant: SandboxGrant): Promise<Sandbox> {
+  const root = grant.root ?? process.cwd();
+  const key = JSON.stringify([root, grant.additionalDirectories ?? []]);
+  if (shared?.key !== key) {
+    const additional = grant.additionalDirectories ? { additionalDirectories: grant.additionalDirectories } : {};
     shared = {
-      root,
-      sandbox: import('../sandbox/auto-sandbox.js').then(({ autoSandbox }) => autoSandbox({ root })),
+      key,
+      sandbox: import('../sandbox/auto-sandbox.js').then(({ autoSandbox }) => autoSandbox({ root, ...additional })),
     };
   }
   return shared.sandbox;
 }
 
-/** The `root` of policy options (not of a ready-made Policy, which judges against the sandbox it is given). */
-function policyRoot(value: AgentOptions['policy']): string | undefined {
-  if (!value || isPolicy(value)) return undefined;
-  return (value as { root?: string }).root;
+/** What policy options grant the default sandbox: their root and additional directories. */
+interface SandboxGrant {
+  readonly root?: string;
+  readonly additionalDirectories?: readonly AdditionalDirectory[];
+}
+
+/**
+ * The `root` and `additionalDirectories` of policy options (not of a ready-made Policy, which judges against
+ * the sandbox it is given), so the default sandbox reaches what the policy grants.
+ */
+function policyGrant(value: AgentOptions['policy']): SandboxGrant {
+  if (!value || isPolicy(value)) return {};
+  const { root, additionalDirectories } = value as SandboxGrant;
+  return { ...(root !== undefined ? { root } : {}), ...(additionalDirectories ? { additionalDirectories } : {}) };
 }
 
 function isPolicy(value: AgentOptions['policy']): value is Policy {

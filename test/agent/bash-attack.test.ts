@@ -115,7 +115,8 @@ describe('a malicious model against the shell analysis', () => {
       expect(results).toHaveLength(attacks.length);
       results.forEach((result, i) => {
         expect(result.isError, `${attacks[i]!.cls}: ${attacks[i]!.command}`).toBe(true);
-        expect(result.errorCode, attacks[i]!.command).toBe('PERMISSION_DENIED');
+        // A command that surely touches a path outside the workspace is refused as an escape.
+        expect(['PERMISSION_DENIED', 'WORKSPACE_ESCAPE'], attacks[i]!.command).toContain(result.errorCode);
         expect(JSON.stringify(result.output)).not.toContain(SECRET);
       });
       // Read-only mode refuses at once; the other modes ask (and the approver says no) or deny by rule.

@@ -15,6 +15,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPolicy, type PermissionCheck } from '../../src/policy/index.js';
 import { localSandbox } from '../../src/sandbox/index.js';
 import { codingTools } from '../../src/tools/builtin/index.js';
+import { createAgent } from '../../src/index.js';
+import { mockProvider } from '../../src/testing/index.js';
 import { gitInit, MODES, recordingApprover, runCalls, scratch, type Call } from './policy-harness.js';
 
 let dir: Awaited<ReturnType<typeof scratch>>;
@@ -184,6 +186,34 @@ describe('additionalDirectories', () => {
     await writeFile(join(shared, '.env'), 'SHARED-ENV\n');
   });
 
+  it('gives the default sandbox the directories policy options grant, so the file tools reach them', async () => {
+    const model = mockProvider([
+      { toolCalls: [{ name: 'read', input: { file_path: join(shared, 'doc.md') } }] },
+      { toolCalls: [{ name: 'write', input: { file_path: join(scratchDir, 'out.txt'), content: 'built' } }] },
+      { toolCalls: [{ name: 'write', input: { file_path: join(shared, 'doc.md'), content: 'changed' } }] },
+      { text: 'done' },
+    ]);
+    const agent = createAgent({
+      provider: model,
+      tools: codingTools({ exclude: ['web_fetch', 'bash', 'bash_output', 'bash_kill'] }),
+      policy: {
+        mode: 'workspace-write',
+        root,
+        additionalDirectories: [shared, { path: scratchDir, access: 'read-write' }],
+      },
+    });
+    const run = agent.run('go');
+    const results = [];
+    for await (const event of run) if (event.type === 'tool-result') results.push(event);
+    expect((await run.result).status).toBe('completed');
+    expect(results[0]).toMatchObject({ isError: false });
+    expect(JSON.stringify(results[0]!.output)).toContain('SHARED-DOC');
+    expect(results[1]).toMatchObject({ isError: false });
+    expect(await readFile(join(scratchDir, 'out.txt'), 'utf8')).toBe('built');
+    expect(results[2]).toMatchObject({ isError: true, errorCode: 'WORKSPACE_ESCAPE' });
+    expect(await readFile(join(shared, 'doc.md'), 'utf8')).toBe('SHARED-DOC\n');
+  });
+
   for (const mode of MODES) {
     it(`${mode}: read-only and read-write directories are judged like the workspace`, async () => {
       const { asked, approve } = recordingApprover('deny');
@@ -194,7 +224,12 @@ describe('additionalDirectories', () => {
         additionalDirectories: [shared, { path: scratchDir, access: 'read-write' }],
       });
       const outcome = await runCalls({
-        tools: codingTools({ root, exclude: ['web_fetch'] }),
+        // The tools' sandbox reaches the same directories the policy grants.
+        tools: codingTools({
+          root,
+          exclude: ['web_fetch'],
+          additionalDirectories: [shared, { path: scratchDir, access: 'read-write' }],
+        }),
         policy,
         calls: [
           bash(`cat ${shared}/doc.md`),

@@ -3,6 +3,7 @@
  */
 import { ConfigError } from '../../errors/config-error.js';
 import { autoSandbox } from '../../sandbox/auto-sandbox.js';
+import type { AdditionalDirectory } from '../../sandbox/types.js';
 import type { Tool } from '../tool.js';
 import { applyPatchTool } from './patch/apply-patch.js';
 import type { BashToolOptions } from './bash/bash.js';
@@ -40,6 +41,11 @@ export type CodingToolName = (typeof CODING_TOOL_NAMES)[number];
 
 /** Options of {@link codingTools}. */
 export interface CodingToolsOptions extends BuiltinToolOptions {
+  /**
+   * Directories outside `root` the tools' own sandbox may reach (with `root`, not `sandbox`): give the
+   * same list to the policy's `additionalDirectories`, which decides what the model may do there.
+   */
+  readonly additionalDirectories?: readonly AdditionalDirectory[];
   /** Leave these tools out (e.g. `['web_fetch']` offline, or `['apply_patch']` for models not trained on it). */
   readonly exclude?: readonly CodingToolName[];
   /** Options of the bash tools (timeouts, output sizes, where full outputs are saved). */
@@ -81,7 +87,12 @@ export function codingTools(options: CodingToolsOptions = {}): Tool[] {
   const shared: BuiltinToolOptions = options.sandbox
     ? { sandbox: options.sandbox }
     : options.root !== undefined
-      ? { sandbox: autoSandbox({ root: options.root }) }
+      ? {
+          sandbox: autoSandbox({
+            root: options.root,
+            ...(options.additionalDirectories ? { additionalDirectories: options.additionalDirectories } : {}),
+          }),
+        }
       : {};
   const tools: Tool[] = [
     readTool(shared),

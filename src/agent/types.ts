@@ -9,7 +9,7 @@ import type { SnapshotWarning, UnrestoredPath } from '../events/snapshot-warning
 import type { LanguageModel, ModelRequest } from '../model/language-model.js';
 import type { ImagePart, JsonValue, TextPart } from '../model/message.js';
 import type { ApprovalAnswer, Approver, PermissionMode, Policy } from '../policy/types.js';
-import type { Sandbox } from '../sandbox/types.js';
+import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
 import type { SessionInfo, SessionStore } from '../stores/types.js';
 import type { Tool } from '../tools/tool.js';
 import type { CompactionOptions } from './compaction/types.js';
@@ -80,6 +80,10 @@ export interface AgentPolicyOptions {
   readonly ask?: string | readonly string[];
   readonly deny?: string | readonly string[];
   readonly approve?: Approver;
+  /** The workspace root paths are judged against; the default sandbox sits on it too. */
+  readonly root?: string;
+  /** Directories outside the root granted to the tools; the default sandbox reaches them too. */
+  readonly additionalDirectories?: readonly AdditionalDirectory[];
 }
 
 /**

@@ -144,12 +144,21 @@ export function wholeCommandMatch(rule: ParsedRule, command: string): boolean {
   return rule.bash?.kind === 'exact' && rule.bash.raw === command.trim();
 }
 
-/** Whether a `Bash(…)` rule matches any simple command (any form) of an analysis. */
+/** A leading `NAME=value` word: bash always reads it as an assignment, never as the command. */
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/**
+ * Whether a deny or ask `Bash(…)` rule matches any simple command (any form) of an analysis. Such rules see
+ * through prefix assignments too (`NODE_OPTIONS=x npm test` is `npm test` to `Bash(npm test:*)` in `deny`),
+ * and ignore code-carrying words: a rule that names the program covers whatever code it is given.
+ */
 export function bashCommandsMatch(rule: ParsedRule, details: BashDetails): boolean {
   return details.simpleCommands.some((command) =>
-    [...command.forms, ...command.denyForms].some((form) =>
-      matchBash(rule.bash!, { words: form.words, openEnded: command.openEnded }),
-    ),
+    [...command.forms, ...command.denyForms].some((form) => {
+      const start = form.words.findIndex((word) => !ASSIGNMENT.test(word));
+      const words = start > 0 ? form.words.slice(start) : form.words;
+      return matchBash(rule.bash!, { words, openEnded: command.openEnded });
+    }),
   );
 }
 

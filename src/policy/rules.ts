@@ -3,7 +3,6 @@
  */
 import picomatch from 'picomatch';
 import { ConfigError } from '../errors/config-error.js';
-import { codeArgsOf } from './bash/code-args.js';
 
 /** Which tools a rule's name stands for. */
 export type RuleFamily = 'bash' | 'read' | 'edit' | 'webfetch' | 'mcp' | 'tool';
@@ -269,8 +268,9 @@ export interface CommandForm {
 
 /**
  * Whether a bash pattern matches one simple command. An exact rule names the whole command, code and
- * all; a prefix or wildcard rule covers only what it spells out: a code-carrying word in the part a
- * wildcard stands for (`npm test --node-options=…` under `Bash(npm test:*)`) makes it not match.
+ * all; a prefix or wildcard allow rule covers only what it spells out: a code-carrying word (`form.codeArgs`) in the
+ * part a wildcard stands for (`npm test --node-options=…` under `Bash(npm test:*)`) makes it not match. Deny
+ * and ask rules are matched without `codeArgs`, so they cover a program's code as well.
  *
  * @example
  * ```ts
@@ -279,7 +279,8 @@ export interface CommandForm {
  * ```
  */
 export function matchBash(pattern: BashPattern, form: CommandForm): boolean {
-  const code = form.codeArgs ?? codeArgsOf(form.words) ?? [];
+  // Only allow rules pass `codeArgs`: a deny or ask rule that names the program covers its code too.
+  const code = form.codeArgs ?? [];
   switch (pattern.kind) {
     case 'exact':
       return (

@@ -54,14 +54,16 @@ describe('parseRule', () => {
 });
 
 describe('matchBash and code-carrying words', () => {
-  it('a prefix or wildcard rule does not cover code it does not spell out; an exact rule does', async () => {
+  it('a prefix or wildcard allow rule does not cover code it does not spell out; an exact rule does', async () => {
     const { analyzeBashDetails } = await import('../../src/policy/bash/analyze-bash.js');
     const { matchBash } = await import('../../src/policy/rules.js');
     const matches = async (rule: string, command: string): Promise<boolean> => {
       const details = await analyzeBashDetails(command);
       const pattern = parseRule(rule).bash!;
       return details.simpleCommands.every((c) =>
-        c.forms.some((form) => matchBash(pattern, { words: form.words, openEnded: c.openEnded })),
+        c.forms.some((form) =>
+          matchBash(pattern, { words: form.words, openEnded: c.openEnded, codeArgs: form.codeArgs ?? [] }),
+        ),
       );
     };
     expect(await matches('Bash(npm test:*)', 'npm test -- --run x')).toBe(true);

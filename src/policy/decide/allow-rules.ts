@@ -41,7 +41,9 @@ export function commandRule(ctx: DecideContext, command: BashCommandInfo): Parse
   return ctx.rules.allow.find(
     (rule) =>
       rule.bash !== undefined &&
-      command.forms.some((form) => matchBash(rule.bash!, { words: form.words, openEnded: command.openEnded })),
+      command.forms.some((form) =>
+        matchBash(rule.bash!, { words: form.words, openEnded: command.openEnded, codeArgs: form.codeArgs ?? [] }),
+      ),
   );
 }
 

@@ -21,7 +21,9 @@ export function askDangerous(ctx: DecideContext): PolicyDecision | undefined {
             allow.some(
               (rule) =>
                 rule.bash?.kind === 'exact' &&
-                c.forms.some((form) => matchBash(rule.bash!, { words: form.words, openEnded: c.openEnded })),
+                c.forms.some((form) =>
+                  matchBash(rule.bash!, { words: form.words, openEnded: c.openEnded, codeArgs: form.codeArgs ?? [] }),
+                ),
             ),
           ));
     if (!exactly)

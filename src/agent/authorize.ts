@@ -89,11 +89,9 @@ export async function decidePolicy(
       ...(sandbox ? { sandbox } : {}),
     });
   } catch (error) {
-    // The error's message is not passed on: it may name paths outside the workspace (a symlink's target).
-    const code = (error as { code?: unknown } | null)?.code;
     return {
       decision: 'deny',
-      reason: `The permission check for this ${tool.name} call failed${typeof code === 'string' && /^[A-Z_]{2,32}$/.test(code) ? ` (${code})` : ''}, so it is refused`,
+      reason: `The permission check for this ${tool.name} call failed${errorLabel(error)}, so it is refused`,
     };
   }
   if (typeof decision !== 'object' || decision === null || !DECISIONS.has(decision.decision)) {
@@ -103,6 +101,19 @@ export async function decidePolicy(
     return { ...decision, decision: 'deny' };
   }
   return decision;
+}
+
+/**
+ * What a policy failure is called in a refusal: its error code (`ELOOP`) or class name (`TypeError`),
+ * never its message, which may name paths outside the workspace (a symlink's target).
+ */
+function errorLabel(error: unknown): string {
+  const { code, name } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    name?: unknown;
+  };
+  const label = typeof code === 'string' ? code : typeof name === 'string' && name !== 'Error' ? name : undefined;
+  return label !== undefined && /^[A-Za-z_][A-Za-z0-9_]{1,40}$/.test(label) ? ` (${label})` : '';
 }
 
 /** Refuses a call the policy denied, with the decision's error code (`WORKSPACE_ESCAPE` or the default). */
@@ -133,7 +144,7 @@ export async function ask(
 ): Promise<Authorization> {
   let digest: string;
   try {
-    digest = await callDigest(name, input);
+    digest = callDigest(name, input);
   } catch {
     // Reached only for an input that has no canonical JSON form; such a call is never shown or run.
     return refuse(

@@ -143,7 +143,7 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
           flushText();
           flushReasoning();
           const check = checkToolInput(part.name, part.input, maxDepth, budget.inputRoom);
-          cut = !budget.input(check.chars);
+          cut = !budget.input(check.chars + (typeof part.name === 'string' ? part.name.length : 0));
           // An input that cannot be used is stored as {} (the store must take the message), and the
           // call gets an error result saying why.
           const draft: DraftCall = {

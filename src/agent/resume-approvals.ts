@@ -26,7 +26,7 @@ import { checkToolInput } from './turn-limits.js';
 import type { ResumeAnswer } from './types.js';
 
 /** What resuming one pending call gave: its result, or a new request when it is asked again. */
-type Resumed = { readonly result: ToolResultPart; readonly ran: boolean } | { readonly request: PendingApproval };
+type Resumed = { readonly result: ToolResultPart } | { readonly request: PendingApproval };
 
 /**
  * Decides and runs the calls a paused session waits for, then stores the outcome. Returns the calls that
@@ -44,6 +44,16 @@ export async function resumeApprovals(
   if (missing.length > 0) {
     throw new RunStateError(`Resume needs a decision for every pending call; missing: ${missing.join(', ')}.`);
   }
+  // Claimed before anything runs: the append expects the version this run loaded, so a second resume of
+  // the same approvals (another process, a double click) fails before running a call twice; and after a
+  // crash from here on, the calls are answered as interrupted instead of being run again.
+  // (Results the paused turn already had are then lost with the pending entry: those calls are answered as
+  // interrupted too, which tells the model to check their effects: the safe side.)
+  const decisions = Object.fromEntries(
+    requests.map((r) => [r.id, isAllow(unpack(approvals[r.id]!).answer) ? ('allow' as const) : ('deny' as const)]),
+  );
+  await ctx.persist([{ type: 'approvals-resolved', decisions }]);
+
   // Calls sharing an id (stored before ids were made unique, or edited in the store) cannot be told apart
   // by an answer keyed by id: none of them runs.
   const seen = new Map<string, number>();
@@ -56,32 +66,22 @@ export async function resumeApprovals(
 
   const results: ToolResultPart[] = [...(paused.results ?? [])];
   const asked: PendingApproval[] = [];
-  const decisions: Record<string, 'allow' | 'deny'> = {};
   for (const outcome of outcomes) {
     if ('request' in outcome) asked.push(outcome.request);
-    else {
-      results.push(outcome.result);
-      decisions[outcome.result.id] = outcome.ran ? 'allow' : 'deny';
-    }
+    else results.push(outcome.result);
   }
   const turn = paused.turn ?? ctx.sessionTurn;
   const ordered = orderResults(ctx.history, results);
   if (asked.length > 0) {
     // Paused again: the decided calls' results wait with the new requests, as in the first pause.
-    const entries: SessionEntry[] = [
-      { type: 'approvals-resolved', decisions },
-      { type: 'pending-approvals', requests: asked, results: ordered, turn },
-    ];
+    const entries: SessionEntry[] = [{ type: 'pending-approvals', requests: asked, results: ordered, turn }];
     await ctx.persist(entries);
     return asked;
   }
   const toolMessage: Message = { role: 'tool', content: ordered };
   ctx.history.push(toolMessage);
   ctx.messages.push(toolMessage);
-  await ctx.persist([
-    { type: 'approvals-resolved', decisions },
-    { type: 'message', message: toolMessage, turn },
-  ]);
+  await ctx.persist([{ type: 'message', message: toolMessage, turn }]);
   if (ctx.signal.aborted) throw abortReason(ctx.signal);
   return undefined;
 }
@@ -99,9 +99,14 @@ async function resumeOne(ctx: RunContext, request: PendingApproval, given: Resum
   if (!isAllow(answer)) return done(ctx, request, await applyAnswer(ctx, request, answer));
   const tool = ctx.config.tools.get(request.name);
   if (!tool) {
-    return result(ctx, request, toolError('TOOL_NOT_FOUND', `Tool "${request.name}" no longer exists.`), false);
+    return result(ctx, request, toolError('TOOL_NOT_FOUND', `Tool "${request.name}" no longer exists.`));
   }
-  const actual = await callDigest(request.name, request.input).catch(() => undefined);
+  let actual: string | undefined;
+  try {
+    actual = callDigest(request.name, request.input);
+  } catch {
+    actual = undefined; // no canonical form: it cannot be what was shown
+  }
   const stored = typeof request.digest === 'string' ? request.digest : undefined;
   if (actual === undefined || (stored !== undefined && stored !== actual)) {
     return refused(
@@ -117,10 +122,10 @@ async function resumeOne(ctx: RunContext, request: PendingApproval, given: Resum
     ctx.config.maxToolInputDepth,
     ctx.config.maxTurnOutputChars,
   );
-  if (check.problem !== undefined) return result(ctx, request, toolError('TOOL_INPUT_INVALID', check.problem), false);
+  if (check.problem !== undefined) return result(ctx, request, toolError('TOOL_INPUT_INVALID', check.problem));
   const parsed = tool.input.safeParse(request.input);
   if (!parsed.success) {
-    return result(ctx, request, toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)), false);
+    return result(ctx, request, toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)));
   }
   // The resuming agent's policy decides first: an approval answers an `ask`, never a deny rule or a mode.
   const decision = await decidePolicy(ctx, tool, request.input, parsed.data);
@@ -138,19 +143,26 @@ async function resumeOne(ctx: RunContext, request: PendingApproval, given: Resum
       request.name,
       request.id,
       request.input,
-      `${why} ${request.reason ?? decision.reason}`,
-      request.suggestedRule ?? decision.suggestedRule,
+      `${why} ${decision.reason}`,
+      decision.suggestedRule,
     );
     if (authorization.kind === 'pending') return { request: authorization.request };
   } else {
-    authorization = await applyAnswer(ctx, request, answer);
+    // "Allow always" adds the rule the current policy suggests for this call, never one read from the
+    // store (a stored rule is not covered by the digest).
+    const { suggestedRule: _stored, ...shownCall } = request;
+    authorization = await applyAnswer(
+      ctx,
+      decision.suggestedRule === undefined ? shownCall : { ...shownCall, suggestedRule: decision.suggestedRule },
+      answer,
+    );
   }
   if (authorization.kind === 'refuse') return done(ctx, request, authorization);
-  return result(ctx, request, await executeTool(ctx, tool, request.id, parsed.data), true);
+  return result(ctx, request, await executeTool(ctx, tool, request.id, parsed.data));
 }
 
-async function result(ctx: RunContext, request: PendingApproval, outcome: ToolOutcome, ran: boolean): Promise<Resumed> {
-  return { result: await finish(ctx, request.id, request.name, request.input, outcome), ran };
+async function result(ctx: RunContext, request: PendingApproval, outcome: ToolOutcome): Promise<Resumed> {
+  return { result: await finish(ctx, request.id, request.name, request.input, outcome) };
 }
 
 /** The result of a call that was not run (a refusal; `run` is never passed here). */
@@ -159,7 +171,7 @@ function done(ctx: RunContext, request: PendingApproval, authorization: Authoriz
     authorization.kind === 'refuse'
       ? authorization.outcome
       : toolError('PERMISSION_DENIED', `This ${request.name} call was not run.`);
-  return result(ctx, request, outcome, false);
+  return result(ctx, request, outcome);
 }
 
 async function refused(

@@ -97,6 +97,24 @@ describe('resume runs the current policy first', () => {
   });
 });
 
+describe('one approval runs a call once', () => {
+  it('lets only one of two concurrent resumes run the approved command', async () => {
+    const store = memoryStore();
+    const append: MockStep = {
+      toolCalls: [{ name: 'bash', input: { command: `echo ran >> ${MARKER}`, description: 'append' } }],
+    };
+    const { sessionId, request } = await pause(append, { mode: 'workspace-write' }, store);
+    const { agent } = agentWith([{ text: 'ok' }, { text: 'ok' }], { mode: 'workspace-write' }, store);
+    const approvals = { [request.id]: { answer: 'allow' as const, digest: request.digest } };
+    const outcomes = await Promise.allSettled([
+      agent.resume(sessionId, { approvals }).result,
+      agent.resume(sessionId, { approvals }).result,
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(await readFile(join(root, MARKER), 'utf8')).toBe('ran\n');
+  });
+});
+
 describe('approvals bound to a digest', () => {
   it('asks again when the answer names another digest, and runs once the right one is given', async () => {
     const store = memoryStore();

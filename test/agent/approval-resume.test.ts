@@ -217,6 +217,19 @@ describe('stored pending approvals are checked on load', () => {
     await store.close();
   });
 
+  it('never adds a rule read from the store on "allow always"', async () => {
+    const path = join(root, 'sessions.db');
+    const { sessionId, request } = await pausedHarmlessWrite(path);
+    tamper(path, sessionId, (r) => (r.suggestedRule = 'Bash'));
+    const store = sqliteStore({ path });
+    const { agent } = agentWith([{ text: 'ok' }], { mode: 'workspace-write', ask: ['Edit'] }, store);
+    const { results } = await drain(agent.resume(sessionId, { approvals: { [request.id]: 'allow-always' } }));
+    expect(results).toMatchObject([{ isError: false }]);
+    const bash = await agent.policy.decide({ name: 'bash', input: { command: `touch ${MARKER}` } });
+    expect(bash.decision).not.toBe('allow');
+    await store.close();
+  });
+
   it('asks again about a stored call whose digest was removed with its input changed', async () => {
     const path = join(root, 'sessions.db');
     const { sessionId, request } = await pausedHarmlessWrite(path);

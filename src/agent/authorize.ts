@@ -4,6 +4,7 @@ import { callDigest } from '../internal/call-digest.js';
 import { jsonEqual } from '../internal/json-safe.js';
 import type { JsonValue } from '../model/message.js';
 import type { ApprovalAnswer, PolicyDecision } from '../policy/types.js';
+import type { Sandbox } from '../sandbox/types.js';
 import type { Tool } from '../tools/tool.js';
 import { toolError, type ToolOutcome } from './execute-tool.js';
 import type { RunContext } from './run-context.js';
@@ -16,7 +17,6 @@ export type Authorization =
 
 const REPEAT_LIMIT = 3;
 const RUN: Authorization = { kind: 'run' };
-const DECISIONS = new Set(['allow', 'ask', 'deny']);
 
 /**
  * Decides whether a validated call may run: the repeated-call guard, then the policy, then (for `ask`)
@@ -30,7 +30,17 @@ export async function authorize(
   parsed: unknown,
 ): Promise<Authorization> {
   const repeated = isRepeated(ctx, tool.name, input);
-  let decision = await decidePolicy(ctx, tool, input, parsed);
+  // decidePolicy's steps inline: this runs for every tool call, and an async wrapper costs several ticks.
+  let decision: PolicyDecision;
+  try {
+    const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
+    decision = checkedDecision(
+      tool.name,
+      await callPolicy(ctx, tool, input, parsed, pending instanceof Promise ? await pending : pending),
+    );
+  } catch (error) {
+    decision = failedDecision(tool.name, error);
+  }
   if (repeated && decision.decision === 'allow') {
     decision = {
       decision: 'ask',
@@ -76,31 +86,47 @@ export async function decidePolicy(
   input: JsonValue,
   parsed: unknown,
 ): Promise<PolicyDecision> {
-  let decision: PolicyDecision;
   try {
     // Paths are canonicalised in the sandbox for tools that say what they touch; others need no sandbox.
     const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
     const sandbox = pending instanceof Promise ? await pending : pending;
-    decision = await ctx.config.policy.decide({
-      name: tool.name,
-      input,
-      readOnly: tool.readOnly,
-      ...(tool.access ? { access: tool.access(parsed) } : {}),
-      ...(sandbox ? { sandbox } : {}),
-    });
+    return checkedDecision(tool.name, await callPolicy(ctx, tool, input, parsed, sandbox));
   } catch (error) {
-    return {
-      decision: 'deny',
-      reason: `The permission check for this ${tool.name} call failed${errorLabel(error)}, so it is refused`,
-    };
+    return failedDecision(tool.name, error);
   }
-  if (typeof decision !== 'object' || decision === null || !DECISIONS.has(decision.decision)) {
-    return { decision: 'deny', reason: `The policy gave no valid decision for this ${tool.name} call` };
+}
+
+function callPolicy(
+  ctx: RunContext,
+  tool: Tool,
+  input: JsonValue,
+  parsed: unknown,
+  sandbox: Sandbox | undefined,
+): Promise<PolicyDecision> | PolicyDecision {
+  return ctx.config.policy.decide({
+    name: tool.name,
+    input,
+    readOnly: tool.readOnly,
+    ...(tool.access ? { access: tool.access(parsed) } : {}),
+    ...(sandbox ? { sandbox } : {}),
+  });
+}
+
+/** A decision as the loop uses it: nonsense refuses, and `WORKSPACE_ESCAPE` always refuses. */
+function checkedDecision(name: string, decision: PolicyDecision): PolicyDecision {
+  const verdict = (decision as PolicyDecision | undefined)?.decision;
+  if (verdict !== 'allow' && verdict !== 'ask' && verdict !== 'deny') {
+    return { decision: 'deny', reason: `The policy gave no valid decision for this ${name} call` };
   }
-  if (decision.errorCode === 'WORKSPACE_ESCAPE' && decision.decision !== 'deny') {
-    return { ...decision, decision: 'deny' };
-  }
+  if (decision.errorCode === 'WORKSPACE_ESCAPE' && verdict !== 'deny') return { ...decision, decision: 'deny' };
   return decision;
+}
+
+function failedDecision(name: string, error: unknown): PolicyDecision {
+  return {
+    decision: 'deny',
+    reason: `The permission check for this ${name} call failed${errorLabel(error)}, so it is refused`,
+  };
 }
 
 /**

@@ -44,9 +44,10 @@ export class CallIds {
 
   /** The id a new call with the provider's `id` gets; it is taken from then on. */
   unique(id: unknown): string {
-    if (typeof id === 'string' && id !== '' && id.length <= MAX_CALL_ID_LENGTH && !this.#used.has(id)) {
-      this.#used.add(id);
-      return id;
+    if (typeof id === 'string' && id !== '' && id.length <= MAX_CALL_ID_LENGTH) {
+      // One hash lookup on the common path: `add` grows the set only for an id not taken yet.
+      const size = this.#used.size;
+      if (this.#used.add(id).size !== size) return id;
     }
     const base =
       typeof id === 'string' && id !== '' ? id.slice(0, MAX_CALL_ID_LENGTH).replace(/[^A-Za-z0-9_-]/g, '_') : 'call';

@@ -27,12 +27,18 @@ export async function runTools(
   calls: readonly ToolCallPart[],
   rejected?: ReadonlyMap<string, string>,
 ): Promise<ToolBatch> {
-  const outcomes = await mapBounded(ctx.config.maxParallelTools, calls, (call) => {
-    const problem = rejected?.get(call.id);
-    return problem === undefined
-      ? runCall(ctx, call)
-      : finish(ctx, call.id, call.name, call.input, toolError('TOOL_INPUT_INVALID', problem));
-  });
+  const outcomes = await mapBounded(
+    ctx.config.maxParallelTools,
+    calls,
+    rejected
+      ? (call) => {
+          const problem = rejected.get(call.id);
+          return problem === undefined
+            ? runCall(ctx, call)
+            : finish(ctx, call.id, call.name, call.input, toolError('TOOL_INPUT_INVALID', problem));
+        }
+      : (call) => runCall(ctx, call),
+  );
   const results: ToolResultPart[] = [];
   const pending: PendingApproval[] = [];
   for (const outcome of outcomes) {

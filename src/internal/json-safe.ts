@@ -60,58 +60,58 @@ export const NOT_JSON = -3;
  * `maxDepth`, so a hostile value cannot exhaust the stack.
  */
 export function measureJson(value: unknown, maxDepth: number, maxChars: number): number {
-  const walk = new JsonWalk(maxDepth, maxChars);
-  const problem = walk.visit(value, 0);
-  return problem === 0 ? walk.chars : problem;
+  // One walk at a time (it is synchronous), so its state lives in module variables: no allocation per call
+  // on the agent loop's hot path.
+  walkMaxDepth = maxDepth;
+  walkMaxChars = maxChars;
+  walkChars = 0;
+  const problem = visit(value, 0);
+  return problem === 0 ? walkChars : problem;
 }
 
-class JsonWalk {
-  chars = 0;
-  constructor(
-    readonly maxDepth: number,
-    readonly maxChars: number,
-  ) {}
+let walkMaxDepth = 0;
+let walkMaxChars = 0;
+let walkChars = 0;
 
-  /** 0 when fine, else the problem code. */
-  visit(value: unknown, depth: number): number {
-    this.chars += 1;
-    switch (typeof value) {
-      case 'string':
-        this.chars += value.length;
-        return this.chars > this.maxChars ? TOO_LARGE : 0;
-      case 'boolean':
-        return 0;
-      case 'number':
-        return Number.isFinite(value) ? 0 : NOT_JSON;
-      case 'object':
-        if (value === null) return 0;
-        if (depth >= this.maxDepth) return TOO_DEEP;
-        return Array.isArray(value) ? this.visitArray(value, depth + 1) : this.visitObject(value, depth + 1);
-      default:
-        return NOT_JSON;
-    }
+/** 0 when fine, else the problem code. */
+function visit(value: unknown, depth: number): number {
+  walkChars += 1;
+  switch (typeof value) {
+    case 'string':
+      walkChars += value.length;
+      return walkChars > walkMaxChars ? TOO_LARGE : 0;
+    case 'boolean':
+      return 0;
+    case 'number':
+      return Number.isFinite(value) ? 0 : NOT_JSON;
+    case 'object':
+      if (value === null) return 0;
+      if (depth >= walkMaxDepth) return TOO_DEEP;
+      return Array.isArray(value) ? visitArray(value, depth + 1) : visitObject(value, depth + 1);
+    default:
+      return NOT_JSON;
   }
+}
 
-  private visitArray(items: readonly unknown[], depth: number): number {
-    for (const item of items) {
-      const problem = this.visit(item, depth);
-      if (problem !== 0) return problem;
-    }
-    return this.chars > this.maxChars ? TOO_LARGE : 0;
+function visitArray(items: readonly unknown[], depth: number): number {
+  for (const item of items) {
+    const problem = visit(item, depth);
+    if (problem !== 0) return problem;
   }
+  return walkChars > walkMaxChars ? TOO_LARGE : 0;
+}
 
-  private visitObject(object: object, depth: number): number {
-    const proto = Object.getPrototypeOf(object);
-    if (proto !== Object.prototype && proto !== null) return NOT_JSON;
-    for (const key in object) {
-      const item = (object as Record<string, unknown>)[key];
-      if (item === undefined) continue;
-      this.chars += key.length;
-      const problem = this.visit(item, depth);
-      if (problem !== 0) return problem;
-    }
-    return this.chars > this.maxChars ? TOO_LARGE : 0;
+function visitObject(object: object, depth: number): number {
+  const proto = Object.getPrototypeOf(object);
+  if (proto !== Object.prototype && proto !== null) return NOT_JSON;
+  for (const key in object) {
+    const item = (object as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    walkChars += key.length;
+    const problem = visit(item, depth);
+    if (problem !== 0) return problem;
   }
+  return walkChars > walkMaxChars ? TOO_LARGE : 0;
 }
 
 /** Deep equality of two JSON values (key order ignored). */

@@ -73,6 +73,7 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
   let reasoning = '';
   let streamed = false;
   let cut = false;
+  let parts = 0;
 
   const flushText = (): void => {
     if (text) content.push({ type: 'text', text });
@@ -93,6 +94,11 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
       if (signal.aborted) throw abortReason(signal);
       if (next.done) break;
       const part: ModelStreamPart = next.value;
+      // Every part counts, so an endless stream of empty deltas or usage parts is cut too.
+      if (++parts > budget.maxChars) {
+        cut = true;
+        break;
+      }
       switch (part.type) {
         case 'text-delta': {
           if (reasoning) flushReasoning();

@@ -101,6 +101,18 @@ describe('the per-turn output cap', () => {
     expect(args.stopped).toBe(true);
   });
 
+  it('cuts an endless stream of empty parts', async () => {
+    const model = endlessModel(function* () {
+      for (;;) {
+        yield { type: 'text-delta', text: '' };
+        yield { type: 'usage', usage: { inputTokens: 0, outputTokens: 0 } };
+      }
+    });
+    const result = await createAgent({ provider: model, maxTurnOutputChars: 20_000 }).run('nothing').result;
+    expect(result).toMatchObject({ status: 'completed', finishReason: 'length', text: '' });
+    expect(model.stopped).toBe(true);
+  });
+
   it('cuts an endless run of complete tool calls: those within the cap run, the run goes on', async () => {
     const model = endlessModel(function* () {
       for (let i = 0; ; i++) yield { type: 'tool-call', id: `c${i}`, name: 'echo', input: { text: 'z'.repeat(100) } };

@@ -1,7 +1,10 @@
+import type { ToolErrorCode } from '../events/agent-event.js';
 import type { PendingApproval } from '../events/run-result.js';
+import { callDigest } from '../internal/call-digest.js';
 import { jsonEqual } from '../internal/json-safe.js';
 import type { JsonValue } from '../model/message.js';
 import type { ApprovalAnswer, PolicyDecision } from '../policy/types.js';
+import type { Sandbox } from '../sandbox/types.js';
 import type { Tool } from '../tools/tool.js';
 import { toolError, type ToolOutcome } from './execute-tool.js';
 import type { RunContext } from './run-context.js';
@@ -27,16 +30,17 @@ export async function authorize(
   parsed: unknown,
 ): Promise<Authorization> {
   const repeated = isRepeated(ctx, tool.name, input);
-  // Paths are canonicalised in the sandbox for tools that say what they touch; others need no sandbox.
-  const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
-  const sandbox = pending instanceof Promise ? await pending : pending;
-  let decision: PolicyDecision = await ctx.config.policy.decide({
-    name: tool.name,
-    input,
-    readOnly: tool.readOnly,
-    ...(tool.access ? { access: tool.access(parsed) } : {}),
-    ...(sandbox ? { sandbox } : {}),
-  });
+  // decidePolicy's steps inline: this runs for every tool call, and an async wrapper costs several ticks.
+  let decision: PolicyDecision;
+  try {
+    const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
+    decision = checkedDecision(
+      tool.name,
+      await callPolicy(ctx, tool, input, parsed, pending instanceof Promise ? await pending : pending),
+    );
+  } catch (error) {
+    decision = failedDecision(tool.name, error);
+  }
   if (repeated && decision.decision === 'allow') {
     decision = {
       decision: 'ask',
@@ -67,36 +71,141 @@ export async function authorize(
     }
     return RUN;
   }
-  if (decision.decision === 'deny') {
+  if (decision.decision === 'deny') return refuseByPolicy(ctx, id, decision);
+  return ask(ctx, tool.name, id, input, decision.reason, decision.suggestedRule);
+}
+
+/**
+ * The policy's decision on a call, never a throw: a policy (or a tool's `access()`, or the sandbox it
+ * needs) that throws, or answers something that is not a decision, refuses the call. A decision that
+ * names `WORKSPACE_ESCAPE` is a refusal whatever it says, so a path outside the workspace is never asked.
+ */
+export async function decidePolicy(
+  ctx: RunContext,
+  tool: Tool,
+  input: JsonValue,
+  parsed: unknown,
+): Promise<PolicyDecision> {
+  try {
+    // Paths are canonicalised in the sandbox for tools that say what they touch; others need no sandbox.
+    const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
+    const sandbox = pending instanceof Promise ? await pending : pending;
+    return checkedDecision(tool.name, await callPolicy(ctx, tool, input, parsed, sandbox));
+  } catch (error) {
+    return failedDecision(tool.name, error);
+  }
+}
+
+function callPolicy(
+  ctx: RunContext,
+  tool: Tool,
+  input: JsonValue,
+  parsed: unknown,
+  sandbox: Sandbox | undefined,
+): Promise<PolicyDecision> | PolicyDecision {
+  return ctx.config.policy.decide({
+    name: tool.name,
+    input,
+    readOnly: tool.readOnly,
+    ...(tool.access ? { access: tool.access(parsed) } : {}),
+    ...(sandbox ? { sandbox } : {}),
+  });
+}
+
+/** A decision as the loop uses it: nonsense refuses, and `WORKSPACE_ESCAPE` always refuses. */
+function checkedDecision(name: string, decision: PolicyDecision): PolicyDecision {
+  const verdict = (decision as PolicyDecision | undefined)?.decision;
+  if (verdict !== 'allow' && verdict !== 'ask' && verdict !== 'deny') {
+    return { decision: 'deny', reason: `The policy gave no valid decision for this ${name} call` };
+  }
+  if (decision.errorCode === 'WORKSPACE_ESCAPE' && verdict !== 'deny') return { ...decision, decision: 'deny' };
+  return decision;
+}
+
+function failedDecision(name: string, error: unknown): PolicyDecision {
+  return {
+    decision: 'deny',
+    reason: `The permission check for this ${name} call failed${errorLabel(error)}, so it is refused`,
+  };
+}
+
+/**
+ * What a policy failure is called in a refusal: its error code (`ELOOP`) or class name (`TypeError`),
+ * never its message, which may name paths outside the workspace (a symlink's target).
+ */
+function errorLabel(error: unknown): string {
+  const { code, name } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    name?: unknown;
+  };
+  const label = typeof code === 'string' ? code : typeof name === 'string' && name !== 'Error' ? name : undefined;
+  return label !== undefined && /^[A-Za-z_][A-Za-z0-9_]{1,40}$/.test(label) ? ` (${label})` : '';
+}
+
+/** Refuses a call the policy denied, with the decision's error code (`WORKSPACE_ESCAPE` or the default). */
+export function refuseByPolicy(ctx: RunContext, id: string, decision: PolicyDecision): Promise<Authorization> {
+  const reason =
+    typeof decision.reason === 'string' && decision.reason !== '' ? decision.reason : 'the policy denies it';
+  return refuse(
+    ctx,
+    id,
+    decision.rule ? 'rule' : 'mode',
+    decision.rule,
+    `Permission denied: ${reason.replace(/\.$/, '')}${decision.rule ? ` (rule ${decision.rule})` : ''}. Do not retry this call; find another way or ask the user.`,
+    decision.errorCode === 'WORKSPACE_ESCAPE' ? 'WORKSPACE_ESCAPE' : 'PERMISSION_DENIED',
+  );
+}
+
+/**
+ * Asks about a call: emits `permission-request` with the digest of the exact call, then asks the approver,
+ * or (with none) returns the pending approval the run pauses on.
+ */
+export async function ask(
+  ctx: RunContext,
+  name: string,
+  id: string,
+  input: JsonValue,
+  reason: string,
+  suggestedRule: string | undefined,
+): Promise<Authorization> {
+  let digest: string;
+  try {
+    digest = callDigest(name, input);
+  } catch {
+    // Reached only for an input that has no canonical JSON form; such a call is never shown or run.
     return refuse(
       ctx,
       id,
-      decision.rule ? 'rule' : 'mode',
-      decision.rule,
-      `Permission denied: ${decision.reason.replace(/\.$/, '')}${decision.rule ? ` (rule ${decision.rule})` : ''}. Do not retry this call; find another way or ask the user.`,
-      decision.errorCode,
+      'mode',
+      undefined,
+      `This ${name} call's input cannot be shown for approval, so it is refused.`,
     );
   }
-  const wait = ctx.emit({
-    type: 'permission-request',
-    id,
-    name: tool.name,
-    input,
-    reason: decision.reason,
-    runId: ctx.runId,
-  });
+  const wait = ctx.emit({ type: 'permission-request', id, name, input, reason, digest, runId: ctx.runId });
   if (wait) await wait;
-  const approve = ctx.config.policy.approve;
   const request: PendingApproval = {
     id,
-    name: tool.name,
+    name,
     input,
-    reason: decision.reason,
-    ...(decision.suggestedRule !== undefined ? { suggestedRule: decision.suggestedRule } : {}),
+    reason,
+    digest,
+    ...(suggestedRule !== undefined ? { suggestedRule } : {}),
   };
+  const approve = ctx.config.policy.approve;
   if (!approve) return { kind: 'pending', request };
-  const answer = await approve({ ...request, sessionId: ctx.sessionId });
+  let answer: ApprovalAnswer | undefined;
+  try {
+    answer = await approve({ ...request, sessionId: ctx.sessionId });
+  } catch {
+    // An approver that fails has not approved: the call is refused, the run goes on.
+    answer = undefined;
+  }
   return applyAnswer(ctx, request, answer);
+}
+
+/** Whether an answer lets the call run. */
+export function isAllow(answer: unknown): answer is 'allow' | 'allow-always' {
+  return answer === 'allow' || answer === 'allow-always';
 }
 
 /** Turns an approver's (or a resume's) answer into an authorization, emitting the decision event. */
@@ -105,7 +214,7 @@ export async function applyAnswer(
   request: PendingApproval,
   answer: ApprovalAnswer | undefined,
 ): Promise<Authorization> {
-  if (answer === 'allow' || answer === 'allow-always') {
+  if (isAllow(answer)) {
     if (answer === 'allow-always' && request.suggestedRule !== undefined)
       ctx.config.policy.allowAlways?.(request.suggestedRule);
     const wait = ctx.emit({
@@ -134,13 +243,14 @@ export async function applyAnswer(
   );
 }
 
-async function refuse(
+/** Emits the `deny` decision and returns the refusal the model reads. */
+export async function refuse(
   ctx: RunContext,
   id: string,
   source: 'mode' | 'rule' | 'approver' | 'hook',
   rule: string | undefined,
   message: string,
-  errorCode: PolicyDecision['errorCode'] = 'PERMISSION_DENIED',
+  errorCode: ToolErrorCode = 'PERMISSION_DENIED',
 ): Promise<Authorization> {
   const wait = ctx.emit({
     type: 'permission-decision',
@@ -152,7 +262,7 @@ async function refuse(
     runId: ctx.runId,
   });
   if (wait) await wait;
-  return { kind: 'refuse', outcome: toolError(errorCode ?? 'PERMISSION_DENIED', message) };
+  return { kind: 'refuse', outcome: toolError(errorCode, message) };
 }
 
 /** Records the call and tells whether it is the third identical call in a row. */

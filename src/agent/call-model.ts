@@ -5,6 +5,7 @@ import type { FinishReason, ModelRequest, ModelStreamPart } from '../model/langu
 import type { AssistantMessage, ReasoningPart, TextPart, ToolCallPart } from '../model/message.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 import type { RunContext } from './run-context.js';
+import { checkToolInput, storable, TurnBudget } from './turn-limits.js';
 
 /** What one model call produced. */
 export interface ModelTurn {
@@ -12,6 +13,11 @@ export interface ModelTurn {
   readonly toolCalls: readonly ToolCallPart[];
   readonly usage: Usage;
   readonly finishReason: FinishReason;
+  /**
+   * Calls whose input cannot be used (nested too deep, too large, not JSON), by id, with the message the
+   * model reads. Their stored input is `{}`.
+   */
+  readonly rejected?: ReadonlyMap<string, string>;
 }
 
 const DEFAULT_MAX_RETRIES = 2;
@@ -52,14 +58,22 @@ export async function callModel(ctx: RunContext, request: ModelRequest): Promise
   }
 }
 
+/** A tool call being read from the stream: its id is final only once the stream has ended cleanly. */
+type DraftCall = { -readonly [K in keyof ToolCallPart]: ToolCallPart[K] };
+
 async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<ModelTurn> {
   const content: (TextPart | ReasoningPart | ToolCallPart)[] = [];
-  const toolCalls: ToolCallPart[] = [];
+  const drafts: DraftCall[] = [];
+  let problems: Map<DraftCall, string> | undefined;
   const usage = emptyUsage();
+  const budget = new TurnBudget(ctx.config.maxTurnOutputChars);
+  const maxDepth = ctx.config.maxToolInputDepth;
   let finishReason: FinishReason | undefined;
   let text = '';
   let reasoning = '';
   let streamed = false;
+  let cut = false;
+  let parts = 0;
 
   const flushText = (): void => {
     if (text) content.push({ type: 'text', text });
@@ -73,39 +87,60 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
   const signal = ctx.signal;
   const iterator = ctx.config.options.provider.stream(request, { signal })[Symbol.asyncIterator]();
   try {
-    for (;;) {
+    while (!cut) {
       // A model that ignores its signal is cut off here at its next part, and the run itself stops
       // waiting for it after a short grace period (see agent-run.ts): no per-part promise race needed.
       const next = await iterator.next();
       if (signal.aborted) throw abortReason(signal);
       if (next.done) break;
       const part: ModelStreamPart = next.value;
+      // Every part counts, so an endless stream of empty deltas or usage parts is cut too.
+      if (++parts > budget.maxChars) {
+        cut = true;
+        break;
+      }
       switch (part.type) {
         case 'text-delta': {
           if (reasoning) flushReasoning();
-          text += part.text;
+          let piece = part.text;
+          // Past the turn's cap, keep what fits and stop reading: the turn ends with `length`.
+          if (!budget.text(piece.length)) [piece, cut] = [piece.slice(0, piece.length - budget.overflow), true];
+          if (piece === '') break;
+          text += piece;
           streamed = true;
-          const wait = ctx.emit({ type: 'text-delta', text: part.text, runId: ctx.runId });
+          const wait = ctx.emit({ type: 'text-delta', text: piece, runId: ctx.runId });
           if (wait) await wait;
           break;
         }
         case 'reasoning-delta': {
           if (text) flushText();
-          reasoning += part.text;
+          let piece = part.text;
+          if (!budget.reasoningDelta(piece.length)) {
+            [piece, cut] = [piece.slice(0, piece.length - budget.overflow), true];
+          }
+          if (piece === '') break;
+          reasoning += piece;
           streamed = true;
-          const wait = ctx.emit({ type: 'reasoning-delta', text: part.text, runId: ctx.runId });
+          const wait = ctx.emit({ type: 'reasoning-delta', text: piece, runId: ctx.runId });
           if (wait) await wait;
           break;
         }
         case 'reasoning': {
           flushText();
           reasoning = '';
+          // A block past the cap is left out whole: cut, its signature would no longer match it.
+          if (!budget.reasoningPart(part.text.length)) {
+            cut = true;
+            break;
+          }
           const block: ReasoningPart = { type: 'reasoning', text: part.text };
           content.push(
             Object.assign(
               block,
               part.signature === undefined ? {} : { signature: part.signature },
-              part.providerMetadata === undefined ? {} : { providerMetadata: part.providerMetadata },
+              part.providerMetadata === undefined || !storable(part.providerMetadata, budget.maxChars)
+                ? {}
+                : { providerMetadata: part.providerMetadata },
             ),
           );
           break;
@@ -113,20 +148,27 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
         case 'tool-call': {
           flushText();
           flushReasoning();
-          const call: ToolCallPart =
-            part.providerMetadata === undefined
-              ? { type: 'tool-call', id: part.id, name: part.name, input: part.input }
-              : {
-                  type: 'tool-call',
-                  id: part.id,
-                  name: part.name,
-                  input: part.input,
-                  providerMetadata: part.providerMetadata,
-                };
-          content.push(call);
-          toolCalls.push(call);
+          const check = checkToolInput(part.name, part.input, maxDepth, budget.inputRoom);
+          cut = !budget.input(check.chars + (typeof part.name === 'string' ? part.name.length : 0));
+          // An input that cannot be used is stored as {} (the store must take the message), and the
+          // call gets an error result saying why.
+          const draft: DraftCall = {
+            type: 'tool-call',
+            id: part.id,
+            name: part.name,
+            input: check.problem ? {} : part.input,
+          };
+          if (part.providerMetadata !== undefined && storable(part.providerMetadata, budget.maxChars)) {
+            draft.providerMetadata = part.providerMetadata;
+          }
+          if (check.problem !== undefined) (problems ??= new Map()).set(draft, check.problem);
+          content.push(draft);
+          drafts.push(draft);
           break;
         }
+        case 'tool-call-delta':
+          cut = !budget.argumentDelta(part.inputDelta.length);
+          break;
         case 'usage':
           addUsage(usage, part.usage);
           break;
@@ -138,7 +180,6 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
             ? part.error
             : new AgentError('RUN_FAILED', { message: String(part.error) });
         case 'tool-call-start':
-        case 'tool-call-delta':
           break;
       }
     }
@@ -146,16 +187,27 @@ async function streamOnce(ctx: RunContext, request: ModelRequest): Promise<Model
     void iterator.return?.()?.catch(() => undefined);
     throw streamed ? new StreamedFailure(error) : error;
   }
+  // Stop a model that is still streaming past the cap (its HTTP request is cancelled).
+  if (cut) void iterator.return?.()?.catch(() => undefined);
   flushReasoning();
   flushText();
-  for (const call of toolCalls) {
+  // Ids are made unique in the session only now, once the stream has ended cleanly: a retried attempt
+  // must not take ids. From here on, the re-keyed id is the one stored, shown and answered.
+  let rejected: Map<string, string> | undefined;
+  for (const draft of drafts) {
+    draft.id = ctx.callIds.unique(draft.id);
+    const problem = problems?.get(draft);
+    if (problem !== undefined) (rejected ??= new Map()).set(draft.id, problem);
+  }
+  for (const call of drafts) {
     const wait = ctx.emit({ type: 'tool-call', id: call.id, name: call.name, input: call.input, runId: ctx.runId });
     if (wait) await wait;
   }
-  return {
+  const turn: ModelTurn = {
     message: { role: 'assistant', content },
-    toolCalls,
+    toolCalls: drafts,
     usage,
-    finishReason: finishReason ?? (toolCalls.length > 0 ? 'tool-calls' : 'stop'),
+    finishReason: cut ? 'length' : (finishReason ?? (drafts.length > 0 ? 'tool-calls' : 'stop')),
   };
+  return rejected ? { ...turn, rejected } : turn;
 }

@@ -20,6 +20,10 @@ export interface AgentConfig {
   readonly maxTurns: number;
   readonly maxParallelTools: number;
   readonly maxToolOutputChars: number;
+  /** Characters one model turn may stream (text, reasoning, tool arguments) before it is cut. */
+  readonly maxTurnOutputChars: number;
+  /** Levels of nesting a tool call's input may have. */
+  readonly maxToolInputDepth: number;
   readonly eventBufferSize: number;
   readonly name: string;
   /** Compaction settings, or `undefined` when the agent does not compact. */

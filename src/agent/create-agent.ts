@@ -10,6 +10,7 @@ import { indexTools, positiveInteger, resolveCompaction, type AgentConfig } from
 import { forkSession, revertSession } from './revert.js';
 import { RunContext } from './run-context.js';
 import { runLoop, type RunStart } from './run-loop.js';
+import { DEFAULT_MAX_TURN_OUTPUT_CHARS, toolInputDepth } from './turn-limits.js';
 import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions } from './types.js';
 
 /**
@@ -62,6 +63,12 @@ export function createAgent(options: AgentOptions): Agent {
     maxTurns: positiveInteger('maxTurns', options.maxTurns, 50),
     maxParallelTools: positiveInteger('maxParallelTools', options.maxParallelTools, 8),
     maxToolOutputChars: positiveInteger('maxToolOutputChars', options.maxToolOutputChars, 50_000),
+    maxTurnOutputChars: positiveInteger(
+      'maxTurnOutputChars',
+      options.maxTurnOutputChars,
+      DEFAULT_MAX_TURN_OUTPUT_CHARS,
+    ),
+    maxToolInputDepth: toolInputDepth(options.maxToolInputDepth),
     eventBufferSize: positiveInteger('eventBufferSize', options.eventBufferSize, 256),
     name: options.name ?? 'agent',
     compaction: resolveCompaction(options.compaction, provider.contextWindow),
@@ -94,12 +101,27 @@ export function createAgent(options: AgentOptions): Agent {
     fork: (sessionId, forkOptions) => forkSession(config.store, sessionId, forkOptions),
     resume(sessionId: string, resumeOptions: ResumeOptions = {}) {
       const { approvals } = resumeOptions;
-      if (approvals !== undefined && (typeof approvals !== 'object' || approvals === null)) {
-        throw new ConfigError('resume: `approvals` must map each pending tool call id to a decision.');
-      }
+      if (approvals !== undefined) checkApprovals(approvals);
       return start(sessionId, approvals ? { kind: 'resume', approvals } : { kind: 'resume' }, resumeOptions);
     },
   };
+}
+
+/** Checks the shape of `resume`'s approvals: an object of answers, each bare or `{ answer, digest }`. */
+function checkApprovals(approvals: unknown): void {
+  if (typeof approvals !== 'object' || approvals === null || Array.isArray(approvals)) {
+    throw new ConfigError('resume: `approvals` must map each pending tool call id to a decision.');
+  }
+  for (const [id, given] of Object.entries(approvals)) {
+    if (typeof given === 'object' && given !== null && 'answer' in given) {
+      const { digest } = given as { digest?: unknown };
+      if (typeof digest !== 'string' || digest === '') {
+        throw new ConfigError(
+          `resume: the answer for ${id} is given as { answer, digest }, so \`digest\` must be the digest of the permission request.`,
+        );
+      }
+    }
+  }
 }
 
 let shared: { readonly key: string; readonly sandbox: Promise<Sandbox> } | undefined;

@@ -2,11 +2,12 @@ import type { AgentEvent } from '../events/agent-event.js';
 import type { RunStatus } from '../events/run-result.js';
 import { abortReason } from '../internal/abort.js';
 import { EventChannel } from '../internal/event-channel.js';
-import type { ModelRequest } from '../model/language-model.js';
+import type { FinishReason, ModelRequest } from '../model/language-model.js';
 import type { Message } from '../model/message.js';
 import { emptyUsage, type Usage } from '../model/usage.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { SessionEntry } from '../stores/types.js';
+import { CallIds } from './call-ids.js';
 import type { AgentConfig } from './config.js';
 import type { SessionStateMap } from './session-state.js';
 
@@ -40,6 +41,10 @@ export class RunContext {
   /** `history.length` when `contextTokens` was measured: later messages are estimated. */
   contextMark = 0;
   state!: SessionStateMap;
+  /** The session's tool-call ids: every new call gets one not taken yet. */
+  callIds = new CallIds();
+  /** Why the last model turn of this run ended. */
+  finishReason: FinishReason | undefined;
   /** Set when an aborted run stopped waiting for its body: nothing may be stored or emitted after. */
   ended = false;
   #abandon: ((reason: unknown) => void) | undefined;

@@ -1,5 +1,4 @@
 import { RunStateError } from '../errors/config-error.js';
-import { abortReason } from '../internal/abort.js';
 import type { PendingApproval, RunResult } from '../events/run-result.js';
 import { addUsage, costOf, type Usage } from '../model/usage.js';
 import {
@@ -10,21 +9,21 @@ import {
   type ToolResultPart,
   type UserMessage,
 } from '../model/message.js';
-import type { ApprovalAnswer } from '../policy/types.js';
 import type { SessionEntry } from '../stores/types.js';
 import { callModel } from './call-model.js';
 import { maybeCompact } from './compaction/maybe-compact.js';
 import { checkBudget } from './cost.js';
 import { prepareRequest } from './prepare-request.js';
 import type { RunContext } from './run-context.js';
-import type { SnapshotWarning } from './types.js';
-import { runApproved, runTools } from './run-tools.js';
-import { closeToolCalls, unansweredToolCalls, viewSession, type SessionView } from './session-history.js';
+import type { ResumeAnswer, SnapshotWarning } from './types.js';
+import { resumeApprovals } from './resume-approvals.js';
+import { runTools } from './run-tools.js';
+import { closeToolCalls, orderResults, unansweredToolCalls, viewSession, type SessionView } from './session-history.js';
 
 /** How a run starts: with new user input, or with decisions on a paused session's approvals. */
 export type RunStart =
   | { readonly kind: 'input'; readonly message: UserMessage; readonly newSession?: boolean }
-  | { readonly kind: 'resume'; readonly approvals?: Readonly<Record<string, ApprovalAnswer>> };
+  | { readonly kind: 'resume'; readonly approvals?: Readonly<Record<string, ResumeAnswer>> };
 
 const NEW_INPUT_INSTEAD = 'Not run: the user sent a new message instead of deciding on this call.';
 const INTERRUPTED =
@@ -61,12 +60,18 @@ export async function runLoop(
   ctx.historySeqs = view.seqs;
   ctx.state = view.state;
   ctx.sessionTurn = view.lastTurn;
+  ctx.callIds = view.callIds;
 
   await ctx.emit({ type: 'run-start', sessionId: ctx.sessionId, runId: ctx.runId });
-  if (start.kind === 'input') await addInput(ctx, view, start.message);
-  else await resumeSession(ctx, view, start.approvals);
-
   let pending: PendingApproval[] | undefined;
+  if (start.kind === 'input') await addInput(ctx, view, start.message);
+  else pending = await resumeSession(ctx, view, start.approvals);
+  // A resume whose calls are asked again pauses again before any model call.
+  if (pending) {
+    ctx.status = 'paused';
+    return buildResult(ctx, pending);
+  }
+
   let lastUsage: Usage | undefined;
   const { maxCostUsd, provider } = ctx.config.options;
   for (;;) {
@@ -89,6 +94,7 @@ export async function runLoop(
     const request = prepared instanceof Promise ? await prepared : prepared;
     const answer = await callModel(ctx, request);
     lastUsage = answer.usage;
+    ctx.finishReason = answer.finishReason;
     addUsage(ctx.usage, answer.usage);
     if (provider.pricing) {
       ctx.cost += costOf(answer.usage, provider.pricing);
@@ -107,7 +113,7 @@ export async function runLoop(
       const snapshot = await snapshotBeforeChanges(ctx, answer.toolCalls, sessionTurn);
       await ctx.persist(snapshot ? [...entries, snapshot] : entries);
       entries.length = 0;
-      const batch = await runTools(ctx, answer.toolCalls);
+      const batch = await runTools(ctx, answer.toolCalls, answer.rejected);
       if (batch.pending.length > 0) {
         pending = batch.pending;
         entries.push({ type: 'pending-approvals', requests: batch.pending, results: batch.results, turn: sessionTurn });
@@ -118,7 +124,14 @@ export async function runLoop(
       }
     }
     await ctx.persist(entries);
-    const ended = ctx.emit({ type: 'turn-end', turn, sessionTurn, usage: answer.usage, runId: ctx.runId });
+    const ended = ctx.emit({
+      type: 'turn-end',
+      turn,
+      sessionTurn,
+      usage: answer.usage,
+      finishReason: answer.finishReason,
+      runId: ctx.runId,
+    });
     if (ended) await ended;
 
     if (pending) {
@@ -152,6 +165,7 @@ export function buildResult(ctx: RunContext, pending?: readonly PendingApproval[
     turns: ctx.turns,
     ...(ctx.costKnown ? { cost: ctx.cost } : {}),
     ...(pending ? { pending } : {}),
+    ...(ctx.finishReason !== undefined ? { finishReason: ctx.finishReason } : {}),
   };
 }
 
@@ -167,7 +181,7 @@ async function addInput(ctx: RunContext, view: SessionView, message: UserMessage
   if (view.pending) {
     const decisions = Object.fromEntries(view.pending.requests.map((r) => [r.id, 'deny' as const]));
     entries.push({ type: 'approvals-resolved', decisions });
-    open = orderResults(ctx, [
+    open = orderResults(ctx.history, [
       ...(view.pending.results ?? []),
       ...closeToolCalls(view.pending.requests, NEW_INPUT_INSTEAD),
     ]);
@@ -212,8 +226,8 @@ async function snapshotBeforeChanges(
 async function resumeSession(
   ctx: RunContext,
   view: SessionView,
-  approvals: Readonly<Record<string, ApprovalAnswer>> | undefined,
-): Promise<void> {
+  approvals: Readonly<Record<string, ResumeAnswer>> | undefined,
+): Promise<PendingApproval[] | undefined> {
   if (view.pending) return resumeApprovals(ctx, view, approvals ?? {});
   if (approvals && Object.keys(approvals).length > 0) {
     throw new RunStateError(`Session ${ctx.sessionId} is not waiting for any approval.`);
@@ -230,40 +244,5 @@ async function resumeSession(
     add(ctx, toolMessage);
     await ctx.persist([{ type: 'message', message: toolMessage, turn: ctx.sessionTurn }]);
   }
-}
-
-/** Runs or refuses the calls a paused session waits for, per the given decisions. */
-async function resumeApprovals(
-  ctx: RunContext,
-  view: SessionView,
-  approvals: Readonly<Record<string, ApprovalAnswer>>,
-): Promise<void> {
-  if (!view.pending) throw new RunStateError(`Session ${ctx.sessionId} is not waiting for any approval.`);
-  const missing = view.pending.requests.filter((r) => !(r.id in approvals)).map((r) => r.id);
-  if (missing.length > 0) {
-    throw new RunStateError(`Resume needs a decision for every pending call; missing: ${missing.join(', ')}.`);
-  }
-  const decided = await runApproved(ctx, view.pending.requests, approvals);
-  const decisions = Object.fromEntries(
-    view.pending.requests.map((r) => [
-      r.id,
-      approvals[r.id] === 'allow' || approvals[r.id] === 'allow-always' ? ('allow' as const) : ('deny' as const),
-    ]),
-  );
-  const toolMessage: Message = {
-    role: 'tool',
-    content: orderResults(ctx, [...(view.pending.results ?? []), ...decided]),
-  };
-  add(ctx, toolMessage);
-  await ctx.persist([
-    { type: 'approvals-resolved', decisions },
-    { type: 'message', message: toolMessage, turn: view.pending.turn ?? ctx.sessionTurn },
-  ]);
-  if (ctx.signal.aborted) throw abortReason(ctx.signal);
-}
-
-/** Puts results in the order of the calls of the last assistant message. */
-function orderResults(ctx: RunContext, results: ToolResultPart[]): ToolResultPart[] {
-  const order = new Map(unansweredToolCalls(ctx.history).map((call, index) => [call.id, index]));
-  return results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  return undefined;
 }

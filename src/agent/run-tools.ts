@@ -1,11 +1,12 @@
 import PQueue from 'p-queue';
 import type { PendingApproval } from '../events/run-result.js';
 import type { JsonValue, ToolCallPart, ToolResultPart } from '../model/message.js';
-import { applyAnswer, authorize, refuseByHook, type Authorization } from './authorize.js';
+import { ENTRY_ENVELOPE_DEPTH, isJsonSafe, MAX_JSON_DEPTH } from '../internal/json-safe.js';
+import { authorize, refuseByHook, type Authorization } from './authorize.js';
 import { executeTool, toolError, type ToolOutcome } from './execute-tool.js';
 import type { RunContext } from './run-context.js';
 import { truncateOutput } from './truncate-output.js';
-import type { ApprovalAnswer } from '../policy/types.js';
+import { checkToolInput } from './turn-limits.js';
 import type { BeforeToolCallResult } from './types.js';
 import type { Tool } from '../tools/tool.js';
 
@@ -21,8 +22,23 @@ export interface ToolBatch {
  * Runs one turn's tool calls concurrently, at most `maxParallelTools` at a time, and returns their
  * results in the model's order. Every problem becomes an error result the model can act on.
  */
-export async function runTools(ctx: RunContext, calls: readonly ToolCallPart[]): Promise<ToolBatch> {
-  const outcomes = await mapBounded(ctx.config.maxParallelTools, calls, (call) => runCall(ctx, call));
+export async function runTools(
+  ctx: RunContext,
+  calls: readonly ToolCallPart[],
+  rejected?: ReadonlyMap<string, string>,
+): Promise<ToolBatch> {
+  const outcomes = await mapBounded(
+    ctx.config.maxParallelTools,
+    calls,
+    rejected
+      ? (call) => {
+          const problem = rejected.get(call.id);
+          return problem === undefined
+            ? runCall(ctx, call)
+            : finish(ctx, call.id, call.name, call.input, toolError('TOOL_INPUT_INVALID', problem));
+        }
+      : (call) => runCall(ctx, call),
+  );
   const results: ToolResultPart[] = [];
   const pending: PendingApproval[] = [];
   for (const outcome of outcomes) {
@@ -30,30 +46,6 @@ export async function runTools(ctx: RunContext, calls: readonly ToolCallPart[]):
     else results.push(outcome);
   }
   return { results, pending };
-}
-
-/** Runs the calls a person decided on after a pause; denied ones get the refusal as their result. */
-export async function runApproved(
-  ctx: RunContext,
-  requests: readonly PendingApproval[],
-  answers: Readonly<Record<string, ApprovalAnswer>>,
-): Promise<ToolResultPart[]> {
-  return mapBounded(ctx.config.maxParallelTools, requests, async (request) => {
-    const authorization = await applyAnswer(ctx, request, answers[request.id]);
-    const tool = ctx.config.tools.get(request.name);
-    if (authorization.kind === 'refuse' || !tool) {
-      const outcome =
-        authorization.kind === 'refuse'
-          ? authorization.outcome
-          : toolError('TOOL_NOT_FOUND', `Tool "${request.name}" no longer exists.`);
-      return finish(ctx, request.id, request.name, request.input, outcome);
-    }
-    const parsed = tool.input.safeParse(request.input);
-    const outcome = parsed.success
-      ? await executeTool(ctx, tool, request.id, parsed.data)
-      : toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error));
-    return finish(ctx, request.id, request.name, request.input, outcome);
-  });
 }
 
 async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultPart | { request: PendingApproval }> {
@@ -101,6 +93,22 @@ async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultP
       return finish(ctx, call.id, call.name, input, (refused as Extract<Authorization, { kind: 'refuse' }>).outcome);
     }
     if (verdict && 'input' in verdict) {
+      // The replaced input is what is asked about, stored and run: it meets the same limits as the model's.
+      const check = checkToolInput(
+        call.name,
+        verdict.input,
+        ctx.config.maxToolInputDepth,
+        ctx.config.maxTurnOutputChars,
+      );
+      if (check.problem !== undefined) {
+        return finish(
+          ctx,
+          call.id,
+          call.name,
+          {},
+          toolError('TOOL_INPUT_INVALID', `A beforeToolCall hook replaced the input: ${check.problem}`),
+        );
+      }
       input = verdict.input;
       continue;
     }
@@ -122,8 +130,12 @@ async function authorizeAndRun(
   return finish(ctx, call.id, call.name, input, outcome);
 }
 
-/** Applies the `afterToolCall` hook and the output cap, emits the result event, and builds the part. */
-async function finish(
+/**
+ * Applies the `afterToolCall` hook and the output cap, emits the result event, and builds the part. An
+ * output the stores could not keep (nested too deep, not JSON) becomes an error result, so a tool or a hook
+ * can never make the run fail when the turn is stored.
+ */
+export async function finish(
   ctx: RunContext,
   id: string,
   name: string,
@@ -134,6 +146,12 @@ async function finish(
   if (hook) {
     const replaced = await hook({ id, name, input, sessionId: ctx.sessionId }, outcome);
     if (replaced) outcome = replaced;
+  }
+  if (typeof outcome.output !== 'string' && !isJsonSafe(outcome.output, ENTRY_ENVELOPE_DEPTH)) {
+    outcome = toolError(
+      'TOOL_EXECUTION_FAILED',
+      `Tool "${name}" returned a value that cannot be stored (nested more than ${MAX_JSON_DEPTH - ENTRY_ENVELOPE_DEPTH} levels deep, or not JSON).`,
+    );
   }
   const output = truncateOutput(outcome.output, ctx.config.maxToolOutputChars);
   const wait = ctx.emit(
@@ -153,7 +171,8 @@ async function finish(
   return { type: 'tool-result', id, name, output, isError: outcome.isError };
 }
 
-function invalidInputMessage(
+/** The error message for an input that does not match the tool's schema. */
+export function invalidInputMessage(
   tool: Tool,
   error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
 ): string {
@@ -168,7 +187,7 @@ function invalidInputMessage(
  * Maps with bounded concurrency, results in input order. Up to the bound no queue is needed, so the
  * common turn (a handful of calls) pays nothing for it; past it, p-queue holds the rest.
  */
-async function mapBounded<T, R>(limit: number, items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(limit: number, items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   if (items.length <= 1) return items.length === 0 ? [] : [await fn(items[0] as T)];
   if (items.length <= limit) return Promise.all(items.map(fn));
   const queue = new PQueue({ concurrency: limit });

@@ -1,6 +1,7 @@
 import type { PendingApproval } from '../events/run-result.js';
 import type { Message, ToolCallPart, ToolResultPart, UserMessage } from '../model/message.js';
 import type { CompactionEntry, PendingApprovalsEntry, StoredEntry } from '../stores/types.js';
+import { CallIds } from './call-ids.js';
 import { PRUNED_OUTPUT } from './compaction/strategies.js';
 import { SessionStateMap } from './session-state.js';
 
@@ -15,6 +16,8 @@ export interface SessionView {
   readonly pending?: PendingApprovalsEntry;
   /** The highest turn number stored (turns count across runs of the session). */
   readonly lastTurn: number;
+  /** Every tool-call id stored in the session (compacted history included): new calls get other ids. */
+  readonly callIds: CallIds;
 }
 
 /** The text that stands for summarised history after a compaction boundary. */
@@ -61,12 +64,16 @@ export function viewSession(entries: readonly StoredEntry[]): SessionView {
   const state = new SessionStateMap();
   let pending: PendingApprovalsEntry | undefined;
   let lastTurn = 0;
+  const callIds = new CallIds();
   for (const { seq, entry } of entries) {
     switch (entry.type) {
       case 'message':
         history.push(entry.message);
         seqs.push(seq);
         if (entry.turn !== undefined && entry.turn > lastTurn) lastTurn = entry.turn;
+        if (entry.message.role === 'assistant') {
+          for (const part of entry.message.content) if (part.type === 'tool-call') callIds.add(part.id);
+        }
         break;
       case 'compaction':
         ({ history, seqs } = applyCompaction(history, seqs, entry, seq));
@@ -84,7 +91,7 @@ export function viewSession(entries: readonly StoredEntry[]): SessionView {
         break;
     }
   }
-  const view: SessionView = { history, seqs, state, lastTurn };
+  const view: SessionView = { history, seqs, state, lastTurn, callIds };
   return pending ? { ...view, pending } : view;
 }
 
@@ -102,4 +109,10 @@ export function unansweredToolCalls(history: readonly Message[]): ToolCallPart[]
 /** Error results for calls that will never run, with the reason the model reads. */
 export function closeToolCalls(calls: readonly (ToolCallPart | PendingApproval)[], reason: string): ToolResultPart[] {
   return calls.map((call) => ({ type: 'tool-result', id: call.id, name: call.name, output: reason, isError: true }));
+}
+
+/** Puts results in the order of the calls of the last assistant message of `history`. */
+export function orderResults(history: readonly Message[], results: ToolResultPart[]): ToolResultPart[] {
+  const order = new Map(unansweredToolCalls(history).map((call, index) => [call.id, index]));
+  return results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }

@@ -121,6 +121,22 @@ export interface AgentOptions {
   readonly toolTimeoutMs?: number;
   /** Longer tool outputs are cut (head and tail kept) with a marker. @defaultValue 50000 */
   readonly maxToolOutputChars?: number;
+  /**
+   * Characters one model turn may stream (text, reasoning and tool-call arguments together). Past it the
+   * stream is stopped, the turn ends with `finishReason: 'length'` (on its `turn-end` event and the run's
+   * result) and keeps what came before the cut; a tool call whose arguments were cut off is dropped.
+   * Every streamed part counts as at least one, so an endless stream of empty parts is cut too. A bound on
+   * memory and time against a model or proxy that streams without end, far above any real turn.
+   * @defaultValue 1000000
+   */
+  readonly maxTurnOutputChars?: number;
+  /**
+   * Levels of nesting a tool call's input may have (`{}` is one level). A deeper input is never validated,
+   * stored or run: the call gets a `TOOL_INPUT_INVALID` error result and its stored input is `{}`. At most
+   * 504, so every input stays storable.
+   * @defaultValue 64
+   */
+  readonly maxToolInputDepth?: number;
   /** Events buffered for a slow consumer before the run waits for it. @defaultValue 256 */
   readonly eventBufferSize?: number;
   /** End the run before a model call that would take its cost past this many USD. */
@@ -152,10 +168,44 @@ export interface RunOptions {
   readonly metadata?: Readonly<Record<string, JsonValue>>;
 }
 
+/**
+ * An answer bound to the call it was given for: `digest` is the `digest` of the `permission-request` event
+ * (or of `RunResult.pending`) the person saw. The call runs only if it is still exactly that call; a call
+ * whose name or input differs is asked again, never run.
+ *
+ * @example
+ * ```ts
+ * const [request] = (await agent.run('Deploy').result).pending ?? [];
+ * agent.resume(sessionId, { approvals: { [request.id]: { answer: 'allow', digest: request.digest } } });
+ * ```
+ */
+export interface BoundApproval {
+  readonly answer: ApprovalAnswer;
+  readonly digest: string;
+}
+
+/**
+ * What `agent.resume` takes for one pending call: an answer, or an answer bound to a digest.
+ *
+ * @example
+ * ```ts
+ * const approvals: Record<string, ResumeAnswer> = {
+ *   call_1: { answer: 'allow', digest: request.digest },
+ *   call_2: { decision: 'deny', feedback: 'Use the staging database.' },
+ * };
+ * ```
+ */
+export type ResumeAnswer = ApprovalAnswer | BoundApproval;
+
 /** Options of {@link Agent.resume}. */
 export interface ResumeOptions {
-  /** A decision for every pending approval, by tool call id (for a paused session). */
-  readonly approvals?: Readonly<Record<string, ApprovalAnswer>>;
+  /**
+   * A decision for every pending approval, by tool call id (for a paused session). Prefer the bound form
+   * `{ answer, digest }`: it ties the decision to the exact call that was shown. Either way the resuming
+   * agent's policy decides first (its deny rules and mode still refuse), and a stored call that no longer
+   * matches its recorded digest is refused.
+   */
+  readonly approvals?: Readonly<Record<string, ResumeAnswer>>;
   readonly signal?: AbortSignal;
   readonly maxTurns?: number;
 }

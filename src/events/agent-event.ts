@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { FinishReason } from '../model/language-model.js';
 import type { JsonValue } from '../model/message.js';
 import type { Usage } from '../model/usage.js';
 import type { RunResult } from './run-result.js';
@@ -71,10 +72,18 @@ export interface ToolCallEvent extends EventBase {
 /** The policy asks whether a tool call may run. */
 export interface PermissionRequestEvent extends EventBase {
   readonly type: 'permission-request';
+  /** The tool call id, unique in the session. */
   readonly id: string;
   readonly name: string;
+  /** The exact input that runs if the call is approved. */
   readonly input: JsonValue;
   readonly reason: string;
+  /**
+   * `sha256:<hex>` of the canonical JSON of `{ name, input }`: what was shown. Pass it back with the answer
+   * (`agent.resume(id, { approvals: { [id]: { answer: 'allow', digest } } })`) and the call runs only if
+   * it is still exactly this call; otherwise it is asked again.
+   */
+  readonly digest: string;
 }
 /** A permission was decided: the audit trail of every call that was not simply allowed by its mode. */
 export interface PermissionDecisionEvent extends EventBase {
@@ -102,6 +111,11 @@ export interface TurnEndEvent extends EventBase {
   readonly sessionTurn: number;
   /** Usage of this turn's model call. */
   readonly usage: Usage;
+  /**
+   * Why the model stopped. `length` also when the agent cut a turn that streamed past
+   * `maxTurnOutputChars`.
+   */
+  readonly finishReason: FinishReason;
 }
 /** Older history was compacted to fit the context window. */
 export interface CompactionEvent extends EventBase {

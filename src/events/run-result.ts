@@ -1,3 +1,4 @@
+import type { FinishReason } from '../model/language-model.js';
 import type { JsonValue, Message } from '../model/message.js';
 import type { Usage } from '../model/usage.js';
 
@@ -13,10 +14,17 @@ export type RunStatus = 'completed' | 'max-turns' | 'aborted' | 'paused';
  * `agent.resume(sessionId, { approvals: { [id]: 'allow' } })`.
  */
 export interface PendingApproval {
-  /** The tool call id. */
+  /** The tool call id, unique in the session. */
   readonly id: string;
   readonly name: string;
+  /** The exact input that runs if the call is approved. */
   readonly input: JsonValue;
+  /**
+   * `sha256:<hex>` of the canonical JSON of `{ name, input }`, as in the `permission-request` event. Answer
+   * with `{ answer, digest }` to bind the decision to what was shown: a call whose input changed since is
+   * asked again, never run. The agent also checks the stored call against it when it resumes.
+   */
+  readonly digest: string;
   /** Why the policy asks, for the person deciding. */
   readonly reason: string;
   /** The narrowest rule that "allow always" would add, e.g. `Bash(npm test:*)`. */
@@ -48,4 +56,9 @@ export interface RunResult {
   readonly turns: number;
   /** Approvals a `paused` run waits for. */
   readonly pending?: readonly PendingApproval[];
+  /**
+   * Why the last model turn of this run ended (`length`: the model's output limit, or the agent cut the
+   * turn at `maxTurnOutputChars`). Absent when the run made no model call.
+   */
+  readonly finishReason?: FinishReason;
 }

@@ -62,6 +62,8 @@ export interface ApprovalRequest {
   readonly reason: string;
   readonly suggestedRule?: string;
   readonly sessionId: string;
+  /** `sha256:<hex>` of the canonical JSON of `{ name, input }`: the exact call this request shows. */
+  readonly digest: string;
 }
 
 /** Decides an `ask`: a prompt in a terminal, a button in a web UI, a rule of your own. */

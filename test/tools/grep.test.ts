@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,5 +198,24 @@ describe.each(['js', 'ripgrep'] as const)('grep (%s engine)', (engine) => {
     await expect(
       call(grepTool({ engine }), { pattern: 'hello' }, { ...ws.ctx, signal: controller.signal }),
     ).rejects.toThrow();
+  });
+});
+
+describe.runIf(process.platform === 'linux')('grep with ripgrep meets a FIFO', () => {
+  it('does not wait on a named pipe given by name: ripgrep is stopped and the JavaScript engine answers', async () => {
+    const rg = await ripgrepPath();
+    expect(rg, 'the ripgrep binary of @vscode/ripgrep').toBeDefined();
+    const fifos = await makeWorkspace('icode-grep-fifo-');
+    await writeFile(path.join(fifos.dir, 'a.txt'), 'hello\n');
+    execFileSync('mkfifo', [path.join(fifos.dir, 'pipe')]);
+    const started = performance.now();
+    // ripgrep opens a file named on its command line with a blocking open: without the check, this never ends.
+    const named = await call(grepTool({ engine: 'ripgrep' }), { pattern: 'hello', path: 'pipe' }, fifos.ctx).catch(
+      (error: unknown) => String(error),
+    );
+    expect(named).toMatch(/not a regular file|FIFO|No files/);
+    const tree = await call(grepTool({ engine: 'ripgrep' }), { pattern: 'hello' }, fifos.ctx);
+    expect(tree).toContain('a.txt');
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

@@ -4,12 +4,13 @@
  * host's configuration, so results match the JavaScript engine.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { GrepEngine, GrepFileResult, GrepLine, GrepQuery } from './grep-engine.js';
 import { displayLine, GrepPatternError } from './grep-engine.js';
 import { ancestorLevels, GIT_DIR_GLOB, keepForAncestors, toPosix, typeMatcher } from './grep-filter.js';
-import { walkFilter } from './grep-js.js';
+import { grepJs, walkFilter } from './grep-js.js';
 
 /** Largest ripgrep output read; past it the search is stopped and the model asked to narrow it. */
 const MAX_OUTPUT_BYTES = 128 * 1024 * 1024;
@@ -68,20 +69,52 @@ export function ripgrepArgs(query: GrepQuery, pcre2 = false): { args: string[]; 
 export function ripgrepEngine(rgPath: string): GrepEngine {
   return async (query) => {
     if (query.type) typeMatcher(query.type); // Same known types, same error, as the JavaScript engine.
-    let run = await runRipgrep(rgPath, query, false);
-    // Look-around and backreferences need PCRE2; JavaScript patterns use them freely.
-    if (run.code === 2 && /look-?around|backreference/i.test(run.stderr)) run = await runRipgrep(rgPath, query, true);
-    if (run.code === 2)
-      throw new GrepPatternError(`grep failed: ${run.stderr.trim() || 'ripgrep exited with status 2'}`);
-    const results =
-      query.mode === 'files_with_matches' ? parseFileList(run.stdout, run.cwd) : parseJson(run.stdout, run.cwd);
-    if (query.targetIsFile) return results;
-    const filter = walkFilter(query);
-    const ancestors = await ancestorLevels(query.root, query.target);
-    return results.filter((result) =>
-      keepForAncestors(filter, ancestors, result.path, toPosix(path.relative(query.target, result.path))),
-    );
+    try {
+      return await searchWithRipgrep(rgPath, query);
+    } catch (error) {
+      // ripgrep opens what its walk listed with a blocking open: a file swapped for a FIFO in between holds
+      // it forever. The JavaScript engine opens non-blocking and judges the handle, so it finishes the search.
+      if (error instanceof RipgrepBlockedError) return grepJs(query);
+      throw error;
+    }
   };
+}
+
+async function searchWithRipgrep(rgPath: string, query: GrepQuery): Promise<GrepFileResult[]> {
+  let run = await runRipgrep(rgPath, query, false);
+  // Look-around and backreferences need PCRE2; JavaScript patterns use them freely.
+  if (run.code === 2 && /look-?around|backreference/i.test(run.stderr)) run = await runRipgrep(rgPath, query, true);
+  if (run.code === 2) throw new GrepPatternError(`grep failed: ${run.stderr.trim() || 'ripgrep exited with status 2'}`);
+  const results =
+    query.mode === 'files_with_matches' ? parseFileList(run.stdout, run.cwd) : parseJson(run.stdout, run.cwd);
+  if (query.targetIsFile) return results;
+  const filter = walkFilter(query);
+  const ancestors = await ancestorLevels(query.root, query.target);
+  return results.filter((result) =>
+    keepForAncestors(filter, ancestors, result.path, toPosix(path.relative(query.target, result.path))),
+  );
+}
+
+/** ripgrep waits to open a FIFO (a named pipe with no writer): it would never finish. */
+class RipgrepBlockedError extends Error {}
+
+/** How often a running ripgrep is checked for a thread waiting on a FIFO. */
+const FIFO_CHECK_MS = 250;
+
+/**
+ * Whether a thread of the process waits in the kernel to open a FIFO (`wait_for_partner`, Linux). Elsewhere
+ * (no `/proc`) it says no, and the search runs until it ends or the call is aborted.
+ */
+function waitsOnFifo(pid: number): boolean {
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const wchan = readFileSync(`/proc/${pid}/task/${task}/wchan`, 'utf8');
+      if (wchan === 'wait_for_partner' || wchan === 'fifo_open') return true;
+    }
+  } catch {
+    // The process ended, or /proc is not there.
+  }
+  return false;
 }
 
 interface RipgrepRun {
@@ -99,6 +132,7 @@ function runRipgrep(rgPath: string, query: GrepQuery, pcre2: boolean): Promise<R
     let size = 0;
     let stderr = '';
     let overflow = false;
+    let blocked = false;
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_OUTPUT_BYTES) {
@@ -111,9 +145,21 @@ function runRipgrep(rgPath: string, query: GrepQuery, pcre2: boolean): Promise<R
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 10_000) stderr += chunk.toString('utf8');
     });
-    child.on('error', reject);
+    const watch = setInterval(() => {
+      if (child.pid !== undefined && waitsOnFifo(child.pid)) {
+        blocked = true;
+        child.kill('SIGKILL');
+      }
+    }, FIFO_CHECK_MS);
+    watch.unref();
+    child.on('error', (error) => {
+      clearInterval(watch);
+      reject(error);
+    });
     child.on('close', (code) => {
-      if (overflow)
+      clearInterval(watch);
+      if (blocked) reject(new RipgrepBlockedError('ripgrep waited to open a FIFO'));
+      else if (overflow)
         reject(
           new Error(
             'The search matched too much to return. Narrow it with path, glob, type or a more specific pattern.',

@@ -109,6 +109,10 @@ export function grepTool(options: GrepToolOptions = {}): Tool<GrepInput> {
         throw new Error(
           `${args.path ?? '.'} does not exist. Omit path to search the whole workspace, or find the directory with glob.`,
         );
+      if (info.type !== 'file' && info.type !== 'directory')
+        throw new Error(
+          `${args.path} is not a regular file or a directory (a FIFO, socket or device); grep searches files.`,
+        );
       const context = args['-C'] ?? 0;
       const query: GrepQuery = {
         root: sandbox.root,

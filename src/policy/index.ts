@@ -23,3 +23,4 @@ export type {
   Policy,
   PolicyDecision,
 } from './types.js';
+export type { AdditionalDirectory } from '../sandbox/types.js';

@@ -27,21 +27,25 @@ import { ConfigError } from '../errors/config-error.js';
  * ```
  */
 export interface ExecLimits {
-  /** @defaultValue 512 */
+  /** Processes and threads the command may run at once (a pids cgroup, else `RLIMIT_NPROC`). @defaultValue 512 */
   readonly processes?: number | false;
-  /** @defaultValue 8 GiB */
+  /** Data memory of each process (`RLIMIT_DATA`). @defaultValue 8 GiB */
   readonly memoryBytes?: number | false;
-  /** @defaultValue 1 GiB */
+  /** Largest file a process may write (`RLIMIT_FSIZE`). @defaultValue 1 GiB */
   readonly fileSizeBytes?: number | false;
-  /** @defaultValue 3600 */
+  /** CPU time of each process (`RLIMIT_CPU`). @defaultValue 3600 */
   readonly cpuSeconds?: number | false;
 }
 
 /** Limits with every field decided. */
 export interface ResolvedExecLimits {
+  /** See {@link ExecLimits.processes}; `false`: as the host has it. */
   readonly processes: number | false;
+  /** See {@link ExecLimits.memoryBytes}. */
   readonly memoryBytes: number | false;
+  /** See {@link ExecLimits.fileSizeBytes}. */
   readonly fileSizeBytes: number | false;
+  /** See {@link ExecLimits.cpuSeconds}. */
   readonly cpuSeconds: number | false;
 }
 

@@ -14,6 +14,8 @@ import type { ExecResult } from './types.js';
 /** Thrown by `localSandbox.exec` for a `readOnly` command when nothing on this machine can enforce it. */
 export class ReadOnlyUnavailableError extends Error {
   override readonly name = 'ReadOnlyUnavailableError';
+  /** Brand, so `error.name` checks and the other errors of icode work alike across copies of the package. */
+  static readonly brand: symbol = Symbol.for('icode.error.ReadOnlyUnavailableError');
 }
 
 /** What {@link execLocal} runs. */

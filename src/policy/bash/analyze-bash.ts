@@ -1,9 +1,10 @@
 /**
  * `analyzeBash`: parses a command with tree-sitter-bash and judges every simple command in it.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import type { BashAnalysis, BashDetails, BashPathRef } from './analysis.js';
 import { bashParser } from './parse.js';
+import { SyntaxNode } from './syntax-node.js';
 import { walk, type Walker } from './walk.js';
 
 export type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './analysis.js';
@@ -18,11 +19,11 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
   const parser = await bashParser();
   // Trees live in WebAssembly memory: every one is deleted once walked (the walkers keep only strings).
   const trees: Tree[] = [];
-  const parse = (source: string): Node | undefined => {
+  const parse = (source: string): SyntaxNode | undefined => {
     const tree = parser.parse(source);
     if (!tree) return undefined;
     trees.push(tree);
-    return tree.rootNode;
+    return new SyntaxNode(tree.rootNode);
   };
   const walkers: Walker[] = [];
   try {

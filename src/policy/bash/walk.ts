@@ -3,7 +3,7 @@
  * collects what is read, written and dangerous. Constructs it does not model make the command not
  * read-only (`structural` reasons).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-node.js';
 import type { BashCommandInfo, BashPathRef } from './analysis.js';
 import { CD_CHANGING, isSafeAssignment } from './assignments.js';
 import { registerCodeArgs } from './code-args.js';
@@ -45,12 +45,14 @@ export class Walker {
   private cwdUnknown = false;
   /** Something may have changed `CDPATH`/`HOME`: relative `cd` targets and `~` are unknown. */
   private cdTainted = false;
+  /** The tree has an error or a missing node somewhere (tree-sitter's `hasError` of the root). */
+  private treeHasError = false;
   private readonly collectors: number[][] = [];
   /** Here-document and here-string text of the enclosing redirections (SQL fed to `psql`). */
   private readonly stdin: string[] = [];
 
   constructor(
-    private readonly parse: (source: string) => Node | undefined,
+    private readonly parse: (source: string) => SyntaxNode | undefined,
     private readonly depth = 0,
   ) {}
 
@@ -70,6 +72,7 @@ export class Walker {
     // person) may see a separator or nothing at all.
     if (UNUSUAL.test(source)) this.structural.push('the command contains control or invisible characters');
     if (root.hasError) {
+      this.treeHasError = true;
       this.parseError = true;
       this.structural.push('the command has a syntax error or a construct the parser does not understand');
     }
@@ -106,7 +109,7 @@ export class Walker {
     };
   }
 
-  private walk(node: Node): void {
+  private walk(node: SyntaxNode): void {
     switch (node.type) {
       case 'command':
         return this.command(node);
@@ -165,12 +168,13 @@ export class Walker {
         this.parseError = true;
         break;
     }
-    if (node.isMissing) this.parseError = true;
+    // A missing node is an error of the tree, so only a tree with one needs to be asked.
+    if (this.treeHasError && node.isMissing) this.parseError = true;
     for (const child of node.children) if (child) this.walk(child);
   }
 
   /** `for NAME in …` assigns NAME; `select` reads the terminal. */
-  private loop(node: Node): void {
+  private loop(node: SyntaxNode): void {
     if (node.child(0)?.type === 'select') this.structural.push('select reads from the terminal');
     const name = node.childForFieldName('variable')?.text ?? '';
     if (!isSafeAssignment(name, undefined))
@@ -182,7 +186,7 @@ export class Walker {
    * An unquoted here-document expands `$(…)`, backticks and `${…}` in its body; the grammar does not find
    * all of them (backticks, `<<-` bodies), so the body is analysed again as a double-quoted string.
    */
-  private heredoc(node: Node): void {
+  private heredoc(node: SyntaxNode): void {
     const start = node.children.find((child) => child?.type === 'heredoc_start')?.text ?? '';
     if (/['"\\]/.test(start)) return;
     const body = node.children.find((child) => child?.type === 'heredoc_body');
@@ -190,7 +194,7 @@ export class Walker {
     this.merge(`: "${heredocAsString(body.text)}"`, this.collectors.at(-1)?.[0]);
   }
 
-  private assignment(node: Node): void {
+  private assignment(node: SyntaxNode): void {
     const nameNode = node.childForFieldName('name') ?? node.child(0);
     const name = nameNode?.text ?? node.text;
     const valueNode = node.childForFieldName('value');
@@ -200,7 +204,7 @@ export class Walker {
     if (CD_CHANGING.has(name)) this.cdTainted = true;
   }
 
-  private functionDefinition(node: Node): void {
+  private functionDefinition(node: SyntaxNode): void {
     const name = node.childForFieldName('name')?.text ?? '';
     this.structural.push(`defines the function ${name}, which can shadow a command`);
     const body = node.childForFieldName('body');
@@ -214,7 +218,7 @@ export class Walker {
     for (const child of node.children) if (child && child.id !== nameId) this.walk(child);
   }
 
-  private redirected(node: Node): void {
+  private redirected(node: SyntaxNode): void {
     this.collectors.push([]);
     const body = node.childForFieldName('body');
     const input = node.children
@@ -239,7 +243,7 @@ export class Walker {
       this.danger('downloaded code is fed to an interpreter');
   }
 
-  private pipeline(node: Node): void {
+  private pipeline(node: SyntaxNode): void {
     const start = this.commands.length;
     for (const child of node.children) if (child) this.walk(child);
     const stages = this.commands.slice(start);
@@ -265,7 +269,7 @@ export class Walker {
       this.danger('a shell is connected to the network (reverse shell)');
   }
 
-  private fileRedirect(node: Node): void {
+  private fileRedirect(node: SyntaxNode): void {
     const destination = node.childForFieldName('destination');
     const operator = node.children.find((child) => child && !child.isNamed)?.text ?? '>';
     if (!destination) return;
@@ -299,7 +303,7 @@ export class Walker {
     this.reasons.push(`redirection ${operator} ${target.text} writes a file`);
   }
 
-  private command(node: Node): void {
+  private command(node: SyntaxNode): void {
     const words: BashWord[] = [];
     const assignments: Assignment[] = [];
     for (let i = 0; i < node.childCount; i++) {
@@ -450,7 +454,7 @@ export class Walker {
 }
 
 /** Parses and walks one command. */
-export function walk(parse: (source: string) => Node | undefined, command: string): Walker {
+export function walk(parse: (source: string) => SyntaxNode | undefined, command: string): Walker {
   const walker = new Walker(parse);
   try {
     walker.run(command);

@@ -1,7 +1,7 @@
 /**
  * What a bash word means after quote removal, as far as it can be known without running anything.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-node.js';
 
 /** One word of a simple command. */
 export interface BashWord {
@@ -149,7 +149,7 @@ const dynamic = (text: string, splits: boolean, lead = ''): BashWord => ({
 });
 
 /** Evaluates a word-like node (word, string, raw string, concatenation, expansion…). */
-export function evalWord(node: Node): BashWord {
+export function evalWord(node: SyntaxNode): BashWord {
   const text = node.text;
   switch (node.type) {
     case 'word':
@@ -200,7 +200,7 @@ export function evalWord(node: Node): BashWord {
   }
 }
 
-function evalConcatenation(node: Node): BashWord {
+function evalConcatenation(node: SyntaxNode): BashWord {
   const text = node.text;
   let value: string | undefined = '';
   let glob = false;
@@ -228,7 +228,7 @@ function evalConcatenation(node: Node): BashWord {
 }
 
 /** Anonymous tokens inside a concatenation (`{`, `}`, `=`) are literal text. */
-function evalUnnamed(node: Node): BashWord {
+function evalUnnamed(node: SyntaxNode): BashWord {
   const { value, glob, brace } = unescapeUnquoted(node.text);
   return { value, text: node.text, glob, brace, lead: glob || brace ? unquotedLead(node.text) : value };
 }

@@ -1,0 +1,143 @@
+/**
+ * A view of a tree-sitter node that reads each property from WebAssembly at most once. Every property of a
+ * web-tree-sitter node (`type`, `text`, `children`, a field name) is a call into WebAssembly that copies the
+ * node across; the analysis asks the same questions of the same nodes many times (the walk, the word
+ * evaluation, the source checks), so each answer is kept. The tree does not change while it is analysed.
+ */
+import type { Node } from 'web-tree-sitter';
+
+/** Whether nodes of a type (by id, aliases included) are named: a property of the grammar, read once. */
+const namedByTypeId = new Map<number, boolean>();
+
+/** A syntax tree node; the subset of web-tree-sitter's `Node` the analysis uses, with each answer cached. */
+export class SyntaxNode {
+  private typeName: string | undefined;
+  private named: boolean | undefined;
+  private source: string | undefined;
+  private end: number | undefined;
+  private all: SyntaxNode[] | undefined;
+  private namedOnly: SyntaxNode[] | undefined;
+  private fields: (string | null)[] | undefined;
+  private up: SyntaxNode | null | undefined;
+  private byField: Map<string, SyntaxNode | null> | undefined;
+
+  constructor(private readonly node: Node) {}
+
+  /** Unique within its tree. */
+  get id(): number {
+    return this.node.id;
+  }
+
+  get startIndex(): number {
+    return this.node.startIndex;
+  }
+
+  get endIndex(): number {
+    return (this.end ??= this.node.endIndex);
+  }
+
+  get type(): string {
+    if (this.typeName === undefined) {
+      const id = this.node.typeId;
+      this.typeName = this.node.tree.language.types[id] || 'ERROR';
+      let named = namedByTypeId.get(id);
+      if (named === undefined) {
+        named = this.node.isNamed;
+        namedByTypeId.set(id, named);
+      }
+      this.named = named;
+    }
+    return this.typeName;
+  }
+
+  get isNamed(): boolean {
+    if (this.named === undefined) void this.type;
+    return this.named!;
+  }
+
+  get text(): string {
+    return (this.source ??= this.node.text);
+  }
+
+  get isMissing(): boolean {
+    return this.node.isMissing;
+  }
+
+  get hasError(): boolean {
+    return this.node.hasError;
+  }
+
+  /** The parent as tree-sitter finds it (not cached from the walk: it is rarely asked). */
+  get parent(): SyntaxNode | null {
+    if (this.up === undefined) {
+      const parent = this.node.parent;
+      this.up = parent ? new SyntaxNode(parent) : null;
+    }
+    return this.up;
+  }
+
+  get children(): readonly SyntaxNode[] {
+    if (this.all === undefined) {
+      const children = this.node.children;
+      const all: SyntaxNode[] = new Array<SyntaxNode>(children.length);
+      for (let i = 0; i < children.length; i++) all[i] = new SyntaxNode(children[i]!);
+      this.all = all;
+    }
+    return this.all;
+  }
+
+  get namedChildren(): readonly SyntaxNode[] {
+    return (this.namedOnly ??= this.children.filter((child) => child.isNamed));
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  child(index: number): SyntaxNode | null {
+    return this.children[index] ?? null;
+  }
+
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  /** The field name of the child at `index` (`name`, `argument`, `redirect`…), or `null`. */
+  fieldNameForChild(index: number): string | null {
+    const fields = (this.fields ??= []);
+    let name = fields[index];
+    if (name === undefined) {
+      name = this.node.fieldNameForChild(index);
+      fields[index] = name;
+    }
+    return name;
+  }
+
+  /** The first child in a field; one of {@link children} when it is a direct child. */
+  childForFieldName(fieldName: string): SyntaxNode | null {
+    const byField = (this.byField ??= new Map());
+    let child = byField.get(fieldName);
+    if (child === undefined) {
+      const found = this.node.childForFieldName(fieldName);
+      child = found ? (this.children.find((c) => c.id === found.id) ?? new SyntaxNode(found)) : null;
+      byField.set(fieldName, child);
+    }
+    return child;
+  }
+
+  /** This node and its descendants of the given types, in document order (as web-tree-sitter gives them). */
+  descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    const out: SyntaxNode[] = [];
+    const visit = (node: SyntaxNode): void => {
+      if (wanted.includes(node.type)) out.push(node);
+      for (const child of node.children) visit(child);
+    };
+    visit(this);
+    return out;
+  }
+}

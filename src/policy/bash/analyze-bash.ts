@@ -2,7 +2,7 @@
  * `analyzeBash`: parses a command with tree-sitter-bash and judges every simple command in it.
  */
 import type { Tree } from 'web-tree-sitter';
-import type { BashAnalysis, BashDetails, BashPathRef } from './analysis.js';
+import type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './analysis.js';
 import { bashParser } from './parse.js';
 import { SyntaxNode } from './syntax-node.js';
 import { walk, type Walker } from './walk.js';
@@ -33,22 +33,42 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
     for (const tree of trees) tree.delete();
   }
   const readOnly = walkers.every((walker) => walker.readOnly());
-  const all = <T>(pick: (walker: Walker) => readonly T[]): T[] => walkers.flatMap((walker) => [...pick(walker)]);
+  // Usually one walker: its lists are taken as they are; two are joined.
+  const all = <T>(pick: (walker: Walker) => readonly T[]): T[] => {
+    if (walkers.length === 1) return [...pick(walkers[0]!)];
+    const out: T[] = [];
+    for (const walker of walkers) for (const item of pick(walker)) out.push(item);
+    return out;
+  };
   const dangerous = all((w) => w.dangerous);
   const structural = all((w) => w.structural);
-  const reasons = [...structural, ...all((w) => w.reasons), ...dangerous.map((reason) => `dangerous: ${reason}`)];
+  const reasons = new Set(structural);
+  for (const walker of walkers) for (const reason of walker.reasons) reasons.add(reason);
+  for (const reason of dangerous) reasons.add(`dangerous: ${reason}`);
   let offset = 0;
   const writes: { path: BashPathRef; by: number[] }[] = [];
   for (const walker of walkers) {
-    writes.push(...walker.writes.map((write) => ({ path: write.path, by: write.by.map((i) => i + offset) })));
+    for (const write of walker.writes) writes.push({ path: write.path, by: write.by.map((i) => i + offset) });
     offset += walker.commands.length;
   }
-  const simpleCommands = all((w) => w.commands).map(({ words: _words, ...info }) => info);
+  const simpleCommands: BashCommandInfo[] = [];
+  for (const walker of walkers)
+    for (const info of walker.commands)
+      simpleCommands.push({
+        argv: info.argv,
+        forms: info.forms,
+        denyForms: info.denyForms,
+        readOnly: info.readOnly,
+        dangerous: info.dangerous,
+        openEnded: info.openEnded,
+        dynamicName: info.dynamicName,
+        opaque: info.opaque,
+      });
   return {
     readOnly,
     dangerous: dangerous.length > 0,
     commands: simpleCommands.map((info) => info.argv),
-    reasons: [...new Set(reasons)],
+    reasons: [...reasons],
     simpleCommands,
     reads: all((w) => w.reads),
     writes,

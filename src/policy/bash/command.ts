@@ -203,8 +203,7 @@ class Judge {
       v.opaque = true;
       return [0];
     }
-    if (UNUSUAL.test(words.map((w) => w.text).join(' ')))
-      this.no('the command contains invisible or control characters');
+    if (words.some((w) => UNUSUAL.test(w.text))) this.no('the command contains invisible or control characters');
     if (name.value === undefined || name.glob || name.brace) {
       v.opaque = true;
       this.no(`the command name ${name.text} is only known when it runs`);

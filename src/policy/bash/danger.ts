@@ -243,8 +243,31 @@ const DATABASES = new Set([
 const DESTRUCTIVE_SQL =
   /\b(drop\s+(database|table|schema|collection|index|user)|truncate\b|dropdatabase\s*\(|\.drop\s*\(|delete\s+from\s+\w+\s*(;|$)|flushall|flushdb)/i;
 
+/** The programs {@link cloudDanger} looks at. */
+const CLOUD_TOOLS = new Set([
+  'aws',
+  'gcloud',
+  'gsutil',
+  'az',
+  'doctl',
+  'heroku',
+  'flyctl',
+  'vercel',
+  'kubectl',
+  'oc',
+  'helm',
+  'terraform',
+  'tofu',
+  'terragrunt',
+  'pulumi',
+  'docker',
+  'podman',
+  'nerdctl',
+]);
+
 /** Cloud and cluster tools: verbs that delete. */
 function cloudDanger(name: string, args: readonly BashWord[]): string | undefined {
+  if (!CLOUD_TOOLS.has(name)) return undefined;
   const words = args.map(text);
   const joined = words.join(' ');
   switch (name) {

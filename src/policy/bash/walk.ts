@@ -79,16 +79,13 @@ export class Walker {
     if (hiddenSubstitution(source, root)) this.structural.push('a command substitution the parser did not recognise');
     this.walk(root);
     // `curl -o x.sh … && bash x.sh`: something is downloaded and a script or a file is run.
-    const runs = (c: Info): string[][] => [c.argv, ...c.denyForms.map((f) => f.words)];
-    const fetches = this.commands.some((c) => runs(c).some((words) => FETCHERS.has(words[0] ?? '')));
-    const runsFile = this.commands.some((c) =>
-      runs(c).some(
-        (words) =>
-          (words[0] ?? '').includes('/') ||
-          (INTERPRETERS.has(words[0] ?? '') && words.slice(1).some((w) => !w.startsWith('-'))),
-      ),
-    );
-    if (fetches && runsFile) this.danger('downloaded code may be run');
+    const runs = (test: (words: readonly string[]) => boolean): boolean =>
+      this.commands.some((c) => test(c.argv) || c.denyForms.some((f) => test(f.words)));
+    const fetches = runs((words) => FETCHERS.has(words[0] ?? ''));
+    const runsFile = (words: readonly string[]): boolean =>
+      (words[0] ?? '').includes('/') ||
+      (INTERPRETERS.has(words[0] ?? '') && words.some((w, i) => i > 0 && !w.startsWith('-')));
+    if (fetches && runs(runsFile)) this.danger('downloaded code may be run');
   }
 
   private danger(reason: string): void {
@@ -96,17 +93,21 @@ export class Walker {
     this.compoundDanger = true;
   }
 
-  private pathRef(word: BashWord, unknownBase = false): BashPathRef {
+  /** A path reference; `kind` marks a recursive read or a possible one. */
+  private pathRef(word: BashWord, unknownBase = false, kind?: 'recursive' | 'possible'): BashPathRef {
     const value = word.value ?? '';
     const absolute = value.startsWith('/');
     const home = value.startsWith('~');
     const unknown = (this.cwdUnknown && !absolute && !home) || (home && this.cdTainted) || unknownBase;
-    return {
+    const ref = {
       value: unknown ? undefined : word.value,
       text: word.text,
       glob: word.glob || word.brace,
       bases: [...this.bases],
     };
+    if (kind === 'recursive') return { ...ref, recursive: true };
+    if (kind === 'possible') return { ...ref, possible: true };
+    return ref;
   }
 
   private walk(node: SyntaxNode): void {
@@ -374,10 +375,11 @@ export class Walker {
     this.reasons.push(...verdict.reasons.map((reason) => (openEnded ? `${reason} (run by another command)` : reason)));
     this.dangerous.push(...dangerous);
     // Paths with `{}` are filled in by the runner (`find -exec cat {} ;`): unknown.
-    const ref = (word: BashWord): BashPathRef => this.pathRef(word, (word.value ?? '').includes('{}'));
+    const ref = (word: BashWord, kind?: 'recursive' | 'possible'): BashPathRef =>
+      this.pathRef(word, (word.value ?? '').includes('{}'), kind);
     for (const read of verdict.reads) this.reads.push(ref(read));
-    for (const read of verdict.recursiveReads) this.reads.push({ ...ref(read), recursive: true });
-    for (const read of verdict.possibleReads) this.reads.push({ ...ref(read), possible: true });
+    for (const read of verdict.recursiveReads) this.reads.push(ref(read, 'recursive'));
+    for (const read of verdict.possibleReads) this.reads.push(ref(read, 'possible'));
     // Code no rule can see may read and write anything: path deny rules cannot be passed by it.
     if (verdict.opaque) {
       const what = `files ${words[0]?.text ?? 'the command'} may touch when it runs`;

@@ -100,9 +100,15 @@ function decodeAnsiC(body: string): string | undefined {
   return out;
 }
 
+/** Characters that make an unquoted word more than its text: escapes, globs, braces. */
+const UNQUOTED_SPECIAL = /[\\*?[{]/;
+
 /** Removes the backslashes of an unquoted word (a backslash-newline disappears entirely). */
 function unescapeUnquoted(text: string): { value: string; glob: boolean; brace: boolean } {
+  if (!UNQUOTED_SPECIAL.test(text)) return { value: text, glob: false, brace: false };
   let value = '';
+  // The value is built from the runs of text between backslashes.
+  let from = 0;
   let glob = false;
   let braceOpen = false;
   let braceSeparator = false;
@@ -110,18 +116,23 @@ function unescapeUnquoted(text: string): { value: string; glob: boolean; brace: 
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (ch === '\\') {
+      value += text.slice(from, i);
       const next = text[i + 1];
-      if (next === undefined) break;
+      if (next === undefined) {
+        from = text.length;
+        break;
+      }
       if (next !== '\n') value += next;
       i++;
+      from = i + 1;
       continue;
     }
     if (ch === '*' || ch === '?' || ch === '[') glob = true;
     if (ch === '{') braceOpen = true;
     if (braceOpen && (ch === ',' || (ch === '.' && text[i + 1] === '.'))) braceSeparator = true;
     if (ch === '}' && braceOpen && braceSeparator) brace = true;
-    value += ch;
   }
+  value += text.slice(from);
   return { value, glob, brace };
 }
 

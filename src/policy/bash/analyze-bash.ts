@@ -23,7 +23,7 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
     const tree = parser.parse(source);
     if (!tree) return undefined;
     trees.push(tree);
-    return new SyntaxNode(tree.rootNode);
+    return SyntaxNode.fromTree(tree, source);
   };
   const walkers: Walker[] = [];
   try {

@@ -1,27 +1,49 @@
 /**
  * A view of a tree-sitter node that reads each property from WebAssembly at most once. Every property of a
  * web-tree-sitter node (`type`, `text`, `children`, a field name) is a call into WebAssembly that copies the
- * node across; the analysis asks the same questions of the same nodes many times (the walk, the word
- * evaluation, the source checks), so each answer is kept. The tree does not change while it is analysed.
+ * node across, and the analysis asks many questions of every node (the walk, the word evaluation, the
+ * source checks), so each answer is kept. Texts are cut from the source, as web-tree-sitter's own `text`
+ * does for a tree parsed from a string, without its detour through a copy of the rest of the source.
+ *
+ * The view reads its tree lazily: the tree must stay alive while the view is used.
  */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 
 /** Whether nodes of a type (by id, aliases included) are named: a property of the grammar, read once. */
 const namedByTypeId = new Map<number, boolean>();
 
-/** A syntax tree node; the subset of web-tree-sitter's `Node` the analysis uses, with each answer cached. */
+/** What the nodes of one tree share. */
+interface TreeInfo {
+  readonly source: string;
+  readonly types: readonly string[];
+  /** Missing nodes are errors of the tree: only a tree with an error is asked for them. */
+  readonly hasError: boolean;
+}
+
+/** A syntax tree node; the subset of web-tree-sitter's `Node` the analysis uses, with each answer kept. */
 export class SyntaxNode {
   private typeName: string | undefined;
   private named: boolean | undefined;
   private source: string | undefined;
-  private end: number | undefined;
   private all: SyntaxNode[] | undefined;
   private namedOnly: SyntaxNode[] | undefined;
   private fields: (string | null)[] | undefined;
-  private up: SyntaxNode | null | undefined;
   private byField: Map<string, SyntaxNode | null> | undefined;
+  private up: SyntaxNode | null | undefined;
 
-  constructor(private readonly node: Node) {}
+  private constructor(
+    private readonly node: Node,
+    private readonly tree: TreeInfo,
+  ) {}
+
+  /** The root of a tree parsed from `source`; the tree must outlive the view. */
+  static fromTree(tree: Tree, source: string): SyntaxNode {
+    const root = tree.rootNode;
+    const info: TreeInfo = { source, types: tree.language.types, hasError: root.hasError };
+    const view = new SyntaxNode(root, info);
+    view.up = null;
+    return view;
+  }
 
   /** Unique within its tree. */
   get id(): number {
@@ -33,13 +55,13 @@ export class SyntaxNode {
   }
 
   get endIndex(): number {
-    return (this.end ??= this.node.endIndex);
+    return this.node.endIndex;
   }
 
   get type(): string {
     if (this.typeName === undefined) {
       const id = this.node.typeId;
-      this.typeName = this.node.tree.language.types[id] || 'ERROR';
+      this.typeName = this.tree.types[id] || 'ERROR';
       let named = namedByTypeId.get(id);
       if (named === undefined) {
         named = this.node.isNamed;
@@ -56,22 +78,22 @@ export class SyntaxNode {
   }
 
   get text(): string {
-    return (this.source ??= this.node.text);
+    return (this.source ??= this.tree.source.slice(this.node.startIndex, this.node.endIndex));
   }
 
   get isMissing(): boolean {
-    return this.node.isMissing;
+    return this.tree.hasError && this.node.isMissing;
   }
 
+  /** The node is, or contains, a syntax error or a missing node. */
   get hasError(): boolean {
-    return this.node.hasError;
+    return this.tree.hasError && this.node.hasError;
   }
 
-  /** The parent as tree-sitter finds it (not cached from the walk: it is rarely asked). */
   get parent(): SyntaxNode | null {
     if (this.up === undefined) {
       const parent = this.node.parent;
-      this.up = parent ? new SyntaxNode(parent) : null;
+      this.up = parent ? new SyntaxNode(parent, this.tree) : null;
     }
     return this.up;
   }
@@ -79,8 +101,8 @@ export class SyntaxNode {
   get children(): readonly SyntaxNode[] {
     if (this.all === undefined) {
       const children = this.node.children;
-      const all: SyntaxNode[] = new Array<SyntaxNode>(children.length);
-      for (let i = 0; i < children.length; i++) all[i] = new SyntaxNode(children[i]!);
+      const all = new Array<SyntaxNode>(children.length);
+      for (let i = 0; i < children.length; i++) all[i] = new SyntaxNode(children[i]!, this.tree);
       this.all = all;
     }
     return this.all;
@@ -117,13 +139,13 @@ export class SyntaxNode {
     return name;
   }
 
-  /** The first child in a field; one of {@link children} when it is a direct child. */
+  /** The child in a field, as tree-sitter finds it; one of {@link children} when it is a direct child. */
   childForFieldName(fieldName: string): SyntaxNode | null {
     const byField = (this.byField ??= new Map());
     let child = byField.get(fieldName);
     if (child === undefined) {
       const found = this.node.childForFieldName(fieldName);
-      child = found ? (this.children.find((c) => c.id === found.id) ?? new SyntaxNode(found)) : null;
+      child = found ? (this.children.find((c) => c.id === found.id) ?? new SyntaxNode(found, this.tree)) : null;
       byField.set(fieldName, child);
     }
     return child;

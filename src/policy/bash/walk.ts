@@ -45,8 +45,6 @@ export class Walker {
   private cwdUnknown = false;
   /** Something may have changed `CDPATH`/`HOME`: relative `cd` targets and `~` are unknown. */
   private cdTainted = false;
-  /** The tree has an error or a missing node somewhere (tree-sitter's `hasError` of the root). */
-  private treeHasError = false;
   private readonly collectors: number[][] = [];
   /** Here-document and here-string text of the enclosing redirections (SQL fed to `psql`). */
   private readonly stdin: string[] = [];
@@ -72,7 +70,6 @@ export class Walker {
     // person) may see a separator or nothing at all.
     if (UNUSUAL.test(source)) this.structural.push('the command contains control or invisible characters');
     if (root.hasError) {
-      this.treeHasError = true;
       this.parseError = true;
       this.structural.push('the command has a syntax error or a construct the parser does not understand');
     }
@@ -169,8 +166,7 @@ export class Walker {
         this.parseError = true;
         break;
     }
-    // A missing node is an error of the tree, so only a tree with one needs to be asked.
-    if (this.treeHasError && node.isMissing) this.parseError = true;
+    if (node.isMissing) this.parseError = true;
     for (const child of node.children) if (child) this.walk(child);
   }
 

@@ -43,6 +43,16 @@ const GIT_DANGER: Readonly<Record<string, OptionTable>> = {
   reflog: optionTable({}),
 };
 
+/** Destructive options of git subcommands, for abbreviations (`git push --forc`). A map: no inherited keys. */
+const DESTRUCTIVE_GIT_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['reset', ['hard', 'merge', 'keep']],
+  ['clean', ['force']],
+  ['push', ['force', 'force-with-lease', 'force-if-includes', 'mirror', 'delete', 'prune']],
+  ['checkout', ['force']],
+  ['branch', ['delete', 'force']],
+  ['update-ref', ['delete']],
+]);
+
 function gitDanger(args: readonly BashWord[]): string[] {
   const sub = gitSubcommand(args);
   if (!sub) return [];
@@ -52,17 +62,10 @@ function gitDanger(args: readonly BashWord[]): string[] {
   const has = (...names: string[]): boolean => parsed?.options.some((o) => names.includes(o.def.name)) === true;
   const ops = parsed?.operands.map((o) => text(o.word)) ?? [];
   // An ambiguous abbreviation of a destructive option (`git push --forc`) is flagged too.
-  const DESTRUCTIVE: Record<string, readonly string[]> = {
-    reset: ['hard', 'merge', 'keep'],
-    clean: ['force'],
-    push: ['force', 'force-with-lease', 'force-if-includes', 'mirror', 'delete', 'prune'],
-    checkout: ['force'],
-    branch: ['delete', 'force'],
-    'update-ref': ['delete'],
-  };
+  const destructive = DESTRUCTIVE_GIT_OPTIONS.get(sub.name) ?? [];
   const abbreviated = sub.rest.some((w) => {
     const name = /^--([a-z-]{2,})/.exec(w.value ?? '')?.[1];
-    return name !== undefined && (DESTRUCTIVE[sub.name] ?? []).some((option) => option.startsWith(name));
+    return name !== undefined && destructive.some((option) => option.startsWith(name));
   });
   if (abbreviated && sub.name !== 'branch') reasons.push(`git ${sub.name} with an abbreviated destructive option`);
   switch (sub.name) {

@@ -42,9 +42,11 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
   };
   const dangerous = all((w) => w.dangerous);
   const structural = all((w) => w.structural);
-  const reasons = new Set(structural);
-  for (const walker of walkers) for (const reason of walker.reasons) reasons.add(reason);
-  for (const reason of dangerous) reasons.add(`dangerous: ${reason}`);
+  const reasons = unique([
+    ...structural,
+    ...all((w) => w.reasons),
+    ...dangerous.map((reason) => `dangerous: ${reason}`),
+  ]);
   let offset = 0;
   const writes: { path: BashPathRef; by: number[] }[] = [];
   for (const walker of walkers) {
@@ -68,7 +70,7 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
     readOnly,
     dangerous: dangerous.length > 0,
     commands: simpleCommands.map((info) => info.argv),
-    reasons: [...reasons],
+    reasons,
     simpleCommands,
     reads: all((w) => w.reads),
     writes,
@@ -76,6 +78,17 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
     parseError: walkers.some((walker) => walker.parseError),
     compoundDanger: walkers.some((walker) => walker.compoundDanger),
   };
+}
+
+/**
+ * The list without repeats, first occurrences kept. Reasons are few and built by concatenation: comparing
+ * them (lengths first) is cheaper than hashing them into a set, which flattens every one.
+ */
+function unique(list: readonly string[]): string[] {
+  if (list.length > 32) return [...new Set(list)];
+  const out: string[] = [];
+  for (const item of list) if (!out.includes(item)) out.push(item);
+  return out;
 }
 
 /**

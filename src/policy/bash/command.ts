@@ -105,6 +105,9 @@ const SHELL_CHANGERS = new Set([
   'select',
 ]);
 
+/** The wrappers by name (a map: no inherited keys). */
+const WRAPPER_SPECS: ReadonlyMap<string, WrapperSpec> = new Map(Object.entries(WRAPPERS));
+
 const CD = optionTable({ safe: 'L P e @' });
 
 const ENV = optionTable({
@@ -145,11 +148,14 @@ export function judgeCommand(
       notReadOnly(verdict, `${a.name}=… changes how ${words[0]?.text ?? 'the command'} runs`);
   const judge = new Judge(verdict, stdin);
   const codeArgs = judge.level(words, 0, prefix, true);
-  verdict.forms.unshift({
+  // The whole command comes first, before the forms with wrappers removed (usually there are none).
+  const whole = {
     words: [...prefix, ...words],
     prefix: prefix.length,
     codeArgs: codeArgs.map((i) => i + prefix.length),
-  });
+  };
+  if (verdict.forms.length === 0) verdict.forms.push(whole);
+  else verdict.forms.unshift(whole);
   // Assignments that only change formatting (`LANG=C`) do not stop a rule from matching the command.
   if (assignments.length > 0 && assignments.every((a) => isSafeAssignment(a.name, a.value) && /^[A-Z]/.test(a.name)))
     for (const form of [...verdict.forms])
@@ -171,10 +177,14 @@ function possibleReads(args: readonly BashWord[]): BashWord[] {
   const out: BashWord[] = [];
   for (const arg of args) {
     if (arg.value === undefined) continue;
-    const value = arg.value
-      .replace(/^--?[A-Za-z0-9-]+=/, '')
-      .replace(/^[^=@/]*=[@<]/, '')
-      .replace(/^@/, '');
+    // Only a word with `=` or a leading `@` has a prefix to strip.
+    const value =
+      !arg.value.includes('=') && !arg.value.startsWith('@')
+        ? arg.value
+        : arg.value
+            .replace(/^--?[A-Za-z0-9-]+=/, '')
+            .replace(/^[^=@/]*=[@<]/, '')
+            .replace(/^@/, '');
     if (value === '' || value.startsWith('-') || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
     out.push({ ...arg, value });
   }
@@ -223,7 +233,7 @@ class Judge {
       if (sub && sub.at > 0) v.denyForms.push([literal('git'), literal(sub.name), ...sub.rest]);
     }
     const shift = (list: readonly number[], by: number): number[] => list.map((i) => i + by);
-    const wrapper = Object.hasOwn(WRAPPERS, program) ? WRAPPERS[program] : undefined;
+    const wrapper = WRAPPER_SPECS.get(program);
     if (wrapper) return this.wrapper(program, wrapper, args, depth, prefix, allowForms);
     switch (program) {
       case 'env':

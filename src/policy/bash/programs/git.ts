@@ -281,6 +281,9 @@ const SUBCOMMANDS: Readonly<Record<string, GitSub>> = {
   cherry: sub({ safe: 'v abbrev?' }),
 };
 
+/** The subcommands by name (a map: no inherited keys). */
+const SUBCOMMAND_SPECS: ReadonlyMap<string, GitSub> = new Map(Object.entries(SUBCOMMANDS));
+
 /** Why stash/reflog/worktree subcommand words after the action are fine: they are parsed loosely. */
 const LOOSE = new Set(['stash', 'reflog', 'worktree']);
 
@@ -315,7 +318,7 @@ function gitCheck({ args, verdict }: ProgramContext): void {
     verdict.opaque = true;
     return;
   }
-  const spec = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
+  const spec = SUBCOMMAND_SPECS.get(name);
   if (!spec) {
     verdict.problems.push(`git ${name} is not a read-only subcommand`);
     return;

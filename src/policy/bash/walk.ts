@@ -102,8 +102,10 @@ export class Walker {
       glob: word.glob || word.brace,
       bases: [...this.bases],
     };
-    if (kind === 'recursive') return { ...ref, recursive: true };
-    if (kind === 'possible') return { ...ref, possible: true };
+    if (kind === 'recursive')
+      return { value: ref.value, text: ref.text, glob: ref.glob, bases: ref.bases, recursive: true };
+    if (kind === 'possible')
+      return { value: ref.value, text: ref.text, glob: ref.glob, bases: ref.bases, possible: true };
     return ref;
   }
 

@@ -100,12 +100,18 @@ function decodeAnsiC(body: string): string | undefined {
   return out;
 }
 
-/** Characters that make an unquoted word more than its text: escapes, globs, braces. */
-const UNQUOTED_SPECIAL = /[\\*?[{]/;
+/** Whether an unquoted word has a character that makes it more than its text: `\\`, `*`, `?`, `[`, `{`. */
+function hasUnquotedSpecial(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5c || code === 0x2a || code === 0x3f || code === 0x5b || code === 0x7b) return true;
+  }
+  return false;
+}
 
 /** Removes the backslashes of an unquoted word (a backslash-newline disappears entirely). */
 function unescapeUnquoted(text: string): { value: string; glob: boolean; brace: boolean } {
-  if (!UNQUOTED_SPECIAL.test(text)) return { value: text, glob: false, brace: false };
+  if (!hasUnquotedSpecial(text)) return { value: text, glob: false, brace: false };
   let value = '';
   // The value is built from the runs of text between backslashes.
   let from = 0;
@@ -167,7 +173,12 @@ export function evalWord(node: SyntaxNode): BashWord {
     case 'command_name': {
       if (node.type === 'command_name') {
         const inner = node.namedChild(0);
-        if (inner && node.namedChildCount === 1) return { ...evalWord(inner), text };
+        if (inner && node.namedChildCount === 1) {
+          // A fresh word: it takes the name's own text.
+          const word: { -readonly [K in keyof BashWord]: BashWord[K] } = evalWord(inner);
+          word.text = text;
+          return word;
+        }
         return dynamic(text, true);
       }
       const { value, glob, brace } = unescapeUnquoted(text);

@@ -2,8 +2,8 @@
  * `analyzeBash`: parses a command with tree-sitter-bash and judges every simple command in it.
  */
 import type { Tree } from 'web-tree-sitter';
-import type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './analysis.js';
-import { bashParser } from './parse.js';
+import type { BashAnalysis, BashDetails, BashPathRef } from './analysis.js';
+import { bashParser, loadedBashParser } from './parse.js';
 import { SyntaxNode } from './syntax-node.js';
 import { walk, type Walker } from './walk.js';
 
@@ -16,7 +16,7 @@ export type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './
  * analysed twice, as written and joined, and the stricter verdict of the two holds.
  */
 export async function analyzeBashDetails(command: string): Promise<BashDetails> {
-  const parser = await bashParser();
+  const parser = loadedBashParser() ?? (await bashParser());
   // Trees live in WebAssembly memory: every one is deleted once walked (the walkers keep only strings).
   const trees: Tree[] = [];
   const parse = (source: string): SyntaxNode | undefined => {
@@ -33,9 +33,9 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
     for (const tree of trees) tree.delete();
   }
   const readOnly = walkers.every((walker) => walker.readOnly());
-  // Usually one walker: its lists are taken as they are; two are joined.
+  // Usually one walker: its lists (its own, done with) are taken as they are; two are joined.
   const all = <T>(pick: (walker: Walker) => readonly T[]): T[] => {
-    if (walkers.length === 1) return [...pick(walkers[0]!)];
+    if (walkers.length === 1) return pick(walkers[0]!) as T[];
     const out: T[] = [];
     for (const walker of walkers) for (const item of pick(walker)) out.push(item);
     return out;
@@ -53,19 +53,7 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
     for (const write of walker.writes) writes.push({ path: write.path, by: write.by.map((i) => i + offset) });
     offset += walker.commands.length;
   }
-  const simpleCommands: BashCommandInfo[] = [];
-  for (const walker of walkers)
-    for (const info of walker.commands)
-      simpleCommands.push({
-        argv: info.argv,
-        forms: info.forms,
-        denyForms: info.denyForms,
-        readOnly: info.readOnly,
-        dangerous: info.dangerous,
-        openEnded: info.openEnded,
-        dynamicName: info.dynamicName,
-        opaque: info.opaque,
-      });
+  const simpleCommands = all((w) => w.commands);
   return {
     readOnly,
     dangerous: dangerous.length > 0,

@@ -282,6 +282,18 @@ export function inlineCodeDanger(code: string): { reasons: string[]; strings: st
 export function dangerousReasons(name: string, args: readonly BashWord[], stdin = ''): string[] {
   const reasons: string[] = [];
   const base = name.slice(name.lastIndexOf('/') + 1);
+  if (CHECKED.has(base)) namedDangers(base, args, stdin, reasons);
+  else if (/^mkfs(\..+)?$/.test(base)) reasons.push(`${base} formats a filesystem`);
+  for (const word of args) {
+    const value = text(word);
+    if (value.includes('/dev/') && /\/dev\/(tcp|udp)\//.test(value))
+      reasons.push(`${value} opens a network connection (reverse shell)`);
+  }
+  return reasons;
+}
+
+/** The checks of a program that has some (see {@link CHECKED}). */
+function namedDangers(base: string, args: readonly BashWord[], stdin: string, reasons: string[]): void {
   const words = args.map(text);
   const check = PROGRAM_DANGERS.get(base);
   if (check) check({ base, args, words, stdin, reasons });
@@ -301,13 +313,18 @@ export function dangerousReasons(name: string, args: readonly BashWord[], stdin 
     reasons.push(`${base} sends the output of a command substitution over the network`);
   if (NAME_LOOKUPS.has(base) && args.some((w) => w.value === undefined))
     reasons.push(`${base} looks up a name only known when it runs (DNS exfiltration)`);
-  for (const word of args) {
-    const value = text(word);
-    if (value.includes('/dev/') && /\/dev\/(tcp|udp)\//.test(value))
-      reasons.push(`${value} opens a network connection (reverse shell)`);
-  }
-  return reasons;
 }
+
+/** Every program name with a check above: the others (most) cost one lookup. */
+const CHECKED: ReadonlySet<string> = new Set([
+  ...PROGRAM_DANGERS.keys(),
+  ...SYSTEM_COMMANDS.keys(),
+  ...PACKAGE_MANAGERS,
+  ...DATABASES,
+  ...CLOUD_TOOLS,
+  ...LOOKUPS,
+  ...NAME_LOOKUPS,
+]);
 
 /** Whether a simple command decodes data (`base64 -d`, `xxd -r`, `openssl … -d`, `gunzip`). */
 export function isDecoder(name: string, args: readonly BashWord[]): boolean {

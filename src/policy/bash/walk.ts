@@ -27,13 +27,13 @@ const HARMLESS_WRITE = /^\/dev\/(null|stdout|stderr|fd\/[0-2]|tty)$/;
 /** Sources of endless data: writing them to a file fills the disk. */
 const ENDLESS = /^\/dev\/(zero|u?random|full)$/;
 
-type Info = BashCommandInfo & { readonly words: BashWord[] };
-
 const display = (list: readonly BashWord[]): string[] => list.map((w) => w.value ?? w.text);
 
 /** Walks a parsed command and judges every simple command in it. */
 export class Walker {
-  readonly commands: Info[] = [];
+  readonly commands: BashCommandInfo[] = [];
+  /** The words of each command in {@link commands}, as evaluated. */
+  private readonly commandWords: BashWord[][] = [];
   readonly reads: BashPathRef[] = [];
   readonly writes: { path: BashPathRef; by: number[] }[] = [];
   readonly structural: string[] = [];
@@ -246,7 +246,9 @@ export class Walker {
     const start = this.commands.length;
     for (const child of node.children) if (child) this.walk(child);
     const stages = this.commands.slice(start);
-    const programOf = (stage: Info): string => stage.denyForms.at(-1)?.words[0] ?? stage.forms.at(-1)?.words[0] ?? '';
+    const stageWords = this.commandWords.slice(start);
+    const programOf = (stage: BashCommandInfo): string =>
+      stage.denyForms.at(-1)?.words[0] ?? stage.forms.at(-1)?.words[0] ?? '';
     const names = stages.map(programOf);
     const shellIndex = stages.findIndex((stage, i) => {
       const inner = stage.forms.at(-1)?.words ?? [];
@@ -258,7 +260,7 @@ export class Walker {
       const upstream = stages.slice(0, shellIndex);
       if (upstream.some((stage) => FETCHERS.has(programOf(stage))))
         this.danger(`downloaded code is piped to ${names[shellIndex]}`);
-      if (upstream.some((stage) => isDecoder(programOf(stage), stage.words.slice(1))))
+      if (upstream.some((stage, i) => isDecoder(programOf(stage), stageWords[i]!.slice(1))))
         this.danger(`decoded code is piped to ${names[shellIndex]}`);
     }
     if (
@@ -305,10 +307,12 @@ export class Walker {
   private command(node: SyntaxNode): void {
     const words: BashWord[] = [];
     const assignments: Assignment[] = [];
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i);
-      if (!child) continue;
+    const redirects: string[] = [];
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
       const field = node.fieldNameForChild(i);
+      if (field === 'redirect') redirects.push(child.text);
       if (child.type === 'variable_assignment') {
         const nameNode = child.childForFieldName('name') ?? child.child(0);
         const valueNode = child.childForFieldName('value');
@@ -330,10 +334,8 @@ export class Walker {
       for (const child of node.children) if (child) this.walk(child);
       return;
     }
-    const redirects: string[] = [];
-    for (let i = 0; i < node.childCount; i++)
-      if (node.fieldNameForChild(i) === 'redirect') redirects.push(node.child(i)?.text ?? '');
-    const verdict = judgeCommand(words, assignments, [...this.stdin, ...redirects].join('\n'));
+    const input = this.stdin.length === 0 && redirects.length === 0 ? '' : [...this.stdin, ...redirects].join('\n');
+    const verdict = judgeCommand(words, assignments, input);
     const index = this.record(words, verdict, false);
     const runs = verdict.denyForms.at(-1)?.[0]?.value ?? verdict.forms.at(-1)?.words[0]?.value ?? '';
     if (INTERPRETERS.has(runs) && redirects.some((text) => FETCH_WORD.test(text)))
@@ -359,8 +361,8 @@ export class Walker {
       registerCodeArgs(shown, form.codeArgs);
       return { words: shown, literal: form.words.every((w) => w.value !== undefined), codeArgs: form.codeArgs };
     });
+    this.commandWords.push(words);
     this.commands.push({
-      words,
       argv: display(words),
       forms,
       denyForms: verdict.denyForms.map((form) => ({ words: display(form) })),
@@ -433,6 +435,7 @@ export class Walker {
     this.compoundDanger ||= inner.compoundDanger;
     if (dangerOnly) return inner;
     this.commands.push(...inner.commands);
+    this.commandWords.push(...inner.commandWords);
     this.reads.push(...inner.reads);
     this.writes.push(
       ...inner.writes.map((write) => ({ path: write.path, by: outerIndex === undefined ? [] : [outerIndex] })),

@@ -12,6 +12,21 @@ import type { Node, Tree } from 'web-tree-sitter';
 /** Whether nodes of a type (by id, aliases included) are named: a property of the grammar, read once. */
 const namedByTypeId = new Map<number, boolean>();
 
+/**
+ * The grammar's type names, as the engine's own (internalised) strings: the analysis compares them with
+ * literals in `switch` statements, which is then a pointer comparison.
+ */
+const typeNames = new WeakMap<object, readonly string[]>();
+
+function internedTypes(language: Tree['language']): readonly string[] {
+  let types = typeNames.get(language);
+  if (!types) {
+    types = language.types.map((type) => (type ? Object.keys({ [type]: 0 })[0]! : type));
+    typeNames.set(language, types);
+  }
+  return types;
+}
+
 /** What the nodes of one tree share. */
 interface TreeInfo {
   readonly source: string;
@@ -39,7 +54,7 @@ export class SyntaxNode {
   /** The root of a tree parsed from `source`; the tree must outlive the view. */
   static fromTree(tree: Tree, source: string): SyntaxNode {
     const root = tree.rootNode;
-    const info: TreeInfo = { source, types: tree.language.types, hasError: root.hasError };
+    const info: TreeInfo = { source, types: internedTypes(tree.language), hasError: root.hasError };
     const view = new SyntaxNode(root, info);
     view.up = null;
     return view;

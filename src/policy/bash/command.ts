@@ -167,6 +167,9 @@ export function judgeCommand(
   return verdict;
 }
 
+/** Indexes moved by `by` (from the arguments to the words, which start with the name). */
+const shift = (list: readonly number[], by: number): number[] => list.map((i) => i + by);
+
 function notReadOnly(verdict: CommandVerdict, reason: string): void {
   verdict.readOnly = false;
   verdict.reasons.push(reason);
@@ -227,12 +230,12 @@ class Judge {
       if (base === '') return [0];
       return [0, ...this.level([literal(base), ...args], depth + 1, prefix, false).filter((i) => i > 0)];
     }
-    v.dangerous.push(...dangerousReasons(program, args, this.stdin));
+    const dangers = dangerousReasons(program, args, this.stdin);
+    if (dangers.length > 0) v.dangerous.push(...dangers);
     if (program === 'git') {
       const sub = gitSubcommand(args);
       if (sub && sub.at > 0) v.denyForms.push([literal('git'), literal(sub.name), ...sub.rest]);
     }
-    const shift = (list: readonly number[], by: number): number[] => list.map((i) => i + by);
     const wrapper = WRAPPER_SPECS.get(program);
     if (wrapper) return this.wrapper(program, wrapper, args, depth, prefix, allowForms);
     switch (program) {
@@ -293,11 +296,12 @@ class Judge {
   private merge(result: ProgramVerdict): void {
     const v = this.verdict;
     for (const problem of result.problems) this.no(problem);
-    v.reads.push(...result.reads);
-    v.recursiveReads.push(...result.recursiveReads);
-    v.possibleReads.push(...result.possibleReads);
-    v.writes.push(...result.writes);
-    v.dangerous.push(...result.dangerous);
+    // Most lists are empty: spreading an empty one still costs a call.
+    if (result.reads.length > 0) v.reads.push(...result.reads);
+    if (result.recursiveReads.length > 0) v.recursiveReads.push(...result.recursiveReads);
+    if (result.possibleReads.length > 0) v.possibleReads.push(...result.possibleReads);
+    if (result.writes.length > 0) v.writes.push(...result.writes);
+    if (result.dangerous.length > 0) v.dangerous.push(...result.dangerous);
     v.unknownReads ||= result.unknownReads;
     v.opaque ||= result.opaque;
     for (const nested of result.nested) v.nested.push({ words: nested.words, openEnded: true });

@@ -372,8 +372,8 @@ export class Walker {
       dynamicName: words[0]?.value === undefined,
       opaque: verdict.opaque,
     });
-    this.reasons.push(...verdict.reasons.map((reason) => (openEnded ? `${reason} (run by another command)` : reason)));
-    this.dangerous.push(...dangerous);
+    for (const reason of verdict.reasons) this.reasons.push(openEnded ? `${reason} (run by another command)` : reason);
+    if (dangerous.length > 0) this.dangerous.push(...dangerous);
     // Paths with `{}` are filled in by the runner (`find -exec cat {} ;`): unknown.
     const ref = (word: BashWord, kind?: 'recursive' | 'possible'): BashPathRef =>
       this.pathRef(word, (word.value ?? '').includes('{}'), kind);

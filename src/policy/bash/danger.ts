@@ -283,7 +283,7 @@ export function dangerousReasons(name: string, args: readonly BashWord[], stdin 
   const reasons: string[] = [];
   const base = name.slice(name.lastIndexOf('/') + 1);
   if (CHECKED.has(base)) namedDangers(base, args, stdin, reasons);
-  else if (/^mkfs(\..+)?$/.test(base)) reasons.push(`${base} formats a filesystem`);
+  else if (base.startsWith('mkfs') && /^mkfs(\..+)?$/.test(base)) reasons.push(`${base} formats a filesystem`);
   for (const word of args) {
     const value = text(word);
     if (value.includes('/dev/') && /\/dev\/(tcp|udp)\//.test(value))

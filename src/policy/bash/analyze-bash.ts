@@ -1,9 +1,10 @@
 /**
  * `analyzeBash`: parses a command with tree-sitter-bash and judges every simple command in it.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import type { BashAnalysis, BashDetails, BashPathRef } from './analysis.js';
-import { bashParser } from './parse.js';
+import { bashParser, loadedBashParser } from './parse.js';
+import { SyntaxNode } from './syntax-node.js';
 import { walk, type Walker } from './walk.js';
 
 export type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './analysis.js';
@@ -15,14 +16,14 @@ export type { BashAnalysis, BashCommandInfo, BashDetails, BashPathRef } from './
  * analysed twice, as written and joined, and the stricter verdict of the two holds.
  */
 export async function analyzeBashDetails(command: string): Promise<BashDetails> {
-  const parser = await bashParser();
+  const parser = loadedBashParser() ?? (await bashParser());
   // Trees live in WebAssembly memory: every one is deleted once walked (the walkers keep only strings).
   const trees: Tree[] = [];
-  const parse = (source: string): Node | undefined => {
+  const parse = (source: string): SyntaxNode | undefined => {
     const tree = parser.parse(source);
     if (!tree) return undefined;
     trees.push(tree);
-    return tree.rootNode;
+    return SyntaxNode.fromTree(tree, source);
   };
   const walkers: Walker[] = [];
   try {
@@ -32,22 +33,32 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
     for (const tree of trees) tree.delete();
   }
   const readOnly = walkers.every((walker) => walker.readOnly());
-  const all = <T>(pick: (walker: Walker) => readonly T[]): T[] => walkers.flatMap((walker) => [...pick(walker)]);
+  // Usually one walker: its lists (its own, done with) are taken as they are; two are joined.
+  const all = <T>(pick: (walker: Walker) => readonly T[]): T[] => {
+    if (walkers.length === 1) return pick(walkers[0]!) as T[];
+    const out: T[] = [];
+    for (const walker of walkers) for (const item of pick(walker)) out.push(item);
+    return out;
+  };
   const dangerous = all((w) => w.dangerous);
   const structural = all((w) => w.structural);
-  const reasons = [...structural, ...all((w) => w.reasons), ...dangerous.map((reason) => `dangerous: ${reason}`)];
+  const reasons = unique([
+    ...structural,
+    ...all((w) => w.reasons),
+    ...dangerous.map((reason) => `dangerous: ${reason}`),
+  ]);
   let offset = 0;
   const writes: { path: BashPathRef; by: number[] }[] = [];
   for (const walker of walkers) {
-    writes.push(...walker.writes.map((write) => ({ path: write.path, by: write.by.map((i) => i + offset) })));
+    for (const write of walker.writes) writes.push({ path: write.path, by: write.by.map((i) => i + offset) });
     offset += walker.commands.length;
   }
-  const simpleCommands = all((w) => w.commands).map(({ words: _words, ...info }) => info);
+  const simpleCommands = all((w) => w.commands);
   return {
     readOnly,
     dangerous: dangerous.length > 0,
     commands: simpleCommands.map((info) => info.argv),
-    reasons: [...new Set(reasons)],
+    reasons,
     simpleCommands,
     reads: all((w) => w.reads),
     writes,
@@ -55,6 +66,17 @@ export async function analyzeBashDetails(command: string): Promise<BashDetails> 
     parseError: walkers.some((walker) => walker.parseError),
     compoundDanger: walkers.some((walker) => walker.compoundDanger),
   };
+}
+
+/**
+ * The list without repeats, first occurrences kept. Reasons are few and built by concatenation: comparing
+ * them (lengths first) is cheaper than hashing them into a set, which flattens every one.
+ */
+function unique(list: readonly string[]): string[] {
+  if (list.length > 32) return [...new Set(list)];
+  const out: string[] = [];
+  for (const item of list) if (!out.includes(item)) out.push(item);
+  return out;
 }
 
 /**

@@ -5,14 +5,17 @@
 
 const registry = new WeakMap<readonly string[], readonly number[]>();
 
-/** Remembers the code-carrying word indexes of a form's words. */
+/**
+ * Remembers the code-carrying word indexes of a form's words. Most forms have none: only those that do are
+ * remembered (a weak map entry is costly), and no entry means none.
+ */
 export function registerCodeArgs(words: readonly string[], codeArgs: readonly number[]): void {
-  registry.set(words, codeArgs);
+  if (codeArgs.length > 0) registry.set(words, codeArgs);
 }
 
 /**
- * The code-carrying word indexes of a form's words, as the analysis found them; `undefined` for word lists
- * the analysis did not make.
+ * The code-carrying word indexes of a form's words, as the analysis found them; `undefined` when none of
+ * them carries code, or for word lists the analysis did not make.
  *
  * @example
  * ```ts

@@ -105,6 +105,9 @@ const SHELL_CHANGERS = new Set([
   'select',
 ]);
 
+/** The wrappers by name (a map: no inherited keys). */
+const WRAPPER_SPECS: ReadonlyMap<string, WrapperSpec> = new Map(Object.entries(WRAPPERS));
+
 const CD = optionTable({ safe: 'L P e @' });
 
 const ENV = optionTable({
@@ -145,11 +148,14 @@ export function judgeCommand(
       notReadOnly(verdict, `${a.name}=… changes how ${words[0]?.text ?? 'the command'} runs`);
   const judge = new Judge(verdict, stdin);
   const codeArgs = judge.level(words, 0, prefix, true);
-  verdict.forms.unshift({
+  // The whole command comes first, before the forms with wrappers removed (usually there are none).
+  const whole = {
     words: [...prefix, ...words],
     prefix: prefix.length,
     codeArgs: codeArgs.map((i) => i + prefix.length),
-  });
+  };
+  if (verdict.forms.length === 0) verdict.forms.push(whole);
+  else verdict.forms.unshift(whole);
   // Assignments that only change formatting (`LANG=C`) do not stop a rule from matching the command.
   if (assignments.length > 0 && assignments.every((a) => isSafeAssignment(a.name, a.value) && /^[A-Z]/.test(a.name)))
     for (const form of [...verdict.forms])
@@ -161,6 +167,9 @@ export function judgeCommand(
   return verdict;
 }
 
+/** Indexes moved by `by` (from the arguments to the words, which start with the name). */
+const shift = (list: readonly number[], by: number): number[] => list.map((i) => i + by);
+
 function notReadOnly(verdict: CommandVerdict, reason: string): void {
   verdict.readOnly = false;
   verdict.reasons.push(reason);
@@ -171,10 +180,14 @@ function possibleReads(args: readonly BashWord[]): BashWord[] {
   const out: BashWord[] = [];
   for (const arg of args) {
     if (arg.value === undefined) continue;
-    const value = arg.value
-      .replace(/^--?[A-Za-z0-9-]+=/, '')
-      .replace(/^[^=@/]*=[@<]/, '')
-      .replace(/^@/, '');
+    // Only a word with `=` or a leading `@` has a prefix to strip.
+    const value =
+      !arg.value.includes('=') && !arg.value.startsWith('@')
+        ? arg.value
+        : arg.value
+            .replace(/^--?[A-Za-z0-9-]+=/, '')
+            .replace(/^[^=@/]*=[@<]/, '')
+            .replace(/^@/, '');
     if (value === '' || value.startsWith('-') || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
     out.push({ ...arg, value });
   }
@@ -203,8 +216,7 @@ class Judge {
       v.opaque = true;
       return [0];
     }
-    if (UNUSUAL.test(words.map((w) => w.text).join(' ')))
-      this.no('the command contains invisible or control characters');
+    if (words.some((w) => UNUSUAL.test(w.text))) this.no('the command contains invisible or control characters');
     if (name.value === undefined || name.glob || name.brace) {
       v.opaque = true;
       this.no(`the command name ${name.text} is only known when it runs`);
@@ -218,13 +230,13 @@ class Judge {
       if (base === '') return [0];
       return [0, ...this.level([literal(base), ...args], depth + 1, prefix, false).filter((i) => i > 0)];
     }
-    v.dangerous.push(...dangerousReasons(program, args, this.stdin));
+    const dangers = dangerousReasons(program, args, this.stdin);
+    if (dangers.length > 0) v.dangerous.push(...dangers);
     if (program === 'git') {
       const sub = gitSubcommand(args);
       if (sub && sub.at > 0) v.denyForms.push([literal('git'), literal(sub.name), ...sub.rest]);
     }
-    const shift = (list: readonly number[], by: number): number[] => list.map((i) => i + by);
-    const wrapper = Object.hasOwn(WRAPPERS, program) ? WRAPPERS[program] : undefined;
+    const wrapper = WRAPPER_SPECS.get(program);
     if (wrapper) return this.wrapper(program, wrapper, args, depth, prefix, allowForms);
     switch (program) {
       case 'env':
@@ -284,11 +296,12 @@ class Judge {
   private merge(result: ProgramVerdict): void {
     const v = this.verdict;
     for (const problem of result.problems) this.no(problem);
-    v.reads.push(...result.reads);
-    v.recursiveReads.push(...result.recursiveReads);
-    v.possibleReads.push(...result.possibleReads);
-    v.writes.push(...result.writes);
-    v.dangerous.push(...result.dangerous);
+    // Most lists are empty: spreading an empty one still costs a call.
+    if (result.reads.length > 0) v.reads.push(...result.reads);
+    if (result.recursiveReads.length > 0) v.recursiveReads.push(...result.recursiveReads);
+    if (result.possibleReads.length > 0) v.possibleReads.push(...result.possibleReads);
+    if (result.writes.length > 0) v.writes.push(...result.writes);
+    if (result.dangerous.length > 0) v.dangerous.push(...result.dangerous);
     v.unknownReads ||= result.unknownReads;
     v.opaque ||= result.opaque;
     for (const nested of result.nested) v.nested.push({ words: nested.words, openEnded: true });

@@ -3,7 +3,7 @@
  * evaluates attacker strings such as `a[$(cmd)]`; indirect and operator expansions (`${!x}`, `${x:$y}`,
  * `${x:=…}`, `${x:-'…'}`) are where the parser and bash disagree. Only the plain forms are read-only.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-node.js';
 
 /** Node types allowed inside a constant arithmetic expression. */
 const CONSTANT_ARITHMETIC = new Set([
@@ -15,7 +15,7 @@ const CONSTANT_ARITHMETIC = new Set([
 ]);
 
 /** Whether an arithmetic expression uses only number literals (no variable, no expansion, no string). */
-export function isConstantArithmetic(node: Node): boolean {
+export function isConstantArithmetic(node: SyntaxNode): boolean {
   for (const child of node.namedChildren) {
     if (!child) continue;
     if (!CONSTANT_ARITHMETIC.has(child.type)) return false;
@@ -35,7 +35,7 @@ const DEFAULT_OPERATORS = new Set([':-', '-', ':+', '+', ':?', '?']);
  * Why an expansion `${…}` is not read-only; `undefined` for `${x}`, `${#x}`, `${x[N]}`, `${x[@]}` and
  * `${x:-word}` (also `-`, `+`, `:+`, `?`, `:?`) with a plain literal word.
  */
-export function expansionProblem(node: Node): string | undefined {
+export function expansionProblem(node: SyntaxNode): string | undefined {
   const inner = node.children.filter((c) => c && c.type !== '${' && c.type !== '}');
   const types = inner.map((c) => c!.type);
   const isName = (t: string | undefined): boolean => t === 'variable_name' || t === 'special_variable_name';
@@ -55,7 +55,7 @@ export function expansionProblem(node: Node): string | undefined {
 }
 
 /** Why an array subscript is not read-only: bash evaluates any index but a number, `@` or `*` as arithmetic. */
-export function subscriptProblem(node: Node): string | undefined {
+export function subscriptProblem(node: SyntaxNode): string | undefined {
   const index = node.childForFieldName('index') ?? node.namedChildren.find((c, i) => i > 0 && c);
   const text = index?.text ?? '';
   if (/^([0-9]+|@|\*)$/.test(text)) return undefined;
@@ -66,7 +66,7 @@ export function subscriptProblem(node: Node): string | undefined {
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 
 /** Why a `[[ … ]]` test is not read-only: arithmetic comparisons of anything but numbers, `-v`/`-R`. */
-export function testProblem(node: Node): string | undefined {
+export function testProblem(node: SyntaxNode): string | undefined {
   for (const expression of node.descendantsOfType(['binary_expression', 'unary_expression'])) {
     if (!expression) continue;
     const operator =

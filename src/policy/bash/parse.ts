@@ -5,6 +5,7 @@
 import type { Parser as TsParser } from 'web-tree-sitter';
 
 let parserPromise: Promise<TsParser> | undefined;
+let loaded: TsParser | undefined;
 
 async function loadParser(): Promise<TsParser> {
   const { Parser, Language } = await import('web-tree-sitter');
@@ -15,7 +16,13 @@ async function loadParser(): Promise<TsParser> {
   const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
   const parser = new Parser();
   parser.setLanguage(language);
+  loaded = parser;
   return parser;
+}
+
+/** The shared bash parser if it is loaded already (so a caller need not wait for a settled promise). */
+export function loadedBashParser(): TsParser | undefined {
+  return loaded;
 }
 
 /**

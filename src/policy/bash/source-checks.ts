@@ -2,7 +2,7 @@
  * Checks on the source text of a command that the grammar alone does not make: invisible characters,
  * here-document bodies, and substitutions the grammar did not recognise.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-node.js';
 
 /** Control characters other than tab and newline, and invisible or look-alike spacing characters. */
 export const UNUSUAL =
@@ -18,13 +18,13 @@ export function heredocAsString(body: string): string {
  * into a substitution (tree-sitter misses backticks inside `${…}`, for one). Bash would run it, so the
  * command is not read-only. Unquoted here-document bodies are skipped: they are analysed on their own.
  */
-export function hiddenSubstitution(source: string, root: Node): boolean {
+export function hiddenSubstitution(source: string, root: SyntaxNode): boolean {
   if (!/\$\(|`/.test(source)) return false;
   const literal: [number, number][] = [];
   const starts = new Set<number>();
   const ends = new Set<number>();
   let nested = false;
-  const visit = (node: Node): void => {
+  const visit = (node: SyntaxNode): void => {
     switch (node.type) {
       case 'raw_string':
       case 'ansi_c_string':

@@ -3,7 +3,7 @@
  * collects what is read, written and dangerous. Constructs it does not model make the command not
  * read-only (`structural` reasons).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-node.js';
 import type { BashCommandInfo, BashPathRef } from './analysis.js';
 import { CD_CHANGING, isSafeAssignment } from './assignments.js';
 import { registerCodeArgs } from './code-args.js';
@@ -27,13 +27,13 @@ const HARMLESS_WRITE = /^\/dev\/(null|stdout|stderr|fd\/[0-2]|tty)$/;
 /** Sources of endless data: writing them to a file fills the disk. */
 const ENDLESS = /^\/dev\/(zero|u?random|full)$/;
 
-type Info = BashCommandInfo & { readonly words: BashWord[] };
-
 const display = (list: readonly BashWord[]): string[] => list.map((w) => w.value ?? w.text);
 
 /** Walks a parsed command and judges every simple command in it. */
 export class Walker {
-  readonly commands: Info[] = [];
+  readonly commands: BashCommandInfo[] = [];
+  /** The words of each command in {@link commands}, as evaluated. */
+  private readonly commandWords: BashWord[][] = [];
   readonly reads: BashPathRef[] = [];
   readonly writes: { path: BashPathRef; by: number[] }[] = [];
   readonly structural: string[] = [];
@@ -50,7 +50,7 @@ export class Walker {
   private readonly stdin: string[] = [];
 
   constructor(
-    private readonly parse: (source: string) => Node | undefined,
+    private readonly parse: (source: string) => SyntaxNode | undefined,
     private readonly depth = 0,
   ) {}
 
@@ -76,16 +76,13 @@ export class Walker {
     if (hiddenSubstitution(source, root)) this.structural.push('a command substitution the parser did not recognise');
     this.walk(root);
     // `curl -o x.sh … && bash x.sh`: something is downloaded and a script or a file is run.
-    const runs = (c: Info): string[][] => [c.argv, ...c.denyForms.map((f) => f.words)];
-    const fetches = this.commands.some((c) => runs(c).some((words) => FETCHERS.has(words[0] ?? '')));
-    const runsFile = this.commands.some((c) =>
-      runs(c).some(
-        (words) =>
-          (words[0] ?? '').includes('/') ||
-          (INTERPRETERS.has(words[0] ?? '') && words.slice(1).some((w) => !w.startsWith('-'))),
-      ),
-    );
-    if (fetches && runsFile) this.danger('downloaded code may be run');
+    const runs = (test: (words: readonly string[]) => boolean): boolean =>
+      this.commands.some((c) => test(c.argv) || c.denyForms.some((f) => test(f.words)));
+    const fetches = runs((words) => FETCHERS.has(words[0] ?? ''));
+    const runsFile = (words: readonly string[]): boolean =>
+      (words[0] ?? '').includes('/') ||
+      (INTERPRETERS.has(words[0] ?? '') && words.some((w, i) => i > 0 && !w.startsWith('-')));
+    if (fetches && runs(runsFile)) this.danger('downloaded code may be run');
   }
 
   private danger(reason: string): void {
@@ -93,20 +90,26 @@ export class Walker {
     this.compoundDanger = true;
   }
 
-  private pathRef(word: BashWord, unknownBase = false): BashPathRef {
+  /** A path reference; `kind` marks a recursive read or a possible one. */
+  private pathRef(word: BashWord, unknownBase = false, kind?: 'recursive' | 'possible'): BashPathRef {
     const value = word.value ?? '';
     const absolute = value.startsWith('/');
     const home = value.startsWith('~');
     const unknown = (this.cwdUnknown && !absolute && !home) || (home && this.cdTainted) || unknownBase;
-    return {
+    const ref = {
       value: unknown ? undefined : word.value,
       text: word.text,
       glob: word.glob || word.brace,
       bases: [...this.bases],
     };
+    if (kind === 'recursive')
+      return { value: ref.value, text: ref.text, glob: ref.glob, bases: ref.bases, recursive: true };
+    if (kind === 'possible')
+      return { value: ref.value, text: ref.text, glob: ref.glob, bases: ref.bases, possible: true };
+    return ref;
   }
 
-  private walk(node: Node): void {
+  private walk(node: SyntaxNode): void {
     switch (node.type) {
       case 'command':
         return this.command(node);
@@ -170,7 +173,7 @@ export class Walker {
   }
 
   /** `for NAME in …` assigns NAME; `select` reads the terminal. */
-  private loop(node: Node): void {
+  private loop(node: SyntaxNode): void {
     if (node.child(0)?.type === 'select') this.structural.push('select reads from the terminal');
     const name = node.childForFieldName('variable')?.text ?? '';
     if (!isSafeAssignment(name, undefined))
@@ -182,7 +185,7 @@ export class Walker {
    * An unquoted here-document expands `$(…)`, backticks and `${…}` in its body; the grammar does not find
    * all of them (backticks, `<<-` bodies), so the body is analysed again as a double-quoted string.
    */
-  private heredoc(node: Node): void {
+  private heredoc(node: SyntaxNode): void {
     const start = node.children.find((child) => child?.type === 'heredoc_start')?.text ?? '';
     if (/['"\\]/.test(start)) return;
     const body = node.children.find((child) => child?.type === 'heredoc_body');
@@ -190,7 +193,7 @@ export class Walker {
     this.merge(`: "${heredocAsString(body.text)}"`, this.collectors.at(-1)?.[0]);
   }
 
-  private assignment(node: Node): void {
+  private assignment(node: SyntaxNode): void {
     const nameNode = node.childForFieldName('name') ?? node.child(0);
     const name = nameNode?.text ?? node.text;
     const valueNode = node.childForFieldName('value');
@@ -200,7 +203,7 @@ export class Walker {
     if (CD_CHANGING.has(name)) this.cdTainted = true;
   }
 
-  private functionDefinition(node: Node): void {
+  private functionDefinition(node: SyntaxNode): void {
     const name = node.childForFieldName('name')?.text ?? '';
     this.structural.push(`defines the function ${name}, which can shadow a command`);
     const body = node.childForFieldName('body');
@@ -214,7 +217,7 @@ export class Walker {
     for (const child of node.children) if (child && child.id !== nameId) this.walk(child);
   }
 
-  private redirected(node: Node): void {
+  private redirected(node: SyntaxNode): void {
     this.collectors.push([]);
     const body = node.childForFieldName('body');
     const input = node.children
@@ -239,11 +242,13 @@ export class Walker {
       this.danger('downloaded code is fed to an interpreter');
   }
 
-  private pipeline(node: Node): void {
+  private pipeline(node: SyntaxNode): void {
     const start = this.commands.length;
     for (const child of node.children) if (child) this.walk(child);
     const stages = this.commands.slice(start);
-    const programOf = (stage: Info): string => stage.denyForms.at(-1)?.words[0] ?? stage.forms.at(-1)?.words[0] ?? '';
+    const stageWords = this.commandWords.slice(start);
+    const programOf = (stage: BashCommandInfo): string =>
+      stage.denyForms.at(-1)?.words[0] ?? stage.forms.at(-1)?.words[0] ?? '';
     const names = stages.map(programOf);
     const shellIndex = stages.findIndex((stage, i) => {
       const inner = stage.forms.at(-1)?.words ?? [];
@@ -255,7 +260,7 @@ export class Walker {
       const upstream = stages.slice(0, shellIndex);
       if (upstream.some((stage) => FETCHERS.has(programOf(stage))))
         this.danger(`downloaded code is piped to ${names[shellIndex]}`);
-      if (upstream.some((stage) => isDecoder(programOf(stage), stage.words.slice(1))))
+      if (upstream.some((stage, i) => isDecoder(programOf(stage), stageWords[i]!.slice(1))))
         this.danger(`decoded code is piped to ${names[shellIndex]}`);
     }
     if (
@@ -265,7 +270,7 @@ export class Walker {
       this.danger('a shell is connected to the network (reverse shell)');
   }
 
-  private fileRedirect(node: Node): void {
+  private fileRedirect(node: SyntaxNode): void {
     const destination = node.childForFieldName('destination');
     const operator = node.children.find((child) => child && !child.isNamed)?.text ?? '>';
     if (!destination) return;
@@ -299,13 +304,15 @@ export class Walker {
     this.reasons.push(`redirection ${operator} ${target.text} writes a file`);
   }
 
-  private command(node: Node): void {
+  private command(node: SyntaxNode): void {
     const words: BashWord[] = [];
     const assignments: Assignment[] = [];
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i);
-      if (!child) continue;
+    const redirects: string[] = [];
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
       const field = node.fieldNameForChild(i);
+      if (field === 'redirect') redirects.push(child.text);
       if (child.type === 'variable_assignment') {
         const nameNode = child.childForFieldName('name') ?? child.child(0);
         const valueNode = child.childForFieldName('value');
@@ -327,10 +334,8 @@ export class Walker {
       for (const child of node.children) if (child) this.walk(child);
       return;
     }
-    const redirects: string[] = [];
-    for (let i = 0; i < node.childCount; i++)
-      if (node.fieldNameForChild(i) === 'redirect') redirects.push(node.child(i)?.text ?? '');
-    const verdict = judgeCommand(words, assignments, [...this.stdin, ...redirects].join('\n'));
+    const input = this.stdin.length === 0 && redirects.length === 0 ? '' : [...this.stdin, ...redirects].join('\n');
+    const verdict = judgeCommand(words, assignments, input);
     const index = this.record(words, verdict, false);
     const runs = verdict.denyForms.at(-1)?.[0]?.value ?? verdict.forms.at(-1)?.words[0]?.value ?? '';
     if (INTERPRETERS.has(runs) && redirects.some((text) => FETCH_WORD.test(text)))
@@ -356,8 +361,8 @@ export class Walker {
       registerCodeArgs(shown, form.codeArgs);
       return { words: shown, literal: form.words.every((w) => w.value !== undefined), codeArgs: form.codeArgs };
     });
+    this.commandWords.push(words);
     this.commands.push({
-      words,
       argv: display(words),
       forms,
       denyForms: verdict.denyForms.map((form) => ({ words: display(form) })),
@@ -367,13 +372,14 @@ export class Walker {
       dynamicName: words[0]?.value === undefined,
       opaque: verdict.opaque,
     });
-    this.reasons.push(...verdict.reasons.map((reason) => (openEnded ? `${reason} (run by another command)` : reason)));
-    this.dangerous.push(...dangerous);
+    for (const reason of verdict.reasons) this.reasons.push(openEnded ? `${reason} (run by another command)` : reason);
+    if (dangerous.length > 0) this.dangerous.push(...dangerous);
     // Paths with `{}` are filled in by the runner (`find -exec cat {} ;`): unknown.
-    const ref = (word: BashWord): BashPathRef => this.pathRef(word, (word.value ?? '').includes('{}'));
+    const ref = (word: BashWord, kind?: 'recursive' | 'possible'): BashPathRef =>
+      this.pathRef(word, (word.value ?? '').includes('{}'), kind);
     for (const read of verdict.reads) this.reads.push(ref(read));
-    for (const read of verdict.recursiveReads) this.reads.push({ ...ref(read), recursive: true });
-    for (const read of verdict.possibleReads) this.reads.push({ ...ref(read), possible: true });
+    for (const read of verdict.recursiveReads) this.reads.push(ref(read, 'recursive'));
+    for (const read of verdict.possibleReads) this.reads.push(ref(read, 'possible'));
     // Code no rule can see may read and write anything: path deny rules cannot be passed by it.
     if (verdict.opaque) {
       const what = `files ${words[0]?.text ?? 'the command'} may touch when it runs`;
@@ -429,6 +435,7 @@ export class Walker {
     this.compoundDanger ||= inner.compoundDanger;
     if (dangerOnly) return inner;
     this.commands.push(...inner.commands);
+    this.commandWords.push(...inner.commandWords);
     this.reads.push(...inner.reads);
     this.writes.push(
       ...inner.writes.map((write) => ({ path: write.path, by: outerIndex === undefined ? [] : [outerIndex] })),
@@ -450,7 +457,7 @@ export class Walker {
 }
 
 /** Parses and walks one command. */
-export function walk(parse: (source: string) => Node | undefined, command: string): Walker {
+export function walk(parse: (source: string) => SyntaxNode | undefined, command: string): Walker {
   const walker = new Walker(parse);
   try {
     walker.run(command);

@@ -1,7 +1,7 @@
 /**
  * What a bash word means after quote removal, as far as it can be known without running anything.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntax-node.js';
 
 /** One word of a simple command. */
 export interface BashWord {
@@ -100,9 +100,21 @@ function decodeAnsiC(body: string): string | undefined {
   return out;
 }
 
+/** Whether an unquoted word has a character that makes it more than its text: `\\`, `*`, `?`, `[`, `{`. */
+function hasUnquotedSpecial(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5c || code === 0x2a || code === 0x3f || code === 0x5b || code === 0x7b) return true;
+  }
+  return false;
+}
+
 /** Removes the backslashes of an unquoted word (a backslash-newline disappears entirely). */
 function unescapeUnquoted(text: string): { value: string; glob: boolean; brace: boolean } {
+  if (!hasUnquotedSpecial(text)) return { value: text, glob: false, brace: false };
   let value = '';
+  // The value is built from the runs of text between backslashes.
+  let from = 0;
   let glob = false;
   let braceOpen = false;
   let braceSeparator = false;
@@ -110,18 +122,23 @@ function unescapeUnquoted(text: string): { value: string; glob: boolean; brace: 
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (ch === '\\') {
+      value += text.slice(from, i);
       const next = text[i + 1];
-      if (next === undefined) break;
+      if (next === undefined) {
+        from = text.length;
+        break;
+      }
       if (next !== '\n') value += next;
       i++;
+      from = i + 1;
       continue;
     }
     if (ch === '*' || ch === '?' || ch === '[') glob = true;
     if (ch === '{') braceOpen = true;
     if (braceOpen && (ch === ',' || (ch === '.' && text[i + 1] === '.'))) braceSeparator = true;
     if (ch === '}' && braceOpen && braceSeparator) brace = true;
-    value += ch;
   }
+  value += text.slice(from);
   return { value, glob, brace };
 }
 
@@ -149,14 +166,19 @@ const dynamic = (text: string, splits: boolean, lead = ''): BashWord => ({
 });
 
 /** Evaluates a word-like node (word, string, raw string, concatenation, expansion…). */
-export function evalWord(node: Node): BashWord {
+export function evalWord(node: SyntaxNode): BashWord {
   const text = node.text;
   switch (node.type) {
     case 'word':
     case 'command_name': {
       if (node.type === 'command_name') {
         const inner = node.namedChild(0);
-        if (inner && node.namedChildCount === 1) return { ...evalWord(inner), text };
+        if (inner && node.namedChildCount === 1) {
+          // A fresh word: it takes the name's own text.
+          const word: { -readonly [K in keyof BashWord]: BashWord[K] } = evalWord(inner);
+          word.text = text;
+          return word;
+        }
         return dynamic(text, true);
       }
       const { value, glob, brace } = unescapeUnquoted(text);
@@ -200,7 +222,7 @@ export function evalWord(node: Node): BashWord {
   }
 }
 
-function evalConcatenation(node: Node): BashWord {
+function evalConcatenation(node: SyntaxNode): BashWord {
   const text = node.text;
   let value: string | undefined = '';
   let glob = false;
@@ -228,7 +250,7 @@ function evalConcatenation(node: Node): BashWord {
 }
 
 /** Anonymous tokens inside a concatenation (`{`, `}`, `=`) are literal text. */
-function evalUnnamed(node: Node): BashWord {
+function evalUnnamed(node: SyntaxNode): BashWord {
   const { value, glob, brace } = unescapeUnquoted(node.text);
   return { value, text: node.text, glob, brace, lead: glob || brace ? unquotedLead(node.text) : value };
 }

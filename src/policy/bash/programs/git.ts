@@ -281,6 +281,9 @@ const SUBCOMMANDS: Readonly<Record<string, GitSub>> = {
   cherry: sub({ safe: 'v abbrev?' }),
 };
 
+/** The subcommands by name (a map: no inherited keys). */
+const SUBCOMMAND_SPECS: ReadonlyMap<string, GitSub> = new Map(Object.entries(SUBCOMMANDS));
+
 /** Why stash/reflog/worktree subcommand words after the action are fine: they are parsed loosely. */
 const LOOSE = new Set(['stash', 'reflog', 'worktree']);
 
@@ -315,7 +318,7 @@ function gitCheck({ args, verdict }: ProgramContext): void {
     verdict.opaque = true;
     return;
   }
-  const spec = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
+  const spec = SUBCOMMAND_SPECS.get(name);
   if (!spec) {
     verdict.problems.push(`git ${name} is not a read-only subcommand`);
     return;
@@ -373,12 +376,20 @@ function mergeInto(target: ProgramVerdict, source: ProgramVerdict): void {
 /** The table entry of git. */
 export const GIT: ProgramSpec = { options: GIT_GLOBAL, anyArgs: true, check: gitCheck };
 
+type GitSubcommand = { readonly name: string; readonly rest: readonly BashWord[]; readonly at: number } | undefined;
+
+/** The last arguments asked about and the answer: the judge and the danger checks ask for the same list. */
+let lastAsked: { readonly args: readonly BashWord[]; readonly sub: GitSubcommand } | undefined;
+
 /** The subcommand of a git command line and where its arguments start, global options skipped. */
-export function gitSubcommand(
-  args: readonly BashWord[],
-): { name: string; rest: readonly BashWord[]; at: number } | undefined {
+export function gitSubcommand(args: readonly BashWord[]): GitSubcommand {
+  if (lastAsked?.args === args) return lastAsked.sub;
   const global = parseArgs(GIT_GLOBAL, args, { stopAtOperand: true });
   const first = global.operands[0];
-  if (!first || first.word.value === undefined) return undefined;
-  return { name: first.word.value, rest: args.slice(first.index + 1), at: first.index };
+  const sub =
+    !first || first.word.value === undefined
+      ? undefined
+      : { name: first.word.value, rest: args.slice(first.index + 1), at: first.index };
+  lastAsked = { args, sub };
+  return sub;
 }

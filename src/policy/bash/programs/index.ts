@@ -24,7 +24,10 @@ export const PROGRAMS: Readonly<Record<string, ProgramSpec>> = {
   git: GIT,
 };
 
+/** The table as a map, for lookups (a map has no inherited keys, and hashes a name once). */
+const BY_NAME: ReadonlyMap<string, ProgramSpec> = new Map(Object.entries(PROGRAMS));
+
 /** The table entry of a program, if any. */
 export function programSpec(name: string): ProgramSpec | undefined {
-  return Object.hasOwn(PROGRAMS, name) ? PROGRAMS[name] : undefined;
+  return BY_NAME.get(name);
 }

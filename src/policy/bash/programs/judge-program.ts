@@ -11,10 +11,9 @@ function applyOptions(name: string, parsed: ParsedArgs, verdict: ProgramVerdict)
   let recursive = false;
   for (const option of parsed.options) {
     const value = option.value;
+    if (option.def.effect === 'safe') continue;
     const label = `${name} --${option.def.name}`;
     switch (option.def.effect) {
-      case 'safe':
-        break;
       case 'recursive':
         recursive = true;
         break;

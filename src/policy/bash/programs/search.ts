@@ -192,7 +192,7 @@ function findCheck({ args, verdict }: ProgramContext): void {
       verdict.problems.push('find -delete deletes files');
       continue;
     }
-    if (value in FIND_WRITES) {
+    if (Object.hasOwn(FIND_WRITES, value)) {
       verdict.problems.push(`find ${value} writes a file`);
       const target = args[i + 1];
       if (target) verdict.writes.push(target);
@@ -211,7 +211,7 @@ function findCheck({ args, verdict }: ProgramContext): void {
       i++;
       continue;
     }
-    const arity = FIND_PRIMARIES[value];
+    const arity = Object.hasOwn(FIND_PRIMARIES, value) ? FIND_PRIMARIES[value] : undefined;
     if (arity === undefined) {
       verdict.problems.push(`find: unknown primary ${value}`);
       continue;

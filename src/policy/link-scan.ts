@@ -28,7 +28,7 @@ export function followsLinks(details: BashDetails): boolean {
   return details.simpleCommands.some(({ forms }) =>
     forms.some(({ words }) => {
       const name = (words.find((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) ?? '').split('/').at(-1) ?? '';
-      const follows = FOLLOWING[name];
+      const follows = Object.hasOwn(FOLLOWING, name) ? FOLLOWING[name] : undefined;
       return follows !== undefined && words.some(follows);
     }),
   );

@@ -146,19 +146,24 @@ async function linkCandidates(
   return out;
 }
 
-/** A verdict for a command that cannot be analysed: nothing about it is known, so nothing is allowed by it. */
+/**
+ * A verdict for a command that cannot be analysed: nothing about it is known, so nothing is allowed by it. It
+ * counts as dangerous (so full-access asks, and only an exact rule naming the whole command allows it) and as
+ * reading and writing unknown paths (so no path deny or ask rule is passed).
+ */
 function unanalysable(reason: string): BashDetails {
+  const unknown: BashPathRef = { value: undefined, text: 'paths only known when it runs', glob: false, bases: [] };
   return {
     readOnly: false,
-    dangerous: false,
+    dangerous: true,
     commands: [],
-    reasons: [reason],
+    reasons: [reason, `dangerous: ${reason}`],
     simpleCommands: [],
-    reads: [],
-    writes: [],
+    reads: [unknown],
+    writes: [{ path: unknown, by: [] }],
     structural: [reason],
     parseError: true,
-    compoundDanger: false,
+    compoundDanger: true,
   };
 }
 

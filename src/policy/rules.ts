@@ -234,7 +234,7 @@ export function parseRule(rule: string): ParsedRule {
     return { source, family: 'mcp', name };
   }
   if (rawName.includes('*')) fail(rule, '"*" is only supported in MCP rules (mcp__server__*)');
-  const family = FAMILIES[name] ?? 'tool';
+  const family = (Object.hasOwn(FAMILIES, name) ? FAMILIES[name] : undefined) ?? 'tool';
   if (specifier === undefined) return { source, family, name };
   switch (family) {
     case 'bash': {

@@ -6,7 +6,6 @@
 import type { SyntaxNode } from './syntax-node.js';
 import type { BashCommandInfo, BashPathRef } from './analysis.js';
 import { CD_CHANGING, isSafeAssignment } from './assignments.js';
-import { registerCodeArgs } from './code-args.js';
 import { judgeCommand, type Assignment, type CommandVerdict } from './command.js';
 import { FETCHERS, isDecoder } from './danger.js';
 import { isDangerousWritePath } from './danger-paths.js';
@@ -356,11 +355,11 @@ export class Walker {
       const value = written.value ?? written.text;
       if (isDangerousWritePath(value)) dangerous.push(`writes ${value}`);
     }
-    const forms = verdict.forms.map((form) => {
-      const shown = display(form.words);
-      registerCodeArgs(shown, form.codeArgs);
-      return { words: shown, literal: form.words.every((w) => w.value !== undefined), codeArgs: form.codeArgs };
-    });
+    const forms = verdict.forms.map((form) => ({
+      words: display(form.words),
+      literal: form.words.every((w) => w.value !== undefined),
+      codeArgs: form.codeArgs,
+    }));
     this.commandWords.push(words);
     this.commands.push({
       argv: display(words),

@@ -105,6 +105,24 @@ function logCheck(context: ProgramContext): void {
     context.verdict.recursiveReads.push(literal('.'));
 }
 
+/**
+ * `git cat-file` prints any object of the repository: `REV:path` reads `path`, but a bare object name (or a
+ * list of them on stdin, `--batch…`) may be the blob of any file, so what it reads is unknown. Only the type,
+ * size or existence (`-t`, `-s`, `-e`) prints no content.
+ */
+function catFileCheck(context: ProgramContext): void {
+  revPaths(context);
+  const { parsed, verdict } = context;
+  if (parsed.options.some((o) => o.def.name === 't' || o.def.name === 's' || o.def.name === 'e')) return;
+  const byName =
+    parsed.options.some((o) => o.def.name.startsWith('batch')) ||
+    parsed.operands.some(({ word }) => word.value === undefined || !word.value.includes(':'));
+  if (byName) verdict.reads.push(UNKNOWN_OBJECT);
+}
+
+/** An object named by its hash: the file it holds is only known when the command runs. */
+const UNKNOWN_OBJECT = { value: undefined, text: 'an object named by its hash', glob: false, brace: false };
+
 /** `git blame FILE` reads FILE; `--contents=F` reads F too. */
 function blameCheck({ parsed, verdict }: ProgramContext): void {
   for (const { word } of parsed.operands) verdict.reads.push(word);
@@ -241,7 +259,7 @@ const SUBCOMMANDS: Readonly<Record<string, GitSub>> = {
       safe: 'e p t s allow-unknown-type use-mailmap mailmap no-mailmap batch? batch-check? z Z batch-command? batch-all-objects buffer follow-symlinks unordered path=',
       code: 'textconv filters',
     },
-    revPaths,
+    catFileCheck,
   ),
   grep: sub(
     {
@@ -321,6 +339,8 @@ function gitCheck({ args, verdict }: ProgramContext): void {
   const spec = SUBCOMMAND_SPECS.get(name);
   if (!spec) {
     verdict.problems.push(`git ${name} is not a read-only subcommand`);
+    // Patches, archives and exports print or carry the content of the whole history.
+    if (EXPORTERS.has(name)) verdict.recursiveReads.push(literal('.'));
     return;
   }
   if (spec.anyArgs) return;
@@ -332,7 +352,26 @@ function gitCheck({ args, verdict }: ProgramContext): void {
   mergeInto(verdict, inner);
   spec.check?.({ name: `git ${name}`, args: rest, parsed, verdict });
   if (LOOSE.has(name) && rest.length > 2) verdict.problems.push(`git ${name} with more arguments`);
+  // An option the table does not know (or an ambiguous abbreviation such as `--pa`) may print patches; so do
+  // `stash show` and `reflog show` with any option (`-p`): what they read is the whole tree.
+  if (parsed.problems.length > 0 || (LOOSE.has(name) && rest.some((word) => word.value?.startsWith('-') !== false)))
+    verdict.recursiveReads.push(literal('.'));
 }
+
+/** Subcommands that are not reads but print or carry file contents: `Read(…)` deny rules bind them. */
+const EXPORTERS: ReadonlySet<string> = new Set([
+  'format-patch',
+  'archive',
+  'range-diff',
+  'fast-export',
+  'bundle',
+  'unpack-file',
+  'send-email',
+  'request-pull',
+  'diff-pairs',
+  'apply',
+  'am',
+]);
 
 /** Applies option effects of a parsed subcommand; indexes are shifted to the git argument list. */
 function judgeParsed(label: string, parsed: ParsedArgs, shift: number): ProgramVerdict {

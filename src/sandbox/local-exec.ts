@@ -7,7 +7,6 @@
 import path from 'node:path';
 import { isBubblewrapAvailable } from './bwrap-probe.js';
 import { planBwrapMounts } from './bwrap-profile.js';
-import type { ResolvedExecLimits } from './exec-limits.js';
 import { runCommand, type CommandSpec } from './run-command.js';
 import type { ExecResult } from './types.js';
 
@@ -18,16 +17,9 @@ export class ReadOnlyUnavailableError extends Error {
   static readonly brand: symbol = Symbol.for('icode.error.ReadOnlyUnavailableError');
 }
 
-/** What {@link execLocal} runs. */
-export interface LocalCommand {
-  readonly command: string;
-  readonly root: string;
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string>>;
-  readonly extraEnv?: Readonly<Record<string, string>> | undefined;
-  readonly limits: ResolvedExecLimits;
+/** What {@link execLocal} runs: a command spec without mounts (it decides them), and whether it is read-only. */
+export interface LocalCommand extends Omit<CommandSpec, 'bwrap'> {
   readonly readOnly: boolean;
-  readonly spawn: CommandSpec['spawn'];
 }
 
 /**

@@ -4,9 +4,10 @@
  * appear); every attack marked `proof` run too, to show it really writes or runs something.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { snapshot } from './fs-snapshot.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBash } from '../../src/policy/index.js';
 import { ATTACK_CORPUS } from './bash-attack-corpus.js';
@@ -43,21 +44,6 @@ function gitEnv(home: string): Record<string, string> {
     GIT_OPTIONAL_LOCKS: '0',
     GIT_CONFIG_NOSYSTEM: '1',
   };
-}
-
-/** Every file below `dir` with its size and mtime. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (path: string): void => {
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      const full = join(path, entry.name);
-      const stat = statSync(full, { throwIfNoEntry: false });
-      out.set(full, stat ? `${stat.size}:${stat.mtimeMs}:${entry.isDirectory()}` : 'dangling');
-      if (entry.isDirectory()) visit(full);
-    }
-  };
-  visit(dir);
-  return out;
 }
 
 const differs = (a: Map<string, string>, b: Map<string, string>): boolean =>

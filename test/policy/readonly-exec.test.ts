@@ -1,25 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { snapshot } from './fs-snapshot.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBash } from '../../src/policy/index.js';
 import { BASH_CORPUS } from './bash-corpus.js';
-
-/** Every file below `dir` with its size and mtime, to see whether a command changed anything. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const visit = (path: string): void => {
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      const full = join(path, entry.name);
-      const stat = statSync(full, { throwIfNoEntry: false });
-      out.set(full, stat ? `${stat.size}:${stat.mtimeMs}:${entry.isDirectory()}` : 'dangling');
-      if (entry.isDirectory()) visit(full);
-    }
-  };
-  visit(dir);
-  return out;
-}
 
 let work: string;
 let home: string;

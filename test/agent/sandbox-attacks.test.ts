@@ -5,39 +5,23 @@
  * safe environment.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  realpathSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeScratch, requireBubblewrap } from '../sandbox/helpers.js';
 import { createAgent, type AgentEvent, type Policy } from '../../src/index.js';
 import { createPolicy } from '../../src/policy/index.js';
-import { bubblewrapSandbox, isBubblewrapAvailable, localSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { bubblewrapSandbox, localSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { sqliteStore } from '../../src/stores/sqlite/index.js';
 import { mockProvider, type MockStep } from '../../src/testing/index.js';
 import { codingTools } from '../../src/tools/builtin/index.js';
 
-if (process.platform === 'linux' && !(await isBubblewrapAvailable())) {
-  throw new Error('bubblewrap must work on Linux to run these tests (install the bubblewrap package)');
-}
+await requireBubblewrap();
 
 let base: string;
 let root: string;
 
-beforeEach(() => {
-  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'icode-attack-')));
-  root = path.join(base, 'ws');
-  mkdirSync(root);
-});
+beforeEach(() => void ({ base, root } = makeScratch('icode-attack-')));
 
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 

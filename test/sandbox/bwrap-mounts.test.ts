@@ -7,35 +7,27 @@ import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
-  realpathSync,
   renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bubblewrapSandbox, isBubblewrapAvailable } from '../../src/sandbox/index.js';
+import { makeScratch, requireBubblewrap } from './helpers.js';
+import { bubblewrapSandbox } from '../../src/sandbox/index.js';
 import { planBwrapMounts } from '../../src/sandbox/bwrap-profile.js';
 import { DEFAULT_EXEC_LIMITS } from '../../src/sandbox/exec-limits.js';
 import { runCommand } from '../../src/sandbox/run-command.js';
 
-if (process.platform === 'linux' && !(await isBubblewrapAvailable())) {
-  throw new Error('bubblewrap must work on Linux to run these tests (install the bubblewrap package)');
-}
+await requireBubblewrap();
 
 let base: string;
 let root: string;
 
-beforeEach(() => {
-  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'icode-mounts-')));
-  root = path.join(base, 'ws');
-  mkdirSync(root);
-});
+beforeEach(() => void ({ base, root } = makeScratch('icode-mounts-')));
 
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { JsonValue } from '../../src/model/message.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { ToolContext } from '../../src/tools/tool.js';
@@ -41,4 +43,20 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Fails the file on Linux when bubblewrap does not work: the OS sandbox's tests must run, never skip. */
+export async function requireBubblewrap(): Promise<void> {
+  const { isBubblewrapAvailable } = await import('../../src/sandbox/index.js');
+  if (process.platform === 'linux' && !(await isBubblewrapAvailable())) {
+    throw new Error('bubblewrap must work on Linux to run these tests (install the bubblewrap package)');
+  }
+}
+
+/** A fresh scratch directory (canonical path) with an empty workspace `ws` in it. */
+export function makeScratch(prefix: string): { readonly base: string; readonly root: string } {
+  const base = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const root = path.join(base, 'ws');
+  mkdirSync(root);
+  return { base, root };
 }

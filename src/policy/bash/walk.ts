@@ -6,25 +6,18 @@
 import type { SyntaxNode } from './syntax-node.js';
 import type { BashCommandInfo, BashPathRef } from './analysis.js';
 import { CD_CHANGING, isSafeAssignment } from './assignments.js';
-import { judgeCommand, type Assignment, type CommandVerdict } from './command.js';
-import { FETCHERS, isDecoder } from './danger.js';
+import { judgeCommand } from './command.js';
+import type { Assignment, CommandVerdict } from './command-verdict.js';
+import { FETCH_WORD, downloadThenRun, pipelineDangers } from './compound-dangers.js';
 import { isDangerousWritePath } from './danger-paths.js';
-import { expansionProblem, isConstantArithmetic, subscriptProblem, testProblem } from './expansions.js';
+import { judgeFileRedirect } from './file-redirect.js';
 import { INTERPRETERS } from './interpreters.js';
+import { constructProblem } from './node-problems.js';
 import { UNUSUAL, heredocAsString, hiddenSubstitution } from './source-checks.js';
 import { evalWord, type BashWord } from './words.js';
 
 /** Commands longer than this are not analysed (they are judged not read-only). */
 const MAX_COMMAND_LENGTH = 100_000;
-
-/** A program that downloads, named in a redirection. */
-const FETCH_WORD = /\b(curl|wget|fetch|nc|ncat)\b/;
-
-/** Writes that are not writes: the bit bucket and the process's own descriptors. */
-const HARMLESS_WRITE = /^\/dev\/(null|stdout|stderr|fd\/[0-2]|tty)$/;
-
-/** Sources of endless data: writing them to a file fills the disk. */
-const ENDLESS = /^\/dev\/(zero|u?random|full)$/;
 
 const display = (list: readonly BashWord[]): string[] => list.map((w) => w.value ?? w.text);
 
@@ -75,13 +68,7 @@ export class Walker {
     if (hiddenSubstitution(source, root)) this.structural.push('a command substitution the parser did not recognise');
     this.walk(root);
     // `curl -o x.sh … && bash x.sh`: something is downloaded and a script or a file is run.
-    const runs = (test: (words: readonly string[]) => boolean): boolean =>
-      this.commands.some((c) => test(c.argv) || c.denyForms.some((f) => test(f.words)));
-    const fetches = runs((words) => FETCHERS.has(words[0] ?? ''));
-    const runsFile = (words: readonly string[]): boolean =>
-      (words[0] ?? '').includes('/') ||
-      (INTERPRETERS.has(words[0] ?? '') && words.some((w, i) => i > 0 && !w.startsWith('-')));
-    if (fetches && runs(runsFile)) this.danger('downloaded code may be run');
+    if (downloadThenRun(this.commands)) this.danger('downloaded code may be run');
   }
 
   private danger(reason: string): void {
@@ -132,40 +119,19 @@ export class Walker {
       case 'for_statement':
         this.loop(node);
         break;
-      case 'c_style_for_statement':
-        this.structural.push('a C-style for loop evaluates arithmetic');
-        break;
       case 'file_redirect':
         this.fileRedirect(node);
         break;
-      case 'test_command': {
-        const problem = testProblem(node);
-        if (problem) this.structural.push(problem);
-        break;
-      }
-      case 'arithmetic_expansion':
-        if (!isConstantArithmetic(node)) this.structural.push(`${node.text} evaluates variables as arithmetic`);
-        break;
-      case 'compound_statement':
-        if (node.text.startsWith('((') && !isConstantArithmetic(node))
-          this.structural.push(`${node.text.slice(0, 40)} evaluates variables as arithmetic`);
-        break;
-      case 'subscript': {
-        const problem = node.parent?.type === 'expansion' ? undefined : subscriptProblem(node);
-        if (problem) this.structural.push(problem);
-        break;
-      }
-      case 'expansion': {
-        const problem = expansionProblem(node);
-        if (problem) this.structural.push(problem);
-        break;
-      }
       case 'heredoc_redirect':
         this.heredoc(node);
         break;
       case 'ERROR':
         this.parseError = true;
         break;
+      default: {
+        const problem = constructProblem(node);
+        if (problem) this.structural.push(problem);
+      }
     }
     if (node.isMissing) this.parseError = true;
     for (const child of node.children) if (child) this.walk(child);
@@ -244,63 +210,21 @@ export class Walker {
   private pipeline(node: SyntaxNode): void {
     const start = this.commands.length;
     for (const child of node.children) if (child) this.walk(child);
-    const stages = this.commands.slice(start);
-    const stageWords = this.commandWords.slice(start);
-    const programOf = (stage: BashCommandInfo): string =>
-      stage.denyForms.at(-1)?.words[0] ?? stage.forms.at(-1)?.words[0] ?? '';
-    const names = stages.map(programOf);
-    const shellIndex = stages.findIndex((stage, i) => {
-      const inner = stage.forms.at(-1)?.words ?? [];
-      const program = programOf(stage);
-      const scriptOperand = inner.slice(1).some((arg) => !arg.startsWith('-'));
-      return i > 0 && INTERPRETERS.has(program) && (!scriptOperand || inner.includes('-') || inner.includes('-s'));
-    });
-    if (shellIndex > 0) {
-      const upstream = stages.slice(0, shellIndex);
-      if (upstream.some((stage) => FETCHERS.has(programOf(stage))))
-        this.danger(`downloaded code is piped to ${names[shellIndex]}`);
-      if (upstream.some((stage, i) => isDecoder(programOf(stage), stageWords[i]!.slice(1))))
-        this.danger(`decoded code is piped to ${names[shellIndex]}`);
-    }
-    if (
-      stages.some((stage) => INTERPRETERS.has(programOf(stage))) &&
-      names.some((n) => ['nc', 'ncat', 'netcat', 'socat', 'telnet', 'openssl'].includes(n))
-    )
-      this.danger('a shell is connected to the network (reverse shell)');
+    const dangers = pipelineDangers(this.commands.slice(start), this.commandWords.slice(start));
+    for (const reason of dangers) this.danger(reason);
   }
 
   private fileRedirect(node: SyntaxNode): void {
-    const destination = node.childForFieldName('destination');
-    const operator = node.children.find((child) => child && !child.isNamed)?.text ?? '>';
-    if (!destination) return;
-    const target = evalWord(destination);
-    // `2>&1`, `>&2`, `<&0`, `>&-`: descriptors, not files.
-    if (operator.includes('&') && operator !== '&>' && operator !== '&>>' && /^(\d+-?|-)$/.test(target.value ?? ''))
-      return;
     const by = [...(this.collectors.at(-1) ?? [])];
-    if (/^\/dev\/(tcp|udp)\//.test(target.value ?? target.text)) {
-      this.danger(`${target.value ?? target.text} opens a network connection (reverse shell)`);
-      this.structural.push(`${target.value ?? target.text} reaches the network`);
-    }
-    if (operator === '<') {
-      this.reads.push(this.pathRef(target));
-      return;
-    }
-    if (target.value !== undefined && HARMLESS_WRITE.test(target.value)) return;
-    const value = target.value ?? target.text;
-    if (isDangerousWritePath(value)) this.danger(`writes ${value}`);
-    // `yes > f`, `cat /dev/urandom > f`: endless data into a file.
-    if (
-      by.some(
-        (i) =>
-          this.commands[i]?.argv[0] === 'yes' ||
-          this.commands[i]?.argv.some((a) => ENDLESS.test(a) || /^if=\/dev\/(zero|u?random)$/.test(a)),
-      )
-    )
-      this.danger(`endless data written to ${value} fills the disk`);
-    if (operator === '<>') this.reads.push(this.pathRef(target));
-    this.writes.push({ path: this.pathRef(target), by });
-    this.reasons.push(`redirection ${operator} ${target.text} writes a file`);
+    const found = judgeFileRedirect(node, this.commands, by);
+    if (!found) return;
+    for (const reason of found.dangers) this.danger(reason);
+    this.structural.push(...found.structural);
+    if (found.effect === 'read') this.reads.push(this.pathRef(found.target));
+    if (found.effect !== 'write') return;
+    if (found.operator === '<>') this.reads.push(this.pathRef(found.target));
+    this.writes.push({ path: this.pathRef(found.target), by });
+    this.reasons.push(`redirection ${found.operator} ${found.target.text} writes a file`);
   }
 
   private command(node: SyntaxNode): void {

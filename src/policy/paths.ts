@@ -50,30 +50,40 @@ let helpers: Promise<NodeHelpers> | undefined;
 /** `node:path`, `node:fs` and the home directory, loaded on first use. */
 export function nodeHelpers(): Promise<NodeHelpers> {
   helpers ??= (async () => {
-    const [path, fs, os] = await Promise.all([import('node:path'), import('node:fs/promises'), import('node:os')]);
+    const [path, fs, os] = await Promise.all([import('node:path'), import('node:fs'), import('node:os')]);
+    // Synchronous calls on purpose: each is a few microseconds of the event loop, where the promise forms
+    // cost a thread-pool round trip each, and a decision makes dozens of them (none opens a file, so none
+    // can wait on a FIFO). Failures still arrive as rejected promises, as callers expect.
+    const sync =
+      <A extends unknown[], R>(call: (...args: A) => R) =>
+      async (...args: A): Promise<R> =>
+        call(...args);
     return {
       path,
-      // fs.promises.realpath is realpath(3): components left to right, each symlink followed before the
-      // `..` after it is taken, exactly as the kernel opens the path.
-      realpath: (p: string) => fs.realpath(p),
-      lstat: (p: string) => fs.lstat(p),
-      readlink: (p: string) => fs.readlink(p),
-      isDirectory: (p: string) =>
-        fs.stat(p).then(
-          (stat) => stat.isDirectory(),
-          () => false,
-        ),
-      readdir: (p: string) => fs.readdir(p).catch(() => []),
-      readdirTyped: (p: string) =>
-        fs.readdir(p, { withFileTypes: true }).then(
-          (entries) =>
-            entries.map((entry) => ({
-              name: entry.name,
-              link: entry.isSymbolicLink(),
-              directory: entry.isDirectory(),
-            })),
-          () => [],
-        ),
+      // realpath(3) (the `.native` form): components left to right, each symlink followed before the `..`
+      // after it is taken, exactly as the kernel opens the path.
+      realpath: sync((p: string) => fs.realpathSync.native(p)),
+      lstat: sync((p: string) => fs.lstatSync(p)),
+      readlink: sync((p: string) => fs.readlinkSync(p)),
+      isDirectory: sync((p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false),
+      readdir: sync((p: string) => {
+        try {
+          return fs.readdirSync(p);
+        } catch {
+          return [];
+        }
+      }),
+      readdirTyped: sync((p: string) => {
+        try {
+          return fs.readdirSync(p, { withFileTypes: true }).map((entry) => ({
+            name: entry.name,
+            link: entry.isSymbolicLink(),
+            directory: entry.isDirectory(),
+          }));
+        } catch {
+          return [];
+        }
+      }),
       home: os.homedir(),
     };
   })();

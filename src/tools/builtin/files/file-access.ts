@@ -4,13 +4,28 @@
  * edit of the same file works without another read.
  */
 import path from 'node:path';
-import type { Sandbox } from '../../../sandbox/types.js';
+import type { Sandbox, SandboxStat } from '../../../sandbox/types.js';
 import type { SessionState } from '../../tool.js';
 import { assertFresh, hashBytes, recordRead, withFileLock } from './file-tracker.js';
 import { decodeText, encodeText, looksBinary, type DecodedText } from './text-encoding.js';
 
 /** Largest file the edit tools load. Bigger files are refused with advice, not loaded into memory. */
 export const MAX_EDIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Resolves the `path` a search or listing tool was given (the root when absent) and stats it; a path that
+ * does not exist throws with `hint` (what to do instead) for the model.
+ */
+export async function resolveExisting(
+  sandbox: Sandbox,
+  given: string | undefined,
+  hint: string,
+): Promise<{ readonly absolute: string; readonly info: SandboxStat }> {
+  const absolute = await sandbox.resolve(given ?? '.', 'read');
+  const info = await sandbox.stat(absolute);
+  if (!info) throw new Error(`${given ?? '.'} does not exist. ${hint}`);
+  return { absolute, info };
+}
 
 /** A path as the model should see it: relative to the workspace root, with `/` separators. */
 export function displayPath(sandbox: Sandbox, absolute: string): string {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isWithin } from '../../../sandbox/resolve-path.js';
 import { tool } from '../../define-tool.js';
 import type { Tool } from '../../tool.js';
-import { displayPath } from './file-access.js';
+import { displayPath, resolveExisting } from './file-access.js';
 import { ancestorLevels, GlobOverrides, keepForAncestors, toPosix } from '../grep/grep-filter.js';
 import { walkFiles } from '../grep/grep-js.js';
 import { keepReadable } from '../grep/readable.js';
@@ -58,9 +58,11 @@ export function globTool(options: GlobToolOptions = {}): Tool<z.output<typeof in
     access: (args) => [{ kind: 'read', path: args.path ?? '.' }],
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
-      const dir = await sandbox.resolve(args.path ?? '.', 'read');
-      const info = await sandbox.stat(dir);
-      if (!info) throw new Error(`${args.path ?? '.'} does not exist. Omit path to search the whole workspace.`);
+      const { absolute: dir, info } = await resolveExisting(
+        sandbox,
+        args.path,
+        'Omit path to search the whole workspace.',
+      );
       if (info.type !== 'directory')
         throw new Error(`${displayPath(sandbox, dir)} is not a directory. Give a directory as path.`);
       // Models also send "./src/**" or an absolute pattern inside the workspace: make it relative to dir.

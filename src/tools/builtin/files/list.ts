@@ -7,7 +7,7 @@ import ignore from 'ignore';
 import { z } from 'zod';
 import { tool } from '../../define-tool.js';
 import type { Tool } from '../../tool.js';
-import { displayPath } from './file-access.js';
+import { displayPath, resolveExisting } from './file-access.js';
 import { ancestorLevels, isIgnored, loadIgnoreLevel, type IgnoreLevel } from '../grep/grep-filter.js';
 import { keepReadable } from '../grep/readable.js';
 import { boundSandbox, sandboxFor, type BuiltinToolOptions } from '../tool-sandbox.js';
@@ -63,10 +63,11 @@ export function listTool(options: ListToolOptions = {}): Tool<z.output<typeof in
     access: (args) => [{ kind: 'read', path: args.path ?? '.' }],
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
-      const dir = await sandbox.resolve(args.path ?? '.', 'read');
-      const info = await sandbox.stat(dir);
-      if (!info)
-        throw new Error(`${args.path ?? '.'} does not exist. List the workspace root (omit path) to find your way.`);
+      const { absolute: dir, info } = await resolveExisting(
+        sandbox,
+        args.path,
+        'List the workspace root (omit path) to find your way.',
+      );
       if (info.type !== 'directory')
         throw new Error(`${displayPath(sandbox, dir)} is a file, not a directory. Read it with read.`);
       const extra = ignore({ ignorecase: false }).add([

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isWithin } from '../../../sandbox/resolve-path.js';
 import { tool } from '../../define-tool.js';
 import type { Tool } from '../../tool.js';
-import { displayPath } from '../files/file-access.js';
+import { displayPath, resolveExisting } from '../files/file-access.js';
 import type { GrepEngine, GrepFileResult, GrepQuery } from './grep-engine.js';
 import { assertFitsLineMode } from './grep-engine.js';
 import { grepJs } from './grep-js.js';
@@ -103,12 +103,11 @@ export function grepTool(options: GrepToolOptions = {}): Tool<GrepInput> {
     access: (args) => [{ kind: 'read', path: args.path ?? '.' }],
     async execute(args, ctx) {
       const sandbox = sandboxFor(options, ctx);
-      const target = await sandbox.resolve(args.path ?? '.', 'read');
-      const info = await sandbox.stat(target);
-      if (!info)
-        throw new Error(
-          `${args.path ?? '.'} does not exist. Omit path to search the whole workspace, or find the directory with glob.`,
-        );
+      const { absolute: target, info } = await resolveExisting(
+        sandbox,
+        args.path,
+        'Omit path to search the whole workspace, or find the directory with glob.',
+      );
       if (info.type !== 'file' && info.type !== 'directory')
         throw new Error(
           `${args.path} is not a regular file or a directory (a FIFO, socket or device); grep searches files.`,

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceEscapeError } from '../../src/errors/workspace-escape-error.js';
 import { PATH_ACCESS } from '../../src/sandbox/fs-held-dir.js';
@@ -220,7 +221,7 @@ describe('errors a walk can meet', () => {
     await expect(sandbox.readFile('anything')).rejects.toMatchObject({ code: 'ESTALE' });
   });
 
-  it('turns a loop, an overlong name and a permission error into error results through an agent', () => {
+  it('turns a loop, an overlong name and a permission error into error results through an agent', async () => {
     // Run as an unprivileged user (root reads everything), through the public API, in a child process.
     writeFileSync(path.join(root, 'locked.txt'), 'secret');
     chmodSync(path.join(root, 'locked.txt'), 0o000);
@@ -228,13 +229,26 @@ describe('errors a walk can meet', () => {
     symlinkSync('loop-a', path.join(root, 'loop-b'));
     chmodSync(base, 0o755);
     chmodSync(root, 0o777);
-    const script = path.join(base, 'agent.mts');
-    writeFileSync(script, AGENT_SCRIPT);
+    // Bundled into one file next to the workspace: the unprivileged user may not be able to reach the
+    // project's own folder (a clone under a private directory), and needs nothing from it.
+    const source = path.join(base, 'agent.mts');
+    writeFileSync(source, AGENT_SCRIPT.replaceAll('ICODE_SRC', SRC));
+    const script = path.join(base, 'agent.mjs');
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: [source],
+      outfile: script,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'silent',
+    });
     chmodSync(script, 0o644);
     const child = spawnSync(
       'setpriv',
-      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx/esm', script, root],
-      { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000, env: { ...process.env, ICODE_SRC: process.cwd() } },
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, script, root],
+      { cwd: base, encoding: 'utf8', timeout: 60_000 },
     );
     expect(child.stderr).toBe('');
     const results = JSON.parse(child.stdout) as { status: string; results: Record<string, string> };
@@ -245,13 +259,15 @@ describe('errors a walk can meet', () => {
   });
 });
 
+/** The project's sources, which the bundled agent script is built from. */
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+
 /** A scripted agent reading three troublesome paths; prints its tool results as JSON. */
 const AGENT_SCRIPT = `
-const src = process.env.ICODE_SRC;
-const { createAgent } = await import(src + '/src/index.ts');
-const { localSandbox } = await import(src + '/src/sandbox/index.ts');
-const { codingTools } = await import(src + '/src/tools/builtin/index.ts');
-const { mockProvider } = await import(src + '/src/testing/index.ts');
+import { createAgent } from 'ICODE_SRC/index.ts';
+import { localSandbox } from 'ICODE_SRC/sandbox/index.ts';
+import { codingTools } from 'ICODE_SRC/tools/builtin/index.ts';
+import { mockProvider } from 'ICODE_SRC/testing/index.ts';
 const root = process.argv[2];
 const paths = ['loop-a', 'n'.repeat(300), 'locked.txt'];
 const sandbox = localSandbox({ root });

@@ -16,6 +16,11 @@ export interface Usage {
   cacheReadTokens?: number;
   /** Input tokens written to the provider's prompt cache, where it reports them. */
   cacheWriteTokens?: number;
+  /**
+   * Output tokens spent on reasoning (thinking), where the provider reports them. They are already counted
+   * in `outputTokens` and billed with them; this says how many of those the answer did not show.
+   */
+  reasoningTokens?: number;
 }
 
 /** A usage of zero tokens. Returns a fresh object each time because usages are summed in place. */
@@ -39,6 +44,7 @@ export function addUsage(total: Usage, more: Usage): Usage {
   if (more.cacheReadTokens !== undefined) total.cacheReadTokens = (total.cacheReadTokens ?? 0) + more.cacheReadTokens;
   if (more.cacheWriteTokens !== undefined)
     total.cacheWriteTokens = (total.cacheWriteTokens ?? 0) + more.cacheWriteTokens;
+  if (more.reasoningTokens !== undefined) total.reasoningTokens = (total.reasoningTokens ?? 0) + more.reasoningTokens;
   return total;
 }
 

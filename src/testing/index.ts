@@ -18,6 +18,7 @@ export type {
   WireContext,
   WireFormat,
   WireName,
+  WireRejection,
 } from './mock-server/types.js';
 export { storeConformance } from './store-conformance.js';
 export type { StoreConformanceOptions } from './store-conformance.js';

@@ -32,4 +32,5 @@ export type {
   WireContext,
   WireFormat,
   WireName,
+  WireRejection,
 } from './types.js';

@@ -111,6 +111,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const wire = resolveWire(options.wire);
   const faults = options.faults ?? [];
   const requests: RecordedRequest[] = [];
+  const rejections: MockServer['rejections'] = [];
+  const validate = options.validate ?? true;
   let calls = 0;
   let nextStep = 0;
 
@@ -138,13 +140,23 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
-    requests.push({ method, path: url, headers: recordHeaders(req), body });
+    const request: RecordedRequest = { method, path: url, headers: recordHeaders(req), body };
+    requests.push(request);
     if (!wire.matches(method, path)) {
       sendError(res, 404, `The mock ${wire.name} server has no route ${method} ${path}.`);
       return;
     }
     calls += 1;
     const call = calls;
+    // A request the real API refuses takes no step: the real server would not have answered it either.
+    const rejection = validate
+      ? wire.validate?.({ call, model: wire.modelOf(path, body), path, body, malformedToolJson: false })
+      : undefined;
+    if (rejection) {
+      rejections.push({ request, rejection });
+      sendError(res, rejection.status, rejection.message);
+      return;
+    }
     const active = faults.filter((fault) => fault.call === undefined || fault.call === call);
     const find = <T extends Fault['type']>(type: T): Extract<Fault, { type: T }> | undefined =>
       active.find((fault): fault is Extract<Fault, { type: T }> => fault.type === type);
@@ -264,6 +276,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     url,
     baseURL: `${url}${wire.basePath}`,
     requests,
+    rejections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

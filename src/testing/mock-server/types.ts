@@ -77,6 +77,26 @@ export interface WireFormat {
   streamError(kind: StreamErrorKind, message: string, context: WireContext): string;
   /** The JSON body of an HTTP error response, in the provider's shape. */
   errorBody(status: number, message: string): unknown;
+  /**
+   * Checks a request against the rules the real API enforces (paired tool calls, schemas it accepts,
+   * signatures it needs back). Returns the rejection the real API would send, or `undefined` to accept.
+   * Used when the server's `validate` option is on (the default).
+   */
+  validate?(context: WireContext): WireRejection | undefined;
+}
+
+/**
+ * A request the real API would refuse: the HTTP status and the message its error body carries, word for
+ * word where the provider's text is known.
+ *
+ * @example
+ * ```ts
+ * const rejection: WireRejection = { status: 400, message: "tool_use ids were found without tool_result blocks" };
+ * ```
+ */
+export interface WireRejection {
+  readonly status: number;
+  readonly message: string;
 }
 
 /**
@@ -144,6 +164,12 @@ export interface MockServerOptions {
   /** The answers, step by step, as for `mockProvider`. */
   readonly script: MockScript;
   readonly faults?: readonly Fault[];
+  /**
+   * Reject requests the real API would reject, with its status and error text (see
+   * {@link WireFormat.validate}), so a test fails where production would. Turn off only to test how a
+   * client copes with input a real server refuses. @defaultValue true
+   */
+  readonly validate?: boolean;
 }
 
 /**
@@ -168,6 +194,8 @@ export interface MockServer {
   readonly baseURL: string;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
+  /** The requests refused by validation, with the refusal sent, in order. */
+  readonly rejections: { readonly request: RecordedRequest; readonly rejection: WireRejection }[];
   /** Stops the server and destroys open connections (stalled streams included). */
   close(): Promise<void>;
 }

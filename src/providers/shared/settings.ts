@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { ModelPricing, RetryPolicy } from '../../model/language-model.js';
+import { ConfigError } from '../../errors/config-error.js';
 import { contextWindowOf, priceOf } from './pricing.js';
 
 /**
@@ -70,12 +71,55 @@ export interface TimedProviderSettings {
   readonly maxRetryDelayMs?: number;
 }
 
-/** The `retry`, `pricing` and `contextWindow` fields of a model, from its settings and the price table. */
+/** Settings every factory checks at construction, whichever family it belongs to. */
+type CheckedSettings = CommonProviderSettings & TimedProviderSettings;
+
+const COUNT_SETTINGS = ['maxRetries', 'contextWindow'] as const;
+const DURATION_SETTINGS = ['maxRetryDelayMs', 'timeoutMs', 'idleTimeoutMs'] as const;
+
+/**
+ * Throws a {@link ConfigError} for a setting that would only fail later, at the first call and with a
+ * misleading message: an empty model id, a timeout that is not a number, a negative retry count.
+ */
+function checkSettings(provider: string, modelId: unknown, settings: CheckedSettings): void {
+  if (typeof modelId !== 'string' || modelId.trim() === '') {
+    throw new ConfigError(`${provider}: \`model\` must be a non-empty model id, got ${JSON.stringify(modelId)}.`);
+  }
+  for (const key of COUNT_SETTINGS) {
+    const value: unknown = settings[key];
+    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 0)) {
+      throw new ConfigError(`${provider}: \`${key}\` must be a whole number ≥ 0, got ${JSON.stringify(value)}.`);
+    }
+  }
+  for (const key of DURATION_SETTINGS) {
+    const value: unknown = settings[key];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+      throw new ConfigError(
+        `${provider}: \`${key}\` must be a number of milliseconds ≥ 0, got ${JSON.stringify(value)}.`,
+      );
+    }
+  }
+  const headers: unknown = settings.headers;
+  if (headers !== undefined) {
+    const valid =
+      typeof headers === 'object' &&
+      headers !== null &&
+      Object.values(headers).every((value) => typeof value === 'string');
+    if (!valid) throw new ConfigError(`${provider}: \`headers\` must be an object of strings.`);
+  }
+}
+
+/**
+ * The `retry`, `pricing` and `contextWindow` fields of a model, from its settings and the price table.
+ * Every provider factory calls it first, so it also checks the settings all of them share: a bad one is a
+ * {@link ConfigError} at construction.
+ */
 export function modelFields(
   provider: string,
   modelId: string,
-  settings: CommonProviderSettings,
+  settings: CheckedSettings,
 ): { retry: RetryPolicy; pricing?: ModelPricing; contextWindow?: number } {
+  checkSettings(provider, modelId, settings);
   const pricing = priceOf(provider, modelId, settings.pricing);
   const contextWindow = settings.contextWindow ?? contextWindowOf(provider, modelId);
   return {

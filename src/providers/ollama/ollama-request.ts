@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { pairToolResults } from '../shared/pair-tool-results.js';
 import { toolResultText } from '../shared/tool-result-text.js';
 import { ProviderError } from '../../errors/provider-error.js';
 import type { ModelRequest, ModelTool } from '../../model/language-model.js';
@@ -30,7 +31,7 @@ export interface OllamaChatBody {
     type: 'function';
     function: { name: string; description: string; parameters: { [key: string]: JsonValue } };
   }[];
-  think?: boolean | 'low' | 'medium' | 'high';
+  think?: boolean | 'low' | 'medium' | 'high' | 'max';
   keep_alive?: string | number;
   options?: { [key: string]: JsonValue };
   /** Anything else `providerOptions.ollama` adds (`format`, `logprobs`, …). */
@@ -40,8 +41,8 @@ export interface OllamaChatBody {
 /** Request-shaping settings of the Ollama adapter. */
 export interface OllamaRequestSettings {
   /** Thinking for models that think (`true`, or a level for models that take one). */
-  readonly think?: boolean | 'low' | 'medium' | 'high';
-  /** How long Ollama keeps the model loaded after the call (`'5m'`, seconds, `-1` for ever). */
+  readonly think?: boolean | 'low' | 'medium' | 'high' | 'max';
+  /** How long Ollama keeps the model loaded after the call (a Go duration such as `'5m'`, seconds, `-1` for ever). */
   readonly keepAlive?: string | number;
 }
 
@@ -140,8 +141,10 @@ function toolsOf(request: ModelRequest): readonly ModelTool[] {
 
 /**
  * The `/api/chat` body for a request: a system message first, the conversation (tool results as
- * `role: 'tool'` messages with `tool_name`), tools as JSON Schema functions (Ollama takes them as they
- * are), generation options, and `providerOptions.ollama` merged over it all (`options` merged key by key).
+ * `role: 'tool'` messages with `tool_name`, every tool call paired with its result, since an interrupted run
+ * leaves calls without results), tools as JSON Schema functions (Ollama takes them as they are, untyped
+ * fields included), generation options, and `providerOptions.ollama` merged over it all (`options` merged
+ * key by key).
  */
 export async function toOllamaChatBody(
   model: string,
@@ -151,7 +154,7 @@ export async function toOllamaChatBody(
 ): Promise<OllamaChatBody> {
   const messages: OllamaMessage[] = [];
   if (request.system !== undefined && request.system !== '') messages.push({ role: 'system', content: request.system });
-  for (const message of request.messages) messages.push(...(await messageOf(message, signal)));
+  for (const message of pairToolResults(request.messages)) messages.push(...(await messageOf(message, signal)));
   const body: OllamaChatBody = { model, messages, stream: true };
   const tools = toolsOf(request);
   if (tools.length > 0) {

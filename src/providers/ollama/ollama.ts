@@ -23,6 +23,7 @@ import { timedStream } from '../shared/timed-stream.js';
 import { toOllamaError } from './ollama-errors.js';
 import { callFetch, type OllamaExchange } from './ollama-fetch.js';
 import { toOllamaChatBody, type OllamaRequestSettings } from './ollama-request.js';
+import { checkOllamaSettings, hostUrl } from './ollama-settings.js';
 import { OllamaStreamParser, type OllamaChunk } from './ollama-stream.js';
 
 /**
@@ -55,12 +56,8 @@ const loadSdk = lazySdk('ollama', () => import('ollama/browser'), 'ollama');
  * a Basic `Authorization` header instead (what a reverse proxy in front of Ollama expects).
  */
 function splitHost(host: string): { host: string; authorization?: string; password?: string } {
-  let url: URL;
-  try {
-    url = new URL(host.includes('://') ? host : `http://${host}`);
-  } catch {
-    return { host };
-  }
+  const url = hostUrl(host);
+  if (url === undefined) return { host };
   if (url.username === '' && url.password === '') return { host };
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
@@ -89,6 +86,8 @@ export function ollama(settings: OllamaSettings): LanguageModel {
   if (typeof settings.model !== 'string' || settings.model === '') {
     throw new ConfigError('ollama(): "model" is required, for example ollama({ model: "qwen3:8b" }).');
   }
+  const fields = modelFields('ollama', settings.model, settings);
+  checkOllamaSettings(settings);
   const target = splitHost(settings.host ?? envVar('OLLAMA_HOST') ?? 'http://127.0.0.1:11434');
   const host = target.host;
   const headers: Record<string, string> = {
@@ -133,7 +132,7 @@ export function ollama(settings: OllamaSettings): LanguageModel {
     specificationVersion: 'v1',
     provider: 'ollama',
     modelId: settings.model,
-    ...modelFields('ollama', settings.model, settings),
+    ...fields,
     stream,
   };
 }

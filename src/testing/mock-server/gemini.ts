@@ -3,7 +3,10 @@
  * frames, each a `GenerateContentResponse`: `candidates[0].content.parts[]` with `text`, thought parts
  * (`thought: true`) and whole `functionCall`s (with `thoughtSignature`, and an `id` only when the script
  * gives one, as older models send none), then a terminal chunk with `finishReason` and `usageMetadata`.
- * In-stream failures are `data: {"error": {code, message, status}}` frames, as Google sends them.
+ * In-stream failures are `data: {"error": {code, message, status}}` frames, as Google sends them. For a
+ * Gemini 3 model id, an answer without calls ends with an empty text part carrying a thought signature, as
+ * real streams do; usage reports thinking as `thoughtsTokenCount`. Requests are checked as Google checks
+ * them (see `gemini-validate.ts`).
  *
  * @packageDocumentation
  */
@@ -12,6 +15,7 @@ import type { JsonValue, Message } from '../../model/message.js';
 import type { MockStep } from '../mock-step.js';
 import { splitText, sseFrame, stepFinishReason, stepUsage } from './frames.js';
 import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
+import { generationOf, validateGeminiRequest } from './gemini-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
 const PATH = /^\/[^/]+\/models\/([^/:]+):streamGenerateContent$/;
@@ -171,21 +175,35 @@ export const geminiWire: WireFormat = {
       );
     }
     const cached = usage.cacheReadTokens;
+    // A scripted usage says how much was thinking; an estimated one counts the reasoning text.
+    const thoughts = step.usage
+      ? step.usage.reasoningTokens
+      : step.reasoning
+        ? Math.ceil(step.reasoning.length / 4)
+        : undefined;
+    // Gemini 3 signs every answer: one with function calls on its first call (above), any other on its last
+    // part, which a stream sends as an empty text part in the final chunk.
+    const signed = calls.length === 0 && (generationOf(context.model) ?? 0) >= 3;
     frames.push(
       sseFrame({
         candidates: [
           {
-            content: { role: 'model', parts: [{ text: '' }] },
+            content: {
+              role: 'model',
+              parts: [{ text: '', ...(signed ? { thoughtSignature: `sig_mock_text_${context.call}` } : {}) }],
+            },
             finishReason,
             ...(finishReason === 'MALFORMED_FUNCTION_CALL' ? { finishMessage: 'Malformed function call.' } : {}),
             index: 0,
           },
         ],
+        // `candidatesTokenCount` leaves thinking out; `thoughtsTokenCount` reports it (billed as output).
         usageMetadata: {
           promptTokenCount: usage.inputTokens,
-          candidatesTokenCount: usage.outputTokens,
+          candidatesTokenCount: Math.max(0, usage.outputTokens - (thoughts ?? 0)),
           totalTokenCount: usage.inputTokens + usage.outputTokens,
           ...(cached !== undefined ? { cachedContentTokenCount: cached } : {}),
+          ...(thoughts !== undefined ? { thoughtsTokenCount: thoughts } : {}),
         },
         modelVersion: context.model,
         responseId: `resp_mock_${context.call}`,
@@ -202,4 +220,5 @@ export const geminiWire: WireFormat = {
       error: { code: status, message, status: STATUS_NAMES[status] ?? (status >= 500 ? 'INTERNAL' : 'UNKNOWN') },
     };
   },
+  validate: validateGeminiRequest,
 };

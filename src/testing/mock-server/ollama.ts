@@ -4,6 +4,7 @@
  * durations, `prompt_eval_count` and `eval_count`. Tool calls arrive whole, their `arguments` an object.
  * Failures inside a 200 stream are `{"error": "…"}` lines, as Ollama sends them; a tool call the model
  * wrote as broken JSON is one of them (`error parsing tool call`), since Ollama parses calls itself.
+ * Requests are decoded as Ollama decodes them (see `ollama-validate.ts`).
  *
  * @packageDocumentation
  */
@@ -12,6 +13,7 @@ import type { JsonValue, Message } from '../../model/message.js';
 import type { MockStep } from '../mock-step.js';
 import { ndjsonFrame, splitText, stepFinishReason, stepUsage, toolArguments } from './frames.js';
 import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
+import { validateOllamaRequest } from './ollama-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
 const DONE_REASONS: Record<FinishReason, string> = {
@@ -153,4 +155,5 @@ export const ollamaWire: WireFormat = {
   errorBody(_status: number, message: string): unknown {
     return { error: message };
   },
+  validate: validateOllamaRequest,
 };

@@ -28,7 +28,8 @@ describe('toGeminiSchema', () => {
             "type": "STRING",
           },
           "env": {
-            "type": "OBJECT",
+            "description": "a JSON object, written as JSON text",
+            "type": "STRING",
           },
           "from": {
             "properties": {
@@ -154,7 +155,7 @@ describe('toGeminiSchema', () => {
     `);
   });
 
-  it('inlines $ref and $defs, and cuts recursion to a plain object', () => {
+  it('inlines $ref and $defs, and cuts recursion to JSON text', () => {
     const json = {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       type: 'object',
@@ -177,7 +178,8 @@ describe('toGeminiSchema', () => {
             "properties": {
               "children": {
                 "items": {
-                  "type": "OBJECT",
+                  "description": "a JSON object, written as JSON text",
+                  "type": "STRING",
                 },
                 "type": "ARRAY",
               },

@@ -28,7 +28,7 @@ describe('GeminiStreamParser', () => {
     ]);
     expect(parts.find((p) => p.type === 'usage')).toEqual({
       type: 'usage',
-      usage: { inputTokens: 103, outputTokens: 25, cacheReadTokens: 60 },
+      usage: { inputTokens: 103, outputTokens: 25, cacheReadTokens: 60, reasoningTokens: 20 },
     });
   });
 

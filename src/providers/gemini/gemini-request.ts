@@ -7,8 +7,9 @@
  * @packageDocumentation
  */
 import type { ModelRequest, ModelTool, ToolChoice } from '../../model/language-model.js';
-import type { JsonValue, Message, ToolCallPart } from '../../model/message.js';
-import { toGeminiSchema } from './gemini-schema.js';
+import type { JsonValue, Message, ReasoningPart, ToolCallPart } from '../../model/message.js';
+import { pairToolResults } from '../shared/pair-tool-results.js';
+import { convertGeminiSchema } from './gemini-schema.js';
 
 /** One part of a Gemini content, as sent and received. */
 export interface GeminiPart {
@@ -41,19 +42,34 @@ export interface GeminiThinkingSettings {
 export interface GeminiRequestSettings {
   readonly thinking?: GeminiThinkingSettings;
   /**
-   * How tool input schemas are sent: `'openapi'` converts them to Gemini's OpenAPI subset
-   * (`parameters`, works on every model); `'json-schema'` sends them unchanged as `parametersJsonSchema`
-   * (Gemini 2.5 and later). @defaultValue 'openapi'
+   * How tool input schemas are sent: `'openapi'` converts them to Gemini's OpenAPI subset (`parameters`),
+   * except a schema the subset cannot express (a field of any type, a free-form object, a tuple, a
+   * recursive type), which goes as JSON Schema; `'json-schema'` sends every schema unchanged as
+   * `parametersJsonSchema`. @defaultValue 'openapi'
    */
   readonly toolSchemas?: 'openapi' | 'json-schema';
 }
 
-/** Gemini-specific data kept on tool-call and reasoning parts so it round-trips, under `providerMetadata.gemini`. */
+/**
+ * Gemini-specific data kept on tool-call and reasoning parts so it round-trips, under `providerMetadata.gemini`.
+ *
+ * @example
+ * ```ts
+ * // A signature Gemini sent on an empty text part, kept on an empty reasoning part:
+ * const meta: GeminiPartMetadata = { thoughtSignature: 'CiQB…', signatureOn: 'empty-text' };
+ * ```
+ */
 export interface GeminiPartMetadata {
   /** The thought signature Gemini attached to the part; it must be sent back with it. */
   thoughtSignature?: string;
   /** Set when Gemini gave the call no id and icode made one up, so it is not sent back as Gemini's. */
   syntheticId?: boolean;
+  /**
+   * On an empty reasoning part that only carries a signature Gemini put on a text part (no thought):
+   * `'empty-text'` when that part had no text (sent back as such a part, where it was), `'text'` when it
+   * ended the text just before (sent back on that text).
+   */
+  signatureOn?: 'empty-text' | 'text';
 }
 
 /** The `providerMetadata.gemini` of a part, when it has one. */
@@ -63,6 +79,7 @@ export function geminiMetadata(providerMetadata: Record<string, JsonValue> | und
   const out: GeminiPartMetadata = {};
   if (typeof value.thoughtSignature === 'string') out.thoughtSignature = value.thoughtSignature;
   if (value.syntheticId === true) out.syntheticId = true;
+  if (value.signatureOn === 'empty-text' || value.signatureOn === 'text') out.signatureOn = value.signatureOn;
   return out;
 }
 
@@ -79,6 +96,27 @@ function argsOf(input: JsonValue): JsonValue {
     }
   }
   return {};
+}
+
+/**
+ * What a reasoning part sends back: a signed thought, or a signature on the text part it came on (set on
+ * `previous` when that is the text, else as a new empty text part). Gemini needs its thought signatures
+ * back, not its thought summaries; unsigned reasoning (or another provider's, whose `signature` means
+ * nothing to Gemini) stays out of the request.
+ */
+function signedPart(part: ReasoningPart, previous: GeminiPart | undefined): GeminiPart | undefined {
+  const meta = geminiMetadata(part.providerMetadata);
+  const signature = meta.thoughtSignature;
+  if (signature === undefined) return undefined;
+  if (meta.signatureOn === undefined) return { text: part.text, thought: true, thoughtSignature: signature };
+  const onPrevious =
+    meta.signatureOn === 'text' &&
+    previous?.text !== undefined &&
+    previous.thought !== true &&
+    previous.thoughtSignature === undefined;
+  if (!onPrevious) return { text: '', thoughtSignature: signature };
+  previous.thoughtSignature = signature;
+  return undefined;
 }
 
 function partsOf(message: Message, calls: ReadonlyMap<string, ToolCallPart>): GeminiPart[] {
@@ -98,11 +136,8 @@ function partsOf(message: Message, calls: ReadonlyMap<string, ToolCallPart>): Ge
       if (part.type === 'text') {
         if (part.text !== '') parts.push({ text: part.text });
       } else if (part.type === 'reasoning') {
-        // Gemini needs its thought signatures back, not its thought summaries; unsigned reasoning (or another
-        // provider's, whose `signature` means nothing to Gemini) stays out of the request.
-        const signature = geminiMetadata(part.providerMetadata).thoughtSignature;
-        if (signature === undefined) continue;
-        parts.push({ text: part.text, thought: true, thoughtSignature: signature });
+        const signed = signedPart(part, parts.at(-1));
+        if (signed) parts.push(signed);
       } else {
         const meta = geminiMetadata(part.providerMetadata);
         parts.push({
@@ -129,10 +164,43 @@ function partsOf(message: Message, calls: ReadonlyMap<string, ToolCallPart>): Ge
 }
 
 /**
- * The conversation as Gemini `contents`: assistant turns become `model` turns, tool results `user` turns of
- * `functionResponse` parts, and consecutive messages of one role are merged into one turn.
+ * The placeholder Gemini documents for a function call whose thought signature is unknown (a history from
+ * another model, or a signature that was not stored): it skips the check instead of failing the request.
  */
-export function toGeminiContents(messages: readonly Message[]): GeminiContent[] {
+export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
+/** Whether a content is a turn the user wrote (not only function responses): where a Gemini "turn" starts. */
+function isUserTurn(content: GeminiContent): boolean {
+  return content.role === 'user' && content.parts.some((part) => part.functionResponse === undefined);
+}
+
+/**
+ * Gives the first function call of each step of the current turn (the model turns after the last turn the
+ * user wrote), where Gemini 3 checks signatures, the {@link SKIP_SIGNATURE} placeholder when it has none.
+ */
+function fillMissingSignatures(contents: GeminiContent[]): void {
+  let start = contents.length - 1;
+  while (start >= 0 && !isUserTurn(contents[start]!)) start -= 1;
+  for (const content of contents.slice(start + 1)) {
+    if (content.role !== 'model') continue;
+    const first = content.parts.find((part) => part.functionCall !== undefined);
+    if (first !== undefined && first.thoughtSignature === undefined) first.thoughtSignature = SKIP_SIGNATURE;
+  }
+}
+
+/** Options of {@link toGeminiContents}. */
+export interface GeminiContentsOptions {
+  /** Give unsigned function calls of the current turn the placeholder signature (models that check them). */
+  readonly placeholderSignatures?: boolean;
+}
+
+/**
+ * The conversation as Gemini `contents`: every tool call paired with its result first (an interrupted run
+ * leaves calls without results, which Gemini refuses), assistant turns become `model` turns, tool results
+ * `user` turns of `functionResponse` parts, and consecutive messages of one role are merged into one turn.
+ */
+export function toGeminiContents(history: readonly Message[], options: GeminiContentsOptions = {}): GeminiContent[] {
+  const messages = pairToolResults(history);
   const calls = new Map<string, ToolCallPart>();
   for (const message of messages) {
     if (message.role !== 'assistant') continue;
@@ -149,18 +217,23 @@ export function toGeminiContents(messages: readonly Message[]): GeminiContent[] 
     else contents.push({ role: message.role === 'assistant' ? 'model' : 'user', parts });
     lastKind = message.role;
   }
+  if (options.placeholderSignatures === true) fillMissingSignatures(contents);
   return contents;
 }
 
 function declarationOf(tool: ModelTool, schemas: 'openapi' | 'json-schema'): { [key: string]: JsonValue } {
   const declaration: { [key: string]: JsonValue } = { name: tool.name, description: tool.description };
-  if (schemas === 'json-schema') {
-    declaration.parametersJsonSchema = tool.inputSchema;
-    return declaration;
+  if (schemas === 'openapi') {
+    const { schema, exact } = convertGeminiSchema(tool.inputSchema);
+    if (exact) {
+      // A function without parameters is declared without `parameters`: Gemini rejects an empty OBJECT.
+      if (schema.properties !== undefined) declaration.parameters = schema;
+      return declaration;
+    }
   }
-  const parameters = toGeminiSchema(tool.inputSchema);
-  // A function without parameters is declared without `parameters`: Gemini rejects an empty OBJECT.
-  if (parameters.properties !== undefined) declaration.parameters = parameters;
+  // JSON Schema as it is, which Gemini reads whole: fields of any type and free-form objects included.
+  const { $schema: _dialect, ...jsonSchema } = tool.inputSchema;
+  declaration.parametersJsonSchema = jsonSchema;
   return declaration;
 }
 

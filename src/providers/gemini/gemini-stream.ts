@@ -49,8 +49,8 @@ export function mapGeminiFinishReason(reason: string, hasToolCalls: boolean): Fi
 
 /**
  * Gemini usage → icode usage. `promptTokenCount` already includes the cached tokens (reported again as
- * `cacheReadTokens`) and tool-use prompt tokens are input too; thinking tokens are billed as output, so
- * they are added to `candidatesTokenCount`.
+ * `cacheReadTokens`) and tool-use prompt tokens are input too. `candidatesTokenCount` leaves the thinking
+ * tokens out, yet they are billed as output: they are added to it, and reported again as `reasoningTokens`.
  */
 export function mapGeminiUsage(usage: GeminiUsageMetadata): Usage {
   const out: Usage = {
@@ -58,6 +58,7 @@ export function mapGeminiUsage(usage: GeminiUsageMetadata): Usage {
     outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
   };
   if (usage.cachedContentTokenCount !== undefined) out.cacheReadTokens = usage.cachedContentTokenCount;
+  if (usage.thoughtsTokenCount !== undefined) out.reasoningTokens = usage.thoughtsTokenCount;
   return out;
 }
 
@@ -65,12 +66,17 @@ function metadata(meta: GeminiPartMetadata): { providerMetadata?: Record<string,
   const gemini: { [key: string]: JsonValue } = {};
   if (meta.thoughtSignature !== undefined) gemini.thoughtSignature = meta.thoughtSignature;
   if (meta.syntheticId) gemini.syntheticId = true;
+  if (meta.signatureOn !== undefined) gemini.signatureOn = meta.signatureOn;
   return Object.keys(gemini).length > 0 ? { providerMetadata: { gemini } } : {};
 }
 
 /**
  * Turns a Gemini stream into parts. Text and thoughts stream as they come; function calls, which Gemini
  * sends whole, are held until the terminal chunk so a stream cut short never yields a call that could run.
+ *
+ * A thought signature on a text part (Gemini 3 signs the last part of an answer, often an empty text part in
+ * the final chunk) becomes an empty `reasoning` part that carries it, so it is stored and sent back where
+ * it came; one arriving after a held call is held behind it, to keep the order.
  */
 export class GeminiStreamParser {
   /**
@@ -82,7 +88,9 @@ export class GeminiStreamParser {
   private reasoningText = '';
   private reasoningSignature: string | undefined;
   private inReasoning = false;
-  private readonly toolCalls: Extract<ModelStreamPart, { type: 'tool-call' }>[] = [];
+  private toolCalls = 0;
+  /** The tool calls and, after the first one, the signature carriers: yielded in order at the end. */
+  private readonly held: ModelStreamPart[] = [];
   private usage: GeminiUsageMetadata | undefined;
   private finishReason: string | undefined;
 
@@ -106,9 +114,9 @@ export class GeminiStreamParser {
       if (part.functionCall) {
         const { id, name, args } = part.functionCall;
         const synthetic = id === undefined || id === '';
-        this.toolCalls.push({
+        this.held.push({
           type: 'tool-call',
-          id: synthetic ? this.callId(this.toolCalls.length) : id,
+          id: synthetic ? this.callId(this.toolCalls) : id,
           name: name ?? '',
           input: objectToolInput(args),
           ...metadata({
@@ -116,8 +124,18 @@ export class GeminiStreamParser {
             syntheticId: synthetic,
           }),
         });
-      } else if (part.text) {
-        yield { type: 'text-delta', text: part.text };
+        this.toolCalls += 1;
+        continue;
+      }
+      if (part.text) yield { type: 'text-delta', text: part.text };
+      if (part.thoughtSignature !== undefined && part.text !== undefined) {
+        const carrier: ModelStreamPart = {
+          type: 'reasoning',
+          text: '',
+          ...metadata({ thoughtSignature: part.thoughtSignature, signatureOn: part.text ? 'text' : 'empty-text' }),
+        };
+        if (this.held.length > 0) this.held.push(carrier);
+        else yield carrier;
       }
     }
     if (candidate.finishReason !== undefined) this.finishReason = candidate.finishReason;
@@ -136,9 +154,9 @@ export class GeminiStreamParser {
       });
     }
     yield* this.closeReasoning();
-    yield* this.toolCalls;
+    yield* this.held;
     if (this.usage) yield { type: 'usage', usage: mapGeminiUsage(this.usage) };
-    yield { type: 'finish', reason: mapGeminiFinishReason(this.finishReason, this.toolCalls.length > 0) };
+    yield { type: 'finish', reason: mapGeminiFinishReason(this.finishReason, this.toolCalls > 0) };
   }
 
   private *closeReasoning(): Generator<ModelStreamPart> {

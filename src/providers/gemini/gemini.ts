@@ -24,6 +24,7 @@ import { timedStream } from '../shared/timed-stream.js';
 import { untimedInit } from '../shared/untimed-dispatcher.js';
 import { toGeminiError, type GeminiResponseInfo } from './gemini-errors.js';
 import { toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './gemini-request.js';
+import { checkGeminiSettings, geminiGeneration } from './gemini-settings.js';
 import { GeminiStreamParser, type GeminiChunk } from './gemini-stream.js';
 
 /**
@@ -76,6 +77,11 @@ export function gemini(settings: GeminiSettings): LanguageModel {
   if (typeof settings.model !== 'string' || settings.model === '') {
     throw new ConfigError('gemini(): "model" is required, for example gemini({ model: "gemini-2.5-flash" }).');
   }
+  const fields = modelFields('gemini', settings.model, settings);
+  checkGeminiSettings(settings.model, settings);
+  // Gemini 3 refuses a function call of the current turn without its signature; older models never ask.
+  const generation = geminiGeneration(settings.model);
+  const placeholderSignatures = generation === undefined || generation >= 3;
   const apiKey = settings.apiKey ?? envVar('GEMINI_API_KEY') ?? envVar('GOOGLE_API_KEY');
   let client: Promise<GenAiClient> | undefined;
 
@@ -125,7 +131,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
           async () =>
             (await genai.models.generateContentStream({
               model: settings.model,
-              contents: toGeminiContents(request.messages) as never,
+              contents: toGeminiContents(request.messages, { placeholderSignatures }) as never,
               config: {
                 ...toGeminiConfig(request, settings),
                 abortSignal: signal,
@@ -142,7 +148,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
     specificationVersion: 'v1',
     provider: 'gemini',
     modelId: settings.model,
-    ...modelFields('gemini', settings.model, settings),
+    ...fields,
     stream,
   };
 }

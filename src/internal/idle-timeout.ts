@@ -1,7 +1,10 @@
 /**
  * Ends a stream that stalls: if no item arrives for `idleMs`, the iteration throws what `onIdle` returns
- * and the underlying iterator is closed (which cancels its HTTP request). Official SDKs have a request
- * timeout but nothing for a stream that stops sending after its headers.
+ * and the underlying iterator is asked to close. Official SDKs have a request timeout but nothing for a
+ * stream that stops sending after its headers.
+ *
+ * Closing a stalled async generator does nothing until its pending read settles, so `onIdle` must also
+ * cancel what the source reads from (abort its HTTP request): only then is the socket closed.
  */
 export async function* withIdleTimeout<T>(
   source: AsyncIterable<T>,
@@ -29,7 +32,7 @@ export async function* withIdleTimeout<T>(
       yield next.value;
     }
   } finally {
-    // Closing the iterator lets the SDK abort its request; never wait on a stalled one.
+    // Never wait on a stalled iterator: its close runs once the read in progress settles.
     void iterator.return?.()?.catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors/provider-error.js';
 import type { ModelStreamPart } from '../../src/model/language-model.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
+import { mockThinkingSignature } from '../../src/testing/mock-server/anthropic-rules.js';
 import { startMockServer } from '../../src/testing/mock-server/index.js';
 import {
   itAbortsBeforeHeaders,
@@ -154,7 +155,8 @@ describe('anthropic over the Messages SSE wire', () => {
         .join(''),
     ).toBe('Let me think about this.');
     const reasoning = parts.find((p) => p.type === 'reasoning');
-    expect(reasoning).toEqual({ type: 'reasoning', text: 'Let me think about this.', signature: 'sig_mock_1' });
+    const signature = mockThinkingSignature(1, 0, 'Let me think about this.');
+    expect(reasoning).toEqual({ type: 'reasoning', text: 'Let me think about this.', signature });
     const body = server.requests[0]?.body as Record<string, unknown>;
     expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect(body.max_tokens).toBe(2048 + 1024);
@@ -168,7 +170,7 @@ describe('anthropic over the Messages SSE wire', () => {
         {
           role: 'assistant',
           content: [
-            { type: 'reasoning', text: 'Let me think.', signature: 'sig_mock_1' },
+            { type: 'reasoning', text: 'Let me think about this.', signature },
             { type: 'text', text: 'Four.' },
           ],
         },
@@ -192,8 +194,8 @@ describe('anthropic over the Messages SSE wire', () => {
         {
           "content": [
             {
-              "signature": "sig_mock_1",
-              "thinking": "Let me think.",
+              "signature": "sig_mock_1_0_1836a7fbbf609f53",
+              "thinking": "Let me think about this.",
               "type": "thinking",
             },
             {

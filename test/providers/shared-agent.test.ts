@@ -153,7 +153,7 @@ describe('Anthropic thinking through the agent', () => {
     expect(second.messages[1]).toEqual({
       role: 'assistant',
       content: [
-        { type: 'thinking', thinking: 'I should call the tool.', signature: 'sig_mock_1' },
+        { type: 'thinking', thinking: 'I should call the tool.', signature: expect.stringMatching(/^sig_mock_1_0_/) },
         { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } },
       ],
     });

@@ -69,8 +69,10 @@ describe('pairToolResults', () => {
 
   it('keeps an interrupted history valid for Anthropic and OpenAI', () => {
     const history: Message[] = [user('a'), calls('c1'), user('never mind')];
+    // With its tool defined: the API refuses tool blocks in a request that defines no tools.
+    const tools = [{ name: 'read', description: 'Read', inputSchema: { type: 'object' } }];
     const anthropicBody = toAnthropicBody(
-      { messages: history, tools: [] },
+      { messages: history, tools },
       { model: 'm', cache: false, maxOutputTokens: 10 },
     );
     expect(anthropicBody.messages).toEqual([

@@ -5,7 +5,10 @@
  */
 import { pairToolResults } from '../shared/pair-tool-results.js';
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
-import type { JsonValue, Message } from '../../model/message.js';
+import type { Message } from '../../model/message.js';
+import { thinkingFor, type AnthropicThinking } from './thinking.js';
+import { toolHistoryAsText, toolOutputText } from './tool-history-text.js';
+import { toAnthropicTools } from './tools.js';
 
 type Block = Record<string, unknown>;
 interface WireMessage {
@@ -19,21 +22,19 @@ export interface AnthropicRequestSettings {
   readonly cache: boolean;
   readonly maxOutputTokens: number;
   /** Extended thinking with a token budget, or adaptive thinking (the model decides how much). */
-  readonly thinking?: { readonly budgetTokens: number } | 'adaptive';
+  readonly thinking?: AnthropicThinking;
 }
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
 
-function toolResultContent(output: JsonValue): string {
-  return typeof output === 'string' ? output : JSON.stringify(output);
-}
+/** The API refuses text blocks that are empty or only whitespace. */
+const hasText = (text: string): boolean => text.trim() !== '';
 
 function userBlocks(message: Extract<Message, { role: 'user' }>): Block[] {
   const out: Block[] = [];
   for (const part of message.content) {
     if (part.type === 'text') {
-      // The API rejects empty text blocks.
-      if (part.text !== '') out.push({ type: 'text', text: part.text });
+      if (hasText(part.text)) out.push({ type: 'text', text: part.text });
     } else if (part.data !== undefined) {
       out.push({ type: 'image', source: { type: 'base64', media_type: part.mediaType, data: part.data } });
     } else if (part.url !== undefined) {
@@ -47,7 +48,7 @@ function assistantBlocks(message: Extract<Message, { role: 'assistant' }>): Bloc
   const out: Block[] = [];
   for (const part of message.content) {
     if (part.type === 'text') {
-      if (part.text !== '') out.push({ type: 'text', text: part.text });
+      if (hasText(part.text)) out.push({ type: 'text', text: part.text });
     } else if (part.type === 'reasoning') {
       const redacted = (part.providerMetadata?.anthropic as { redactedData?: unknown } | undefined)?.redactedData;
       if (typeof redacted === 'string') out.push({ type: 'redacted_thinking', data: redacted });
@@ -87,7 +88,7 @@ export function toAnthropicMessages(messages: readonly Message[]): WireMessage[]
         message.content.map((result) => ({
           type: 'tool_result',
           tool_use_id: result.id,
-          content: toolResultContent(result.output),
+          content: toolOutputText(result.output),
           ...(result.isError ? { is_error: true } : {}),
         })),
       );
@@ -96,7 +97,7 @@ export function toAnthropicMessages(messages: readonly Message[]): WireMessage[]
   return out;
 }
 
-function toolChoice(choice: ToolChoice): Block {
+function anthropicToolChoice(choice: ToolChoice): Block {
   if (choice === 'auto') return { type: 'auto' };
   if (choice === 'required') return { type: 'any' };
   if (choice === 'none') return { type: 'none' };
@@ -123,42 +124,41 @@ function markTail(messages: WireMessage[], budget: number): void {
  * The body of a streaming Messages request. With `cache`, up to four `cache_control` breakpoints (the
  * API's limit): the system prompt, the last tool (which caches all tools), and the conversation tail.
  * `providerOptions.anthropic` is merged in last, so a caller can set any field the API has.
+ *
+ * The request is adapted where the API would refuse it as is: a history with tool calls but no tools is
+ * sent as text ({@link toolHistoryAsText}), and thinking is left off for a call that forces a tool or
+ * continues a tool turn begun without it ({@link thinkingFor}).
+ *
+ * @throws ConfigError for a tool whose input is not an object (no call could reach it).
  */
 export function toAnthropicBody(request: ModelRequest, settings: AnthropicRequestSettings): Record<string, unknown> {
-  const messages = toAnthropicMessages(pairToolResults(request.messages));
+  const paired = pairToolResults(request.messages);
+  const messages = toAnthropicMessages(request.tools.length > 0 ? paired : toolHistoryAsText(paired));
   let breakpoints = 4;
   const body: Record<string, unknown> = { model: settings.model };
 
+  const toolChoice = request.tools.length > 0 ? request.toolChoice : undefined;
+  const thinking = thinkingFor(settings.thinking, toolChoice, messages);
   let maxTokens = request.maxOutputTokens ?? settings.maxOutputTokens;
-  const budget = typeof settings.thinking === 'object' ? settings.thinking.budgetTokens : undefined;
+  const budget = typeof thinking?.budget_tokens === 'number' ? thinking.budget_tokens : undefined;
   // max_tokens counts thinking too and must exceed the budget.
   if (budget !== undefined && maxTokens <= budget) maxTokens = budget + settings.maxOutputTokens;
   body.max_tokens = maxTokens;
 
-  if (request.system !== undefined && request.system !== '') {
+  if (request.system !== undefined && hasText(request.system)) {
     body.system = [{ type: 'text', text: request.system, ...(settings.cache ? { cache_control: EPHEMERAL } : {}) }];
     if (settings.cache) breakpoints -= 1;
   }
   if (request.tools.length > 0) {
-    body.tools = request.tools.map((tool, i) => ({
-      name: tool.name,
-      description: tool.description,
-      input_schema: tool.inputSchema,
-      ...(settings.cache && i === request.tools.length - 1 ? { cache_control: EPHEMERAL } : {}),
-    }));
+    body.tools = toAnthropicTools(request.tools, settings.cache);
     if (settings.cache) breakpoints -= 1;
-    if (request.toolChoice !== undefined) body.tool_choice = toolChoice(request.toolChoice);
+    if (toolChoice !== undefined) body.tool_choice = anthropicToolChoice(toolChoice);
   }
   if (settings.cache) markTail(messages, Math.min(2, breakpoints));
   body.messages = messages;
-  if (budget !== undefined) {
-    body.thinking = { type: 'enabled', budget_tokens: budget };
-  } else if (settings.thinking === 'adaptive') {
-    body.thinking = { type: 'adaptive' };
-  } else if (request.temperature !== undefined) {
-    // The API only accepts the default temperature while thinking is on.
-    body.temperature = request.temperature;
-  }
+  if (thinking !== undefined) body.thinking = thinking;
+  // The API only accepts the default temperature while thinking is on.
+  else if (request.temperature !== undefined) body.temperature = request.temperature;
   body.stream = true;
   return { ...body, ...(request.providerOptions?.anthropic ?? {}) };
 }

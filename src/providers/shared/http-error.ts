@@ -26,6 +26,15 @@ export function parseRetryAfter(headers: HeaderSource, now: number = Date.now())
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * What the server says about retrying, from `x-should-retry` (Anthropic sends it; both official SDKs
+ * honour it over the status): `true` or `false`, or `undefined` when it says nothing.
+ */
+export function shouldRetryHeader(headers: HeaderSource): boolean | undefined {
+  const value = header(headers, 'x-should-retry')?.trim().toLowerCase();
+  return value === 'true' ? true : value === 'false' ? false : undefined;
+}
+
 /** The request id a provider puts in its response headers. */
 export function requestIdOf(headers: HeaderSource): string | undefined {
   return header(headers, 'request-id') ?? header(headers, 'x-request-id');
@@ -83,17 +92,23 @@ export interface HttpErrorInfo {
   readonly kind?: ProviderErrorKind;
 }
 
-/** Builds the {@link ProviderError} for an HTTP or in-stream failure, with the key scrubbed from its message. */
+/**
+ * Builds the {@link ProviderError} for an HTTP or in-stream failure, with the key scrubbed from its message.
+ * Whether it is retryable follows from its kind, unless the server said otherwise in `x-should-retry`
+ * (`false` for a failure that would fail again, even a 5xx or a 429; `true` for one worth another try).
+ */
 export function providerHttpError(info: HttpErrorInfo): ProviderError {
   const message = redactSecrets(info.message, info.secrets);
   const kind = info.kind ?? kindOfHttpError(info.status, message);
   const retryAfterMs = parseRetryAfter(info.headers);
   const requestId = requestIdOf(info.headers);
+  const retryable = shouldRetryHeader(info.headers);
   return new ProviderError({
     kind,
     provider: info.provider,
     message: `${info.provider}${info.status ? ` ${info.status}` : ''}: ${message}`,
     ...(info.status !== undefined ? { status: info.status } : {}),
+    ...(retryable !== undefined ? { retryable } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
     cause: info.cause,

@@ -1,8 +1,9 @@
 /**
  * The Anthropic Messages wire: `POST /v1/messages` answered with the SSE events of the streaming API
  * (`message_start`, `content_block_start` / `content_block_delta` / `content_block_stop` with `text_delta`,
- * `thinking_delta`, `signature_delta` and `input_json_delta`, `message_delta` with the stop reason and
- * usage, `message_stop`; `error` events for in-stream failures).
+ * `thinking_delta`, `signature_delta` and `input_json_delta`, `message_delta` with the stop reason and the
+ * full usage, `message_stop`; `error` events for in-stream failures). Requests are checked against the
+ * rules of the real API first (`anthropic-rules.ts`), and refused as it refuses them.
  *
  * @packageDocumentation
  */
@@ -19,7 +20,8 @@ import {
   toolCallId,
 } from './frames.js';
 import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
-import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
+import { blocksOf, mockThinkingSignature, validateAnthropicRequest } from './anthropic-rules.js';
+import type { EncodedStream, StreamErrorKind, WireContext, WireFormat, WireRejection } from './types.js';
 
 const STOP_REASONS: Record<FinishReason, string> = {
   stop: 'end_turn',
@@ -42,17 +44,12 @@ const ERROR_TYPES: Record<number, string> = {
   529: 'overloaded_error',
 };
 
-function blocks(content: unknown): Obj[] {
-  if (typeof content === 'string') return [{ type: 'text', text: content }];
-  return arr(content).filter(isObj);
-}
-
 function decodeMessages(messages: unknown): Message[] {
   const out: Message[] = [];
   for (const message of arr(messages).filter(isObj)) {
     if (message.role === 'assistant') {
       const content: Extract<Message, { role: 'assistant' }>['content'][number][] = [];
-      for (const block of blocks(message.content)) {
+      for (const block of blocksOf(message.content)) {
         if (block.type === 'text') content.push({ type: 'text', text: str(block.text) });
         if (block.type === 'thinking')
           content.push({ type: 'reasoning', text: str(block.thinking), signature: str(block.signature) });
@@ -69,12 +66,12 @@ function decodeMessages(messages: unknown): Message[] {
     }
     const results: Extract<Message, { role: 'tool' }>['content'][number][] = [];
     const user: Extract<Message, { role: 'user' }>['content'][number][] = [];
-    for (const block of blocks(message.content)) {
+    for (const block of blocksOf(message.content)) {
       if (block.type === 'tool_result') {
         const output =
           typeof block.content === 'string'
             ? block.content
-            : blocks(block.content)
+            : blocksOf(block.content)
                 .map((b) => str(b.text))
                 .join('');
         results.push({
@@ -107,6 +104,99 @@ function decodeToolChoice(choice: unknown): ToolChoice | undefined {
   if (choice.type === 'none') return 'none';
   if (choice.type === 'tool') return { name: str(choice.name) };
   return 'auto';
+}
+
+/** One content block of a mock answer, in the order it is streamed. */
+export type AnthropicMockBlock =
+  | { readonly type: 'thinking'; readonly thinking: string }
+  | { readonly type: 'text'; readonly text: string }
+  /** `json` is the input as the model writes it (possibly not valid JSON). */
+  | { readonly type: 'tool_use'; readonly id: string; readonly name: string; readonly json: string };
+
+/**
+ * The SSE frames of one streamed answer made of `blocks`, in that order: `message_start`, each block as
+ * start/deltas/stop (text and thinking in several deltas, a thinking block's signature last), then
+ * `message_delta` with the stop reason and the full usage (as the API sends it there, cache fields
+ * included), and `message_stop`. `step` gives the usage and the finish reason.
+ *
+ * @example
+ * ```ts
+ * const wire: WireFormat = {
+ *   ...anthropicWire,
+ *   encode: (step, context) =>
+ *     encodeAnthropicMessage([{ type: 'thinking', thinking: 'First.' }, { type: 'text', text: 'Hi' }], step, context),
+ * };
+ * ```
+ */
+export function encodeAnthropicMessage(
+  blocks: readonly AnthropicMockBlock[],
+  step: MockStep,
+  context: WireContext,
+): EncodedStream {
+  const usage = stepUsage(step, context);
+  const cacheRead = usage.cacheReadTokens ?? 0;
+  const cacheWrite = usage.cacheWriteTokens ?? 0;
+  const wireUsage = {
+    // Anthropic's input_tokens excludes what the cache served or stored.
+    input_tokens: Math.max(0, usage.inputTokens - cacheRead - cacheWrite),
+    cache_creation_input_tokens: cacheWrite,
+    cache_read_input_tokens: cacheRead,
+  };
+  const frames: string[] = [
+    sseFrame(
+      {
+        type: 'message_start',
+        message: {
+          id: `msg_mock_${context.call}`,
+          type: 'message',
+          role: 'assistant',
+          model: context.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...wireUsage, output_tokens: 1 },
+        },
+      },
+      'message_start',
+    ),
+    sseFrame({ type: 'ping' }, 'ping'),
+  ];
+  blocks.forEach((block, index) => {
+    const frame = (type: string, data: Obj): string => sseFrame({ type, index, ...data }, type);
+    const delta = (d: Obj): string => frame('content_block_delta', { delta: d });
+    if (block.type === 'thinking') {
+      frames.push(
+        frame('content_block_start', { content_block: { type: 'thinking', thinking: '', signature: '' } }),
+        ...splitText(block.thinking).map((thinking) => delta({ type: 'thinking_delta', thinking })),
+        delta({ type: 'signature_delta', signature: mockThinkingSignature(context.call, index, block.thinking) }),
+      );
+    } else if (block.type === 'text') {
+      frames.push(
+        frame('content_block_start', { content_block: { type: 'text', text: '' } }),
+        ...splitText(block.text).map((text) => delta({ type: 'text_delta', text })),
+      );
+    } else {
+      frames.push(
+        frame('content_block_start', {
+          content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+        }),
+        ...splitArguments(block.json).map((partial_json) => delta({ type: 'input_json_delta', partial_json })),
+      );
+    }
+    frames.push(frame('content_block_stop', {}));
+  });
+  frames.push(
+    sseFrame(
+      {
+        type: 'message_delta',
+        delta: { stop_reason: STOP_REASONS[stepFinishReason(step)], stop_sequence: null },
+        usage: { ...wireUsage, output_tokens: usage.outputTokens },
+      },
+      'message_delta',
+    ),
+    sseFrame({ type: 'message_stop' }, 'message_stop'),
+  );
+  return { frames, terminalFrames: 1, headers: { 'request-id': `req_mock_${context.call}` } };
 }
 
 /**
@@ -147,75 +237,21 @@ export const anthropicWire: WireFormat = {
     };
   },
   encode(step: MockStep, context: WireContext): EncodedStream {
-    const usage = stepUsage(step, context);
-    const cacheRead = usage.cacheReadTokens ?? 0;
-    const cacheWrite = usage.cacheWriteTokens ?? 0;
-    const frames: string[] = [
-      sseFrame(
-        {
-          type: 'message_start',
-          message: {
-            id: `msg_mock_${context.call}`,
-            type: 'message',
-            role: 'assistant',
-            model: context.model,
-            content: [],
-            stop_reason: null,
-            stop_sequence: null,
-            usage: {
-              // Anthropic's input_tokens excludes what the cache served or stored.
-              input_tokens: Math.max(0, usage.inputTokens - cacheRead - cacheWrite),
-              cache_read_input_tokens: cacheRead,
-              cache_creation_input_tokens: cacheWrite,
-              output_tokens: 1,
-            },
-          },
-        },
-        'message_start',
-      ),
-      sseFrame({ type: 'ping' }, 'ping'),
-    ];
-    let index = 0;
-    const block = (start: Obj, deltas: Obj[]): void => {
-      frames.push(sseFrame({ type: 'content_block_start', index, content_block: start }, 'content_block_start'));
-      for (const delta of deltas)
-        frames.push(sseFrame({ type: 'content_block_delta', index, delta }, 'content_block_delta'));
-      frames.push(sseFrame({ type: 'content_block_stop', index }, 'content_block_stop'));
-      index += 1;
-    };
-    if (step.reasoning !== undefined) {
-      block({ type: 'thinking', thinking: '', signature: '' }, [
-        ...splitText(step.reasoning).map((thinking) => ({ type: 'thinking_delta', thinking })),
-        { type: 'signature_delta', signature: `sig_mock_${context.call}` },
-      ]);
-    }
-    if (step.text !== undefined && step.text !== '') {
-      block(
-        { type: 'text', text: '' },
-        splitText(step.text).map((text) => ({ type: 'text_delta', text })),
-      );
-    }
+    const blocks: AnthropicMockBlock[] = [];
+    if (step.reasoning !== undefined) blocks.push({ type: 'thinking', thinking: step.reasoning });
+    if (step.text !== undefined && step.text !== '') blocks.push({ type: 'text', text: step.text });
     (step.toolCalls ?? []).forEach((call, i) => {
-      block(
-        { type: 'tool_use', id: toolCallId(call, i, context), name: call.name, input: {} },
-        splitArguments(toolArguments(call, context)).map((partial_json) => ({
-          type: 'input_json_delta',
-          partial_json,
-        })),
-      );
+      blocks.push({
+        type: 'tool_use',
+        id: toolCallId(call, i, context),
+        name: call.name,
+        json: toolArguments(call, context),
+      });
     });
-    frames.push(
-      sseFrame(
-        {
-          type: 'message_delta',
-          delta: { stop_reason: STOP_REASONS[stepFinishReason(step)], stop_sequence: null },
-          usage: { output_tokens: usage.outputTokens },
-        },
-        'message_delta',
-      ),
-      sseFrame({ type: 'message_stop' }, 'message_stop'),
-    );
-    return { frames, terminalFrames: 1, headers: { 'request-id': `req_mock_${context.call}` } };
+    return encodeAnthropicMessage(blocks, step, context);
+  },
+  validate(context: WireContext): WireRejection | undefined {
+    return validateAnthropicRequest(context.body);
   },
   streamError(kind: StreamErrorKind, message: string): string {
     const type = kind === 'overloaded' ? 'overloaded_error' : kind === 'rate-limit' ? 'rate_limit_error' : 'api_error';

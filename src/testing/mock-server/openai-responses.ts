@@ -22,10 +22,12 @@ import {
 } from './frames.js';
 import { decodeCommon, decodeImageUrl, openaiError, parseArguments, stepReasoningTokens } from './openai.js';
 import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
-import { rememberOutput, responsesRejection } from './openai-responses-validate.js';
+import { rememberOutput, sentItem } from './openai-responses-memory.js';
+import { responsesRejection } from './openai-responses-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
-function decodeInput(input: unknown): Message[] {
+function decodeInput(body: Obj): Message[] {
+  const input = body.input;
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   const out: Message[] = [];
   const push = (message: Message): void => {
@@ -34,7 +36,9 @@ function decodeInput(input: unknown): Message[] {
       out[out.length - 1] = { role: last.role, content: [...last.content, ...message.content] } as Message;
     } else out.push(message);
   };
-  for (const item of arr(input).filter(isObj)) {
+  for (const sent of arr(input).filter(isObj)) {
+    // A reference stands for the item the server sent, as the API resolves it.
+    const item = sent.type === 'item_reference' ? (sentItem(body, str(sent.id)) ?? sent) : sent;
     if (item.type === 'function_call') {
       push({
         role: 'assistant',
@@ -110,7 +114,7 @@ export const openaiResponsesWire: WireFormat = {
       .map((t) => decodeTool(t, t.parameters));
     return {
       ...(typeof b.instructions === 'string' ? { system: b.instructions } : {}),
-      messages: decodeInput(b.input),
+      messages: decodeInput(b),
       tools,
       ...decodeCommon(b),
     };
@@ -227,7 +231,7 @@ export const openaiResponsesWire: WireFormat = {
       output_tokens_details: { reasoning_tokens: stepReasoningTokens(step, usage.outputTokens) },
       total_tokens: usage.inputTokens + usage.outputTokens,
     };
-    rememberOutput(output);
+    rememberOutput(context.body, output);
     if (finish === 'length' || finish === 'content-filter') {
       const reason = finish === 'length' ? 'max_output_tokens' : 'content_filter';
       frames.push(

@@ -92,6 +92,27 @@ function usesPhase(model: string): boolean {
   return major > 5 || (major === 5 && Number(match[2] ?? 0) >= 3);
 }
 
+/** The `phase` of a step's message, for the models that label theirs: commentary before tool calls. */
+function messagePhase(step: MockStep, model: string): { phase?: string } {
+  if (!usesPhase(model)) return {};
+  return { phase: (step.toolCalls?.length ?? 0) > 0 ? 'commentary' : 'final_answer' };
+}
+
+/** The usage of a Responses answer with its token details. */
+function responsesUsage(step: MockStep, context: WireContext): Obj {
+  const usage = stepUsage(step, context);
+  return {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: {
+      cached_tokens: usage.cacheReadTokens ?? 0,
+      ...(usage.cacheWriteTokens !== undefined ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
+    },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: stepReasoningTokens(step, usage.outputTokens) },
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
+}
+
 /**
  * The OpenAI Responses wire format.
  *
@@ -136,12 +157,9 @@ export const openaiResponsesWire: WireFormat = {
       event('response.in_progress', { response: { ...base, status: 'in_progress', output: [] } }),
     ];
     const output: Obj[] = [];
-    const body = isObj(context.body) ? context.body : {};
-    const wantsEncrypted = arr(body.include).includes('reasoning.encrypted_content');
-    // Models from GPT-5.3 on label each message as commentary (before tool calls) or the final answer.
-    const phase = usesPhase(context.model)
-      ? { phase: (step.toolCalls?.length ?? 0) > 0 ? 'commentary' : 'final_answer' }
-      : {};
+    const request = isObj(context.body) ? context.body : {};
+    const wantsEncrypted = arr(request.include).includes('reasoning.encrypted_content');
+    const phase = messagePhase(step, context.model);
     const item = (added: Obj, body: (index: number) => string[], done: Obj): void => {
       const output_index = output.length;
       frames.push(event('response.output_item.added', { output_index, item: added }));
@@ -219,18 +237,8 @@ export const openaiResponsesWire: WireFormat = {
         { ...fields, status: 'completed', arguments: args },
       );
     });
-    const usage = stepUsage(step, context);
     const finish = stepFinishReason(step);
-    const usageBody = {
-      input_tokens: usage.inputTokens,
-      input_tokens_details: {
-        cached_tokens: usage.cacheReadTokens ?? 0,
-        ...(usage.cacheWriteTokens !== undefined ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
-      },
-      output_tokens: usage.outputTokens,
-      output_tokens_details: { reasoning_tokens: stepReasoningTokens(step, usage.outputTokens) },
-      total_tokens: usage.inputTokens + usage.outputTokens,
-    };
+    const usageBody = responsesUsage(step, context);
     rememberOutput(context.body, output);
     if (finish === 'length' || finish === 'content-filter') {
       const reason = finish === 'length' ? 'max_output_tokens' : 'content_filter';

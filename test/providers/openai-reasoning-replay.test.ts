@@ -67,7 +67,7 @@ describe('OpenAI Responses: the reasoning of a step goes back with its tool call
     });
   });
 
-  it('keeps the phase of each message and resends it (GPT-5.3 and later)', async () => {
+  it('keeps each message paired with its reasoning, and its phase (GPT-5.3 and later)', async () => {
     const { agent, server } = await openAiAgent({
       wire: 'openai-responses',
       script: [
@@ -86,10 +86,48 @@ describe('OpenAI Responses: the reasoning of a step goes back with its tool call
     const second = await agent.run('And now?', { sessionId: first.sessionId }).result;
     expect(server.rejections).toEqual([]);
     expect(second.text).toBe('Still milk.');
-    const assistantItems = inputOf(bodyOf(server, 2)).filter((item) => item.role === 'assistant');
-    expect(assistantItems).toEqual([
-      { role: 'assistant', content: 'Let me read the note.', phase: 'commentary' },
-      { role: 'assistant', content: 'Buy milk.', phase: 'final_answer' },
+    // Stored: each message goes back by reference, right after its reasoning; the stored item keeps its phase.
+    const third = inputOf(bodyOf(server, 2));
+    expect(third.map((item) => item.id ?? item.type ?? item.role)).toEqual([
+      'user',
+      'rs_mock_1',
+      'msg_mock_1',
+      'function_call',
+      'function_call_output',
+      'rs_mock_2',
+      'msg_mock_2',
+      'user',
+    ]);
+    expect(first.messages.find((m) => m.role === 'assistant')?.content[0]).toMatchObject({
+      providerMetadata: { openai: { itemId: 'rs_mock_1', messageId: 'msg_mock_1', phase: 'commentary' } },
+    });
+  });
+
+  it('unstored, resends each message whole with its id and phase', async () => {
+    const { agent, server } = await openAiAgent({
+      wire: 'openai-responses',
+      script: [
+        {
+          reasoning: 'Read it.',
+          text: 'Let me read the note.',
+          toolCalls: [{ name: 'read_note', input: { name: 'a' } }],
+        },
+        { reasoning: 'Milk.', text: 'Buy milk.' },
+      ],
+      tools: [read],
+      settings: { api: 'responses', model: 'gpt-5.3-codex', store: false },
+    });
+    await agent.run('What does note a say?').result;
+    expect(server.rejections).toEqual([]);
+    expect(inputOf(bodyOf(server, 1)).filter((item) => item.role === 'assistant')).toEqual([
+      {
+        type: 'message',
+        role: 'assistant',
+        id: 'msg_mock_1',
+        status: 'completed',
+        content: [{ type: 'output_text', text: 'Let me read the note.', annotations: [] }],
+        phase: 'commentary',
+      },
     ]);
   });
 });

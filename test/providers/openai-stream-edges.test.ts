@@ -182,7 +182,7 @@ describe('Responses input: what reasoning goes back, and how', () => {
     expect(toResponsesBody(request, [], { model: 'gpt-4.1' }).include).toEqual(['x']);
   });
 
-  it('keeps the phase of the message that followed a reasoning item, and yields the reasoning before it', async () => {
+  it('keeps the message that followed a reasoning item (id, phase), and yields the reasoning before it', async () => {
     const events = [
       { type: 'response.output_item.added', item: { id: 'rs_1', type: 'reasoning', summary: [] } },
       { type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', delta: 'Plan' },
@@ -197,7 +197,7 @@ describe('Responses input: what reasoning goes back, and how', () => {
       {
         type: 'reasoning',
         text: 'Plan',
-        providerMetadata: { openai: { itemId: 'rs_1', phase: 'final_answer' } },
+        providerMetadata: { openai: { itemId: 'rs_1', messageId: 'm1', phase: 'final_answer' } },
       },
       { type: 'text-delta', text: 'Done' },
       { type: 'finish', reason: 'stop' },

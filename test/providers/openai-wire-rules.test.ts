@@ -267,4 +267,36 @@ describe('the mock Responses server refuses what the API refuses', () => {
     });
     expect(referenced.status).toBeUndefined();
   });
+  it('a reasoning item goes back with the message it led to, and that message with it', async () => {
+    const server = await mockServer('openai-responses', [{ reasoning: 'Plan.', text: 'Four.' }, { text: 'ok' }]);
+    await send('responses', server.baseURL, { model: 'gpt-5', input: [user('2+2?')] });
+    const unpaired = await send('responses', server.baseURL, {
+      model: 'gpt-5',
+      input: [user('2+2?'), { type: 'item_reference', id: 'rs_mock_1' }, { role: 'assistant', content: 'Four.' }],
+    });
+    expect(unpaired).toMatchObject({
+      status: 400,
+      error: { message: "Item 'rs_mock_1' of type 'reasoning' was provided without its required following item." },
+    });
+    const alone = await send('responses', server.baseURL, {
+      model: 'gpt-5',
+      input: [user('2+2?'), { type: 'item_reference', id: 'msg_mock_1' }, user('And 3+3?')],
+    });
+    expect(alone).toMatchObject({
+      status: 400,
+      error: {
+        message: "Item 'msg_mock_1' of type 'message' was provided without its required 'reasoning' item: 'rs_mock_1'.",
+      },
+    });
+    const paired = await send('responses', server.baseURL, {
+      model: 'gpt-5',
+      input: [
+        user('2+2?'),
+        { type: 'item_reference', id: 'rs_mock_1' },
+        { type: 'item_reference', id: 'msg_mock_1' },
+        user('And 3+3?'),
+      ],
+    });
+    expect(paired.status).toBeUndefined();
+  });
 });

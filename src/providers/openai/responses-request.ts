@@ -17,20 +17,25 @@ const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 /**
  * What a reasoning part keeps of its Responses reasoning item (in `providerMetadata.openai`): the item id
  * (sent back by reference while responses are stored), the encrypted reasoning (sent back when they are
- * not), and the `phase` of the message the model wrote right after it, resent with that message.
+ * not), and the message the model wrote right after it: its item id and `phase`. The API takes a reasoning
+ * item back only with the item that followed it, and that message only with its reasoning.
  */
 export interface OpenAiReasoningMetadata {
   readonly itemId?: string;
   readonly encryptedContent?: string;
+  readonly messageId?: string;
   readonly phase?: string;
 }
+
+const metadataOf = (part: ReasoningPart): OpenAiReasoningMetadata | undefined =>
+  part.providerMetadata?.openai as OpenAiReasoningMetadata | undefined;
 
 /**
  * The reasoning item to send back for a reasoning part, or `undefined` when the API could not use it: a
  * reasoning part of another provider (no OpenAI metadata), or, unstored, one without its encrypted content.
  */
 function reasoningItem(part: ReasoningPart, stored: boolean): Obj | undefined {
-  const meta = part.providerMetadata?.openai as OpenAiReasoningMetadata | undefined;
+  const meta = metadataOf(part);
   if (meta?.encryptedContent !== undefined) {
     return {
       type: 'reasoning',
@@ -43,6 +48,21 @@ function reasoningItem(part: ReasoningPart, stored: boolean): Obj | undefined {
   return undefined;
 }
 
+const outputText = (text: string): Obj => ({ type: 'output_text', text, annotations: [] });
+
+/**
+ * The message item of an assistant text. Right after the reasoning item it came with, it goes back as the
+ * same item (by reference when stored, else with its id), with its `phase`; any other text as a plain
+ * assistant message.
+ */
+function messageItem(text: string, paired: OpenAiReasoningMetadata | undefined, stored: boolean): Obj {
+  const id = paired?.messageId;
+  const phase = paired?.phase !== undefined ? { phase: paired.phase } : {};
+  if (id === undefined || id === '') return { role: 'assistant', content: text, ...phase };
+  if (stored) return { type: 'item_reference', id };
+  return { type: 'message', role: 'assistant', id, status: 'completed', content: [outputText(text)], ...phase };
+}
+
 /**
  * An assistant message's parts as Responses input items. Reasoning goes back before what it led to, as
  * the API wants between tool steps; a reasoning part that ends the message (a turn cut short) is left out,
@@ -51,20 +71,26 @@ function reasoningItem(part: ReasoningPart, stored: boolean): Obj | undefined {
  */
 function assistantItems(parts: AssistantMessage['content'], stored: boolean): Obj[] {
   const out: Obj[] = [];
-  let phase: string | undefined;
+  // What the text right after a reasoning part takes from it.
+  let paired: OpenAiReasoningMetadata | undefined;
   parts.forEach((part, index) => {
     if (part.type === 'reasoning') {
       const item = index < parts.length - 1 ? reasoningItem(part, stored) : undefined;
       if (item) out.push(item);
-      phase = (part.providerMetadata?.openai as OpenAiReasoningMetadata | undefined)?.phase;
+      // Its message keeps its phase; its id only goes back with the reasoning it must follow.
+      const { messageId, phase } = metadataOf(part) ?? {};
+      paired = {
+        ...(item && messageId !== undefined ? { messageId } : {}),
+        ...(phase !== undefined ? { phase } : {}),
+      };
       return;
     }
     if (part.type === 'text') {
-      if (part.text !== '') out.push({ role: 'assistant', content: part.text, ...(phase ? { phase } : {}) });
+      if (part.text !== '') out.push(messageItem(part.text, paired, stored));
     } else {
       out.push({ type: 'function_call', call_id: part.id, name: part.name, arguments: argumentsOf(part.input) });
     }
-    phase = undefined;
+    paired = undefined;
   });
   return out;
 }

@@ -35,10 +35,15 @@ function reasoningPart(item: Obj): ReasoningStreamPart {
   return { type: 'reasoning', text, providerMetadata: { openai } };
 }
 
-/** A reasoning part that also keeps the `phase` of the message written after it. */
-function withPhase(part: ReasoningStreamPart, phase: string): ReasoningStreamPart {
-  const openai = (part.providerMetadata?.openai ?? {}) as Record<string, JsonValue>;
-  return { ...part, providerMetadata: { openai: { ...openai, phase } } };
+/**
+ * A reasoning part that also keeps the message the model wrote right after it: its item id (the API wants
+ * the two back as a pair) and its `phase`.
+ */
+function withMessage(part: ReasoningStreamPart, message: Obj): ReasoningStreamPart {
+  const openai: Record<string, JsonValue> = { ...(part.providerMetadata?.openai as Record<string, JsonValue>) };
+  openai.messageId = str(message.id);
+  if (typeof message.phase === 'string') openai.phase = message.phase;
+  return { ...part, providerMetadata: { openai } };
 }
 
 /** The finish reason of a terminal event. */
@@ -55,7 +60,7 @@ function finishReason(event: Obj, calls: number, refused: boolean): FinishReason
  *
  * Text and reasoning-summary deltas stream as they come. A reasoning item becomes a complete `reasoning`
  * part (its item id and any encrypted content in `providerMetadata.openai`, to go back next step) once the
- * next item starts, so it can also keep the `phase` of the message it led to; function calls are announced
+ * next item starts, so it can also keep the message it led to (id and `phase`); function calls are announced
  * by `response.output_item.added`, streamed by `response.function_call_arguments.delta`, and yielded
  * complete only with `response.completed` (or `response.incomplete`), the terminal events. A refusal streams
  * as text and ends the turn with `content-filter`. `error` and `response.failed` throw a classified
@@ -87,9 +92,7 @@ export async function* mapResponsesEvents(
       case 'response.output_item.added': {
         const item = isObj(event.item) ? event.item : {};
         if (reasoning) {
-          const phase = item.type === 'message' && typeof item.phase === 'string' ? item.phase : undefined;
-          if (phase !== undefined) reasoning = withPhase(reasoning, phase);
-          yield reasoning;
+          yield item.type === 'message' ? withMessage(reasoning, item) : reasoning;
           reasoning = undefined;
         }
         if (item.type === 'function_call') {

@@ -16,8 +16,20 @@ const MAX_REMEMBERED = 10_000;
 
 /** The output items sent, by `conversation + id` and by plain id (latest wins). */
 const items = new Map<string, Obj>();
-/** For `conversation + call id`, the function call item and the reasoning item it was made with. */
-const reasoningOfCall = new Map<string, { readonly item: string; readonly reasoning: string }>();
+/** An item the API sent after a reasoning item, and so requires back together with it. */
+export interface PairedItem {
+  readonly type: string;
+  /** The item id (`fc_…`, `msg_…`). */
+  readonly id: string;
+  /** A function call's call id. */
+  readonly callId?: string;
+  readonly reasoning: string;
+}
+
+/** For `conversation + reasoning id`, the item that followed it. */
+const followingOf = new Map<string, PairedItem>();
+/** For `conversation + call id` or `conversation + message id`, the item and its reasoning item. */
+const reasoningOf = new Map<string, PairedItem>();
 /** For `conversation + encrypted content`, and for the plain encrypted content, its reasoning item id. */
 const reasoningOfEncrypted = new Map<string, string>();
 
@@ -46,21 +58,29 @@ const scoped = (body: unknown, key: string): string => `${conversationOf(body)}\
  */
 export function rememberOutput(body: unknown, output: readonly Obj[]): void {
   let reasoning: string | undefined;
+  let previous: Obj | undefined;
   for (const item of output) {
     const id = str(item.id);
     remember(items, scoped(body, id), item);
     remember(items, id, item);
+    if (item.type === 'reasoning' && typeof item.encrypted_content === 'string') {
+      remember(reasoningOfEncrypted, scoped(body, item.encrypted_content), id);
+      remember(reasoningOfEncrypted, item.encrypted_content, id);
+    }
     if (item.type === 'reasoning') {
       reasoning = id;
-      if (typeof item.encrypted_content === 'string') {
-        remember(reasoningOfEncrypted, scoped(body, item.encrypted_content), id);
-        remember(reasoningOfEncrypted, item.encrypted_content, id);
-      }
-    } else if (item.type === 'function_call') {
-      const key = scoped(body, str(item.call_id));
-      if (reasoning === undefined) reasoningOfCall.delete(key);
-      else remember(reasoningOfCall, key, { item: id, reasoning });
+    } else {
+      const callId = item.type === 'function_call' ? str(item.call_id) : undefined;
+      const key = scoped(body, callId !== undefined ? `call:${callId}` : `item:${id}`);
+      // A function call needs the reasoning of its response; a message only the reasoning right before it.
+      const after = previous?.type === 'reasoning';
+      const needed = callId !== undefined || after ? reasoning : undefined;
+      const paired = { type: str(item.type), id, ...(callId !== undefined ? { callId } : {}), reasoning: needed ?? '' };
+      if (needed === undefined) reasoningOf.delete(key);
+      else remember(reasoningOf, key, paired);
+      if (after && needed !== undefined) remember(followingOf, scoped(body, needed), paired);
     }
+    previous = item;
   }
 }
 
@@ -83,12 +103,15 @@ export function reasoningOfEncryptedContent(body: unknown, encrypted: string): s
 }
 
 /**
- * The reasoning item a function call of this conversation was made with (and the call's item id), if it
- * was made after one.
+ * The reasoning item an item of this conversation requires before it (a function call by its call id, a
+ * message by its id), with the item's own id; `undefined` when it requires none.
  */
-export function reasoningOfCallId(
-  body: unknown,
-  callId: string,
-): { readonly item: string; readonly reasoning: string } | undefined {
-  return reasoningOfCall.get(scoped(body, callId));
+export function requiredReasoning(body: unknown, item: { callId?: string; id?: string }): PairedItem | undefined {
+  const key = item.callId !== undefined ? `call:${item.callId}` : `item:${item.id ?? ''}`;
+  return reasoningOf.get(scoped(body, key));
+}
+
+/** The item that followed a reasoning item of this conversation, which must follow it again. */
+export function followingItem(body: unknown, reasoningId: string): PairedItem | undefined {
+  return followingOf.get(scoped(body, reasoningId));
 }

@@ -1,7 +1,12 @@
 /**
  * The request rules the OpenAI Responses API enforces, for the mock Responses wire: function schemas it
  * accepts, `function_call` / `function_call_output` pairs, items sent back by id only when they are stored,
- * and the reasoning item a function call was made with, sent back before it.
+ * and reasoning items paired with what they led to: a reasoning item followed by the item that followed it
+ * (a message by its id, a function call by its call id), and that message or call preceded by it.
+ *
+ * The real API refuses a function call without its reasoning item only when the call carries its item id
+ * (`fc_…`); sent without it, the call is accepted and the model has lost its reasoning, which is worse
+ * than a refusal. The mock refuses both, so a test sees the loss.
  *
  * The real API remembers what it answered; the mock servers do too (`openai-responses-memory.ts`).
  *
@@ -9,7 +14,13 @@
  */
 import { arr, isObj, str, type Obj } from './decode.js';
 import { openaiRejection } from './openai-rejection.js';
-import { reasoningOfCallId, reasoningOfEncryptedContent, sentItem } from './openai-responses-memory.js';
+import {
+  followingItem,
+  reasoningOfEncryptedContent,
+  requiredReasoning,
+  sentItem,
+  type PairedItem,
+} from './openai-responses-memory.js';
 import { functionSchemaRejection, type DeclaredFunction } from './openai-validate.js';
 import type { WireRejection } from './types.js';
 
@@ -43,11 +54,31 @@ function reasoningIdOf(body: Obj, item: Obj, store: boolean): string | WireRejec
   return id;
 }
 
-/** Whether an item can follow a reasoning item: anything the model produced but more reasoning. */
-function canFollowReasoning(body: Obj, item: Obj | undefined): boolean {
-  if (item === undefined || item.role === 'user' || item.type === 'reasoning') return false;
-  return !(item.type === 'item_reference' && sentItem(body, str(item.id))?.type === 'reasoning');
+/** The item a reference stands for (when the mock sent it), or the item itself. */
+const resolved = (body: Obj, item: Obj): Obj =>
+  item.type === 'item_reference' ? (sentItem(body, str(item.id)) ?? item) : item;
+
+/**
+ * Whether `next` can follow a reasoning item: anything the model produced but more reasoning, and, when the
+ * reasoning was followed by an item the mock sent, that item again (a message by its id, a function call
+ * by its call id).
+ */
+function followsReasoning(body: Obj, reasoning: string, next: Obj | undefined): boolean {
+  if (next === undefined || next.role === 'user' || next.type === 'reasoning') return false;
+  const item = resolved(body, next);
+  if (item.type === 'reasoning') return false;
+  const expected = followingItem(body, reasoning);
+  if (expected === undefined) return true;
+  if (expected.callId !== undefined) return item.type === 'function_call' && str(item.call_id) === expected.callId;
+  return str(item.id) === expected.id;
 }
+
+const missingReasoning = (paired: PairedItem): WireRejection =>
+  openaiRejection(
+    400,
+    `Item '${paired.id}' of type '${paired.type}' was provided without its required 'reasoning' item: '${paired.reasoning}'.`,
+    'input',
+  );
 
 function inputRejection(body: Obj, items: readonly Obj[], store: boolean): WireRejection | undefined {
   const reasoningSeen = new Set<string>();
@@ -60,7 +91,7 @@ function inputRejection(body: Obj, items: readonly Obj[], store: boolean): WireR
     const reasoning = reasoningIdOf(body, item, store);
     if (typeof reasoning === 'object') return reasoning;
     if (reasoning !== undefined) {
-      if (!canFollowReasoning(body, items[i + 1])) {
+      if (!followsReasoning(body, reasoning, items[i + 1])) {
         return openaiRejection(
           400,
           `Item '${reasoning}' of type 'reasoning' was provided without its required following item.`,
@@ -68,20 +99,20 @@ function inputRejection(body: Obj, items: readonly Obj[], store: boolean): WireR
         );
       }
       reasoningSeen.add(reasoning);
-    } else if (item.type === 'function_call') {
-      const callId = str(item.call_id);
-      const required = reasoningOfCallId(body, callId);
-      if (required && !reasoningSeen.has(required.reasoning)) {
-        return openaiRejection(
-          400,
-          `Item '${required.item}' of type 'function_call' was provided without its required 'reasoning' item: '${required.reasoning}'.`,
-          'input',
-        );
-      }
+      continue;
+    }
+    const model = resolved(body, item);
+    if (model.type === 'function_call') {
+      const callId = str(model.call_id);
+      const required = requiredReasoning(body, { callId });
+      if (required && !reasoningSeen.has(required.reasoning)) return missingReasoning(required);
       if (!answered.has(callId)) {
         return openaiRejection(400, `No tool output found for function call ${callId}.`, 'input');
       }
       calls.add(callId);
+    } else if (typeof model.id === 'string' && (model.type === 'message' || model.role === 'assistant')) {
+      const required = requiredReasoning(body, { id: model.id });
+      if (required && !reasoningSeen.has(required.reasoning)) return missingReasoning(required);
     } else if (item.type === 'function_call_output' && !calls.has(str(item.call_id))) {
       return openaiRejection(
         400,

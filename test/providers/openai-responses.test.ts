@@ -123,30 +123,22 @@ describe('openai over the Responses SSE wire', () => {
     expect(reasoning).toEqual({
       type: 'reasoning',
       text: 'Adding two and two.',
-      providerMetadata: { openai: { itemId: 'rs_mock_1', encryptedContent: 'enc_mock_1' } },
+      providerMetadata: { openai: { itemId: 'rs_mock_1', encryptedContent: 'enc_mock_1', messageId: 'msg_mock_1' } },
     });
     const body = server.requests[0]?.body as Record<string, unknown>;
     expect(body.reasoning).toEqual({ effort: 'low', summary: 'auto' });
     expect(body.store).toBe(false);
 
-    await collect(model, {
+    const second = await collect(model, {
       tools: [],
+      providerOptions: { openai: { store: false } },
       messages: [
         { role: 'user', content: [{ type: 'text', text: '2+2?' }] },
-        {
-          role: 'assistant',
-          content: [
-            {
-              type: 'reasoning',
-              text: 'Adding two and two.',
-              providerMetadata: { openai: { itemId: 'rs_mock_1', encryptedContent: 'enc_mock_1' } },
-            },
-            { type: 'text', text: '4' },
-          ],
-        },
+        { role: 'assistant', content: [reasoning!, { type: 'text', text: '4' }] },
         { role: 'user', content: [{ type: 'text', text: '3+3?' }] },
       ],
     });
+    expect(second.error).toBeUndefined();
     expect((server.requests[1]?.body as Record<string, unknown>).input).toMatchInlineSnapshot(`
       [
         {
@@ -170,8 +162,17 @@ describe('openai over the Responses SSE wire', () => {
           "type": "reasoning",
         },
         {
-          "content": "4",
+          "content": [
+            {
+              "annotations": [],
+              "text": "4",
+              "type": "output_text",
+            },
+          ],
+          "id": "msg_mock_1",
           "role": "assistant",
+          "status": "completed",
+          "type": "message",
         },
         {
           "content": [

@@ -110,3 +110,97 @@ describe('request bodies', () => {
     expect(body).toMatchObject({ seed: 7, stream_options: null, stream: true });
   });
 });
+
+describe('Responses input: what reasoning goes back, and how', () => {
+  const settings = { model: 'gpt-5' };
+  const reasoning = (meta: Record<string, string>) => ({
+    type: 'reasoning' as const,
+    text: 'Thought.',
+    providerMetadata: { openai: meta },
+  });
+  const call = { type: 'tool-call' as const, id: 'c1', name: 'read', input: {} };
+  const result = { type: 'tool-result' as const, id: 'c1', name: 'read', output: 'ok', isError: false };
+  const history = (parts: Parameters<typeof reasoning>[0][]) => ({
+    tools: [],
+    messages: [
+      { role: 'user' as const, content: [{ type: 'text' as const, text: 'Hi' }] },
+      { role: 'assistant' as const, content: [...parts.map(reasoning), call] },
+      { role: 'tool' as const, content: [result] },
+    ],
+  });
+  const kinds = (body: Record<string, unknown>) =>
+    (body.input as Record<string, unknown>[]).map((item) => item.type ?? item.role);
+
+  it('by reference when stored, whole when encrypted, not at all when neither can be found', () => {
+    expect(kinds(toResponsesBody(history([{ itemId: 'rs_1' }]), [], settings))).toEqual([
+      'user',
+      'item_reference',
+      'function_call',
+      'function_call_output',
+    ]);
+    const unstored = { ...settings, store: false };
+    expect(kinds(toResponsesBody(history([{ itemId: 'rs_1' }]), [], unstored))).toEqual([
+      'user',
+      'function_call',
+      'function_call_output',
+    ]);
+    const encrypted = toResponsesBody(history([{ itemId: 'rs_1', encryptedContent: 'enc' }]), [], unstored);
+    expect((encrypted.input as unknown[])[1]).toMatchObject({
+      type: 'reasoning',
+      id: 'rs_1',
+      encrypted_content: 'enc',
+    });
+    expect(encrypted).toMatchObject({ store: false, include: ['reasoning.encrypted_content'] });
+  });
+
+  it('leaves out a reasoning part that ends its message, and reasoning of other providers', () => {
+    const body = toResponsesBody(
+      {
+        tools: [],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+          { role: 'assistant', content: [{ type: 'text', text: 'A' }, reasoning({ itemId: 'rs_cut' })] },
+          { role: 'user', content: [{ type: 'text', text: 'Go on' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'reasoning', text: 'x', signature: 'sig' },
+              { type: 'text', text: 'B' },
+            ],
+          },
+        ],
+      },
+      [],
+      settings,
+    );
+    expect(kinds(body)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  it('asks for encrypted reasoning only of reasoning models, keeping any include of the caller', () => {
+    const request = { tools: [], messages: [], providerOptions: { openai: { store: false, include: ['x'] } } };
+    expect(toResponsesBody(request, [], { model: 'gpt-5' }).include).toEqual(['x', 'reasoning.encrypted_content']);
+    expect(toResponsesBody(request, [], { model: 'gpt-4.1' }).include).toEqual(['x']);
+  });
+
+  it('keeps the message that followed a reasoning item (id, phase), and yields the reasoning before it', async () => {
+    const events = [
+      { type: 'response.output_item.added', item: { id: 'rs_1', type: 'reasoning', summary: [] } },
+      { type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', delta: 'Plan' },
+      { type: 'response.output_item.done', item: { id: 'rs_1', type: 'reasoning', summary: [{ text: 'Plan' }] } },
+      { type: 'response.output_item.added', item: { id: 'm1', type: 'message', phase: 'final_answer' } },
+      { type: 'response.output_text.delta', item_id: 'm1', delta: 'Done' },
+      { type: 'response.completed', response: {} },
+    ];
+    const { parts } = await run(mapResponsesEvents(from(events), keep));
+    expect(parts).toEqual([
+      { type: 'reasoning-delta', text: 'Plan' },
+      {
+        type: 'reasoning',
+        text: 'Plan',
+        providerMetadata: { openai: { itemId: 'rs_1', messageId: 'm1', phase: 'final_answer' } },
+      },
+      { type: 'text-delta', text: 'Done' },
+      { type: 'finish', reason: 'stop' },
+    ]);
+  });
+});

@@ -3,6 +3,11 @@ import { z } from 'zod';
 import type { JsonSchema } from '../../src/model/language-model.js';
 import { toAnthropicBody } from '../../src/providers/anthropic/request.js';
 import { fromOpenAiStrictInput, toOpenAiStrictSchema } from '../../src/providers/shared/schema-normalise.js';
+import {
+  OPENAI_STRICT_UNSUPPORTED_KEYWORDS,
+  pythonTuple,
+  strictSchemaProblem,
+} from '../../src/providers/shared/strict-schema-rules.js';
 import { toJsonSchema } from '../../src/tools/define-tool.js';
 
 const editInput = z.object({
@@ -259,6 +264,97 @@ describe('toOpenAiStrictSchema', () => {
     expect(editInput.safeParse(restored).success).toBe(true);
     expect(editInput.safeParse(fromModel).success).toBe(false);
     expect(fromOpenAiStrictInput(original, '{"broken')).toBe('{"broken');
+  });
+});
+
+describe('strict mode and nodes of any value', () => {
+  it('sends non-strict every zod field that becomes a node without a type', () => {
+    const typeless: Record<string, z.ZodType> = {
+      any: z.any(),
+      unknown: z.unknown(),
+      date: z.date(),
+      set: z.set(z.string()),
+      'array of unknown': z.array(z.unknown()),
+      'optional any': z.any().optional(),
+      'nested unknown': z.object({ inner: z.unknown() }),
+      map: z.map(z.string(), z.number()),
+      custom: z.custom<string>(() => true),
+    };
+    for (const [name, field] of Object.entries(typeless)) {
+      const json = toJsonSchema(z.object({ field }));
+      expect({ name, result: toOpenAiStrictSchema(json) }).toEqual({ name, result: { schema: json, strict: false } });
+    }
+  });
+
+  it('gives a node that only lists its values the type of those values, and stays strict', () => {
+    const { schema, strict } = toOpenAiStrictSchema({
+      type: 'object',
+      properties: { mode: { enum: ['a', 'b'] }, level: { enum: [1, 2.5] }, flag: { const: true } },
+      required: ['mode', 'level', 'flag'],
+    });
+    expect(strict).toBe(true);
+    expect(schema.properties).toEqual({
+      mode: { enum: ['a', 'b'], type: 'string' },
+      level: { enum: [1, 2.5], type: 'number' },
+      flag: { const: true, type: 'boolean' },
+    });
+  });
+
+  it('goes non-strict for each keyword of the SDK list, and for a $ref with siblings', () => {
+    for (const keyword of ['uniqueItems', 'minProperties', 'maxProperties', 'contains', 'patternProperties']) {
+      const json: JsonSchema = {
+        type: 'object',
+        properties: { v: { type: 'array', items: { type: 'string' }, [keyword]: keyword === 'contains' ? {} : 1 } },
+      };
+      expect({ keyword, strict: toOpenAiStrictSchema(json).strict }).toEqual({ keyword, strict: false });
+    }
+    expect(OPENAI_STRICT_UNSUPPORTED_KEYWORDS).toEqual(
+      expect.arrayContaining(['uniqueItems', 'minProperties', 'maxProperties', 'contains', 'patternProperties']),
+    );
+    const refWithBounds: JsonSchema = {
+      type: 'object',
+      properties: { n: { $ref: '#/$defs/N', minimum: 1 } },
+      $defs: { N: { type: 'number' } },
+    };
+    expect(toOpenAiStrictSchema(refWithBounds).strict).toBe(false);
+    const refWithDescription: JsonSchema = {
+      type: 'object',
+      properties: { n: { $ref: '#/$defs/N', description: 'A number' } },
+      required: ['n'],
+      $defs: { N: { type: 'number' } },
+    };
+    expect(toOpenAiStrictSchema(refWithDescription).schema.properties).toEqual({ n: { $ref: '#/$defs/N' } });
+  });
+
+  it('names the first broken rule with its path, in the words of the API', () => {
+    const closed = { additionalProperties: false };
+    expect(strictSchemaProblem({ type: 'object', properties: { v: {} }, required: ['v'], ...closed })).toEqual({
+      context: ['properties', 'v'],
+      message: "schema must have a 'type' key.",
+    });
+    expect(strictSchemaProblem({ type: 'object', properties: { a: { type: 'string' } } })).toEqual({
+      context: [],
+      message: "'additionalProperties' is required to be supplied and to be false.",
+    });
+    expect(strictSchemaProblem({ type: 'object', properties: { a: { type: 'string' } }, ...closed })).toEqual({
+      context: [],
+      message:
+        "'required' is required to be supplied and to be an array including every key in properties. Missing 'a'.",
+    });
+    const tags = { type: 'array', items: { type: 'string' }, uniqueItems: true };
+    expect(strictSchemaProblem({ type: 'object', properties: { tags }, required: ['tags'], ...closed })).toEqual({
+      context: ['properties', 'tags'],
+      message: "'uniqueItems' is not permitted.",
+    });
+    expect(pythonTuple([])).toBe('()');
+    expect(pythonTuple(['items'])).toBe("('items',)");
+    expect(pythonTuple(['properties', 'a', 'items'])).toBe("('properties', 'a', 'items')");
+  });
+
+  it('passes every strict schema the normaliser makes', () => {
+    const { schema, strict } = toOpenAiStrictSchema(toJsonSchema(editInput));
+    expect(strict).toBe(true);
+    expect(strictSchemaProblem(schema)).toBeUndefined();
   });
 });
 

@@ -7,17 +7,21 @@ import { pairToolResults } from '../shared/pair-tool-results.js';
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
 import { toolResultText } from '../shared/tool-result-text.js';
-import { argumentsOf, imageUrlOf, rejectsTemperature, type OpenAiTool } from './tools.js';
+import { argumentsOf, imageUrlOf, isReasoningModel, type OpenAiTool } from './tools.js';
 
 /** What the request builders need from the adapter's settings. */
 export interface OpenAiRequestSettings {
   readonly model: string;
   readonly reasoningEffort?: string;
+  /** Chat: send reasoning back as `reasoning_content` (DeepSeek thinking mode). */
+  readonly sendReasoningContent?: boolean;
+  /** Responses: whether responses are stored (`store`); undefined means the API's default, stored. */
+  readonly store?: boolean;
 }
 
 type Obj = Record<string, unknown>;
 
-function chatMessages(system: string | undefined, messages: readonly Message[]): Obj[] {
+function chatMessages(system: string | undefined, messages: readonly Message[], reasoningContent: boolean): Obj[] {
   const out: Obj[] = [];
   if (system !== undefined && system !== '') out.push({ role: 'system', content: system });
   for (const message of messages) {
@@ -34,10 +38,12 @@ function chatMessages(system: string | undefined, messages: readonly Message[]):
       out.push({ role: 'user', content });
     } else if (message.role === 'assistant') {
       let text = '';
+      let reasoning = '';
       const toolCalls: Obj[] = [];
       for (const part of message.content) {
         if (part.type === 'text') text += part.text;
-        // Reasoning is not sent back: the Chat Completions API has no field for it.
+        // The Chat Completions API has no field for reasoning; DeepSeek-style servers take `reasoning_content`.
+        if (part.type === 'reasoning') reasoning += part.text;
         if (part.type === 'tool-call')
           toolCalls.push({
             id: part.id,
@@ -49,6 +55,8 @@ function chatMessages(system: string | undefined, messages: readonly Message[]):
       out.push({
         role: 'assistant',
         content: text === '' ? null : text,
+        // Every assistant message gets it, empty when there was none: DeepSeek refuses a tool turn without it.
+        ...(reasoningContent ? { reasoning_content: reasoning } : {}),
         ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
       });
     } else {
@@ -71,7 +79,7 @@ function toolChoice(choice: ToolChoice): unknown {
 export function toChatBody(request: ModelRequest, tools: readonly OpenAiTool[], settings: OpenAiRequestSettings): Obj {
   const body: Obj = {
     model: settings.model,
-    messages: chatMessages(request.system, pairToolResults(request.messages)),
+    messages: chatMessages(request.system, pairToolResults(request.messages), settings.sendReasoningContent === true),
   };
   if (tools.length > 0) {
     body.tools = tools.map((tool) => ({
@@ -86,7 +94,7 @@ export function toChatBody(request: ModelRequest, tools: readonly OpenAiTool[], 
     if (request.toolChoice !== undefined) body.tool_choice = toolChoice(request.toolChoice);
   }
   if (request.maxOutputTokens !== undefined) body.max_completion_tokens = request.maxOutputTokens;
-  if (request.temperature !== undefined && !rejectsTemperature(settings.model)) body.temperature = request.temperature;
+  if (request.temperature !== undefined && !isReasoningModel(settings.model)) body.temperature = request.temperature;
   if (settings.reasoningEffort !== undefined) body.reasoning_effort = settings.reasoningEffort;
   body.stream = true;
   body.stream_options = { include_usage: true };

@@ -8,6 +8,7 @@ import type { JsonValue } from '../../model/message.js';
 import type { Usage } from '../../model/usage.js';
 import { truncatedStreamError } from '../shared/sdk-errors.js';
 import { parseToolInput } from '../shared/tool-input.js';
+import { openAiUsage } from './usage.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,15 +29,6 @@ interface PendingCall {
   started: boolean;
 }
 
-/** OpenAI usage (Chat or Responses field names) → {@link Usage}; `prompt_tokens` already includes cached ones. */
-export function openAiUsage(raw: Obj): Usage {
-  const input = num(raw.prompt_tokens) ?? num(raw.input_tokens) ?? 0;
-  const output = num(raw.completion_tokens) ?? num(raw.output_tokens) ?? 0;
-  const details = raw.prompt_tokens_details ?? raw.input_tokens_details;
-  const cached = isObj(details) ? num(details.cached_tokens) : undefined;
-  return { inputTokens: input, outputTokens: output, ...(cached !== undefined ? { cacheReadTokens: cached } : {}) };
-}
-
 /**
  * Maps the chunks of a streaming Chat Completions call to stream parts.
  *
@@ -53,6 +45,7 @@ export async function* mapChatChunks(
   let lastIndex = -1;
   let finish: string | undefined;
   let usage: Usage | undefined;
+  let refused = false;
 
   for await (const chunk of chunks) {
     if (!isObj(chunk)) continue;
@@ -65,6 +58,10 @@ export async function* mapChatChunks(
     // Only deltas: with no signature to carry, a complete `reasoning` part would add nothing.
     if (typeof thought === 'string' && thought !== '') yield { type: 'reasoning-delta', text: thought };
     if (typeof delta.content === 'string' && delta.content !== '') yield { type: 'text-delta', text: delta.content };
+    if (typeof delta.refusal === 'string' && delta.refusal !== '') {
+      refused = true;
+      yield { type: 'text-delta', text: delta.refusal };
+    }
     if (Array.isArray(delta.tool_calls)) {
       for (const raw of delta.tool_calls) {
         if (!isObj(raw)) continue;
@@ -103,6 +100,10 @@ export async function* mapChatChunks(
   }
   if (usage) yield { type: 'usage', usage };
   // Some compatible servers answer tool calls with finish_reason "stop".
-  const reason = ordered.length > 0 && finish === 'stop' ? 'tool-calls' : (FINISH[finish] ?? 'other');
+  const reason = refused
+    ? 'content-filter'
+    : ordered.length > 0 && finish === 'stop'
+      ? 'tool-calls'
+      : (FINISH[finish] ?? 'other');
   yield { type: 'finish', reason };
 }

@@ -9,46 +9,23 @@ import { envVar, lazySdk } from '../shared/load-sdk.js';
 import { streamSdkCall } from '../shared/run-stream.js';
 import { onceClient, sdkClientOptions } from '../shared/sdk-client.js';
 import { missingKeyError } from '../shared/sdk-errors.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, modelFields, type CommonProviderSettings } from '../shared/settings.js';
-import { toChatBody } from './chat-request.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, modelFields } from '../shared/settings.js';
+import { toChatBody, type OpenAiRequestSettings } from './chat-request.js';
 import { mapChatChunks } from './chat-stream.js';
 import { toResponsesBody } from './responses-request.js';
 import { mapResponsesEvents } from './responses-stream.js';
+import { checkOpenAiSettings, type OpenAiSettings } from './settings.js';
 import { openAiTools } from './tools.js';
 
-/**
- * Settings of {@link openai}.
- *
- * @example
- * ```ts
- * const settings: OpenAiSettings = { model: 'gpt-5', api: 'responses', reasoningEffort: 'low' };
- * ```
- */
-export interface OpenAiSettings extends CommonProviderSettings {
-  /** The model id, for example `gpt-4.1-mini` or `gpt-5`. */
-  readonly model: string;
-  /**
-   * `'chat'` (Chat Completions, the default, which every OpenAI-compatible server speaks) or
-   * `'responses'` (the Responses API, with reasoning summaries). @defaultValue 'chat'
-   */
-  readonly api?: 'chat' | 'responses';
-  /** The `OpenAI-Organization` header. */
-  readonly organization?: string;
-  /** The `OpenAI-Project` header. */
-  readonly project?: string;
-  /**
-   * Strict function schemas (arguments guaranteed to match). Schemas strict mode cannot express are
-   * sent non-strict anyway; turn it off for servers that do not support it. @defaultValue true
-   */
-  readonly strict?: boolean;
-  /** Reasoning effort of reasoning models (`reasoning_effort`, or `reasoning.effort` for Responses). */
-  readonly reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
-}
+export type { OpenAiSettings } from './settings.js';
 
 type OpenAiModule = typeof import('openai');
 type OpenAiClient = InstanceType<OpenAiModule['default']>;
 
 const loadSdk = lazySdk('openai', () => import('openai'));
+
+/** DeepSeek models, whose thinking mode wants its reasoning back (`reasoning_content`) after tool calls. */
+const isDeepSeek = (model: string): boolean => /^deepseek/i.test(model.slice(model.lastIndexOf('/') + 1));
 
 /**
  * An OpenAI model as a {@link LanguageModel}. The SDK is loaded on the first call; the API key defaults to
@@ -63,10 +40,21 @@ const loadSdk = lazySdk('openai', () => import('openai'));
  *
  * const agent = createAgent({ provider: openai({ model: 'gpt-4.1-mini' }) });
  * const local = openai({ model: 'qwen3-coder', baseURL: 'http://localhost:8000/v1', apiKey: 'none' });
+ * const deepseek = openai({ model: 'deepseek-reasoner', baseURL: 'https://api.deepseek.com', apiKey: key });
  * ```
+ * @throws ConfigError for a setting that cannot work: an unknown `api` or `reasoningEffort`, an empty
+ * `model`, a timeout that is not a number of milliseconds…
  */
 export function openai(settings: OpenAiSettings): LanguageModel {
+  const fields = modelFields('openai', settings.model, settings);
+  checkOpenAiSettings(settings);
   const api = settings.api ?? 'chat';
+  const requestSettings: OpenAiRequestSettings = {
+    model: settings.model,
+    ...(settings.reasoningEffort !== undefined ? { reasoningEffort: settings.reasoningEffort } : {}),
+    ...(settings.store !== undefined ? { store: settings.store } : {}),
+    sendReasoningContent: settings.sendReasoningContent ?? isDeepSeek(settings.model),
+  };
   const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const clientFor = onceClient(
     async (apiKey): Promise<OpenAiClient> =>
@@ -81,14 +69,10 @@ export function openai(settings: OpenAiSettings): LanguageModel {
     specificationVersion: 'v1',
     provider: 'openai',
     modelId: settings.model,
-    ...modelFields('openai', settings.model, settings),
+    ...fields,
     stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncIterable<ModelStreamPart> {
       const apiKey = settings.apiKey ?? envVar('OPENAI_API_KEY');
       const { tools, restore } = openAiTools(request.tools, settings.strict ?? true);
-      const requestSettings = {
-        model: settings.model,
-        ...(settings.reasoningEffort !== undefined ? { reasoningEffort: settings.reasoningEffort } : {}),
-      };
       const requestOptions = options.signal ? { signal: options.signal } : {};
       return streamSdkCall({
         provider: 'openai',

@@ -50,10 +50,11 @@ export function imageUrlOf(part: { mediaType: string; data?: string; url?: strin
 }
 
 /**
- * Whether a model is an OpenAI reasoning model (o-series, GPT-5 but its chat variant), which rejects any
- * `temperature`: an agent-wide temperature is left out for them rather than failing every call.
+ * Whether a model is an OpenAI reasoning model (o-series, GPT-5 and later but their chat variants). These
+ * reject any `temperature` (an agent-wide temperature is left out for them rather than failing every
+ * call), and their reasoning must go back between tool steps.
  */
-export function rejectsTemperature(model: string): boolean {
+export function isReasoningModel(model: string): boolean {
   const id = model.slice(model.lastIndexOf('/') + 1);
-  return /^(o\d|gpt-5)/.test(id) && !/^gpt-5[.\d]*-chat/.test(id);
+  return /^(o\d|gpt-([5-9]|\d{2,}))/.test(id) && !/^gpt-\d+[.\d]*-chat/.test(id);
 }

@@ -12,25 +12,12 @@
  */
 import type { JsonSchema } from '../../model/language-model.js';
 import type { JsonValue } from '../../model/message.js';
+import { OPENAI_STRICT_UNSUPPORTED_KEYWORDS, strictSchemaProblem } from './strict-schema-rules.js';
 
 type Schema = { [key: string]: JsonValue };
 const isSchema = (value: unknown): value is Schema =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Keywords strict mode cannot express: a schema that uses one is sent non-strict, as it is. */
-const UNSUPPORTED = [
-  'allOf',
-  'not',
-  'if',
-  'then',
-  'else',
-  'patternProperties',
-  'dependentRequired',
-  'dependentSchemas',
-  'prefixItems',
-  'propertyNames',
-  'unevaluatedProperties',
-];
 /** Keywords strict mode rejects but that only document: dropped (the tool still validates its input). */
 const DROPPED = ['$schema', 'default', 'examples'];
 
@@ -59,10 +46,38 @@ function nullable(schema: Schema): Schema {
   return { ...(description !== undefined ? { description } : {}), anyOf: [rest, { type: 'null' }] };
 }
 
+/** JSON types of the values of an `enum` or `const`, for a node that names its values but not its type. */
+function typesOfValues(values: readonly JsonValue[]): string[] | undefined {
+  const types = new Set<string>();
+  for (const value of values) {
+    if (value === null) types.add('null');
+    else if (typeof value === 'string' || typeof value === 'boolean') types.add(typeof value);
+    else if (typeof value === 'number') types.add(Number.isInteger(value) ? 'integer' : 'number');
+    else return undefined;
+  }
+  // An integer is a number: with both, `number` alone covers them.
+  if (types.has('number')) types.delete('integer');
+  return types.size > 0 ? [...types] : undefined;
+}
+
 function strictify(input: Schema): Schema {
-  for (const keyword of UNSUPPORTED) if (keyword in input) throw new NotStrict(keyword);
+  for (const keyword of OPENAI_STRICT_UNSUPPORTED_KEYWORDS) if (keyword in input) throw new NotStrict(keyword);
   const schema: Schema = {};
   for (const [key, value] of Object.entries(input)) if (!DROPPED.includes(key)) schema[key] = value;
+
+  if (typeof schema.$ref === 'string') {
+    // A $ref takes no siblings in strict mode; a description beside it only documents.
+    if (Object.keys(schema).some((key) => key !== '$ref' && key !== 'description')) throw new NotStrict('$ref');
+    return { $ref: schema.$ref };
+  }
+  if (schema.type === undefined && !Array.isArray(schema.anyOf) && !Array.isArray(schema.oneOf)) {
+    // Strict mode needs a type on every node. Values named in `enum`/`const` give it; anything else
+    // (`z.any()`, `z.unknown()`, `z.date()`, `z.set()`…) accepts any JSON value, which strict cannot say.
+    const values = Array.isArray(schema.enum) ? schema.enum : 'const' in schema ? [schema.const!] : [];
+    const types = typesOfValues(values);
+    if (!types) throw new NotStrict('no type');
+    schema.type = types.length === 1 ? types[0]! : types;
+  }
 
   // Strict mode has anyOf but not oneOf; the tool's own validation still enforces "exactly one".
   if (Array.isArray(schema.oneOf)) {
@@ -80,7 +95,9 @@ function strictify(input: Schema): Schema {
     }
   }
   if (isSchema(schema.items)) schema.items = strictify(schema.items);
-  else if (Array.isArray(schema.items)) throw new NotStrict('tuple items');
+  else if (schema.items !== undefined) throw new NotStrict('tuple items');
+  const isArray = schema.type === 'array' || (Array.isArray(schema.type) && schema.type.includes('array'));
+  if (isArray && schema.items === undefined) throw new NotStrict('array without items');
 
   const isObject = schema.type === 'object' || (Array.isArray(schema.type) && schema.type.includes('object'));
   if (isObject || isSchema(schema.properties)) {
@@ -106,9 +123,13 @@ function strictify(input: Schema): Schema {
 /**
  * A tool's input schema for OpenAI strict mode: every object gets all its properties in `required` and
  * `additionalProperties: false`, optional properties become nullable, `oneOf` becomes `anyOf`, recursively
- * (through `items`, `anyOf`, `$defs`). A schema strict mode cannot express (a record, a free-form object,
- * `allOf`, `not`, conditionals, tuples, a root that is not an object) comes back unchanged with
- * `strict: false`, to be sent without strict mode.
+ * (through `items`, `anyOf`, `$defs`), and a node that only lists its values (`enum`, `const`) gets their
+ * type. A schema strict mode cannot express comes back unchanged with `strict: false`, to be sent without
+ * strict mode: a node of any value (`z.any()`, `z.unknown()`, and what JSON Schema cannot represent, such
+ * as `z.date()` or `z.set()`), a record, a free-form object, a keyword of
+ * {@link OPENAI_STRICT_UNSUPPORTED_KEYWORDS} (`allOf`, `uniqueItems`, `minProperties`…), a tuple, a root
+ * that is not an object. The result is checked against {@link strictSchemaProblem}, the API's own rules,
+ * before it is called strict.
  *
  * @example
  * ```ts
@@ -120,7 +141,8 @@ function strictify(input: Schema): Schema {
 export function toOpenAiStrictSchema(schema: JsonSchema): { schema: JsonSchema; strict: boolean } {
   if (schema.type !== 'object') return { schema, strict: false };
   try {
-    return { schema: strictify(schema), strict: true };
+    const strict = strictify(schema);
+    return strictSchemaProblem(strict) ? { schema, strict: false } : { schema: strict, strict: true };
   } catch (error) {
     if (error instanceof NotStrict) return { schema, strict: false };
     throw error;

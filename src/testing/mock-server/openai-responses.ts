@@ -2,7 +2,9 @@
  * The OpenAI Responses wire: `POST /v1/responses` answered with the typed SSE events of the streaming
  * Responses API (`response.created`, `response.output_item.added` / `.done`, reasoning summary deltas,
  * `response.output_text.delta`, `response.function_call_arguments.delta` / `.done`, `response.completed`;
- * `response.failed` and `error` for failures).
+ * `response.failed` and `error` for failures), as the API streams them: the encrypted reasoning only when
+ * `include` asks for it, `phase` on the messages of the models that label them, usage with its details.
+ * Requests the API refuses are refused the same way (see `openai-responses-validate.ts`).
  *
  * @packageDocumentation
  */
@@ -18,11 +20,14 @@ import {
   toolArguments,
   toolCallId,
 } from './frames.js';
-import { decodeCommon, decodeImageUrl, openaiError, parseArguments } from './openai.js';
+import { decodeCommon, decodeImageUrl, openaiError, parseArguments, stepReasoningTokens } from './openai.js';
 import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
+import { rememberOutput, sentItem } from './openai-responses-memory.js';
+import { responsesRejection } from './openai-responses-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
-function decodeInput(input: unknown): Message[] {
+function decodeInput(body: Obj): Message[] {
+  const input = body.input;
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   const out: Message[] = [];
   const push = (message: Message): void => {
@@ -31,7 +36,9 @@ function decodeInput(input: unknown): Message[] {
       out[out.length - 1] = { role: last.role, content: [...last.content, ...message.content] } as Message;
     } else out.push(message);
   };
-  for (const item of arr(input).filter(isObj)) {
+  for (const sent of arr(input).filter(isObj)) {
+    // A reference stands for the item the server sent, as the API resolves it.
+    const item = sent.type === 'item_reference' ? (sentItem(body, str(sent.id)) ?? sent) : sent;
     if (item.type === 'function_call') {
       push({
         role: 'assistant',
@@ -77,6 +84,35 @@ function decodeInput(input: unknown): Message[] {
   return out;
 }
 
+/** Whether a model labels its messages with a `phase` (GPT-5.3 and later). */
+function usesPhase(model: string): boolean {
+  const match = /^gpt-(\d+)(?:\.(\d+))?/.exec(model.slice(model.lastIndexOf('/') + 1));
+  if (!match) return false;
+  const major = Number(match[1]);
+  return major > 5 || (major === 5 && Number(match[2] ?? 0) >= 3);
+}
+
+/** The `phase` of a step's message, for the models that label theirs: commentary before tool calls. */
+function messagePhase(step: MockStep, model: string): { phase?: string } {
+  if (!usesPhase(model)) return {};
+  return { phase: (step.toolCalls?.length ?? 0) > 0 ? 'commentary' : 'final_answer' };
+}
+
+/** The usage of a Responses answer with its token details. */
+function responsesUsage(step: MockStep, context: WireContext): Obj {
+  const usage = stepUsage(step, context);
+  return {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: {
+      cached_tokens: usage.cacheReadTokens ?? 0,
+      ...(usage.cacheWriteTokens !== undefined ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
+    },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: stepReasoningTokens(step, usage.outputTokens) },
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
+}
+
 /**
  * The OpenAI Responses wire format.
  *
@@ -99,7 +135,7 @@ export const openaiResponsesWire: WireFormat = {
       .map((t) => decodeTool(t, t.parameters));
     return {
       ...(typeof b.instructions === 'string' ? { system: b.instructions } : {}),
-      messages: decodeInput(b.input),
+      messages: decodeInput(b),
       tools,
       ...decodeCommon(b),
     };
@@ -121,6 +157,9 @@ export const openaiResponsesWire: WireFormat = {
       event('response.in_progress', { response: { ...base, status: 'in_progress', output: [] } }),
     ];
     const output: Obj[] = [];
+    const request = isObj(context.body) ? context.body : {};
+    const wantsEncrypted = arr(request.include).includes('reasoning.encrypted_content');
+    const phase = messagePhase(step, context.model);
     const item = (added: Obj, body: (index: number) => string[], done: Obj): void => {
       const output_index = output.length;
       frames.push(event('response.output_item.added', { output_index, item: added }));
@@ -155,7 +194,8 @@ export const openaiResponsesWire: WireFormat = {
           id: item_id,
           type: 'reasoning',
           summary: [{ type: 'summary_text', text }],
-          encrypted_content: `enc_mock_${context.call}`,
+          // The API sends the encrypted reasoning only when the request asks for it.
+          ...(wantsEncrypted ? { encrypted_content: `enc_mock_${context.call}` } : {}),
         },
       );
     }
@@ -164,7 +204,7 @@ export const openaiResponsesWire: WireFormat = {
       const text = step.text;
       const part = { type: 'output_text', text, annotations: [] };
       item(
-        { id: item_id, type: 'message', status: 'in_progress', role: 'assistant', content: [] },
+        { id: item_id, type: 'message', status: 'in_progress', role: 'assistant', content: [], ...phase },
         (output_index) => [
           event('response.content_part.added', {
             item_id,
@@ -178,7 +218,7 @@ export const openaiResponsesWire: WireFormat = {
           event('response.output_text.done', { item_id, output_index, content_index: 0, text, logprobs: [] }),
           event('response.content_part.done', { item_id, output_index, content_index: 0, part }),
         ],
-        { id: item_id, type: 'message', status: 'completed', role: 'assistant', content: [part] },
+        { id: item_id, type: 'message', status: 'completed', role: 'assistant', content: [part], ...phase },
       );
     }
     (step.toolCalls ?? []).forEach((call, index) => {
@@ -197,15 +237,9 @@ export const openaiResponsesWire: WireFormat = {
         { ...fields, status: 'completed', arguments: args },
       );
     });
-    const usage = stepUsage(step, context);
     const finish = stepFinishReason(step);
-    const usageBody = {
-      input_tokens: usage.inputTokens,
-      input_tokens_details: { cached_tokens: usage.cacheReadTokens ?? 0 },
-      output_tokens: usage.outputTokens,
-      output_tokens_details: { reasoning_tokens: 0 },
-      total_tokens: usage.inputTokens + usage.outputTokens,
-    };
+    const usageBody = responsesUsage(step, context);
+    rememberOutput(context.body, output);
     if (finish === 'length' || finish === 'content-filter') {
       const reason = finish === 'length' ? 'max_output_tokens' : 'content_filter';
       frames.push(
@@ -243,5 +277,8 @@ export const openaiResponsesWire: WireFormat = {
   },
   errorBody(status: number, message: string): unknown {
     return { error: openaiError(status, message) };
+  },
+  validate(context: WireContext) {
+    return responsesRejection(context.body);
   },
 };

@@ -1,8 +1,9 @@
 /**
  * The OpenAI Chat Completions wire: `POST /v1/chat/completions` answered with `chat.completion.chunk`
  * SSE data lines (tool calls as `tool_calls[].index` deltas, two calls interleaved), a `finish_reason`
- * chunk, the usage chunk of `stream_options.include_usage`, then `data: [DONE]`. In-stream failures are
- * `data: {"error": …}` frames.
+ * chunk, the usage chunk of `stream_options.include_usage` (with its token details), then `data: [DONE]`.
+ * In-stream failures are `data: {"error": …}` frames. Requests the API refuses are refused the same way
+ * (see `openai-validate.ts`).
  *
  * @packageDocumentation
  */
@@ -19,6 +20,8 @@ import {
   toolCallId,
 } from './frames.js';
 import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
+import { rejectionDetails } from './openai-rejection.js';
+import { chatRejection } from './openai-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
 /** Parses tool arguments back to JSON, keeping the raw string when they do not parse. */
@@ -45,8 +48,13 @@ const FINISH: Record<FinishReason, string> = {
   other: 'stop',
 };
 
-/** The OpenAI error object for a status, as in HTTP error bodies and error frames. */
+/**
+ * The OpenAI error object for a status, as in HTTP error bodies and error frames; a validation refusal
+ * carries the `param` and `code` it was made with.
+ */
 export function openaiError(status: number, message: string): Obj {
+  const refused = rejectionDetails(message);
+  if (refused) return { message, type: 'invalid_request_error', param: refused.param, code: refused.code };
   const type =
     status === 429
       ? 'rate_limit_exceeded'
@@ -83,6 +91,8 @@ function decodeMessages(messages: unknown): { system?: string; messages: Message
       out.push({ role: 'user', content: decodeContent(message.content) });
     } else if (message.role === 'assistant') {
       const content: Extract<Message, { role: 'assistant' }>['content'][number][] = [];
+      if (typeof message.reasoning_content === 'string' && message.reasoning_content !== '')
+        content.push({ type: 'reasoning', text: message.reasoning_content });
       const text = decodeContent(message.content)
         .map((p) => (p.type === 'text' ? p.text : ''))
         .join('');
@@ -129,6 +139,44 @@ export function decodeCommon(b: Obj): Omit<ModelRequest, 'messages' | 'system' |
     ...(typeof max === 'number' ? { maxOutputTokens: max } : {}),
     ...(typeof b.temperature === 'number' ? { temperature: b.temperature } : {}),
   };
+}
+
+/**
+ * Reasoning tokens of a step: its own, or an estimate from its reasoning text (part of its output tokens).
+ */
+export function stepReasoningTokens(step: MockStep, outputTokens: number): number {
+  const estimate = step.reasoning ? Math.ceil(step.reasoning.length / 4) : 0;
+  return Math.min(outputTokens, step.usage?.reasoningTokens ?? estimate);
+}
+
+/**
+ * The usage of a Chat answer with its details, as OpenAI sends it; DeepSeek also reports its cache hits
+ * and misses at the top level.
+ */
+function chatUsage(step: MockStep, context: WireContext): Obj {
+  const usage = stepUsage(step, context);
+  const cached = usage.cacheReadTokens ?? 0;
+  const out: Obj = {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+    prompt_tokens_details: {
+      cached_tokens: cached,
+      audio_tokens: 0,
+      ...(usage.cacheWriteTokens !== undefined ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
+    },
+    completion_tokens_details: {
+      reasoning_tokens: stepReasoningTokens(step, usage.outputTokens),
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+  if (/^deepseek/i.test(context.model.slice(context.model.lastIndexOf('/') + 1))) {
+    out.prompt_cache_hit_tokens = cached;
+    out.prompt_cache_miss_tokens = usage.inputTokens - cached;
+  }
+  return out;
 }
 
 /**
@@ -195,7 +243,6 @@ export const openaiChatWire: WireFormat = {
       }
     }
     frames.push(chunk({}, FINISH[stepFinishReason(step)]));
-    const usage = stepUsage(step, context);
     frames.push(
       sseFrame({
         id,
@@ -203,12 +250,7 @@ export const openaiChatWire: WireFormat = {
         created: 1_700_000_000,
         model: context.model,
         choices: [],
-        usage: {
-          prompt_tokens: usage.inputTokens,
-          completion_tokens: usage.outputTokens,
-          total_tokens: usage.inputTokens + usage.outputTokens,
-          prompt_tokens_details: { cached_tokens: usage.cacheReadTokens ?? 0 },
-        },
+        usage: chatUsage(step, context),
       }),
       sseFrame('[DONE]'),
     );
@@ -221,5 +263,8 @@ export const openaiChatWire: WireFormat = {
   },
   errorBody(status: number, message: string): unknown {
     return { error: openaiError(status, message) };
+  },
+  validate(context: WireContext) {
+    return chatRejection(context.model, context.body);
   },
 };

@@ -43,6 +43,7 @@ export { tool, toJsonSchema } from './tools/define-tool.js';
 export type { SessionState, Tool, ToolAccess, ToolContext, ToolDefinition, ToolOutput } from './tools/tool.js';
 
 export { memoryStore } from './stores/memory-store.js';
+export type { MemorySessionStore, MemoryStoreOptions } from './stores/memory-store.js';
 export { ENTRY_SCHEMA_VERSION } from './stores/types.js';
 export type {
   ApprovalsResolvedEntry,

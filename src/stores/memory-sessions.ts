@@ -49,11 +49,7 @@ export class SessionCache {
     while (this.#map.size > this.#bounds.maxSessions && this.#dropOne(id)) {
       // One dropped per pass; stops when every other session is in use.
     }
-    if (this.#timer === undefined && this.#bounds.idleTtlMs !== Infinity) {
-      this.#timer = setInterval(() => this.sweep(), Math.min(this.#bounds.idleTtlMs, SWEEP_EVERY_MS));
-      // A store's housekeeping must not keep the process alive.
-      (this.#timer as { unref?: () => void }).unref?.();
-    }
+    if (this.#timer === undefined && this.#bounds.idleTtlMs !== Infinity) this.#startSweeping();
   }
 
   /** Marks `id` used now, if it is here (a run released it). */
@@ -128,6 +124,25 @@ export class SessionCache {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Sweeps on a timer that keeps neither the process nor the store alive: it is unref'd, and it reaches
+   * the cache through a weak reference, so a store dropped by its program (an agent made per request) is
+   * collected with its sessions, and the timer then stops itself.
+   */
+  #startSweeping(): void {
+    const cache = new WeakRef(this);
+    const timer = setInterval(
+      () => {
+        const live = cache.deref();
+        if (live) live.sweep();
+        else clearInterval(timer);
+      },
+      Math.min(this.#bounds.idleTtlMs, SWEEP_EVERY_MS),
+    );
+    (timer as { unref?: () => void }).unref?.();
+    this.#timer = timer;
   }
 
   #stop(): void {

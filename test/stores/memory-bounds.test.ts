@@ -6,6 +6,8 @@ import { ConfigError, createAgent, memoryStore, tool, type SessionStore } from '
 import { mockProvider } from '../../src/testing/index.js';
 import { echoTool } from '../helpers/agent.js';
 
+const gc = (globalThis as { gc?: () => void }).gc;
+
 /** The ids `list` returns (every session, no paging). */
 async function ids(store: SessionStore): Promise<string[]> {
   return (await store.list({ limit: 10_000 })).sessions.map((s) => s.id).sort();
@@ -152,6 +154,18 @@ describe('memoryStore bounds', () => {
     expect(() => memoryStore({ idleTtlMs: Number.NaN })).toThrow(/idleTtlMs/);
     expect(() => memoryStore({ retain: 'some' as 'none' })).toThrow(/retain/);
     expect(() => memoryStore({ maxSessions: Infinity, idleTtlMs: Infinity })).not.toThrow();
+  });
+
+  it.runIf(gc)('lets a store its program dropped be collected, sessions and all', async () => {
+    // An agent made per request, with its own default store: once it is dropped, nothing may keep its
+    // sessions (the store keeps the very message objects it was given, so watch one of them).
+    const stored = await (async () => {
+      const agent = createAgent({ provider: mockProvider([{ text: 'ok' }]) });
+      const { sessionId } = await agent.run('hello').result;
+      const { entries } = await agent.store.load(sessionId);
+      return new WeakRef(entries[0]!.entry);
+    })();
+    await until(async () => (gc!(), stored.deref() === undefined));
   });
 
   it('lets the process exit while it holds sessions: its sweep timer is unref’d', { timeout: 60_000 }, async () => {

@@ -43,6 +43,7 @@ export { tool, toJsonSchema } from './tools/define-tool.js';
 export type { SessionState, Tool, ToolAccess, ToolContext, ToolDefinition, ToolOutput } from './tools/tool.js';
 
 export { memoryStore } from './stores/memory-store.js';
+export type { MemorySessionStore, MemoryStoreOptions } from './stores/memory-store.js';
 export { ENTRY_SCHEMA_VERSION } from './stores/types.js';
 export type {
   ApprovalsResolvedEntry,
@@ -52,6 +53,7 @@ export type {
   ListSessionsOptions,
   LoadedSession,
   LockSessionOptions,
+  LockWait,
   MessageEntry,
   PendingApprovalsEntry,
   SessionEntry,
@@ -69,6 +71,7 @@ export {
   ConfigError,
   ProviderError,
   RunStateError,
+  SessionLockedError,
   SessionNotFoundError,
   StoreConflictError,
   StoreError,
@@ -92,6 +95,8 @@ export type {
   RunResult,
   RunStartEvent,
   RunStatus,
+  SessionLockOwner,
+  SessionLockWaitEvent,
   SnapshotWarningEvent,
   TextDeltaEvent,
   ToolCallEvent,

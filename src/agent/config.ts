@@ -17,6 +17,8 @@ export interface AgentConfig {
   readonly modelTools: readonly ModelTool[];
   readonly policy: Policy;
   readonly store: SessionStore;
+  /** How long a run waits for its session's lock; `undefined`: no limit. */
+  readonly lockTimeoutMs: number | undefined;
   readonly maxTurns: number;
   readonly maxParallelTools: number;
   readonly maxToolOutputChars: number;
@@ -36,6 +38,15 @@ export interface AgentConfig {
 export function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got ${value}.`);
+  return value;
+}
+
+/** Throws a {@link ConfigError} unless `lockTimeoutMs` is a non-negative integer (or undefined). */
+export function lockTimeout(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError(`lockTimeoutMs must be a non-negative integer of milliseconds, got ${String(value)}.`);
+  }
   return value;
 }
 

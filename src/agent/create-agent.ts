@@ -6,7 +6,7 @@ import type { Policy } from '../policy/types.js';
 import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
 import { memoryStore } from '../stores/memory-store.js';
 import { Run } from './agent-run.js';
-import { indexTools, positiveInteger, resolveCompaction, type AgentConfig } from './config.js';
+import { indexTools, lockTimeout, positiveInteger, resolveCompaction, type AgentConfig } from './config.js';
 import { forkSession, revertSession } from './revert.js';
 import { RunContext } from './run-context.js';
 import { runLoop, type RunStart } from './run-loop.js';
@@ -60,6 +60,7 @@ export function createAgent(options: AgentOptions): Agent {
     })),
     policy,
     store: options.store ?? memoryStore(),
+    lockTimeoutMs: lockTimeout(options.lockTimeoutMs),
     maxTurns: positiveInteger('maxTurns', options.maxTurns, 50),
     maxParallelTools: positiveInteger('maxParallelTools', options.maxParallelTools, 8),
     maxToolOutputChars: positiveInteger('maxToolOutputChars', options.maxToolOutputChars, 50_000),

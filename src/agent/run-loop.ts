@@ -43,7 +43,18 @@ export async function runLoop(
   const store = ctx.config.store;
   if (store.lockSession) {
     // Held for the whole run, so another worker cannot run this session at the same time.
-    const lock = await store.lockSession(ctx.sessionId, { signal: ctx.signal });
+    const lock = await store.lockSession(ctx.sessionId, {
+      signal: ctx.signal,
+      timeoutMs: ctx.config.lockTimeoutMs,
+      onWait: ({ owner, since }) =>
+        void ctx.emit({
+          type: 'session-lock-wait',
+          sessionId: ctx.sessionId,
+          ...(owner ? { owner } : {}),
+          since,
+          runId: ctx.runId,
+        }),
+    });
     ctx.onRunEnd(() => lock.release());
   }
   // A session id the agent just made up names no stored session: create it without looking first.

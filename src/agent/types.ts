@@ -109,6 +109,12 @@ export interface AgentOptions {
   readonly policy?: Policy | AgentPolicyOptions;
   /** Where sessions live. @defaultValue `memoryStore()` */
   readonly store?: SessionStore;
+  /**
+   * How long a run waits for its session's run lock while another run holds it (a `session-lock-wait`
+   * event says it waits) before it fails with `SessionLockedError`; `0` fails at once. Applies to stores
+   * with `lockSession` (all of icode's). @defaultValue no limit: wait until the other run ends
+   */
+  readonly lockTimeoutMs?: number;
   /** Where tools touch files and run commands. @defaultValue `localSandbox({ root: process.cwd() })`, loaded on first use */
   readonly sandbox?: Sandbox;
   /** Snapshots of the workspace before turns that may change it, for `agent.revert`. @defaultValue none */

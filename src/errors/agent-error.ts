@@ -7,6 +7,7 @@ import type { RunResult } from '../events/run-result.js';
  * - `PROVIDER_ERROR`: a model call failed ({@link ProviderError}).
  * - `WORKSPACE_ESCAPE`: a path left the sandbox root ({@link WorkspaceEscapeError}).
  * - `STORE_ERROR`, `STORE_CONFLICT`, `SESSION_NOT_FOUND`: session storage ({@link StoreError}).
+ * - `SESSION_LOCKED`: a session's run lock stayed held past the wait allowed ({@link SessionLockedError}).
  * - `UNEXPECTED_MODEL_CALL`: a mock model was called past its script ({@link UnexpectedModelCallError}).
  * - `BUDGET_EXCEEDED`: the next model call would pass `maxCostUsd` ({@link BudgetExceededError}).
  * - `RUN_STATE`: an API was used in a state that does not allow it, e.g. iterating a run twice
@@ -20,6 +21,7 @@ export type ErrorCode =
   | 'STORE_ERROR'
   | 'STORE_CONFLICT'
   | 'SESSION_NOT_FOUND'
+  | 'SESSION_LOCKED'
   | 'UNEXPECTED_MODEL_CALL'
   | 'BUDGET_EXCEEDED'
   | 'RUN_STATE'

@@ -144,6 +144,28 @@ export interface SnapshotWarningEvent extends EventBase {
   readonly paths: readonly string[];
   readonly sessionTurn: number;
 }
+/** Who holds a session's run lock, as far as the store can tell (each field only when the store records it). */
+export interface SessionLockOwner {
+  /** Host name of the holding process. */
+  readonly host?: string;
+  /** Process id of the holder, on `host`. */
+  readonly pid?: number;
+  /** When the holder took the lock, in milliseconds since the epoch. */
+  readonly acquiredAt?: number;
+}
+/**
+ * The session's run lock is held by another run (in this process or another one), so this run waits for
+ * it before it starts: it comes before `run-start`, once per run. A lock whose holder died frees itself
+ * (see the store); `lockTimeoutMs` bounds the wait.
+ */
+export interface SessionLockWaitEvent extends EventBase {
+  readonly type: 'session-lock-wait';
+  readonly sessionId: string;
+  /** The current holder, when the store knows it. */
+  readonly owner?: SessionLockOwner;
+  /** When this run started waiting, in milliseconds since the epoch. */
+  readonly since: number;
+}
 /** The run ended; `result` is what `run.result` resolves to. */
 export interface RunEndEvent extends EventBase {
   readonly type: 'run-end';
@@ -174,6 +196,7 @@ export type AgentEvent =
   | CompactionEvent
   | RetryEvent
   | SnapshotWarningEvent
+  | SessionLockWaitEvent
   | RunEndEvent;
 
 /** The `type` of an {@link AgentEvent}. */

@@ -10,6 +10,8 @@ export type {
   RetryEvent,
   RunEndEvent,
   RunStartEvent,
+  SessionLockOwner,
+  SessionLockWaitEvent,
   SnapshotWarningEvent,
   TextDeltaEvent,
   ToolCallEvent,

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { SessionLockedError } from '../errors/session-locked-error.js';
 import { StoreConflictError, StoreError } from '../errors/store-error.js';
 import { sleep } from '../internal/abort.js';
 import type { JsonValue } from '../model/message.js';
@@ -15,6 +16,7 @@ import type {
   SessionEntry,
   SessionInfo,
   SessionLock,
+  SessionLockOwner,
   SessionPage,
   StoredEntry,
 } from './types.js';
@@ -142,32 +144,67 @@ export function forkVersion(source: SessionInfo, requested: number | undefined):
   return version;
 }
 
+/** One try at a session's run lock: the lock, or who holds it (when the store knows). */
+export type LockAttempt =
+  | { readonly lock: SessionLock; readonly owner?: undefined }
+  | { readonly lock?: undefined; readonly owner?: SessionLockOwner };
+
+/** Checks the `timeoutMs` of a `lockSession` call: a non-negative number of milliseconds (or none). */
+export function checkLockTimeout(timeoutMs: unknown): number {
+  if (timeoutMs === undefined) return Infinity;
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+    throw new TypeError(`Expected timeoutMs to be a non-negative number of milliseconds, got ${String(timeoutMs)}.`);
+  }
+  return timeoutMs;
+}
+
 /**
- * Tries `take` until it gets the lock, waiting 10 ms after the first miss and doubling up to 250 ms; an
- * abort of `signal` ends the wait with its reason.
+ * Tries `take` until it gets the lock, waiting 10 ms after the first miss and doubling up to 250 ms.
+ * Calls `onWait` at the first miss; an abort of `signal` ends the wait with its reason, `timeoutMs` with a
+ * `SessionLockedError`. A lock taken by an attempt that an abort overtook is released, never leaked.
  */
 async function pollForLock(
-  take: () => Promise<SessionLock | undefined>,
-  signal: AbortSignal | undefined,
+  sessionId: string,
+  take: () => Promise<LockAttempt>,
+  options: LockSessionOptions,
 ): Promise<SessionLock> {
+  const { signal, onWait } = options;
+  const since = Date.now();
+  const deadline = since + checkLockTimeout(options.timeoutMs);
+  let waiting = false;
   for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
     signal?.throwIfAborted();
-    const lock = await take();
-    if (lock) return lock;
-    await sleep(wait, signal);
+    const attempt = await take();
+    if (attempt.lock) {
+      if (signal?.aborted) {
+        await attempt.lock.release();
+        signal.throwIfAborted();
+      }
+      return attempt.lock;
+    }
+    const owner = attempt.owner;
+    if (!waiting) {
+      waiting = true;
+      onWait?.(owner ? { sessionId, owner, since } : { sessionId, since });
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new SessionLockedError({ sessionId, waitedMs: Date.now() - since, ...(owner ? { owner } : {}) });
+    }
+    await sleep(Math.min(wait, left), signal);
   }
 }
 
 /**
  * The `lockSession` and `tryLockSession` methods of a store whose `take` tries a session's run lock once
- * and returns `undefined` when another holder has it.
+ * and returns who holds it when another holder has it.
  */
-export function lockMethods(take: (sessionId: string) => Promise<SessionLock | undefined>): {
+export function lockMethods(take: (sessionId: string) => Promise<LockAttempt>): {
   lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
   tryLockSession(sessionId: string): Promise<SessionLock | undefined>;
 } {
   return {
-    lockSession: (sessionId, options = {}) => pollForLock(() => take(sessionId), options.signal),
-    tryLockSession: (sessionId) => take(sessionId),
+    lockSession: (sessionId, options = {}) => pollForLock(sessionId, () => take(sessionId), options),
+    tryLockSession: async (sessionId) => (await take(sessionId)).lock,
   };
 }

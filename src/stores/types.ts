@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { SessionLockOwner } from '../events/agent-event.js';
 import type { PendingApproval } from '../events/run-result.js';
 import type { JsonValue, Message, ToolResultPart } from '../model/message.js';
 
@@ -129,10 +130,28 @@ export interface SessionLock {
   release(): Promise<void>;
 }
 
+export type { SessionLockOwner } from '../events/agent-event.js';
+
+/** What {@link LockSessionOptions.onWait} is told when a lock is held by someone else. */
+export interface LockWait {
+  readonly sessionId: string;
+  /** The holder, when the store records it. */
+  readonly owner?: SessionLockOwner;
+  /** When the wait started, in milliseconds since the epoch. */
+  readonly since: number;
+}
+
 /** Options of {@link SessionStore.lockSession}. */
 export interface LockSessionOptions {
   /** Stops waiting for the lock; the returned promise rejects with the abort reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Gives up after waiting this many milliseconds: the returned promise rejects with `SessionLockedError`.
+   * `0` takes the lock only if it is free now. @defaultValue no limit
+   */
+  readonly timeoutMs?: number;
+  /** Called once, before waiting, when the lock is held by someone else (not called when it is free). */
+  readonly onWait?: (wait: LockWait) => void;
 }
 
 /**
@@ -168,8 +187,11 @@ export interface SessionStore {
   /** Releases connections and handles. */
   close(): Promise<void>;
   /**
-   * Optional: waits for exclusive use of a session across processes and machines. When a store has it, the
-   * agent holds the lock for the whole of each run, so two workers never run the same session at once.
+   * Optional: waits for exclusive use of a session (which need not exist yet) across processes and
+   * machines. When a store has it, the agent holds the lock for the whole of each run, so two runs never
+   * run the same session at once: the second one waits. A store that has it honours `signal`, `timeoutMs`
+   * (`SessionLockedError`) and `onWait`, frees the lock of a crashed holder by itself, and releases its
+   * held locks on `close()`; `storeConformance` checks this.
    */
   lockSession?(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
 }

@@ -8,6 +8,7 @@ import type { JsonValue } from '../model/message.js';
 import type { SessionStore } from '../stores/types.js';
 import type { ConformanceContext, TestApi } from './store-conformance/context.js';
 import { historyTests } from './store-conformance/history.js';
+import { lockTests } from './store-conformance/locks.js';
 import { logTests } from './store-conformance/log.js';
 import { sessionTests } from './store-conformance/sessions.js';
 
@@ -32,7 +33,9 @@ export interface StoreConformanceOptions {
  * Registers the `SessionStore` conformance tests with vitest: create/get/list (paged, newest first, metadata
  * filter), append/load round trips of every entry kind, atomic multi-entry appends, `expectedVersion`
  * conflicts, parallel appenders, truncate, fork, delete, schema versions, a 10,000-entry session, unicode,
- * binary-safe content, pending approvals, and close.
+ * binary-safe content, pending approvals, and close; and, for a store with `lockSession`, the run lock: one
+ * holder at a time, waiters told through `onWait` and served on release, `timeoutMs` ending in
+ * `SessionLockedError`, `signal`, and `close()` (with `persistent`, across store instances).
  *
  * `factory` is called once per test (the suite closes each store it gets after the test), so it may return
  * a fresh store or one over a shared database. The suite registers its tests with `vitest`, which it loads
@@ -86,6 +89,7 @@ export async function storeConformance(
     sessionTests(ctx);
     logTests(ctx);
     historyTests(ctx);
+    lockTests(ctx);
   });
 }
 

@@ -46,7 +46,7 @@ async function runBrokenStores(): Promise<Map<string, string[]>> {
 }
 
 it(
-  'catches a store that ignores expectedVersion, lists in the wrong order, appends partially or shares forks',
+  'catches a store that ignores expectedVersion, lists in the wrong order, appends partially, shares forks or does not lock',
   { timeout: 120_000 },
   async () => {
     const failed = await runBrokenStores();
@@ -66,6 +66,17 @@ it(
     );
     expect(failed.get('storeConformance: forksShareHistory')).toEqual(
       expect.arrayContaining(['is independent of its parent afterwards, both ways']),
+    );
+    expect(failed.get('storeConformance: locksNothing')).toEqual(
+      expect.arrayContaining([
+        'lets one holder at a time have a session; a waiter is told, then gets it on release',
+        'hands a contended lock to one waiter at a time until every one had it',
+      ]),
+    );
+    expect(failed.get('storeConformance: waitsForever')).toEqual(
+      expect.arrayContaining([
+        'gives up with SessionLockedError after timeoutMs (at once for 0), leaving the lock alone',
+      ]),
     );
   },
 );

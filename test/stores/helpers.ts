@@ -10,18 +10,18 @@ import { crashEntry } from './fixtures/crash-entry.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Bundles `fixtures/store-worker.ts` into one ESM file so each child starts with plain `node` in about
- * 100 ms (the crash tests start hundreds). The bundle lives under `node_modules/.cache` so that the drivers
- * (`better-sqlite3`, `pg`), left external, resolve from the project.
+ * Bundles `fixtures/<name>.ts` (the store worker unless named) into one ESM file so each child starts with
+ * plain `node` in about 100 ms (the crash tests start hundreds). The bundle lives under
+ * `node_modules/.cache` so that the drivers (`better-sqlite3`, `pg`), left external, resolve from the project.
  */
-export async function bundleWorker(): Promise<{ file: string; dispose(): Promise<void> }> {
+export async function bundleWorker(name = 'store-worker'): Promise<{ file: string; dispose(): Promise<void> }> {
   const { build } = await import('esbuild');
   const cache = join(root, 'node_modules', '.cache');
   await mkdir(cache, { recursive: true });
   const dir = await mkdtemp(join(cache, 'icode-store-worker-'));
-  const file = join(dir, 'store-worker.mjs');
+  const file = join(dir, `${name}.mjs`);
   await build({
-    entryPoints: [join(root, 'test', 'stores', 'fixtures', 'store-worker.ts')],
+    entryPoints: [join(root, 'test', 'stores', 'fixtures', `${name}.ts`)],
     outfile: file,
     bundle: true,
     platform: 'node',
@@ -209,12 +209,19 @@ function delay(ms: number): Promise<void> {
 /**
  * Kills a worker at a random moment of its first open of a new database (while it migrates, creates its
  * session, or appends), `times` times, each on a fresh database from `fresh()`; each time the database
- * must open cleanly afterwards, with its migrations recorded once and the session either absent or whole.
+ * must open cleanly afterwards, with each migration recorded once and the session either absent or whole.
  */
 export async function killDuringFirstOpen(
   file: string,
   times: number,
-  fresh: (attempt: number) => { env: Record<string, string>; open(): SessionStore; migrations(): Promise<number> },
+  fresh: (attempt: number) => {
+    env: Record<string, string>;
+    open(): SessionStore;
+    /** The migrations recorded in the database. */
+    migrations(): Promise<number>;
+    /** How many the store has: each must be recorded exactly once. */
+    expected: number;
+  },
 ): Promise<void> {
   for (let attempt = 0; attempt < times; attempt++) {
     const target = fresh(attempt);
@@ -233,6 +240,6 @@ export async function killDuringFirstOpen(
       session.version + 1,
     );
     await store.close();
-    expect(await target.migrations()).toBe(1);
+    expect(await target.migrations()).toBe(target.expected);
   }
 }

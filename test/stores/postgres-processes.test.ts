@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStore } from '../../src/stores/postgres/index.js';
+import { PG_MIGRATIONS } from '../../src/stores/postgres/migrations.js';
 import pg from 'pg';
 import { bundleWorker, crashLoop, killDuringFirstOpen, parallelWriters, startWorker } from './helpers.js';
 import { startTestPostgres, type TestPostgres } from './postgres-server.js';
@@ -37,6 +38,7 @@ describe('postgresStore across processes', () => {
       const fresh = `${schema}_first_${attempt}`;
       return {
         env: { STORE_KIND: 'postgres', STORE_URL: url(), STORE_SCHEMA: fresh },
+        expected: PG_MIGRATIONS.length,
         open: () => postgresStore({ connectionString: url() }, { schema: fresh }),
         async migrations() {
           const client = new pg.Client(url());

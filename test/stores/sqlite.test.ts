@@ -52,6 +52,7 @@ describe('sqliteStore', () => {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'sessions, entries and session locks' },
+        { version: 2, name: 'run lock holders: host, pid, start time' },
       ]);
     } finally {
       raw.close();

@@ -6,4 +6,4 @@
 export { postgresStore } from './postgres-store.js';
 export type { PostgresConnection, PostgresSessionStore, PostgresStoreOptions } from './postgres-store.js';
 export type { PgClient, PgPool, PgResult } from './pg-driver.js';
-export type { LockSessionOptions, SessionLock } from '../types.js';
+export type { LockSessionOptions, LockWait, SessionLock, SessionLockOwner } from '../types.js';

@@ -14,6 +14,7 @@ import {
   toSessionPage,
   toStoredEntry,
   type ListedSession,
+  type LockAttempt,
 } from '../store-helpers.js';
 import type { LockSessionOptions, SessionLock } from '../types.js';
 import {
@@ -53,7 +54,9 @@ export interface PostgresSessionStore extends SessionStore {
   /**
    * Waits until this caller holds the run lock of `sessionId`: a session-level `pg_advisory_lock` held on a
    * dedicated pooled connection until `release()` (or until that connection ends, so a crashed worker's
-   * lock frees itself). Each held lock keeps one connection of the pool.
+   * lock frees itself: at once when its process dies, since the operating system closes its socket; after
+   * the server's TCP keepalive when its whole machine vanishes, so set `tcp_keepalives_idle` low on the
+   * server). Each held lock keeps one connection of the pool. `onWait` is not told the holder.
    */
   lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
   /** Takes the run lock of `sessionId` if it is free, else returns `undefined` at once. */
@@ -230,7 +233,7 @@ export function postgresStore(
     }
   };
 
-  const takeLock = async (sessionId: string): Promise<SessionLock | undefined> => {
+  const takeLock = async (sessionId: string): Promise<LockAttempt> => {
     const client = await (await ready()).connect().catch((error: unknown) => Promise.reject(wrap(error, sessionId)));
     // A dropped connection emits 'error' on a checked-out client; without a listener Node ends the process.
     // The server frees the lock with the connection, so the lock is lost, and release() only cleans up.
@@ -250,10 +253,12 @@ export function postgresStore(
       client.release(true);
       throw wrap(error, sessionId);
     }
-    if (!got) {
+    if (!got || closed) {
       client.off?.('error', onError);
-      client.release();
-      return undefined;
+      // A lock taken while the store closed is dropped with its connection, never handed out.
+      client.release(got);
+      if (got) throw new StoreError('The Postgres store is closed.', { sessionId });
+      return {};
     }
     let released = false;
     const lock: SessionLock = {
@@ -277,7 +282,7 @@ export function postgresStore(
       },
     };
     heldLocks.add(lock);
-    return lock;
+    return { lock };
   };
 
   return {

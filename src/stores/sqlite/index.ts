@@ -6,4 +6,4 @@
 export { sqliteStore } from './sqlite-store.js';
 export type { SqliteSessionStore, SqliteStoreOptions } from './sqlite-store.js';
 export type { SqliteDriverName } from './driver.js';
-export type { LockSessionOptions, SessionLock } from '../types.js';
+export type { LockSessionOptions, LockWait, SessionLock, SessionLockOwner } from '../types.js';

@@ -41,6 +41,19 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'run lock holders: host, pid, start time',
+    // Columns added, nothing rewritten: rows of a lock taken before stay valid (and are judged by their
+    // lease alone, since their holder is unknown).
+    sql: `
+      ALTER TABLE session_locks ADD COLUMN host TEXT;
+      ALTER TABLE session_locks ADD COLUMN pid INTEGER;
+      ALTER TABLE session_locks ADD COLUMN started TEXT;
+      ALTER TABLE session_locks ADD COLUMN scope TEXT;
+      ALTER TABLE session_locks ADD COLUMN acquired_at INTEGER;
+    `,
+  },
 ];
 
 /**

@@ -26,11 +26,13 @@ import {
   toSessionPage,
   toStoredEntry,
   type ListedSession,
+  type LockAttempt,
 } from '../store-helpers.js';
 import { encodeEntries, encodeMetadata, exactFilterPairs } from './codec.js';
 import { openSqlite, type ModuleImporter, type SqliteConnection, type SqliteDriverName } from './driver.js';
 import { migrate } from './migrations.js';
-import type { LockSessionOptions, SessionLock } from '../types.js';
+import type { LockSessionOptions, SessionLock, SessionLockOwner } from '../types.js';
+import { holderIsGone, localHolder, type LockHolder } from './lock-owner.js';
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -50,7 +52,11 @@ export interface SqliteStoreOptions {
    * @defaultValue 'full'
    */
   readonly synchronous?: 'full' | 'normal';
-  /** How long a run lock of a crashed process blocks others, in milliseconds; live holders renew it. @defaultValue 30000 */
+  /**
+   * The lease of a run lock, in milliseconds; live holders renew it. A holder that died on this machine
+   * frees its lock at once; one that died on another machine (a file on a shared disk) or that cannot be
+   * checked blocks others until its lease runs out. @defaultValue 30000
+   */
   readonly lockLeaseMs?: number;
   /** @internal Replaces the module loader, to test a missing driver. */
   readonly importModule?: ModuleImporter;
@@ -64,8 +70,10 @@ export interface SqliteSessionStore extends SessionStore {
   /** Opens the database and applies migrations now instead of at the first call; rejects on a bad path or a missing driver. */
   ready(): Promise<void>;
   /**
-   * Waits until this caller holds the run lock of `sessionId`. The lock is a leased row: a crashed
-   * holder's lock frees itself after `lockLeaseMs`.
+   * Waits until this caller holds the run lock of `sessionId`. The lock is a leased row that records the
+   * holder's host, pid and process start time: a holder on this machine whose process is gone (killed,
+   * crashed; a reused pid is told apart by its start time on Linux) loses the lock at once; any other
+   * holder keeps it until its lease (`lockLeaseMs`) runs out. `onWait` is told the holder's host and pid.
    */
   lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
   /** Takes the run lock of `sessionId` if it is free, else returns `undefined` at once. */
@@ -76,6 +84,25 @@ export interface SqliteSessionStore extends SessionStore {
 
 const SESSION_COLUMNS = 'id, version, created_at, updated_at, touch, metadata, parent_id';
 const NEXT_TOUCH = '(SELECT coalesce(max(touch), 0) + 1 FROM sessions)';
+
+/** The holder columns of a `session_locks` row (null in rows written before they existed). */
+function lockHolder(row: Record<string, unknown>): Partial<LockHolder> {
+  return {
+    ...(typeof row.scope === 'string' ? { scope: row.scope } : {}),
+    ...(row.pid !== null && row.pid !== undefined ? { pid: Number(row.pid) } : {}),
+    ...(typeof row.started === 'string' ? { started: row.started } : {}),
+  };
+}
+
+/** The owner a waiter is told about: what the row records. */
+function ownerOf(row: Record<string, unknown>): SessionLockOwner | undefined {
+  if (row.pid === null || row.pid === undefined) return undefined;
+  return {
+    ...(typeof row.host === 'string' ? { host: row.host } : {}),
+    pid: Number(row.pid),
+    ...(row.acquired_at !== null && row.acquired_at !== undefined ? { acquiredAt: Number(row.acquired_at) } : {}),
+  };
+}
 
 function isUniqueViolation(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
@@ -259,18 +286,27 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
     return sessionRow(conn, id);
   };
 
-  const takeLock = async (sessionId: string): Promise<SessionLock | undefined> => {
+  const takeLock = async (sessionId: string): Promise<LockAttempt> => {
     const owner = randomUUID();
-    const taken = await write(sessionId, (conn) => {
+    const self = localHolder();
+    const taken = await write(sessionId, (conn): LockAttempt | true => {
       const now = Date.now();
-      const holder = conn.prepare('SELECT owner, expires_at FROM session_locks WHERE session_id = ?').get(sessionId);
-      if (holder && Number(holder.expires_at) > now) return false;
+      const row = conn
+        .prepare('SELECT expires_at, host, pid, started, scope, acquired_at FROM session_locks WHERE session_id = ?')
+        .get(sessionId);
+      // A live lease blocks, unless its holder ran on this machine and its process is gone (killed, crashed).
+      if (row && Number(row.expires_at) > now && !holderIsGone(lockHolder(row))) {
+        const owner = ownerOf(row);
+        return owner ? { owner } : {};
+      }
       conn
-        .prepare('INSERT OR REPLACE INTO session_locks (session_id, owner, expires_at) VALUES (?, ?, ?)')
-        .run(sessionId, owner, now + lockLeaseMs);
+        .prepare(
+          'INSERT OR REPLACE INTO session_locks (session_id, owner, expires_at, host, pid, started, scope, acquired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(sessionId, owner, now + lockLeaseMs, self.host, self.pid, self.started, self.scope, now);
       return true;
     });
-    if (!taken) return undefined;
+    if (taken !== true) return taken;
     const conn = await db();
     // Renew well before the lease runs out; unref'd so a forgotten lock does not keep the process alive.
     const renew = setInterval(
@@ -301,7 +337,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
       },
     };
     heldLocks.add(lock);
-    return lock;
+    return { lock };
   };
 
   return {

@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../events/agent-event.js';
+import type { AgentEvent, RunEndEvent } from '../events/agent-event.js';
 import type { RunStatus } from '../events/run-result.js';
 import { abortReason } from '../internal/abort.js';
 import { EventChannel } from '../internal/event-channel.js';
@@ -76,6 +76,19 @@ export class RunContext {
   /** Emits the run's last event, also when an abandoned body may no longer emit. */
   emitEnd(event: AgentEvent): Promise<void> | undefined {
     this.#onEvent?.(event);
+    return this.channel.push(event);
+  }
+
+  /**
+   * Emits the `run-end` event of a failed run. An `onEvent` hook that throws on it is ignored (the run has
+   * failed already, and its own error is the one to report), and the event still reaches the iterator.
+   */
+  emitFailed(event: RunEndEvent): Promise<void> | undefined {
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // The hook's failure cannot replace the run's.
+    }
     return this.channel.push(event);
   }
 

@@ -215,7 +215,8 @@ export interface ResumeOptions {
  *
  * The run starts on the next tick. An iterator attached before then receives every event, with
  * backpressure; with no iterator, events are not buffered and the run goes on. `break` out of the loop
- * aborts the run. Iterating twice throws.
+ * aborts the run. Iterating twice, or after the run has ended, throws a `RunStateError`. A failed run ends
+ * with a `run-end` event too (status `failed`, with the error), then the iterator throws the error.
  *
  * @example
  * ```ts
@@ -225,7 +226,10 @@ export interface ResumeOptions {
  * ```
  */
 export interface AgentRun extends AsyncIterable<AgentEvent> {
-  /** Settles when the run ends; rejects with an `AgentError` carrying the partial result if it fails. */
+  /**
+   * Settles when the run ends; rejects with an `AgentError` carrying the partial result (status `failed`)
+   * as `error.result` if it fails.
+   */
   readonly result: Promise<RunResult>;
   readonly sessionId: string;
   readonly runId: string;

@@ -7,6 +7,7 @@
 import type { FinishReason } from '../model/language-model.js';
 import type { JsonValue } from '../model/message.js';
 import type { Usage } from '../model/usage.js';
+import type { ErrorCode } from '../errors/agent-error.js';
 import type { RunResult } from './run-result.js';
 
 /** Fields every event carries. */
@@ -144,10 +145,21 @@ export interface SnapshotWarningEvent extends EventBase {
   readonly paths: readonly string[];
   readonly sessionTurn: number;
 }
-/** The run ended; `result` is what `run.result` resolves to. */
+/**
+ * The run ended; `result` is what `run.result` resolves to. A failed run ends with this event too: its
+ * `result` is the partial result (`status: 'failed'`) and `error` says what failed, as plain JSON; then
+ * `run.result` rejects and the iterator throws the error itself.
+ */
 export interface RunEndEvent extends EventBase {
   readonly type: 'run-end';
   readonly result: RunResult;
+  /** Why a failed run failed (absent for every other status). */
+  readonly error?: {
+    /** The error's class name, e.g. `ProviderError`. */
+    readonly name: string;
+    readonly code: ErrorCode;
+    readonly message: string;
+  };
 }
 
 /**

@@ -124,7 +124,8 @@ export interface AgentOptions {
   /**
    * Characters one model turn may stream (text, reasoning and tool-call arguments together). Past it the
    * stream is stopped, the turn ends with `finishReason: 'length'` (on its `turn-end` event and the run's
-   * result) and keeps what came before the cut; a tool call whose arguments were cut off is dropped.
+   * result) and keeps what came before the cut; a tool call whose arguments were cut off is dropped. As for
+   * the model's own limit, complete tool calls still run, and a cut text-only turn ends the run `incomplete`.
    * Every streamed part counts as at least one, so an endless stream of empty parts is cut too. A bound on
    * memory and time against a model or proxy that streams without end, far above any real turn.
    * @defaultValue 1000000

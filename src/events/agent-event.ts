@@ -27,7 +27,8 @@ export interface EventBase {
  * - `TOOL_INPUT_INVALID`: the input was not valid JSON or did not match the tool's schema.
  * - `TOOL_EXECUTION_FAILED`: the tool threw.
  * - `TOOL_TIMEOUT`: the tool ran past its `timeoutMs`.
- * - `ABORTED`: the run was aborted while the tool ran.
+ * - `ABORTED`: the run was aborted while the tool ran, or stopped before the call could run (a turn that
+ *   ends the run as `incomplete` answers its calls so).
  */
 export type ToolErrorCode =
   | 'PERMISSION_DENIED'

@@ -36,7 +36,7 @@ export async function authorize(
     const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
     decision = checkedDecision(
       tool.name,
-      await callPolicy(ctx, tool, input, parsed, pending instanceof Promise ? await pending : pending),
+      await callPolicy(ctx, tool, id, input, parsed, pending instanceof Promise ? await pending : pending),
     );
   } catch (error) {
     decision = failedDecision(tool.name, error);
@@ -83,6 +83,7 @@ export async function authorize(
 export async function decidePolicy(
   ctx: RunContext,
   tool: Tool,
+  id: string,
   input: JsonValue,
   parsed: unknown,
 ): Promise<PolicyDecision> {
@@ -90,26 +91,38 @@ export async function decidePolicy(
     // Paths are canonicalised in the sandbox for tools that say what they touch; others need no sandbox.
     const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
     const sandbox = pending instanceof Promise ? await pending : pending;
-    return checkedDecision(tool.name, await callPolicy(ctx, tool, input, parsed, sandbox));
+    return checkedDecision(tool.name, await callPolicy(ctx, tool, id, input, parsed, sandbox));
   } catch (error) {
     return failedDecision(tool.name, error);
   }
 }
 
+/**
+ * Asks the policy, with the tool's `needsApproval` evaluated for this input. A `needsApproval` function
+ * that throws makes the call refused (the caller turns a throw into a deny); one that answers anything but
+ * `false` asks.
+ */
 function callPolicy(
   ctx: RunContext,
   tool: Tool,
+  id: string,
   input: JsonValue,
   parsed: unknown,
   sandbox: Sandbox | undefined,
 ): Promise<PolicyDecision> | PolicyDecision {
-  return ctx.config.policy.decide({
-    name: tool.name,
-    input,
-    readOnly: tool.readOnly,
-    ...(tool.access ? { access: tool.access(parsed) } : {}),
-    ...(sandbox ? { sandbox } : {}),
-  });
+  const decide = (needsApproval: boolean): Promise<PolicyDecision> | PolicyDecision =>
+    ctx.config.policy.decide({
+      name: tool.name,
+      input,
+      readOnly: tool.readOnly,
+      ...(tool.access ? { access: tool.access(parsed) } : {}),
+      ...(sandbox ? { sandbox } : {}),
+      ...(needsApproval ? { needsApproval } : {}),
+    });
+  const needs = tool.needsApproval;
+  if (typeof needs !== 'function') return decide(needs === true);
+  const context = { toolCallId: id, sessionId: ctx.sessionId, runId: ctx.runId };
+  return Promise.resolve(needs(parsed, context)).then((answer) => decide(answer !== false));
 }
 
 /** A decision as the loop uses it: nonsense refuses, and `WORKSPACE_ESCAPE` always refuses. */

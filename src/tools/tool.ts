@@ -63,6 +63,40 @@ export interface ToolContext {
 }
 
 /**
+ * What a `needsApproval` function gets besides the call's input.
+ *
+ * @example
+ * ```ts
+ * const needsApproval = (input: { path: string }, { sessionId }: ApprovalCheckContext) =>
+ *   !trustedSessions.has(sessionId) && input.path.startsWith('prod/');
+ * ```
+ */
+export interface ApprovalCheckContext {
+  /** The id of this tool call. */
+  readonly toolCallId: string;
+  readonly sessionId: string;
+  readonly runId: string;
+}
+
+/**
+ * Whether a call of a tool needs a person's approval: always, never, or decided per call from its
+ * validated input. A function that throws refuses the call; one that answers anything but `false` asks.
+ *
+ * @example
+ * ```ts
+ * const transfer = tool({
+ *   name: 'transfer',
+ *   description: 'Moves money between accounts',
+ *   input: z.object({ to: z.string(), amount: z.number() }),
+ *   needsApproval: ({ amount }) => amount > 100,
+ *   execute: async ({ to, amount }) => bank.transfer(to, amount),
+ * });
+ * ```
+ */
+export type NeedsApproval<TInput> =
+  boolean | ((input: TInput, context: ApprovalCheckContext) => boolean | Promise<boolean>);
+
+/**
  * A tool the agent can call. Make one with {@link tool}.
  *
  * @typeParam TInput - The parsed input type (from the zod schema).
@@ -74,6 +108,13 @@ export interface Tool<TInput = any> {
   readonly input: z.ZodType<TInput>;
   /** Safe to run in `read-only` mode: it changes nothing. */
   readonly readOnly: boolean;
+  /**
+   * Ask a person before a call runs (the policy's `approve`, or the run pauses). Without it, a tool that
+   * does not declare `access()` runs without asking, except in `read-only` mode when it is not `readOnly`
+   * (denied). Deny and ask rules naming the tool apply either way, and `needsApproval` never overrides a
+   * deny; an allow rule naming the tool (`allow: ['deploy']`) and `full-access` mode let it run.
+   */
+  readonly needsApproval?: NeedsApproval<TInput>;
   /** Abort the call after this many ms; the model gets a `TOOL_TIMEOUT` error result. */
   readonly timeoutMs?: number;
   /** JSON Schema sent to the model; derived from `input` unless given (MCP tools bring their own). */
@@ -97,6 +138,8 @@ export interface ToolDefinition<TSchema extends z.ZodType> {
   readonly input: TSchema;
   /** @defaultValue false */
   readonly readOnly?: boolean;
+  /** Ask a person before a call runs; see {@link Tool.needsApproval}. @defaultValue false */
+  readonly needsApproval?: NeedsApproval<z.output<TSchema>>;
   readonly timeoutMs?: number;
   /** Overrides the JSON Schema derived from `input`. */
   readonly inputSchema?: JsonSchema;

@@ -1,12 +1,12 @@
-import type { ToolErrorCode } from '../events/agent-event.js';
+import type { DecisionSource, ToolErrorCode } from '../events/agent-event.js';
 import type { PendingApproval } from '../events/run-result.js';
 import { callDigest } from '../internal/call-digest.js';
-import { jsonEqual } from '../internal/json-safe.js';
 import type { JsonValue } from '../model/message.js';
 import type { ApprovalAnswer, PolicyDecision } from '../policy/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Tool } from '../tools/tool.js';
 import { toolError, type ToolOutcome } from './execute-tool.js';
+import { isRepeated } from './repeat-guard.js';
 import type { RunContext } from './run-context.js';
 
 /** What the permission step decided for one call. */
@@ -15,12 +15,12 @@ export type Authorization =
   | { readonly kind: 'refuse'; readonly outcome: ToolOutcome }
   | { readonly kind: 'pending'; readonly request: PendingApproval };
 
-const REPEAT_LIMIT = 3;
 const RUN: Authorization = { kind: 'run' };
 
 /**
- * Decides whether a validated call may run: the repeated-call guard, then the policy, then (for `ask`)
- * the approver, or a pending approval when there is none. Emits the audit events.
+ * Decides whether a validated call may run: the policy (told whether the tool needs approval for this
+ * input), then the repeated-call guard on what it allows, then (for `ask`) the approver, or a pending
+ * approval when there is none. Emits the audit events.
  */
 export async function authorize(
   ctx: RunContext,
@@ -29,7 +29,7 @@ export async function authorize(
   input: JsonValue,
   parsed: unknown,
 ): Promise<Authorization> {
-  const repeated = isRepeated(ctx, tool.name, input);
+  const repeated = isRepeated(ctx, tool, input);
   // decidePolicy's steps inline: this runs for every tool call, and an async wrapper costs several ticks.
   let decision: PolicyDecision;
   try {
@@ -42,17 +42,15 @@ export async function authorize(
     decision = failedDecision(tool.name, error);
   }
   if (repeated && decision.decision === 'allow') {
-    decision = {
-      decision: 'ask',
-      reason: `This exact ${tool.name} call was made ${REPEAT_LIMIT} times in a row.`,
-    };
+    const turns = ctx.config.repeatGuard!.limit;
+    decision = { decision: 'ask', reason: `This exact ${tool.name} call was made in ${turns} turns in a row.` };
     if (!ctx.config.policy.approve) {
       return refuse(
         ctx,
         id,
-        'mode',
+        'repeat-guard',
         undefined,
-        `You have made this exact ${tool.name} call ${REPEAT_LIMIT} times in a row with the same input. It will not run again: change your approach (different input, another tool, or ask the user).`,
+        `You have made this exact ${tool.name} call in ${turns} turns in a row with the same input. It will not run again: change your approach (different input, another tool, or ask the user).`,
       );
     }
   }
@@ -260,7 +258,7 @@ export async function applyAnswer(
 export async function refuse(
   ctx: RunContext,
   id: string,
-  source: 'mode' | 'rule' | 'approver' | 'hook',
+  source: DecisionSource,
   rule: string | undefined,
   message: string,
   errorCode: ToolErrorCode = 'PERMISSION_DENIED',
@@ -276,14 +274,6 @@ export async function refuse(
   });
   if (wait) await wait;
   return { kind: 'refuse', outcome: toolError(errorCode, message) };
-}
-
-/** Records the call and tells whether it is the third identical call in a row. */
-function isRepeated(ctx: RunContext, name: string, input: JsonValue): boolean {
-  const last = ctx.lastCall;
-  if (last && last.name === name && jsonEqual(last.input, input)) return ++last.count >= REPEAT_LIMIT;
-  ctx.lastCall = { name, input, count: 1 };
-  return false;
 }
 
 /** Refusal by a `beforeToolCall` hook. */

@@ -9,6 +9,7 @@ import type { Sandbox } from '../sandbox/types.js';
 import type { SessionEntry } from '../stores/types.js';
 import { CallIds } from './call-ids.js';
 import type { AgentConfig } from './config.js';
+import type { LastCall } from './repeat-guard.js';
 import type { SessionStateMap } from './session-state.js';
 
 /** How long an aborted run waits for a model or tool that ignores its signal before it stops waiting. */
@@ -51,8 +52,8 @@ export class RunContext {
   #grace: ReturnType<typeof setTimeout> | undefined;
   /** The model request, built once per run around the live history array. */
   request: ModelRequest | undefined;
-  /** The most recent tool call and how many times in a row it was made, for the repeated-call guard. */
-  lastCall: { name: string; input: unknown; count: number } | undefined;
+  /** The most recent guarded tool call and in how many turns in a row it was made (see repeat-guard.ts). */
+  lastCall: LastCall | undefined;
 
   constructor(
     readonly config: AgentConfig,

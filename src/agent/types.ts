@@ -138,6 +138,15 @@ export interface AgentOptions {
    * @defaultValue 64
    */
   readonly maxToolInputDepth?: number;
+  /**
+   * The repeated-call guard, against a model stuck in a loop: the same call (tool and input) made in this
+   * many turns in a row is asked about when the policy has an approver, else refused (a
+   * `permission-decision` event with `source: 'repeat-guard'`, and an error result telling the model to
+   * change its approach). Identical calls within one turn count once. Read-only tools are not guarded
+   * unless `readOnlyTools` is true, so a tool can be polled until it reports "done". `false` turns it off.
+   * @defaultValue 3, read-only tools not guarded
+   */
+  readonly repeatLimit?: number | false | { readonly limit?: number; readonly readOnlyTools?: boolean };
   /** Events buffered for a slow consumer before the run waits for it. @defaultValue 256 */
   readonly eventBufferSize?: number;
   /** End the run before a model call that would take its cost past this many USD. */

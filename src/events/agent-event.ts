@@ -39,8 +39,12 @@ export type ToolErrorCode =
   | 'TOOL_TIMEOUT'
   | 'ABORTED';
 
-/** Who made a permission decision. */
-export type DecisionSource = 'mode' | 'rule' | 'approver' | 'hook';
+/**
+ * Who made a permission decision: the policy's mode, one of its rules, the approver (a person), a
+ * `beforeToolCall` hook, or the repeated-call guard (`repeatLimit`), which refuses the same call made too
+ * many times in a row when nobody can be asked.
+ */
+export type DecisionSource = 'mode' | 'rule' | 'approver' | 'hook' | 'repeat-guard';
 
 /** The run started. */
 export interface RunStartEvent extends EventBase {

@@ -24,7 +24,7 @@ export interface EventBase {
  * - `PERMISSION_DENIED`: the policy, a hook or a person refused the call.
  * - `WORKSPACE_ESCAPE`: the call reached outside the sandbox root.
  * - `TOOL_NOT_FOUND`: the model named a tool that does not exist.
- * - `TOOL_INPUT_INVALID`: the input was not valid JSON or did not match the tool's schema.
+ * - `TOOL_INPUT_INVALID`: the input was not valid JSON, not a JSON object, or did not match the tool's schema.
  * - `TOOL_EXECUTION_FAILED`: the tool threw.
  * - `TOOL_TIMEOUT`: the tool ran past its `timeoutMs`.
  * - `ABORTED`: the run was aborted while the tool ran, or stopped before the call could run (a turn that

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import type { JsonSchema } from '../model/language-model.js';
+import { objectInputSchema } from './input-schema.js';
 import type { Tool, ToolDefinition } from './tool.js';
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -39,8 +40,8 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
  *   execute: async ({ city }) => `Sunny in ${city}`,
  * });
  * ```
- * @throws ConfigError when the name is not a valid tool name, `input` is not a zod schema, or an option has
- * the wrong type.
+ * @throws ConfigError when the name is not a valid tool name, `input` is not a zod schema of an object (a
+ * union of objects is accepted, and sent to the model as one object), or an option has the wrong type.
  */
 export function tool<TSchema extends z.ZodType>(definition: ToolDefinition<TSchema>): Tool<z.output<TSchema>> {
   if (!TOOL_NAME.test(definition.name)) {
@@ -65,7 +66,7 @@ export function tool<TSchema extends z.ZodType>(definition: ToolDefinition<TSche
     description: definition.description,
     input: definition.input as z.ZodType<z.output<TSchema>>,
     readOnly: definition.readOnly ?? false,
-    inputSchema: definition.inputSchema ?? toJsonSchema(definition.input),
+    inputSchema: objectInputSchema(definition.name, definition.inputSchema ?? toJsonSchema(definition.input)),
     execute: definition.execute,
   };
   return Object.assign(

@@ -117,7 +117,10 @@ export interface Tool<TInput = any> {
   readonly needsApproval?: NeedsApproval<TInput>;
   /** Abort the call after this many ms; the model gets a `TOOL_TIMEOUT` error result. */
   readonly timeoutMs?: number;
-  /** JSON Schema sent to the model; derived from `input` unless given (MCP tools bring their own). */
+  /**
+   * JSON Schema sent to the model; derived from `input` unless given (MCP tools bring their own). Always an
+   * object schema (`type: 'object'`), as every provider requires.
+   */
   readonly inputSchema: JsonSchema;
   /** What a call with this (validated) input touches, for the policy. */
   access?(input: TInput): readonly ToolAccess[];
@@ -141,7 +144,7 @@ export interface ToolDefinition<TSchema extends z.ZodType> {
   /** Ask a person before a call runs; see {@link Tool.needsApproval}. @defaultValue false */
   readonly needsApproval?: NeedsApproval<z.output<TSchema>>;
   readonly timeoutMs?: number;
-  /** Overrides the JSON Schema derived from `input`. */
+  /** Overrides the JSON Schema derived from `input`; it must describe an object. */
   readonly inputSchema?: JsonSchema;
   access?(input: z.output<TSchema>): readonly ToolAccess[];
   /** The sandbox the tool acts in, when it is bound to its own; see {@link Tool.sandbox}. */

@@ -1,12 +1,12 @@
-import type { ToolErrorCode } from '../events/agent-event.js';
+import type { DecisionSource, ToolErrorCode } from '../events/agent-event.js';
 import type { PendingApproval } from '../events/run-result.js';
 import { callDigest } from '../internal/call-digest.js';
-import { jsonEqual } from '../internal/json-safe.js';
 import type { JsonValue } from '../model/message.js';
 import type { ApprovalAnswer, PolicyDecision } from '../policy/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Tool } from '../tools/tool.js';
 import { toolError, type ToolOutcome } from './execute-tool.js';
+import { isRepeated } from './repeat-guard.js';
 import type { RunContext } from './run-context.js';
 
 /** What the permission step decided for one call. */
@@ -15,12 +15,12 @@ export type Authorization =
   | { readonly kind: 'refuse'; readonly outcome: ToolOutcome }
   | { readonly kind: 'pending'; readonly request: PendingApproval };
 
-const REPEAT_LIMIT = 3;
 const RUN: Authorization = { kind: 'run' };
 
 /**
- * Decides whether a validated call may run: the repeated-call guard, then the policy, then (for `ask`)
- * the approver, or a pending approval when there is none. Emits the audit events.
+ * Decides whether a validated call may run: the policy (told whether the tool needs approval for this
+ * input), then the repeated-call guard on what it allows, then (for `ask`) the approver, or a pending
+ * approval when there is none. Emits the audit events.
  */
 export async function authorize(
   ctx: RunContext,
@@ -29,30 +29,28 @@ export async function authorize(
   input: JsonValue,
   parsed: unknown,
 ): Promise<Authorization> {
-  const repeated = isRepeated(ctx, tool.name, input);
+  const repeated = isRepeated(ctx, tool, input);
   // decidePolicy's steps inline: this runs for every tool call, and an async wrapper costs several ticks.
   let decision: PolicyDecision;
   try {
     const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
     decision = checkedDecision(
       tool.name,
-      await callPolicy(ctx, tool, input, parsed, pending instanceof Promise ? await pending : pending),
+      await callPolicy(ctx, tool, id, input, parsed, pending instanceof Promise ? await pending : pending),
     );
   } catch (error) {
     decision = failedDecision(tool.name, error);
   }
   if (repeated && decision.decision === 'allow') {
-    decision = {
-      decision: 'ask',
-      reason: `This exact ${tool.name} call was made ${REPEAT_LIMIT} times in a row.`,
-    };
+    const turns = ctx.config.repeatGuard!.limit;
+    decision = { decision: 'ask', reason: `This exact ${tool.name} call was made in ${turns} turns in a row.` };
     if (!ctx.config.policy.approve) {
       return refuse(
         ctx,
         id,
-        'mode',
+        'repeat-guard',
         undefined,
-        `You have made this exact ${tool.name} call ${REPEAT_LIMIT} times in a row with the same input. It will not run again: change your approach (different input, another tool, or ask the user).`,
+        `You have made this exact ${tool.name} call in ${turns} turns in a row with the same input. It will not run again: change your approach (different input, another tool, or ask the user).`,
       );
     }
   }
@@ -83,6 +81,7 @@ export async function authorize(
 export async function decidePolicy(
   ctx: RunContext,
   tool: Tool,
+  id: string,
   input: JsonValue,
   parsed: unknown,
 ): Promise<PolicyDecision> {
@@ -90,26 +89,38 @@ export async function decidePolicy(
     // Paths are canonicalised in the sandbox for tools that say what they touch; others need no sandbox.
     const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
     const sandbox = pending instanceof Promise ? await pending : pending;
-    return checkedDecision(tool.name, await callPolicy(ctx, tool, input, parsed, sandbox));
+    return checkedDecision(tool.name, await callPolicy(ctx, tool, id, input, parsed, sandbox));
   } catch (error) {
     return failedDecision(tool.name, error);
   }
 }
 
+/**
+ * Asks the policy, with the tool's `needsApproval` evaluated for this input. A `needsApproval` function
+ * that throws makes the call refused (the caller turns a throw into a deny); one that answers anything but
+ * `false` asks.
+ */
 function callPolicy(
   ctx: RunContext,
   tool: Tool,
+  id: string,
   input: JsonValue,
   parsed: unknown,
   sandbox: Sandbox | undefined,
 ): Promise<PolicyDecision> | PolicyDecision {
-  return ctx.config.policy.decide({
-    name: tool.name,
-    input,
-    readOnly: tool.readOnly,
-    ...(tool.access ? { access: tool.access(parsed) } : {}),
-    ...(sandbox ? { sandbox } : {}),
-  });
+  const decide = (needsApproval: boolean): Promise<PolicyDecision> | PolicyDecision =>
+    ctx.config.policy.decide({
+      name: tool.name,
+      input,
+      readOnly: tool.readOnly,
+      ...(tool.access ? { access: tool.access(parsed) } : {}),
+      ...(sandbox ? { sandbox } : {}),
+      ...(needsApproval ? { needsApproval } : {}),
+    });
+  const needs = tool.needsApproval;
+  if (typeof needs !== 'function') return decide(needs === true);
+  const context = { toolCallId: id, sessionId: ctx.sessionId, runId: ctx.runId };
+  return Promise.resolve(needs(parsed, context)).then((answer) => decide(answer !== false));
 }
 
 /** A decision as the loop uses it: nonsense refuses, and `WORKSPACE_ESCAPE` always refuses. */
@@ -247,7 +258,7 @@ export async function applyAnswer(
 export async function refuse(
   ctx: RunContext,
   id: string,
-  source: 'mode' | 'rule' | 'approver' | 'hook',
+  source: DecisionSource,
   rule: string | undefined,
   message: string,
   errorCode: ToolErrorCode = 'PERMISSION_DENIED',
@@ -263,14 +274,6 @@ export async function refuse(
   });
   if (wait) await wait;
   return { kind: 'refuse', outcome: toolError(errorCode, message) };
-}
-
-/** Records the call and tells whether it is the third identical call in a row. */
-function isRepeated(ctx: RunContext, name: string, input: JsonValue): boolean {
-  const last = ctx.lastCall;
-  if (last && last.name === name && jsonEqual(last.input, input)) return ++last.count >= REPEAT_LIMIT;
-  ctx.lastCall = { name, input, count: 1 };
-  return false;
 }
 
 /** Refusal by a `beforeToolCall` hook. */

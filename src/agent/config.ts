@@ -7,6 +7,7 @@ import type { Tool } from '../tools/tool.js';
 import type { ResolvedCompaction } from './compaction/maybe-compact.js';
 import { summarizeCompaction } from './compaction/strategies.js';
 import type { CompactionOptions } from './compaction/types.js';
+import type { RepeatGuard } from './repeat-guard.js';
 import type { AgentOptions } from './types.js';
 
 /** Everything a run needs, resolved and validated once per agent. */
@@ -28,6 +29,8 @@ export interface AgentConfig {
   readonly maxToolInputDepth: number;
   readonly eventBufferSize: number;
   readonly name: string;
+  /** The repeated-call guard, or `undefined` when it is off. */
+  readonly repeatGuard: RepeatGuard | undefined;
   /** Compaction settings, or `undefined` when the agent does not compact. */
   readonly compaction: ResolvedCompaction | undefined;
   /** The sandbox, created on first use when none was given (it is Node-only). */

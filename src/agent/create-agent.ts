@@ -8,6 +8,7 @@ import { memoryStore } from '../stores/memory-store.js';
 import { Run } from './agent-run.js';
 import { indexTools, lockTimeout, positiveInteger, resolveCompaction, type AgentConfig } from './config.js';
 import { forkSession, revertSession } from './revert.js';
+import { repeatGuard } from './repeat-guard.js';
 import { RunContext } from './run-context.js';
 import { runLoop, type RunStart } from './run-loop.js';
 import { DEFAULT_MAX_TURN_OUTPUT_CHARS, toolInputDepth } from './turn-limits.js';
@@ -33,7 +34,7 @@ import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions
  * console.log((await run.result).status);
  * ```
  * @throws ConfigError for a missing provider, duplicate tool names, a malformed policy rule, or a
- * non-positive limit.
+ * non-positive limit (or a `repeatLimit` below 2).
  */
 export function createAgent(options: AgentOptions): Agent {
   const provider = options?.provider;
@@ -72,6 +73,7 @@ export function createAgent(options: AgentOptions): Agent {
     maxToolInputDepth: toolInputDepth(options.maxToolInputDepth),
     eventBufferSize: positiveInteger('eventBufferSize', options.eventBufferSize, 256),
     name: options.name ?? 'agent',
+    repeatGuard: repeatGuard(options.repeatLimit),
     compaction: resolveCompaction(options.compaction, provider.contextWindow),
     sandbox: () => (sandbox ??= defaultSandbox(policyGrant(options.policy))),
   };

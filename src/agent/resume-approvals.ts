@@ -128,7 +128,7 @@ async function resumeOne(ctx: RunContext, request: PendingApproval, given: Resum
     return result(ctx, request, toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)));
   }
   // The resuming agent's policy decides first: an approval answers an `ask`, never a deny rule or a mode.
-  const decision = await decidePolicy(ctx, tool, request.input, parsed.data);
+  const decision = await decidePolicy(ctx, tool, request.id, request.input, parsed.data);
   if (decision.decision === 'deny') return done(ctx, request, await refuseByPolicy(ctx, request.id, decision));
 
   let authorization: Authorization;

@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../events/agent-event.js';
+import type { AgentEvent, RunEndEvent } from '../events/agent-event.js';
 import type { RunStatus } from '../events/run-result.js';
 import { abortReason } from '../internal/abort.js';
 import { EventChannel } from '../internal/event-channel.js';
@@ -9,6 +9,7 @@ import type { Sandbox } from '../sandbox/types.js';
 import type { SessionEntry } from '../stores/types.js';
 import { CallIds } from './call-ids.js';
 import type { AgentConfig } from './config.js';
+import type { LastCall } from './repeat-guard.js';
 import type { SessionStateMap } from './session-state.js';
 
 /** How long an aborted run waits for a model or tool that ignores its signal before it stops waiting. */
@@ -51,8 +52,8 @@ export class RunContext {
   #grace: ReturnType<typeof setTimeout> | undefined;
   /** The model request, built once per run around the live history array. */
   request: ModelRequest | undefined;
-  /** The most recent tool call and how many times in a row it was made, for the repeated-call guard. */
-  lastCall: { name: string; input: unknown; count: number } | undefined;
+  /** The most recent guarded tool call and in how many turns in a row it was made (see repeat-guard.ts). */
+  lastCall: LastCall | undefined;
 
   constructor(
     readonly config: AgentConfig,
@@ -76,6 +77,19 @@ export class RunContext {
   /** Emits the run's last event, also when an abandoned body may no longer emit. */
   emitEnd(event: AgentEvent): Promise<void> | undefined {
     this.#onEvent?.(event);
+    return this.channel.push(event);
+  }
+
+  /**
+   * Emits the `run-end` event of a failed run. An `onEvent` hook that throws on it is ignored (the run has
+   * failed already, and its own error is the one to report), and the event still reaches the iterator.
+   */
+  emitFailed(event: RunEndEvent): Promise<void> | undefined {
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // The hook's failure cannot replace the run's.
+    }
     return this.channel.push(event);
   }
 

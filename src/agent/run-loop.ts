@@ -1,23 +1,14 @@
 import { RunStateError } from '../errors/config-error.js';
 import type { PendingApproval, RunResult } from '../events/run-result.js';
-import { addUsage, costOf, type Usage } from '../model/usage.js';
-import {
-  messageText,
-  type JsonValue,
-  type Message,
-  type ToolCallPart,
-  type ToolResultPart,
-  type UserMessage,
-} from '../model/message.js';
+import type { Usage } from '../model/usage.js';
+import { messageText, type JsonValue, type Message, type ToolResultPart, type UserMessage } from '../model/message.js';
 import type { SessionEntry } from '../stores/types.js';
-import { callModel } from './call-model.js';
 import { maybeCompact } from './compaction/maybe-compact.js';
 import { checkBudget } from './cost.js';
-import { prepareRequest } from './prepare-request.js';
+import { add, playTurn } from './play-turn.js';
 import type { RunContext } from './run-context.js';
-import type { ResumeAnswer, SnapshotWarning } from './types.js';
+import type { ResumeAnswer } from './types.js';
 import { resumeApprovals } from './resume-approvals.js';
-import { runTools } from './run-tools.js';
 import { closeToolCalls, orderResults, unansweredToolCalls, viewSession, type SessionView } from './session-history.js';
 
 /** How a run starts: with new user input, or with decisions on a paused session's approvals. */
@@ -31,8 +22,9 @@ const INTERRUPTED =
 
 /**
  * The agent loop: load the session, add the input (or the approved calls), then turn by turn call the
- * model, run its tool calls and store the turn, until the model answers without tools, `maxTurns` is
- * reached, a call waits for approval, or the run is aborted.
+ * model, run its tool calls and store the turn, until the model answers without tools, a turn ends
+ * without a clean answer (`incomplete`, see finish-reason.ts), `maxTurns` is reached, a call waits for
+ * approval, or the run is aborted.
  */
 export async function runLoop(
   ctx: RunContext,
@@ -96,61 +88,11 @@ export async function runLoop(
     }
     if (ctx.config.compaction) await maybeCompact(ctx, ctx.config.compaction);
     if (maxCostUsd !== undefined && provider.pricing) checkBudget(ctx.cost, maxCostUsd, lastUsage, provider.pricing);
-    const turn = ++ctx.turns;
-    const sessionTurn = ++ctx.sessionTurn;
-    const started = ctx.emit({ type: 'turn-start', turn, sessionTurn, runId: ctx.runId });
-    if (started) await started;
-
-    const prepared = prepareRequest(ctx);
-    const request = prepared instanceof Promise ? await prepared : prepared;
-    const answer = await callModel(ctx, request);
-    lastUsage = answer.usage;
-    ctx.finishReason = answer.finishReason;
-    addUsage(ctx.usage, answer.usage);
-    if (provider.pricing) {
-      ctx.cost += costOf(answer.usage, provider.pricing);
-      ctx.costKnown = true;
-    }
-    add(ctx, answer.message);
-    if (answer.usage.inputTokens > 0) {
-      ctx.contextTokens = answer.usage.inputTokens + answer.usage.outputTokens;
-      ctx.contextMark = ctx.history.length;
-    }
-    const entries: SessionEntry[] = [{ type: 'message', message: answer.message, turn: sessionTurn }];
-
-    if (answer.toolCalls.length > 0) {
-      // The calls (and the snapshot before them) are stored before they run: after a crash, a resume knows
-      // they were made and answers them as interrupted instead of silently making them again.
-      const snapshot = await snapshotBeforeChanges(ctx, answer.toolCalls, sessionTurn);
-      await ctx.persist(snapshot ? [...entries, snapshot] : entries);
-      entries.length = 0;
-      const batch = await runTools(ctx, answer.toolCalls, answer.rejected);
-      if (batch.pending.length > 0) {
-        pending = batch.pending;
-        entries.push({ type: 'pending-approvals', requests: batch.pending, results: batch.results, turn: sessionTurn });
-      } else {
-        const toolMessage: Message = { role: 'tool', content: batch.results };
-        add(ctx, toolMessage);
-        entries.push({ type: 'message', message: toolMessage, turn: sessionTurn });
-      }
-    }
-    await ctx.persist(entries);
-    const ended = ctx.emit({
-      type: 'turn-end',
-      turn,
-      sessionTurn,
-      usage: answer.usage,
-      finishReason: answer.finishReason,
-      runId: ctx.runId,
-    });
-    if (ended) await ended;
-
-    if (pending) {
-      ctx.status = 'paused';
-      break;
-    }
-    if (answer.toolCalls.length === 0) {
-      ctx.status = 'completed';
+    const played = await playTurn(ctx);
+    lastUsage = played.usage;
+    if (played.end) {
+      ctx.status = played.end;
+      pending = played.pending;
       break;
     }
   }
@@ -180,11 +122,6 @@ export function buildResult(ctx: RunContext, pending?: readonly PendingApproval[
   };
 }
 
-function add(ctx: RunContext, message: Message): void {
-  ctx.history.push(message);
-  ctx.messages.push(message);
-}
-
 /** Adds the user's input, first answering any tool call that would otherwise stay without a result. */
 async function addInput(ctx: RunContext, view: SessionView, message: UserMessage): Promise<void> {
   const entries: SessionEntry[] = [];
@@ -208,25 +145,6 @@ async function addInput(ctx: RunContext, view: SessionView, message: UserMessage
   // The input belongs to the turn it starts, so reverting to an earlier turn drops it too.
   entries.push({ type: 'message', message, turn: ctx.sessionTurn + 1 });
   await ctx.persist(entries);
-}
-
-/**
- * Snapshots the workspace before a turn's tool calls when any of them may change files (a tool that is
- * not read-only); the entry is stored with the calls, before they run.
- */
-async function snapshotBeforeChanges(
-  ctx: RunContext,
-  calls: readonly ToolCallPart[],
-  sessionTurn: number,
-): Promise<SessionEntry | undefined> {
-  const snapshots = ctx.config.options.snapshots;
-  if (!snapshots || calls.every((call) => ctx.config.tools.get(call.name)?.readOnly !== false)) return undefined;
-  const warnings: SnapshotWarning[] = [];
-  const snapshotId = await snapshots.take({ signal: ctx.signal, onWarning: (warning) => warnings.push(warning) });
-  for (const { kind, message, paths } of warnings) {
-    await ctx.emit({ type: 'snapshot-warning', kind, message, paths, sessionTurn, runId: ctx.runId });
-  }
-  return { type: 'snapshot', snapshotId, turn: sessionTurn };
 }
 
 /**

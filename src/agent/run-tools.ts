@@ -60,16 +60,15 @@ async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultP
       toolError('TOOL_NOT_FOUND', `Tool "${call.name}" does not exist. Available tools: ${names}.`),
     );
   }
-  if (typeof call.input === 'string') {
+  // A string is the raw arguments when they did not parse, or a JSON string the model sent: say which it
+  // may be, never that valid JSON was invalid. (A tool made by hand may take a string: then it passes.)
+  if (typeof call.input === 'string' && !tool.input.safeParse(call.input).success) {
     return finish(
       ctx,
       call.id,
       call.name,
       call.input,
-      toolError(
-        'TOOL_INPUT_INVALID',
-        `The input for "${call.name}" was not valid JSON: ${call.input.slice(0, 200)}. Send the arguments as one JSON object that matches the tool's schema.`,
-      ),
+      toolError('TOOL_INPUT_INVALID', stringInputMessage(tool, call.input)),
     );
   }
   let input: JsonValue = call.input;
@@ -171,7 +170,7 @@ export async function finish(
   return { type: 'tool-result', id, name, output, isError: outcome.isError };
 }
 
-/** The error message for an input that does not match the tool's schema. */
+/** The error message for JSON input that does not match the tool's schema, with the schema's issues. */
 export function invalidInputMessage(
   tool: Tool,
   error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
@@ -180,7 +179,26 @@ export function invalidInputMessage(
     .slice(0, 10)
     .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(input)'}: ${issue.message}`)
     .join('; ');
-  return `Invalid input for "${tool.name}": ${problems}. Fix the arguments to match the schema: ${JSON.stringify(tool.inputSchema)}`;
+  return `The input for "${tool.name}" is JSON but does not match the tool's schema: ${problems}. Fix the arguments to match the schema: ${JSON.stringify(tool.inputSchema)}`;
+}
+
+/**
+ * The error message for a string input: arguments that did not parse as JSON (they look like an object or
+ * an array but are malformed, often cut off), a JSON string holding an encoded object, or a bare string
+ * where an object is expected.
+ */
+function stringInputMessage(tool: Tool, raw: string): string {
+  const shown = raw.length > 200 ? `${raw.slice(0, 200)}…` : raw;
+  const schema = `Send the arguments as one JSON object that matches the tool's schema: ${JSON.stringify(tool.inputSchema)}`;
+  try {
+    JSON.parse(raw);
+  } catch (error) {
+    if (/^\s*[[{]/.test(raw)) {
+      return `The input for "${tool.name}" is not valid JSON (${(error as Error).message}): ${shown}. ${schema}`;
+    }
+    return `The input for "${tool.name}" is a string, not a JSON object: ${shown}. ${schema}`;
+  }
+  return `The input for "${tool.name}" is a string that holds JSON, not a JSON object: ${shown}. Send the object itself, not encoded in a string. ${schema}`;
 }
 
 /**

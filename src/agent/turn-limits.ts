@@ -100,8 +100,8 @@ export interface InputCheck {
 }
 
 /**
- * Checks a tool call's input against the depth limit and the room left in the turn. A raw string (the
- * model's arguments were not JSON) passes here: the tool step answers it as invalid JSON.
+ * Checks a tool call's input against the depth limit and the room left in the turn. A string (raw
+ * arguments that were not JSON, or a JSON string) passes here: the tool step answers it with what it is.
  */
 export function checkToolInput(name: string, input: unknown, maxDepth: number, maxChars: number): InputCheck {
   const measured = measureJson(input, maxDepth, maxChars);

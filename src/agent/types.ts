@@ -130,7 +130,8 @@ export interface AgentOptions {
   /**
    * Characters one model turn may stream (text, reasoning and tool-call arguments together). Past it the
    * stream is stopped, the turn ends with `finishReason: 'length'` (on its `turn-end` event and the run's
-   * result) and keeps what came before the cut; a tool call whose arguments were cut off is dropped.
+   * result) and keeps what came before the cut; a tool call whose arguments were cut off is dropped. As for
+   * the model's own limit, complete tool calls still run, and a cut text-only turn ends the run `incomplete`.
    * Every streamed part counts as at least one, so an endless stream of empty parts is cut too. A bound on
    * memory and time against a model or proxy that streams without end, far above any real turn.
    * @defaultValue 1000000
@@ -143,6 +144,15 @@ export interface AgentOptions {
    * @defaultValue 64
    */
   readonly maxToolInputDepth?: number;
+  /**
+   * The repeated-call guard, against a model stuck in a loop: the same call (tool and input) made in this
+   * many turns in a row is asked about when the policy has an approver, else refused (a
+   * `permission-decision` event with `source: 'repeat-guard'`, and an error result telling the model to
+   * change its approach). Identical calls within one turn count once. Read-only tools are not guarded
+   * unless `readOnlyTools` is true, so a tool can be polled until it reports "done". `false` turns it off.
+   * @defaultValue 3, read-only tools not guarded
+   */
+  readonly repeatLimit?: number | false | { readonly limit?: number; readonly readOnlyTools?: boolean };
   /** Events buffered for a slow consumer before the run waits for it. @defaultValue 256 */
   readonly eventBufferSize?: number;
   /** End the run before a model call that would take its cost past this many USD. */
@@ -221,7 +231,8 @@ export interface ResumeOptions {
  *
  * The run starts on the next tick. An iterator attached before then receives every event, with
  * backpressure; with no iterator, events are not buffered and the run goes on. `break` out of the loop
- * aborts the run. Iterating twice throws.
+ * aborts the run. Iterating twice, or after the run has ended, throws a `RunStateError`. A failed run ends
+ * with a `run-end` event too (status `failed`, with the error), then the iterator throws the error.
  *
  * @example
  * ```ts
@@ -231,7 +242,10 @@ export interface ResumeOptions {
  * ```
  */
 export interface AgentRun extends AsyncIterable<AgentEvent> {
-  /** Settles when the run ends; rejects with an `AgentError` carrying the partial result if it fails. */
+  /**
+   * Settles when the run ends; rejects with an `AgentError` carrying the partial result (status `failed`)
+   * as `error.result` if it fails.
+   */
   readonly result: Promise<RunResult>;
   readonly sessionId: string;
   readonly runId: string;

@@ -7,6 +7,7 @@
 import type { FinishReason } from '../model/language-model.js';
 import type { JsonValue } from '../model/message.js';
 import type { Usage } from '../model/usage.js';
+import type { ErrorCode } from '../errors/agent-error.js';
 import type { RunResult } from './run-result.js';
 
 /** Fields every event carries. */
@@ -23,10 +24,11 @@ export interface EventBase {
  * - `PERMISSION_DENIED`: the policy, a hook or a person refused the call.
  * - `WORKSPACE_ESCAPE`: the call reached outside the sandbox root.
  * - `TOOL_NOT_FOUND`: the model named a tool that does not exist.
- * - `TOOL_INPUT_INVALID`: the input was not valid JSON or did not match the tool's schema.
+ * - `TOOL_INPUT_INVALID`: the input was not valid JSON, not a JSON object, or did not match the tool's schema.
  * - `TOOL_EXECUTION_FAILED`: the tool threw.
  * - `TOOL_TIMEOUT`: the tool ran past its `timeoutMs`.
- * - `ABORTED`: the run was aborted while the tool ran.
+ * - `ABORTED`: the run was aborted while the tool ran, or stopped before the call could run (a turn that
+ *   ends the run as `incomplete` answers its calls so).
  */
 export type ToolErrorCode =
   | 'PERMISSION_DENIED'
@@ -37,8 +39,12 @@ export type ToolErrorCode =
   | 'TOOL_TIMEOUT'
   | 'ABORTED';
 
-/** Who made a permission decision. */
-export type DecisionSource = 'mode' | 'rule' | 'approver' | 'hook';
+/**
+ * Who made a permission decision: the policy's mode, one of its rules, the approver (a person), a
+ * `beforeToolCall` hook, or the repeated-call guard (`repeatLimit`), which refuses the same call made too
+ * many times in a row when nobody can be asked.
+ */
+export type DecisionSource = 'mode' | 'rule' | 'approver' | 'hook' | 'repeat-guard';
 
 /** The run started. */
 export interface RunStartEvent extends EventBase {
@@ -166,10 +172,22 @@ export interface SessionLockWaitEvent extends EventBase {
   /** When this run started waiting, in milliseconds since the epoch. */
   readonly since: number;
 }
-/** The run ended; `result` is what `run.result` resolves to. */
+
+/**
+ * The run ended; `result` is what `run.result` resolves to. A failed run ends with this event too: its
+ * `result` is the partial result (`status: 'failed'`) and `error` says what failed, as plain JSON; then
+ * `run.result` rejects and the iterator throws the error itself.
+ */
 export interface RunEndEvent extends EventBase {
   readonly type: 'run-end';
   readonly result: RunResult;
+  /** Why a failed run failed (absent for every other status). */
+  readonly error?: {
+    /** The error's class name, e.g. `ProviderError`. */
+    readonly name: string;
+    readonly code: ErrorCode;
+    readonly message: string;
+  };
 }
 
 /**

@@ -3,11 +3,20 @@ import type { JsonValue, Message } from '../model/message.js';
 import type { Usage } from '../model/usage.js';
 
 /**
- * How a run ended: `completed` when the model answered without asking for tools, `max-turns` when it hit
- * `maxTurns`, `aborted` when its signal fired or `abort()` was called, `paused` when a tool call waits for
- * an approval (see {@link RunResult.pending}).
+ * How a run ended:
+ *
+ * - `completed`: the model answered without asking for tools (`finishReason` `stop` or `tool-calls`).
+ * - `incomplete`: the model's last turn did not end cleanly, so its answer is not to be taken as final:
+ *   cut at its output limit with text only (`length`), refused or blocked (`content-filter`), ended on an
+ *   error twice in a row (`error`, e.g. a malformed function call), or for a reason the provider did not
+ *   name (`other`). `finishReason` says which.
+ * - `max-turns`: it hit `maxTurns`.
+ * - `aborted`: its signal fired or `abort()` was called.
+ * - `paused`: a tool call waits for an approval (see {@link RunResult.pending}).
+ * - `failed`: only on the partial result a failed run's error carries (`error.result`): `run.result`
+ *   rejected, and the `run-end` event carries the error.
  */
-export type RunStatus = 'completed' | 'max-turns' | 'aborted' | 'paused';
+export type RunStatus = 'completed' | 'incomplete' | 'max-turns' | 'aborted' | 'paused' | 'failed';
 
 /**
  * A tool call waiting for a person's decision. A paused run stores these in its session; answer them with
@@ -58,7 +67,8 @@ export interface RunResult {
   readonly pending?: readonly PendingApproval[];
   /**
    * Why the last model turn of this run ended (`length`: the model's output limit, or the agent cut the
-   * turn at `maxTurnOutputChars`). Absent when the run made no model call.
+   * turn at `maxTurnOutputChars`; `content-filter`: a refusal or a safety block). Absent when the run made
+   * no model call. A status of `incomplete` says which reason ended the run.
    */
   readonly finishReason?: FinishReason;
 }

@@ -34,6 +34,12 @@ export type { PolicyOptions, RuleList, RulePolicy } from './policy-options.js';
  *   dangerous commands (`rm -rf ~`, `git push --force`, `curl … | sh`), which ask unless a rule allows
  *   that exact command.
  *
+ * Custom tools (a check with no `access` and a name that is not a built-in tool's) are judged as in the
+ * OpenAI Agents SDK and the AI SDK: they run without asking in `workspace-write` and `full-access`, and in
+ * `read-only` only when `readOnly`. A check with `needsApproval` (the tool's own `needsApproval`, evaluated
+ * by the agent) asks wherever `read-only` or `workspace-write` would allow it, unless a rule naming the tool
+ * allows it. Deny and ask rules apply to every tool by name first.
+ *
  * Rules: `Bash(npm test:*)` and `Bash(npm test *)` are token-aware prefixes (`npm test`, `npm test -- x`,
  * never `npm testing`); `Bash(git status)` is exact; other `*` are wildcards within one simple command. A
  * compound command is allowed only if every simple command in it is. `Read(path)`, `Edit(path)` (also

@@ -26,6 +26,12 @@ export interface PermissionCheck {
   readonly access?: readonly ToolAccess[];
   /** The sandbox paths are resolved in, so rules match canonical paths. */
   readonly sandbox?: Sandbox;
+  /**
+   * The tool asks for a person's approval of this call (its `needsApproval`, already evaluated for this
+   * input). `createPolicy` then asks where it would allow, in `read-only` and `workspace-write` mode,
+   * unless a rule naming the tool allows it; deny and ask rules apply first, as for every call.
+   */
+  readonly needsApproval?: boolean;
 }
 
 /** A policy's answer. */

@@ -63,6 +63,43 @@ export interface ToolContext {
 }
 
 /**
+ * What a `needsApproval` function gets besides the call's input.
+ *
+ * @example
+ * ```ts
+ * const needsApproval = (input: { path: string }, { sessionId }: ApprovalCheckContext) =>
+ *   !trustedSessions.has(sessionId) && input.path.startsWith('prod/');
+ * ```
+ */
+export interface ApprovalCheckContext {
+  /** The id of this tool call. */
+  readonly toolCallId: string;
+  readonly sessionId: string;
+  readonly runId: string;
+}
+
+/**
+ * Whether a call of a tool needs a person's approval: always, never, or decided per call from its
+ * validated input. A function that throws refuses the call; one that answers anything but `false` asks.
+ *
+ * @example
+ * ```ts
+ * const transfer = tool({
+ *   name: 'transfer',
+ *   description: 'Moves money between accounts',
+ *   input: z.object({ to: z.string(), amount: z.number() }),
+ *   needsApproval: ({ amount }) => amount > 100,
+ *   execute: async ({ to, amount }) => bank.transfer(to, amount),
+ * });
+ * ```
+ */
+export type NeedsApproval<TInput> =
+  | boolean
+  // Written as a method so that its input is checked bivariantly, like `execute`'s: a `Tool<{ a: string }>`
+  // stays assignable to `Tool<unknown>` and to the arrays of mixed tools users build.
+  | { check(input: TInput, context: ApprovalCheckContext): boolean | Promise<boolean> }['check'];
+
+/**
  * A tool the agent can call. Make one with {@link tool}.
  *
  * @typeParam TInput - The parsed input type (from the zod schema).
@@ -74,9 +111,19 @@ export interface Tool<TInput = any> {
   readonly input: z.ZodType<TInput>;
   /** Safe to run in `read-only` mode: it changes nothing. */
   readonly readOnly: boolean;
+  /**
+   * Ask a person before a call runs (the policy's `approve`, or the run pauses). Without it, a tool that
+   * does not declare `access()` runs without asking, except in `read-only` mode when it is not `readOnly`
+   * (denied). Deny and ask rules naming the tool apply either way, and `needsApproval` never overrides a
+   * deny; an allow rule naming the tool (`allow: ['deploy']`) and `full-access` mode let it run.
+   */
+  readonly needsApproval?: NeedsApproval<TInput>;
   /** Abort the call after this many ms; the model gets a `TOOL_TIMEOUT` error result. */
   readonly timeoutMs?: number;
-  /** JSON Schema sent to the model; derived from `input` unless given (MCP tools bring their own). */
+  /**
+   * JSON Schema sent to the model; derived from `input` unless given (MCP tools bring their own). Always an
+   * object schema (`type: 'object'`), as every provider requires.
+   */
   readonly inputSchema: JsonSchema;
   /** What a call with this (validated) input touches, for the policy. */
   access?(input: TInput): readonly ToolAccess[];
@@ -97,8 +144,10 @@ export interface ToolDefinition<TSchema extends z.ZodType> {
   readonly input: TSchema;
   /** @defaultValue false */
   readonly readOnly?: boolean;
+  /** Ask a person before a call runs; see {@link Tool.needsApproval}. @defaultValue false */
+  readonly needsApproval?: NeedsApproval<z.output<TSchema>>;
   readonly timeoutMs?: number;
-  /** Overrides the JSON Schema derived from `input`. */
+  /** Overrides the JSON Schema derived from `input`; it must describe an object. */
   readonly inputSchema?: JsonSchema;
   access?(input: z.output<TSchema>): readonly ToolAccess[];
   /** The sandbox the tool acts in, when it is bound to its own; see {@link Tool.sandbox}. */

@@ -69,7 +69,14 @@ describe('failures', () => {
     expect(failure.result?.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(failure.result?.turns).toBe(2);
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
-    expect(events.some((e) => e.type === 'run-end')).toBe(false);
+    expect(failure.result?.status).toBe('failed');
+    // The last event says the run failed, and why, before the iterator throws.
+    expect(events.at(-1)).toMatchObject({
+      type: 'run-end',
+      result: { status: 'failed', turns: 2 },
+      error: { name: 'ProviderError', code: 'PROVIDER_ERROR', message: 'boom' },
+    });
+    model.assertComplete();
   });
 
   it('does not retry a non-retryable error', async () => {

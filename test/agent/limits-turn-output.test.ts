@@ -69,7 +69,7 @@ describe('the per-turn output cap', () => {
     const run = createAgent({ provider: model, maxTurnOutputChars: 50_000 }).run('talk');
     const events = await drain(run);
     const result = await run.result;
-    expect(result.status).toBe('completed');
+    expect(result.status).toBe('incomplete');
     expect(result.finishReason).toBe('length');
     expect(result.text.length).toBe(50_000);
     expect(events.find((e) => e.type === 'turn-end')).toMatchObject({ finishReason: 'length' });
@@ -94,9 +94,9 @@ describe('the per-turn output cap', () => {
     const run = createAgent({ provider: args, tools: [echo], maxTurnOutputChars: 10_000 }).run('call');
     const events = await drain(run);
     const result = await run.result;
-    // The cut call never completed: it is dropped, and the turn ends without tool calls.
+    // The cut call never completed: it is dropped, and the turn ends without tool calls: a cut answer.
     expect(result.finishReason).toBe('length');
-    expect(result.status).toBe('completed');
+    expect(result.status).toBe('incomplete');
     expect(events.some((e) => e.type === 'tool-call')).toBe(false);
     expect(args.stopped).toBe(true);
   });
@@ -109,7 +109,7 @@ describe('the per-turn output cap', () => {
       }
     });
     const result = await createAgent({ provider: model, maxTurnOutputChars: 20_000 }).run('nothing').result;
-    expect(result).toMatchObject({ status: 'completed', finishReason: 'length', text: '' });
+    expect(result).toMatchObject({ status: 'incomplete', finishReason: 'length', text: '' });
     expect(model.stopped).toBe(true);
   });
 

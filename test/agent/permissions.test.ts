@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createAgent, memoryStore, RunStateError, type ApprovalAnswer, type Policy } from '../../src/index.js';
+import { z } from 'zod';
+import { createAgent, memoryStore, RunStateError, tool, type ApprovalAnswer, type Policy } from '../../src/index.js';
 import { mockProvider } from '../../src/testing/index.js';
 import { collect, echoTool, fixedPolicy } from '../helpers/agent.js';
+
+/** A tool that is not read-only: the repeated-call guard watches it. */
+const noteTool = tool({
+  name: 'note',
+  description: 'Write a note',
+  input: z.object({ text: z.string() }),
+  execute: ({ text }) => `noted: ${text}`,
+});
 
 function twoCalls() {
   return [
@@ -153,31 +162,37 @@ describe('permissions in the loop', () => {
   });
 
   it('refuses the third identical call in a row when nobody can approve it', async () => {
-    const same = { name: 'echo', input: { text: 'again' } };
+    const same = { name: 'note', input: { text: 'again' } };
     const model = mockProvider([
       { toolCalls: [same] },
       { toolCalls: [same] },
       { toolCalls: [same] },
       { text: 'changed approach' },
     ]);
-    const run = createAgent({ provider: model, tools: [echoTool], policy: fixedPolicy('allow') }).run('go');
+    const run = createAgent({ provider: model, tools: [noteTool], policy: fixedPolicy('allow') }).run('go');
     const { events } = await collect(run);
     const outcomes = events.flatMap((e) => (e.type === 'tool-result' ? [e.errorCode ?? 'ok'] : []));
     expect(outcomes).toEqual(['ok', 'ok', 'PERMISSION_DENIED']);
+    // The guard says it decided, not the mode.
+    expect(events.filter((e) => e.type === 'permission-decision')).toMatchObject([
+      { decision: 'deny', source: 'repeat-guard' },
+    ]);
     expect(
       String(
         model.requests[3]?.messages.at(-1)?.content[0] &&
           (model.requests[3]!.messages.at(-1)!.content[0] as { output: string }).output,
       ),
     ).toMatch(/change your approach/);
+    model.assertComplete();
   });
 
   it('asks the approver about the third identical call when there is one', async () => {
-    const same = { name: 'echo', input: { text: 'again' } };
+    const same = { name: 'note', input: { text: 'again' } };
     const asked: string[] = [];
     const policy = fixedPolicy('allow', { approve: (request) => (asked.push(request.reason), 'allow') });
     const model = mockProvider([{ toolCalls: [same] }, { toolCalls: [same] }, { toolCalls: [same] }, { text: 'done' }]);
-    await createAgent({ provider: model, tools: [echoTool], policy }).run('go').result;
-    expect(asked).toEqual(['This exact echo call was made 3 times in a row.']);
+    await createAgent({ provider: model, tools: [noteTool], policy }).run('go').result;
+    expect(asked).toEqual(['This exact note call was made in 3 turns in a row.']);
+    model.assertComplete();
   });
 });

@@ -102,7 +102,10 @@ describe('modes', () => {
     expect(await decision(p, { name: 'sync', input: {}, access: [{ kind: 'write', path: join(outside, 'o') }] })).toBe(
       'deny',
     );
-    expect(await decision(p, { name: 'mcp__github__create_issue', input: {} })).toBe('ask');
+    // A tool that says nothing of what it touches runs, unless it needs approval (MCP tools that are not
+    // read-only do).
+    expect(await decision(p, { name: 'mcp__github__create_issue', input: {} })).toBe('allow');
+    expect(await decision(p, { name: 'mcp__github__create_issue', input: {}, needsApproval: true })).toBe('ask');
   });
 
   it('full-access: everything inside runs, but deny rules hold and dangerous commands ask', async () => {
@@ -398,7 +401,9 @@ describe('other rules', () => {
     expect(await decision(p, { name: 'mcp__github__create_issue', input: {} })).toBe('allow');
     expect(await decision(p, { name: 'mcp__github__delete_repo', input: {} })).toBe('deny');
     expect(await decision(p, { name: 'mcp__db__query', input: {} })).toBe('allow');
-    expect(await decision(p, { name: 'mcp__db__drop', input: {} })).toBe('ask');
+    expect(await decision(p, { name: 'mcp__db__drop', input: {}, needsApproval: true })).toBe('ask');
+    expect(await decision(p, { name: 'mcp__github__create_issue', input: {}, needsApproval: true })).toBe('allow');
+    expect(await decision(p, { name: 'mcp__github__delete_repo', input: {}, needsApproval: true })).toBe('deny');
     expect(await decision(p, { name: 'mcp__shell__run', input: {} })).toBe('deny');
   });
 
@@ -480,7 +485,7 @@ describe('suggestedRule and allowAlways', () => {
     expect((await p.decide({ name: 'web_fetch', input: { url: 'https://docs.example.com/x' } })).suggestedRule).toBe(
       'WebFetch(domain:docs.example.com)',
     );
-    expect((await p.decide({ name: 'mcp__github__create_issue', input: {} })).suggestedRule).toBe(
+    expect((await p.decide({ name: 'mcp__github__create_issue', input: {}, needsApproval: true })).suggestedRule).toBe(
       'mcp__github__create_issue',
     );
     const patch = await p.decide({

@@ -4,6 +4,11 @@
  * rest; `read-only` allows reads and read-only commands and denies the rest (the model learns at once it
  * must not change anything, and a headless run never stalls on it). Allow rules let named commands and
  * paths through in every mode.
+ *
+ * A tool that says nothing of what it touches (a custom tool: no `access()`, not a built-in name) runs in
+ * `workspace-write`, as in the OpenAI Agents SDK and the AI SDK; in `read-only` only if it is `readOnly`.
+ * A call whose tool `needsApproval` asks in `read-only` and `workspace-write` where it would run, unless a
+ * rule naming the tool allows it (`full-access` runs it, as it runs everything no rule stops).
  */
 import type { PathTarget } from '../policy-facts.js';
 import { hostOf } from '../rule-match.js';
@@ -19,7 +24,9 @@ export function judgeByMode(ctx: DecideContext): PolicyDecision {
   const bare = bareAllowRule(ctx);
   if (bare) return { decision: 'allow', reason: `Allowed by the rule ${bare.source}.`, rule: bare.source };
   const judge = new ModeJudge(ctx);
-  return ctx.facts.shell.length > 0 ? judge.shell() : judge.tool();
+  const judged = ctx.facts.shell.length > 0 ? judge.shell() : judge.tool();
+  if (judged.decision !== 'allow' || ctx.check.needsApproval !== true) return judged;
+  return ask(ctx, `${ctx.check.name} asks for approval before it runs.`);
 }
 
 class ModeJudge {
@@ -115,10 +122,11 @@ class ModeJudge {
           write.unknown ? `The path of ${check.name} is missing or unknown.` : `Writing ${write.text} is not a read.`,
         );
     const readOnlyTool = check.readOnly ?? BUILTIN_READ_ONLY.has(this.ctx.tool);
-    if (!facts.known && !readOnlyTool && this.used.size === 0)
-      return this.refuse(`${check.name} is not read-only and no allow rule covers it.`);
-    if (facts.known && facts.writes.length === 0 && facts.fetches.length === 0 && !readOnlyTool && mode === 'read-only')
-      if (this.used.size === 0) return this.refuse(`${check.name} is not read-only.`);
-    return allowed(this.used, facts.writes.length > 0 ? 'a write inside the workspace' : 'a read-only call', this.ctx);
+    if (!readOnlyTool && mode === 'read-only' && facts.writes.length === 0 && facts.fetches.length === 0)
+      if (this.used.size === 0)
+        return this.refuse(`${check.name} is not read-only${facts.known ? '' : ' and no allow rule covers it'}.`);
+    const what =
+      facts.writes.length > 0 ? 'a write inside the workspace' : readOnlyTool ? 'a read-only call' : 'a call';
+    return allowed(this.used, what, this.ctx);
   }
 }

@@ -40,7 +40,16 @@ export type {
 } from './agent/compaction/types.js';
 
 export { tool, toJsonSchema } from './tools/define-tool.js';
-export type { SessionState, Tool, ToolAccess, ToolContext, ToolDefinition, ToolOutput } from './tools/tool.js';
+export type {
+  ApprovalCheckContext,
+  NeedsApproval,
+  SessionState,
+  Tool,
+  ToolAccess,
+  ToolContext,
+  ToolDefinition,
+  ToolOutput,
+} from './tools/tool.js';
 
 export { memoryStore } from './stores/memory-store.js';
 export type { MemorySessionStore, MemoryStoreOptions } from './stores/memory-store.js';

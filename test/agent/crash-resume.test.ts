@@ -41,8 +41,9 @@ describe('resume after a crash', () => {
       readOnly: true,
       execute: () => 'ok',
     });
-    // The killed process still held the session's run lock: it frees itself when its lease runs out.
-    const store = sqliteStore({ path: db, lockLeaseMs: 1000 });
+    // The killed process still held the session's run lock: its owner is a dead process on this host, so
+    // the lock is freed at once (the default 30 s lease never comes into it).
+    const store = sqliteStore({ path: db });
     const agent = createAgent({ provider: model, tools: [deploy], policy: { mode: 'workspace-write' }, store });
     const result = await agent.resume('crashed').result;
     expect(result.status).toBe('completed');

@@ -27,6 +27,8 @@ export const SCENARIO_EVENT_TYPES = [
   'turn-end',
   'compaction',
   'retry',
+  'session-lock-wait',
+  'snapshot-warning',
   'run-end',
 ] as const;
 
@@ -72,7 +74,7 @@ const countSchema = z.union([
 const tokenExpectation = z.union([tokens, z.strictObject({ atLeast: tokens.optional(), equals: tokens.optional() })]);
 
 export const expectSchema = z.strictObject({
-  status: z.enum(['completed', 'max-turns', 'aborted', 'paused']).optional(),
+  status: z.enum(['completed', 'max-turns', 'aborted', 'paused', 'incomplete', 'failed']).optional(),
   /** An ordered subsequence of the run's events: a type, or a matcher. */
   events: z
     .array(

@@ -15,9 +15,9 @@ interface Entry {
 /** Latencies kept to judge how long a silence must last. */
 const LATENCY_SAMPLES = 8;
 /** Bounds of the silence grace: how long a server may take to re-report a file before silence means "no change". */
-const MIN_GRACE_MS = 500;
+const MIN_GRACE_MS = 1_000;
 const MAX_GRACE_MS = 10_000;
-const DEFAULT_GRACE_MS = 2_000;
+const DEFAULT_GRACE_MS = 3_000;
 
 /** Diagnostics by document URI, and waits on their arrival. */
 export class DiagnosticsBook {
@@ -26,7 +26,9 @@ export class DiagnosticsBook {
   readonly #entries = new Map<string, Entry>();
   readonly #listeners = new Set<() => void>();
   readonly #changedAt = new Map<string, number>();
+  readonly #openedAt = new Map<string, number>();
   readonly #latencies: number[] = [];
+  #firstReportMs?: number;
 
   /** The sequence number of the last event: a later report of a document has a higher one. */
   mark(): number {
@@ -37,6 +39,11 @@ export class DiagnosticsBook {
   record(uri: string, diagnostics: readonly Diagnostic[], version?: number): void {
     this.#entries.set(uri, { diagnostics, seq: ++this.#seq, ...(typeof version === 'number' ? { version } : {}) });
     this.#lastAt = performance.now();
+    const openedAt = this.#openedAt.get(uri);
+    if (openedAt !== undefined) {
+      this.#openedAt.delete(uri);
+      this.#firstReportMs = Math.max(this.#firstReportMs ?? 0, this.#lastAt - openedAt);
+    }
     const changedAt = this.#changedAt.get(uri);
     if (changedAt !== undefined) {
       this.#changedAt.delete(uri);
@@ -51,14 +58,22 @@ export class DiagnosticsBook {
     this.#changedAt.set(uri, performance.now());
   }
 
+  /** Notes that a document was just opened: its first report tells how slow the server is before any change. */
+  noteOpen(uri: string): void {
+    this.#openedAt.set(uri, performance.now());
+  }
+
   /**
    * How long to wait for a report that may never come. Some servers stay silent when a file's diagnostics
    * did not change (typescript-language-server does not repeat an empty report), so past this grace a
-   * silence counts as "still none": three times the slowest recent report, within bounds.
+   * silence counts as "still none": three times the slowest recent report after a change, within bounds;
+   * before any change was reported, as long as the slowest first report of an opened file took (which
+   * includes loading the project, so it errs on the long side).
    */
   silenceGraceMs(): number {
-    if (this.#latencies.length === 0) return DEFAULT_GRACE_MS;
-    return Math.min(MAX_GRACE_MS, Math.max(MIN_GRACE_MS, 3 * Math.max(...this.#latencies)));
+    const estimate =
+      this.#latencies.length > 0 ? 3 * Math.max(...this.#latencies) : (this.#firstReportMs ?? DEFAULT_GRACE_MS);
+    return Math.min(MAX_GRACE_MS, Math.max(MIN_GRACE_MS, estimate));
   }
 
   /** Takes the last report of `uri` as current for `version` (the server was silent: nothing changed). */
@@ -88,16 +103,24 @@ export class DiagnosticsBook {
     return version === undefined || entry.version === undefined || entry.version >= version;
   }
 
+  /** Whether a document other than `except` was reported after sequence number `after`. */
+  otherReportedSince(after: number, except: ReadonlySet<string>): boolean {
+    for (const [uri, entry] of this.#entries) if (entry.seq > after && !except.has(uri)) return true;
+    return false;
+  }
+
   /** Forgets a document (closed, or its server restarted). */
   forget(uri: string): void {
     this.#entries.delete(uri);
     this.#changedAt.delete(uri);
+    this.#openedAt.delete(uri);
   }
 
   /** Forgets everything: a restarted server reports afresh. */
   clear(): void {
     this.#entries.clear();
     this.#changedAt.clear();
+    this.#openedAt.clear();
   }
 
   /**

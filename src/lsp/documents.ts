@@ -106,6 +106,7 @@ export class Documents {
       });
       return { kind: 'changed', document };
     }
+    this.channel.book.noteOpen(uri);
     this.channel.notify('textDocument/didOpen', {
       textDocument: { uri, languageId: this.channel.languageId(path), version, text },
     });

@@ -8,10 +8,10 @@ import type { JsonValue } from '../model/message.js';
 import { accessesOf } from '../policy/tool-access.js';
 import type { ToolAccess, ToolContext } from '../tools/tool.js';
 import type { LanguageServer } from './language-server.js';
+import type { Diagnostic } from './protocol.js';
 import type { LspClient } from './lsp-client.js';
 import { LspError } from './lsp-error.js';
-import { errorsOnly, feedbackText, type ErrorsByPath, type FeedbackLimits } from './new-errors.js';
-import type { Diagnostic } from './protocol.js';
+import { feedbackText, knownErrors, type ErrorsByPath, type FeedbackLimits, type KnownError } from './new-errors.js';
 import { settle, type Settled } from './settle.js';
 
 /** The file tools whose results get the feedback. */
@@ -83,11 +83,11 @@ export class EditFeedback {
 
   /** The errors the servers have last reported, without waiting: the reference when `before` was not run. */
   lastKnown(paths: readonly string[]): Baseline {
-    const byPath = new Map<string, readonly Diagnostic[]>();
+    const byPath = new Map<string, readonly KnownError[]>();
     for (const server of this.#serversOf(paths).keys()) {
       for (const document of server.documents.all()) {
         const diagnostics = server.book.get(document.uri);
-        if (diagnostics) byPath.set(document.path, errorsOnly(diagnostics));
+        if (diagnostics) byPath.set(document.path, knownErrors(diagnostics, document.text));
       }
     }
     return byPath;
@@ -98,11 +98,11 @@ export class EditFeedback {
    * them), and waits for the current errors of all of them. Never throws.
    */
   async before(paths: readonly string[], signal?: AbortSignal): Promise<Baseline> {
-    const byPath = new Map<string, readonly Diagnostic[]>();
+    const byPath = new Map<string, readonly KnownError[]>();
     for (const [server, files] of this.#serversOf(paths)) {
       try {
         const settled = await this.#current(server, [...new Set([...server.documents.known(), ...files])], signal);
-        for (const [file, diagnostics] of settled.byPath) byPath.set(file, errorsOnly(diagnostics));
+        for (const [file, diagnostics] of settled.byPath) byPath.set(file, this.#known(server, file, diagnostics));
       } catch {
         // No reference for this server: `after` then counts every error as new, or reports the outage.
       }
@@ -112,12 +112,12 @@ export class EditFeedback {
 
   /** Syncs `paths` after the edit and returns the feedback text, or `undefined`. Never throws. */
   async after(paths: readonly string[], baseline: Baseline, signal?: AbortSignal): Promise<string | undefined> {
-    const now = new Map<string, readonly Diagnostic[]>();
+    const now = new Map<string, readonly KnownError[]>();
     const notes: string[] = [];
     for (const [server, files] of this.#serversOf(paths)) {
       try {
         const settled = await this.#current(server, files, signal);
-        for (const [file, diagnostics] of settled.byPath) now.set(file, errorsOnly(diagnostics));
+        for (const [file, diagnostics] of settled.byPath) now.set(file, this.#known(server, file, diagnostics));
         if (settled.late.length > 0) {
           const late = settled.late.map((file) => this.client.workspace.display(file)).join(', ');
           notes.push(
@@ -151,6 +151,10 @@ export class EditFeedback {
         ...(signal ? { signal } : {}),
       });
     });
+  }
+
+  #known(server: LanguageServer, file: string, diagnostics: readonly Diagnostic[]): KnownError[] {
+    return knownErrors(diagnostics, server.documents.get(file)?.text);
   }
 
   #serversOf(paths: readonly string[]): Map<LanguageServer, string[]> {

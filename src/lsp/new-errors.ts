@@ -1,13 +1,19 @@
 /**
- * Which errors an edit introduced, and how the model is told. An error counts as old when the same error
- * (code and message) was there before the edit, wherever it now sits: an edit moves lines, so positions
- * cannot be compared.
+ * Which errors an edit introduced, and how the model is told. An edit moves lines, so positions cannot be
+ * compared: an error counts as old when the same error (code and message) was there before on a line
+ * with the same text, or failing that, anywhere in the file.
  */
 import { formatDiagnostic, isError, sortDiagnostics } from './format-diagnostics.js';
 import type { Diagnostic } from './protocol.js';
 
+/** An error with the text of the line it starts on. */
+export interface KnownError {
+  readonly diagnostic: Diagnostic;
+  readonly line: string;
+}
+
 /** Errors by absolute path. */
-export type ErrorsByPath = ReadonlyMap<string, readonly Diagnostic[]>;
+export type ErrorsByPath = ReadonlyMap<string, readonly KnownError[]>;
 
 /** The caps of the feedback. */
 export interface FeedbackLimits {
@@ -15,27 +21,46 @@ export interface FeedbackLimits {
   readonly maxOtherFiles: number;
 }
 
-/** The errors of a report (warnings, information and hints dropped). */
-export function errorsOnly(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return diagnostics.filter(isError);
+/** The errors of a report (warnings, information and hints dropped), with their lines from `text`. */
+export function knownErrors(diagnostics: readonly Diagnostic[], text: string | undefined): KnownError[] {
+  const lines = text?.split('\n') ?? [];
+  return sortDiagnostics(diagnostics.filter(isError)).map((diagnostic) => ({
+    diagnostic,
+    line: (lines[diagnostic.range.start.line] ?? '').trim(),
+  }));
 }
 
-/** The errors of `after` that were not in `before` (as a multiset of code and message). */
-export function newErrors(before: readonly Diagnostic[], after: readonly Diagnostic[]): Diagnostic[] {
-  const remaining = new Map<string, number>();
-  for (const diagnostic of before) remaining.set(keyOf(diagnostic), (remaining.get(keyOf(diagnostic)) ?? 0) + 1);
-  const fresh: Diagnostic[] = [];
-  for (const diagnostic of sortDiagnostics(after)) {
-    const key = keyOf(diagnostic);
-    const left = remaining.get(key) ?? 0;
-    if (left > 0) remaining.set(key, left - 1);
-    else fresh.push(diagnostic);
+/** The errors of `after` that were not in `before`, in the order of `after`. */
+export function newErrors(before: readonly KnownError[], after: readonly KnownError[]): Diagnostic[] {
+  const old = new Set<KnownError>();
+  // Two passes: the same error on the same line text first, so an error that stayed is not mistaken for
+  // an equal one the edit added elsewhere; then the same error anywhere (its line was edited).
+  for (const sameLine of [true, false]) {
+    const left = new Map<string, number>();
+    for (const entry of before) {
+      const key = keyOf(entry, sameLine);
+      left.set(key, (left.get(key) ?? 0) + 1);
+    }
+    for (const entry of old) {
+      const key = keyOf(entry, sameLine);
+      left.set(key, (left.get(key) ?? 0) - 1);
+    }
+    for (const entry of after) {
+      if (old.has(entry)) continue;
+      const key = keyOf(entry, sameLine);
+      const count = left.get(key) ?? 0;
+      if (count > 0) {
+        left.set(key, count - 1);
+        old.add(entry);
+      }
+    }
   }
-  return fresh;
+  return after.filter((entry) => !old.has(entry)).map((entry) => entry.diagnostic);
 }
 
-function keyOf(diagnostic: Diagnostic): string {
-  return `${String(diagnostic.code ?? '')}\u0000${diagnostic.message}`;
+function keyOf(entry: KnownError, withLine: boolean): string {
+  const { code, message } = entry.diagnostic;
+  return `${String(code ?? '')}\u0000${message}${withLine ? `\u0000${entry.line}` : ''}`;
 }
 
 /** What one change did to the errors, for {@link feedbackText}. */

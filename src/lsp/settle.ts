@@ -55,10 +55,17 @@ export async function settle(
     const document = server.documents.get(file);
     return document !== undefined && book.get(document.uri)?.length === 0;
   };
+  // A report on another file after the change also ends the silence: the server has checked the change
+  // and moved on (typescript-language-server checks every open file in one pass, the changed one first).
+  const mustReport = waiting.filter((file) => !lastClean(file));
+  const changedAt = Math.min(...waiting.map((file) => server.documents.get(file)?.sentAt ?? 0));
+  const waitingUris = new Set(waiting.map((file) => server.documents.get(file)?.uri ?? ''));
+  const movedOn = (): boolean => mustReport.every(isCurrent) && book.otherReportedSince(changedAt, waitingUris);
   const grace = Math.min(left(), book.silenceGraceMs());
-  if (!(await book.waitFor(() => waiting.every(isCurrent), grace, options.signal))) {
-    const mustReport = waiting.filter((file) => !lastClean(file));
+  if (!(await book.waitFor(() => waiting.every(isCurrent) || movedOn(), grace, options.signal))) {
     await book.waitFor(() => mustReport.every(isCurrent), left(), options.signal);
+  }
+  if (!waiting.every(isCurrent)) {
     for (const file of waiting) {
       const document = server.documents.get(file);
       if (document && !isCurrent(file) && lastClean(file)) book.confirm(document.uri, document.version);

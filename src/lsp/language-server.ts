@@ -209,10 +209,17 @@ export class LanguageServer {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        child.connection.sendRequest<InitializeResult>(
-          'initialize',
-          initializeParams(this.env.root, this.config.initializationOptions),
-        ),
+        child.connection
+          .sendRequest<InitializeResult>(
+            'initialize',
+            initializeParams(this.env.root, this.config.initializationOptions),
+          )
+          .catch(async (error: unknown) => {
+            // The connection is disposed when the process exits: say why it exited, not that it was disposed.
+            if (child.hasExited())
+              throw new Error(this.#exitMessage(await child.exited, child, 'before it answered initialize'));
+            throw error;
+          }),
         child.exited.then((exit) => {
           throw new Error(this.#exitMessage(exit, child, 'before it answered initialize'));
         }),

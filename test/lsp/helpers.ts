@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { JsonValue, Message } from '../../src/model/message.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
 import type { Tool, ToolContext } from '../../src/tools/tool.js';
@@ -110,3 +111,19 @@ export const four = add(2, 2);
 export const counter = new Counter();
 counter.increment(four);
 `;
+
+/** The scripted test server (pull diagnostics, hanging hovers), for the extension `fx`. */
+export function scriptedServer(env: Record<string, string> = {}): LspServerConfig {
+  const script = fileURLToPath(new URL('./fixtures/scripted-server.mjs', import.meta.url));
+  return { command: process.execPath, args: [script], languages: ['fx'], env };
+}
+
+/** Whether a process (or, with a negative id, a process group) is still there. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

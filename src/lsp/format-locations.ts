@@ -42,9 +42,10 @@ export function readableLocations<T extends { readonly path: string }>(
   return keepReadable(ctx, locations, (location) => location.path);
 }
 
-/** `path:line:column` of a position, 1-based. */
+/** `path:line:column` of a position, 1-based; marked when the file is outside the workspace. */
 export function positionLabel(workspace: LspWorkspace, file: string, range: Range): string {
-  return `${workspace.display(file)}:${range.start.line + 1}:${range.start.character + 1}`;
+  const label = `${workspace.display(file)}:${range.start.line + 1}:${range.start.character + 1}`;
+  return workspace.contains(file) ? label : `${label} (outside the workspace)`;
 }
 
 /**

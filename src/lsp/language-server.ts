@@ -257,6 +257,8 @@ export class LanguageServer {
     this.#running = undefined;
     for (const fail of [...running.pending]) fail(this.#crashedError());
     if (this.#state === 'closed') return;
+    // What the dead server spawned (tsserver's processes) goes with it.
+    child.kill('SIGKILL');
     let delayMs: number;
     try {
       delayMs = this.#failed(this.#exitMessage(exit, child, 'unexpectedly'));

@@ -43,14 +43,13 @@ export class LspWorkspace {
 
   /**
    * A path as the model should see it: workspace-relative, or for a file outside the workspace (a library's
-   * declarations) its part from `node_modules/` on, or its name, marked as outside.
+   * declarations) its part from `node_modules/` on, or its name (see {@link LspWorkspace.contains}).
    */
   display(absolute: string): string {
     if (this.contains(absolute) || absolute === this.root) return displayPath(this.sandbox, absolute);
     const parts = absolute.split(path.sep);
     const modules = parts.lastIndexOf('node_modules');
-    const shown = modules >= 0 ? parts.slice(modules).join('/') : path.basename(absolute);
-    return `${shown} (outside the workspace)`;
+    return modules >= 0 ? parts.slice(modules).join('/') : path.basename(absolute);
   }
 
   /** The `file://` URI of an absolute path. */

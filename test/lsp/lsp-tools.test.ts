@@ -19,7 +19,13 @@ let tools: readonly Tool[];
 let oracle: TypeScriptOracle;
 
 beforeAll(async () => {
-  project = await tsProject({ 'a.ts': A_TS, 'b.ts': B_TS, 'broken.ts': BROKEN_TS, 'notes.py': 'x = 1\n' });
+  project = await tsProject({
+    'a.ts': A_TS,
+    'b.ts': B_TS,
+    'broken.ts': BROKEN_TS,
+    'uses-lib.ts': 'export const larger = Math.max(1, 2);\n',
+    'notes.py': 'x = 1\n',
+  });
   lsp = lspTools({ root: project.root, servers: { typescript: typescriptServer() } });
   tools = await lsp.tools();
   oracle = new TypeScriptOracle(project.root);
@@ -73,6 +79,14 @@ describe('lspTools against typescript-language-server', () => {
     const output = await callTool(tools, 'lsp_definition', { file_path: 'b.ts', line: 3, column: 21 });
     expect(positions(output).map(key)).toEqual(oracle.definitions('b.ts', 3, 21).map(key));
     expect(output).toContain('export function add(a: number, b: number): number {');
+  });
+
+  it('follows a definition out of the workspace into the library, and says so', { timeout: 120_000 }, async () => {
+    const output = await callTool(tools, 'lsp_definition', { file_path: 'uses-lib.ts', symbol: 'max' });
+    const [where] = oracle.definitions('uses-lib.ts', 1, 28);
+    const shown = where!.file.slice(where!.file.lastIndexOf('node_modules/'));
+    expect(output).toContain(`\n${shown}:${where!.line}:${where!.column} (outside the workspace)`);
+    expect(output).not.toContain(path.sep === '/' ? '/work/' : '\\');
   });
 
   it('finds the references TypeScript finds', { timeout: 120_000 }, async () => {

@@ -130,13 +130,14 @@ async function searchServer(
   ctx: ToolContext,
 ): Promise<FoundSymbol[]> {
   const { client, workspace } = runtime;
+  // A server with nothing open needs a file of its languages to load a project; without one it has
+  // nothing to search and is not started for nothing.
+  const seed =
+    server.documents.all().length === 0 ? await findSourceFile(workspace.sandbox, server.config.languages) : undefined;
+  if (server.documents.all().length === 0 && !seed) return [];
   return client.withServer(server, async () => {
     requireCapability(server, 'workspaceSymbolProvider', 'workspace symbols');
-    if (server.documents.all().length === 0) {
-      const file = await findSourceFile(workspace.sandbox, server.config.languages);
-      if (!file) return [];
-      await client.open(server, file, ctx.signal);
-    }
+    if (server.documents.all().length === 0 && seed) await client.open(server, seed, ctx.signal);
     const answer = await server.request<SymbolInformation[] | null>('workspace/symbol', { query }, ctx.signal);
     const out: FoundSymbol[] = [];
     for (const symbol of answer ?? []) {

@@ -37,7 +37,14 @@ export interface LspServerConfig {
   readonly languageIds?: Readonly<Record<string, string>>;
 }
 
-/** What the model hears after an edit: see {@link LspToolsOptions.feedback}. */
+/**
+ * What the model hears after an edit: see {@link LspToolsOptions.feedback}.
+ *
+ * @example
+ * ```ts
+ * lspTools({ root, servers, feedback: { maxPerFile: 5, maxOtherFiles: 2 } });
+ * ```
+ */
 export interface LspFeedbackOptions {
   /** New errors listed per file. @defaultValue 20 */
   readonly maxPerFile?: number;
@@ -82,7 +89,15 @@ export interface LspToolsOptions {
   readonly onEvent?: (event: LspEvent) => void;
 }
 
-/** The state of one configured server. */
+/**
+ * The state of one configured server: `idle` until first used, `restarting` after a crash or a failed
+ * start (while it waits to start again), `degraded` once it failed too often, `closed` after `close()`.
+ *
+ * @example
+ * ```ts
+ * if (lsp.status().typescript === 'degraded') console.warn('No type checking in this session');
+ * ```
+ */
 export type LspServerState = 'idle' | 'starting' | 'ready' | 'restarting' | 'degraded' | 'closed';
 
 /**
@@ -120,7 +135,15 @@ export type LspEvent =
       readonly timeoutMs: number;
     };
 
-/** A finished tool call, as {@link LspToolset.afterToolCall} reads it. */
+/**
+ * A tool call, as {@link LspToolset.beforeToolCall} and {@link LspToolset.afterToolCall} read it (`output`
+ * and `isError` once it finished).
+ *
+ * @example
+ * ```ts
+ * const note = await lsp.afterToolCall({ name: 'edit', input: { file_path: 'src/a.ts' }, output, isError: false }, ctx);
+ * ```
+ */
 export interface LspToolCall {
   readonly name: string;
   readonly input: JsonValue;

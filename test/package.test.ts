@@ -40,6 +40,7 @@ describe('package shape', () => {
     expect(Object.keys(pkg.exports).sort()).toEqual(
       [
         '.',
+        './lsp',
         './package.json',
         './policy',
         './providers/anthropic',

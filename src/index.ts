@@ -41,6 +41,8 @@ export type {
 
 export { tool, toJsonSchema } from './tools/define-tool.js';
 export type { SessionState, Tool, ToolAccess, ToolContext, ToolDefinition, ToolOutput } from './tools/tool.js';
+export { isToolset } from './tools/toolset.js';
+export type { Toolset, ToolsetContext, ToolsetStatus } from './tools/toolset.js';
 
 export { memoryStore } from './stores/memory-store.js';
 export { ENTRY_SCHEMA_VERSION } from './stores/types.js';
@@ -97,6 +99,7 @@ export type {
   ToolCallEvent,
   ToolErrorCode,
   ToolResultEvent,
+  ToolsetStatusEvent,
   TurnEndEvent,
   TurnStartEvent,
 } from './events/index.js';

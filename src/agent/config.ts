@@ -7,6 +7,7 @@ import type { Tool } from '../tools/tool.js';
 import type { ResolvedCompaction } from './compaction/maybe-compact.js';
 import { summarizeCompaction } from './compaction/strategies.js';
 import type { CompactionOptions } from './compaction/types.js';
+import type { AgentToolsets } from './toolsets.js';
 import type { AgentOptions } from './types.js';
 
 /** Everything a run needs, resolved and validated once per agent. */
@@ -15,6 +16,8 @@ export interface AgentConfig {
   readonly tools: ReadonlyMap<string, Tool>;
   /** Tool descriptions for the model, computed once: not per turn. */
   readonly modelTools: readonly ModelTool[];
+  /** The toolsets given in `tools`, when there are any: `tools` is then their live map. */
+  readonly toolsets?: AgentToolsets;
   readonly policy: Policy;
   readonly store: SessionStore;
   readonly maxTurns: number;

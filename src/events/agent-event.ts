@@ -144,6 +144,17 @@ export interface SnapshotWarningEvent extends EventBase {
   readonly paths: readonly string[];
   readonly sessionTurn: number;
 }
+/**
+ * A server of a toolset (an MCP server) changed health: `restarting` after it failed, `ready` once it is
+ * back, `degraded` when it failed too often (its tools are removed; the run goes on without them).
+ */
+export interface ToolsetStatusEvent extends EventBase {
+  readonly type: 'toolset-status';
+  readonly toolset: string;
+  readonly server: string;
+  readonly status: 'restarting' | 'ready' | 'degraded';
+  readonly message: string;
+}
 /** The run ended; `result` is what `run.result` resolves to. */
 export interface RunEndEvent extends EventBase {
   readonly type: 'run-end';
@@ -174,6 +185,7 @@ export type AgentEvent =
   | CompactionEvent
   | RetryEvent
   | SnapshotWarningEvent
+  | ToolsetStatusEvent
   | RunEndEvent;
 
 /** The `type` of an {@link AgentEvent}. */

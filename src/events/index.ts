@@ -15,6 +15,7 @@ export type {
   ToolCallEvent,
   ToolErrorCode,
   ToolResultEvent,
+  ToolsetStatusEvent,
   TurnEndEvent,
   TurnStartEvent,
 } from './agent-event.js';

@@ -16,6 +16,7 @@ export default defineConfig({
     'providers/gemini/index': 'src/providers/gemini/index.ts',
     'providers/ollama/index': 'src/providers/ollama/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'mcp/index': 'src/mcp/index.ts',
   },
   format: ['esm'],
   target: 'node20',

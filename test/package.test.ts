@@ -51,6 +51,7 @@ describe('package shape', () => {
         './stores/sqlite',
         './testing',
         './tools',
+        './mcp',
       ].sort(),
     );
   });

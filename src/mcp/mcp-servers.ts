@@ -61,6 +61,11 @@ export interface McpServers extends Toolset {
   onStatus(listener: (status: ToolsetStatus) => void): () => void;
   /** Each server's health. */
   status(): Record<string, McpServerStatus>;
+  /**
+   * The SDK client of a ready server, for what icode does not wrap (subscriptions, completions). It is
+   * the toolset's: do not close it (a closed client counts as a failed server and is restarted).
+   */
+  client(server: string): Client | undefined;
   /** Starts every server that has not started, and waits until each has started or failed. */
   start(): Promise<void>;
   /** Gives a degraded server another chance (its tools come back once it is up). */
@@ -124,6 +129,7 @@ class McpToolset implements McpServers {
         () => this.#setup(connection, settings.connectTimeoutMs),
         events,
       );
+      connection.trackCalls = this.#sampling !== undefined;
       return connection;
     });
     this.#resourceTools = options.resourceTools === false ? [] : resourceTools(() => this.#connections);
@@ -166,6 +172,10 @@ class McpToolset implements McpServers {
       };
     }
     return out;
+  }
+
+  client(server: string): Client | undefined {
+    return this.#connection(server).readyClient;
   }
 
   async start(): Promise<void> {

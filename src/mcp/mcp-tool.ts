@@ -3,6 +3,7 @@ import type { Tool as McpToolDefinition, ToolAnnotations } from '@modelcontextpr
 import { z } from 'zod';
 import type { JsonSchema } from '../model/language-model.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
+import { callSignal } from './call-signal.js';
 import type { McpClientSdk } from './sdk.js';
 import type { ServerConnection } from './server-connection.js';
 import { callResultText } from './tool-result.js';
@@ -74,13 +75,16 @@ export async function callTool(
   sdk: McpClientSdk,
 ): Promise<string> {
   const { timeoutMs } = connection.server;
-  const client = await connection.ready(ctx.signal, timeoutMs);
-  const call = { runId: ctx.runId, signal: ctx.signal };
-  connection.calls.add(call);
+  // A ready server (the usual case) costs no wait.
+  const client = connection.readyClient ?? (await connection.ready(ctx.signal, timeoutMs));
+  const request = callSignal(ctx.signal);
+  // Only sampling needs to know which run a call belongs to.
+  const call = connection.trackCalls ? { runId: ctx.runId, signal: ctx.signal } : undefined;
+  if (call) connection.calls.add(call);
   let result;
   try {
     result = await client.callTool({ name: tool, arguments: args }, undefined, {
-      signal: ctx.signal,
+      signal: request.signal,
       timeout: timeoutMs,
       resetTimeoutOnProgress: true,
       onprogress: () => undefined,
@@ -88,7 +92,8 @@ export async function callTool(
   } catch (error) {
     throw callError(connection, client, error, ctx.signal, sdk);
   } finally {
-    connection.calls.delete(call);
+    request.release();
+    if (call) connection.calls.delete(call);
   }
   const text = callResultText(result);
   if (result.isError === true) throw new Error(text || 'the server reported an error without a message');

@@ -6,7 +6,14 @@
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { LanguageModel } from '../model/language-model.js';
 
-/** Options every server takes, whatever its transport. */
+/**
+ * Options every server takes, whatever its transport.
+ *
+ * @example
+ * ```ts
+ * const common: McpServerCommon = { startup: 'eager', timeoutMs: 30_000, excludeTools: ['delete_repo'] };
+ * ```
+ */
 export interface McpServerCommon {
   /** `eager` starts the server when `mcpServers` is called; `lazy` when an agent first asks for tools. */
   readonly startup?: 'lazy' | 'eager';
@@ -53,10 +60,27 @@ export interface McpHttpServer extends McpServerCommon {
   readonly transport?: 'auto' | 'streamable-http' | 'sse';
 }
 
-/** One server: a command to run, or a URL to reach. */
+/**
+ * One server: a command to run, or a URL to reach.
+ *
+ * @example
+ * ```ts
+ * const servers: Record<string, McpServerConfig> = {
+ *   fs: { command: 'mcp-server-filesystem', args: [root] },
+ *   docs: { url: 'https://docs.example.com/mcp' },
+ * };
+ * ```
+ */
 export type McpServerConfig = McpStdioServer | McpHttpServer;
 
-/** How a failed server is restarted, and when it is given up on. */
+/**
+ * How a failed server is restarted, and when it is given up on.
+ *
+ * @example
+ * ```ts
+ * const restart: McpRestartOptions = { maxRestarts: 5, initialDelayMs: 1000, maxDelayMs: 30_000 };
+ * ```
+ */
 export interface McpRestartOptions {
   /** Restarts in a row before the server is `degraded` and its tools are removed. @defaultValue 3 */
   readonly maxRestarts?: number;
@@ -71,6 +95,11 @@ export interface McpRestartOptions {
 /**
  * `sampling/createMessage` from servers, served by a model: off unless set. Each request's usage is added to
  * the run whose tool call was in progress on that server.
+ *
+ * @example
+ * ```ts
+ * const sampling: McpSamplingOptions = { maxOutputTokens: 1024, approve: (request) => request.maxTokens <= 1024 };
+ * ```
  */
 export interface McpSamplingOptions {
   /** The model to use. @defaultValue the model of the agent that uses the toolset */
@@ -81,7 +110,14 @@ export interface McpSamplingOptions {
   readonly approve?: (request: McpSamplingRequest) => boolean | Promise<boolean>;
 }
 
-/** A sampling request as {@link McpSamplingOptions.approve} sees it. */
+/**
+ * A sampling request as {@link McpSamplingOptions.approve} sees it.
+ *
+ * @example
+ * ```ts
+ * const approve = (request: McpSamplingRequest) => request.server === 'research' && request.maxTokens <= 2000;
+ * ```
+ */
 export interface McpSamplingRequest {
   readonly server: string;
   readonly systemPrompt?: string;
@@ -90,7 +126,15 @@ export interface McpSamplingRequest {
   readonly maxTokens: number;
 }
 
-/** An `elicitation/create` request: a server asks the user for input, as a form or by sending them to a URL. */
+/**
+ * An `elicitation/create` request: a server asks the user for input, as a form or by sending them to a URL.
+ *
+ * @example
+ * ```ts
+ * const onElicitation = async (request: McpElicitationRequest) =>
+ *   request.mode === 'form' ? { action: 'accept' as const, content: await askUser(request) } : { action: 'decline' as const };
+ * ```
+ */
 export interface McpElicitationRequest {
   readonly server: string;
   readonly mode: 'form' | 'url';
@@ -102,7 +146,14 @@ export interface McpElicitationRequest {
   readonly signal: AbortSignal;
 }
 
-/** The user's answer to an elicitation. */
+/**
+ * The user's answer to an elicitation.
+ *
+ * @example
+ * ```ts
+ * const answer: McpElicitationResult = { action: 'accept', content: { name: 'Ada', subscribe: true } };
+ * ```
+ */
 export interface McpElicitationResult {
   readonly action: 'accept' | 'decline' | 'cancel';
   /** The form's values, with `accept`. */

@@ -6,6 +6,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { z } from 'zod';
 import { tool } from '../tools/define-tool.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
+import { callSignal } from './call-signal.js';
 import { listAll } from './list-all.js';
 import type { ServerConnection } from './server-connection.js';
 import { readResultText } from './tool-result.js';
@@ -36,7 +37,19 @@ function line(uri: string, name: string | undefined, mimeType: string | undefine
 }
 
 async function describeServer(connection: ServerConnection, client: Client, ctx: ToolContext): Promise<string> {
-  const options = { signal: ctx.signal, timeout: connection.server.timeoutMs };
+  const request = callSignal(ctx.signal);
+  try {
+    return await listServer(connection, client, { signal: request.signal, timeout: connection.server.timeoutMs });
+  } finally {
+    request.release();
+  }
+}
+
+async function listServer(
+  connection: ServerConnection,
+  client: Client,
+  options: { signal: AbortSignal; timeout: number },
+): Promise<string> {
   const [resources, templates] = await Promise.all([
     listAll(async (cursor) => {
       const page = await client.listResources(cursor === undefined ? {} : { cursor }, options);
@@ -95,8 +108,16 @@ export function resourceTools(connections: () => readonly ServerConnection[]): T
     readOnly: true,
     execute: async ({ server, uri }, ctx) => {
       const { connection, client } = await serverClient(connections, server, ctx);
-      const result = await client.readResource({ uri }, { signal: ctx.signal, timeout: connection.server.timeoutMs });
-      return readResultText(result) || `The resource ${uri} is empty.`;
+      const request = callSignal(ctx.signal);
+      try {
+        const result = await client.readResource(
+          { uri },
+          { signal: request.signal, timeout: connection.server.timeoutMs },
+        );
+        return readResultText(result) || `The resource ${uri} is empty.`;
+      } finally {
+        request.release();
+      }
     },
   });
   return [list, read];

@@ -8,7 +8,11 @@ import type { ResolvedServer, ResolvedSettings } from './resolve-options.js';
 /**
  * Where a server is in its life: `idle` before it is first needed, `starting`, `ready`, `restarting` after
  * a failure (waiting out its backoff or reconnecting), `degraded` after too many failures in a row (its
- * tools are removed until `reconnect`), `closed`.
+ * tools are removed until `reconnect`), `closed`. *
+ * @example
+ * ```ts
+ * const state: McpServerState = mcp.status().fs.state; // 'ready'
+ * ```
  */
 export type McpServerState = 'idle' | 'starting' | 'ready' | 'restarting' | 'degraded' | 'closed';
 
@@ -42,7 +46,9 @@ export class ServerConnection {
   lastError: string | undefined;
   /** Whether the server offered resources when it last started. */
   resources = false;
+  /** The tool calls in progress, kept only when `trackCalls` (sampling needs them). */
   readonly calls = new Set<CallInProgress>();
+  trackCalls = false;
   #opened: OpenedClient | undefined;
   #attempt: Promise<void> | undefined;
   #readySince = 0;
@@ -64,6 +70,11 @@ export class ServerConnection {
   /** The connected client, while `ready`. */
   get client(): Client | undefined {
     return this.#opened?.client;
+  }
+
+  /** The client when the server is ready, else undefined: the check of the hot path, without a promise. */
+  get readyClient(): Client | undefined {
+    return this.state === 'ready' ? this.#opened?.client : undefined;
   }
 
   get pid(): number | undefined {

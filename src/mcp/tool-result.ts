@@ -60,10 +60,14 @@ export function callResultText(result: CallToolResult | { toolResult: unknown })
   // Servers on the 2024-10-07 protocol answer with `toolResult`.
   if ('toolResult' in result)
     return typeof result.toolResult === 'string' ? result.toolResult : JSON.stringify(result.toolResult);
-  const parts = (result.content ?? []).map(contentText);
+  const content = result.content ?? [];
+  // The common answer, one text block and nothing else: no array work.
+  if (content.length === 1 && content[0]!.type === 'text' && result.structuredContent === undefined)
+    return content[0]!.text;
+  const parts = content.map(contentText);
   if (result.structuredContent !== undefined) {
     const json = JSON.stringify(result.structuredContent);
-    const hasIt = (result.content ?? []).some((block) => block.type === 'text');
+    const hasIt = content.some((block) => block.type === 'text');
     if (!hasIt) parts.push(json);
   }
   return parts.join('\n');

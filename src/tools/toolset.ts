@@ -9,7 +9,14 @@ import type { LanguageModel } from '../model/language-model.js';
 import type { Usage } from '../model/usage.js';
 import type { Tool } from './tool.js';
 
-/** What the agent tells a toolset when it asks for its tools. */
+/**
+ * What the agent tells a toolset when it asks for its tools.
+ *
+ * @example
+ * ```ts
+ * const tools = await toolset.tools({ provider: agent.provider, signal: AbortSignal.timeout(30_000) });
+ * ```
+ */
 export interface ToolsetContext {
   /** The model of the agent asking; a toolset may serve requests with it (MCP sampling does). */
   readonly provider: LanguageModel;

@@ -3,6 +3,7 @@
  * agent sees them, calls and their results (text, images, structured content, resource links), errors,
  * timeouts reset by progress, abort, resources and templates, and prompts.
  */
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tool, ToolContext } from '../../src/index.js';
 import { mcpServers, type McpServers, type McpTool } from '../../src/mcp/index.js';
@@ -97,6 +98,20 @@ describe('server-everything over stdio', () => {
     await expect(call).rejects.toThrow('stop');
     expect(mcp.status().everything).toMatchObject({ state: 'ready', restarts: 0 });
     expect(await find('mcp__everything__echo').execute({ message: 'after abort' }, ctx())).toBe('Echo: after abort');
+  });
+
+  it('leaves no listener behind on the run signal, however many calls it makes', async () => {
+    const run = new AbortController();
+    const echo = find('mcp__everything__echo');
+    for (let i = 0; i < 30; i++) await echo.execute({ message: `call ${i}` }, ctx(run.signal));
+    // One shared listener at most (the SDK never removes the one it adds to the signal of a request).
+    expect(getEventListeners(run.signal, 'abort').length).toBeLessThanOrEqual(1);
+    const call = find('mcp__everything__trigger-long-running-operation').execute(
+      { duration: 60, steps: 60 },
+      ctx(run.signal),
+    );
+    setImmediate(() => run.abort(new Error('run aborted')));
+    await expect(call).rejects.toThrow('run aborted');
   });
 
   it('times a call out after timeoutMs, unless the server keeps reporting progress', async () => {

@@ -113,6 +113,8 @@ function callError(
   const { McpError, ErrorCode } = sdk.types;
   if (error instanceof McpError) {
     if (error.code === ErrorCode.RequestTimeout) {
+      // A hung server is restarted; a slow call on a live one is only reported.
+      void connection.probe(client);
       const ms = connection.server.timeoutMs;
       return new Error(`the MCP server "${connection.name}" did not answer within ${ms} ms`, { cause: error });
     }

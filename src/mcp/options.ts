@@ -23,6 +23,8 @@ export interface McpServerCommon {
   readonly includeTools?: readonly string[];
   /** Tool names to leave out (the server's names). */
   readonly excludeTools?: readonly string[];
+  /** Whether `list_mcp_resources` and `read_mcp_resource` reach this server's resources. @defaultValue true */
+  readonly resources?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * `list_mcp_resources` and `read_mcp_resource`: the servers' resources and resource templates, for the
- * model. Both only read, so they run in `read-only` mode; deny them by name to keep resources away.
+ * model. Both only read, so they run in `read-only` mode. Rules on `mcp__<server>__*` do not cover them:
+ * deny them by name, or set `resources: false` on a server, to keep its resources away from the model.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { z } from 'zod';
@@ -14,8 +15,6 @@ import { readResultText } from './tool-result.js';
 /** Entries listed per server and kind, so one server with thousands of files cannot flood the context. */
 const MAX_ENTRIES = 200;
 
-const hasResources = (client: Client): boolean => Boolean(client.getServerCapabilities()?.resources);
-
 async function serverClient(
   connections: () => readonly ServerConnection[],
   name: string,
@@ -27,7 +26,7 @@ async function serverClient(
     throw new Error(`There is no MCP server "${name}". Servers: ${known.join(', ') || 'none'}.`);
   }
   const client = await connection.ready(ctx.signal, connection.server.timeoutMs);
-  if (!hasResources(client)) throw new Error(`The MCP server "${name}" has no resources.`);
+  if (!connection.resources) throw new Error(`The MCP server "${name}" offers no resources here.`);
   return { connection, client };
 }
 
@@ -85,7 +84,7 @@ export function resourceTools(connections: () => readonly ServerConnection[]): T
       }
       const ready = connections().flatMap((connection) => {
         const client = connection.client;
-        return client && hasResources(client) ? [{ connection, client }] : [];
+        return client && connection.resources ? [{ connection, client }] : [];
       });
       if (ready.length === 0) return 'No MCP server that is running offers resources.';
       const parts = await Promise.all(

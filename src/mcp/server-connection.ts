@@ -29,6 +29,9 @@ export interface CallInProgress {
   readonly signal: AbortSignal;
 }
 
+/** How long a liveness ping may take. */
+const PROBE_TIMEOUT_MS = 10_000;
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -44,7 +47,7 @@ export class ServerConnection {
   failures = 0;
   restarts = 0;
   lastError: string | undefined;
-  /** Whether the server offered resources when it last started. */
+  /** Whether the server offered resources when it last started (and its options let the model reach them). */
   resources = false;
   /** The tool calls in progress, kept only when `trackCalls` (sampling needs them). */
   readonly calls = new Set<CallInProgress>();
@@ -55,6 +58,7 @@ export class ServerConnection {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #waiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
   #definitionsKey = '';
+  #probing = false;
 
   constructor(
     readonly server: ResolvedServer,
@@ -125,6 +129,23 @@ export class ServerConnection {
     this.#failed(error);
   }
 
+  /**
+   * Checks that a server still answers, after a sign that it may not (a broken HTTP stream, a call that
+   * timed out): a ping that fails or times out counts as a lost connection, so the server is restarted
+   * and the calls waiting on it fail now rather than at their timeout.
+   */
+  async probe(client: Client): Promise<void> {
+    if (this.#probing || this.readyClient !== client) return;
+    this.#probing = true;
+    try {
+      await client.ping({ timeout: Math.min(this.settings.connectTimeoutMs, PROBE_TIMEOUT_MS) });
+    } catch (error) {
+      this.lost(client, new Error(`the server stopped answering (${message(error)})`));
+    } finally {
+      this.#probing = false;
+    }
+  }
+
   /** Lists the tools again (on `notifications/tools/list_changed`). */
   async relist(): Promise<void> {
     const client = this.client;
@@ -175,7 +196,11 @@ export class ServerConnection {
         return;
       }
       this.#opened = opened;
-      this.resources = Boolean(opened.client.getServerCapabilities()?.resources);
+      const client = opened.client;
+      // An HTTP transport reports a broken stream only as an error: check whether the server is still there.
+      if (this.server.kind === 'http') client.onerror = () => void this.probe(client);
+      this.resources =
+        this.server.config.resources !== false && Boolean(opened.client.getServerCapabilities()?.resources);
       this.#readySince = Date.now();
       this.state = 'ready';
       this.#setDefinitions(definitions, true);

@@ -162,4 +162,22 @@ describe('server-everything over stdio', () => {
     expect(filled.messages[0]).toMatchObject({ role: 'user', content: [{ type: 'text' }] });
     expect(JSON.stringify(filled.messages)).toContain('Lyon');
   });
+
+  it('passes `env` to a stdio server but not the secrets of this process; exposes only `includeTools`', async () => {
+    process.env.ICODE_TEST_API_KEY = 'sk-do-not-leak';
+    const scoped = mcpServers({
+      servers: { e: everything({ env: { GREETING: 'bonjour' }, includeTools: ['get-env', 'echo'], resources: false }) },
+    });
+    try {
+      const scopedTools = await scoped.tools();
+      // Only the two tools, and no resource tools: the server's resources are kept from the model.
+      expect(scopedTools.map((t) => t.name).sort()).toEqual(['mcp__e__echo', 'mcp__e__get-env']);
+      const env = (await scopedTools.find((t) => t.name === 'mcp__e__get-env')!.execute({}, ctx())) as string;
+      expect(env).toContain('bonjour');
+      expect(env).not.toContain('sk-do-not-leak');
+    } finally {
+      delete process.env.ICODE_TEST_API_KEY;
+      await scoped.close();
+    }
+  });
 });

@@ -150,6 +150,8 @@ describe('MCP over Streamable HTTP', () => {
     });
     const mcp = track(mcpServers({ servers: { s: { url: http.url } } }));
     const tools = await mcp.tools();
+    const without = track(mcpServers({ servers: { s: { url: http.url, excludeTools: ['fail'] } } }));
+    expect((await without.tools()).map((t) => t.name)).toEqual(['mcp__s__add']);
     await expect(find(tools, 'mcp__s__fail').execute({}, callCtx())).rejects.toThrow('disk full');
     await expect(find(tools, 'mcp__s__add').execute({ a: 'x', b: 1 }, callCtx())).rejects.toThrow(
       /Input validation error|Invalid/,
@@ -184,5 +186,30 @@ describe('MCP over Streamable HTTP', () => {
     expect(cursors).toEqual([undefined, 'p1', 'p2']);
     expect(find(tools, 'mcp__paged__t4').inputSchema).toEqual({ type: 'object', properties: {} });
     expect(await find(tools, 'mcp__paged__t4').execute({}, callCtx())).toBe('called t4');
+  });
+
+  it('fails a call at once when the remote server goes away, then gives the server up', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const http = await startHttpServer({
+      setup: (server) =>
+        server.registerTool('slow', { description: 'Never answers' }, async () => {
+          started();
+          return new Promise(() => undefined);
+        }),
+    });
+    // A call timeout far past the test's own: the failure must come from noticing the server is gone.
+    const mcp = track(
+      mcpServers({
+        servers: { s: { url: http.url, timeoutMs: 600_000 } },
+        restart: { maxRestarts: 1, initialDelayMs: 10 },
+      }),
+    );
+    const call = find(await mcp.tools(), 'mcp__s__slow').execute({}, callCtx());
+    await running;
+    await http.close();
+    await expect(call).rejects.toThrow(/stopped during the call/);
+    await eventually(() => (mcp.status().s!.state === 'degraded' ? true : undefined));
+    expect(await mcp.tools()).toEqual([]);
   });
 });

@@ -69,6 +69,25 @@ describe('server lifecycle', () => {
     expect(await find(await mcp.tools(), 'mcp__e__echo').execute({ message: 'back' }, ctx())).toBe('Echo: back');
   });
 
+  it('restarts a server that hangs: a call times out, a ping finds it dead', async () => {
+    const mcp = track(
+      mcpServers({
+        servers: { e: everything({ timeoutMs: 1000 }) },
+        connectTimeoutMs: 2000,
+        restart: { initialDelayMs: 10 },
+      }),
+    );
+    const tools = await mcp.tools();
+    const pid = mcp.status().e!.pid!;
+    process.kill(pid, 'SIGSTOP'); // alive, but answering nothing
+    cleanups.push(async () => void (alive(pid) && process.kill(pid, 'SIGKILL')));
+    await expect(find(tools, 'mcp__e__echo').execute({ message: 'anyone?' }, ctx())).rejects.toThrow(/did not answer/);
+    await eventually(() => (mcp.status().e!.state === 'ready' && mcp.status().e!.pid !== pid ? true : undefined));
+    expect(mcp.status().e!.restarts).toBe(1);
+    expect(await find(await mcp.tools(), 'mcp__e__echo').execute({ message: 'back' }, ctx())).toBe('Echo: back');
+    await eventually(() => (alive(pid) ? undefined : true));
+  });
+
   it('gives up on a server that keeps failing (degraded, tools removed) and brings it back on reconnect', async () => {
     const { config, marker, remove } = await switchableServer();
     cleanups.push(remove);

@@ -17,6 +17,7 @@ export default defineConfig({
     'providers/ollama/index': 'src/providers/ollama/index.ts',
     'testing/index': 'src/testing/index.ts',
     'lsp/index': 'src/lsp/index.ts',
+    'mcp/index': 'src/mcp/index.ts',
   },
   format: ['esm'],
   target: 'node20',

@@ -50,6 +50,8 @@ export type {
   ToolDefinition,
   ToolOutput,
 } from './tools/tool.js';
+export { isToolset } from './tools/toolset.js';
+export type { Toolset, ToolsetContext, ToolsetStatus } from './tools/toolset.js';
 
 export { memoryStore } from './stores/memory-store.js';
 export type { MemorySessionStore, MemoryStoreOptions } from './stores/memory-store.js';
@@ -111,6 +113,7 @@ export type {
   ToolCallEvent,
   ToolErrorCode,
   ToolResultEvent,
+  ToolsetStatusEvent,
   TurnEndEvent,
   TurnStartEvent,
 } from './events/index.js';

@@ -52,6 +52,7 @@ describe('package shape', () => {
         './stores/sqlite',
         './testing',
         './tools',
+        './mcp',
       ].sort(),
     );
   });

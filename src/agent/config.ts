@@ -8,6 +8,7 @@ import type { ResolvedCompaction } from './compaction/maybe-compact.js';
 import { summarizeCompaction } from './compaction/strategies.js';
 import type { CompactionOptions } from './compaction/types.js';
 import type { RepeatGuard } from './repeat-guard.js';
+import type { AgentToolsets } from './toolsets.js';
 import type { AgentOptions } from './types.js';
 
 /** Everything a run needs, resolved and validated once per agent. */
@@ -16,6 +17,8 @@ export interface AgentConfig {
   readonly tools: ReadonlyMap<string, Tool>;
   /** Tool descriptions for the model, computed once: not per turn. */
   readonly modelTools: readonly ModelTool[];
+  /** The toolsets given in `tools`, when there are any: `tools` is then their live map. */
+  readonly toolsets?: AgentToolsets;
   readonly policy: Policy;
   readonly store: SessionStore;
   /** How long a run waits for its session's lock; `undefined`: no limit. */

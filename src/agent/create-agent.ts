@@ -6,11 +6,12 @@ import type { Policy } from '../policy/types.js';
 import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
 import { memoryStore } from '../stores/memory-store.js';
 import { Run } from './agent-run.js';
-import { indexTools, lockTimeout, positiveInteger, resolveCompaction, type AgentConfig } from './config.js';
+import { lockTimeout, positiveInteger, resolveCompaction, type AgentConfig } from './config.js';
 import { forkSession, revertSession } from './revert.js';
 import { repeatGuard } from './repeat-guard.js';
 import { RunContext } from './run-context.js';
 import { runLoop, type RunStart } from './run-loop.js';
+import { agentTools } from './toolsets.js';
 import { DEFAULT_MAX_TURN_OUTPUT_CHARS, toolInputDepth } from './turn-limits.js';
 import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions } from './types.js';
 
@@ -48,7 +49,7 @@ export function createAgent(options: AgentOptions): Agent {
       `maxCostUsd needs the model's prices, and ${provider.provider}/${provider.modelId} has none: set \`pricing\` on the provider.`,
     );
   }
-  const tools = indexTools(options.tools ?? []);
+  const { tools, toolsets } = agentTools(options.tools ?? []);
   const policy: Policy = isPolicy(options.policy) ? options.policy : createPolicy(options.policy ?? {});
   let sandbox: Promise<Sandbox> | undefined = options.sandbox ? Promise.resolve(options.sandbox) : undefined;
   const config: AgentConfig = {
@@ -59,6 +60,7 @@ export function createAgent(options: AgentOptions): Agent {
       description: t.description,
       inputSchema: t.inputSchema,
     })),
+    ...(toolsets ? { toolsets } : {}),
     policy,
     store: options.store ?? memoryStore(),
     lockTimeoutMs: lockTimeout(options.lockTimeoutMs),
@@ -86,12 +88,15 @@ export function createAgent(options: AgentOptions): Agent {
   ): AgentRun => {
     const maxTurns = positiveInteger('maxTurns', runOptions.maxTurns, config.maxTurns);
     const ctx = new RunContext(config, createId('run'), sessionId);
-    return new Run(ctx, () => runLoop(ctx, begin, maxTurns, metadata), runOptions.signal);
+    const body = (): ReturnType<typeof runLoop> => runLoop(ctx, begin, maxTurns, metadata);
+    return new Run(ctx, toolsets ? () => toolsets.prepare(ctx).then(body) : body, runOptions.signal);
   };
 
   return {
     provider,
-    tools: [...tools.values()],
+    get tools() {
+      return [...tools.values()];
+    },
     store: config.store,
     policy,
     run(input: RunInput, runOptions: RunOptions = {}) {
@@ -102,6 +107,7 @@ export function createAgent(options: AgentOptions): Agent {
     },
     revert: (sessionId, revertOptions) => revertSession(config.store, options.snapshots, sessionId, revertOptions),
     fork: (sessionId, forkOptions) => forkSession(config.store, sessionId, forkOptions),
+    close: () => toolsets?.close() ?? Promise.resolve(),
     resume(sessionId: string, resumeOptions: ResumeOptions = {}) {
       const { approvals } = resumeOptions;
       if (approvals !== undefined) checkApprovals(approvals);

@@ -1,4 +1,4 @@
-import type { ModelRequest } from '../model/language-model.js';
+import type { ModelRequest, ModelTool } from '../model/language-model.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -9,15 +9,23 @@ import type { RunContext } from './run-context.js';
  * `messages` as read-only and copy it if it keeps it past the call (the mock provider does).
  */
 export function prepareRequest(ctx: RunContext): ModelRequest | Promise<ModelRequest> {
-  const { options, modelTools } = ctx.config;
+  // Toolsets (MCP servers) may add or drop tools between turns: each turn gets the current ones.
+  const toolsets = ctx.config.toolsets;
+  if (toolsets) return toolsets.turnTools(ctx).then((tools) => buildRequest(ctx, tools));
+  return buildRequest(ctx, ctx.config.modelTools);
+}
+
+function buildRequest(ctx: RunContext, tools: readonly ModelTool[]): ModelRequest | Promise<ModelRequest> {
+  const { options } = ctx.config;
   // Built once per run: the history array is live, so the same object serves every turn.
-  const request: ModelRequest = (ctx.request ??= {
+  let request: ModelRequest = (ctx.request ??= {
     messages: ctx.history,
-    tools: modelTools,
+    tools,
     ...(options.instructions !== undefined ? { system: options.instructions } : {}),
     ...(options.maxOutputTokens !== undefined ? { maxOutputTokens: options.maxOutputTokens } : {}),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
   });
+  if (request.tools !== tools) request = ctx.request = { ...request, tools };
   const hook = options.hooks?.beforeModelCall;
   if (!hook) return request;
   const copy = { ...request };

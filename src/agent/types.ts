@@ -12,6 +12,7 @@ import type { ApprovalAnswer, Approver, PermissionMode, Policy } from '../policy
 import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
 import type { SessionInfo, SessionStore } from '../stores/types.js';
 import type { Tool } from '../tools/tool.js';
+import type { Toolset } from '../tools/toolset.js';
 import type { CompactionOptions } from './compaction/types.js';
 
 /** A tool call as hooks see it. */
@@ -104,7 +105,8 @@ export interface AgentOptions {
   readonly provider: LanguageModel;
   /** System instructions sent with every model call. */
   readonly instructions?: string;
-  readonly tools?: readonly Tool[];
+  /** Tools, and toolsets (`mcpServers(…)`) whose tools are looked up before each turn. */
+  readonly tools?: readonly (Tool | Toolset)[];
   /** A policy, or its options. @defaultValue `{ mode: 'workspace-write' }` */
   readonly policy?: Policy | AgentPolicyOptions;
   /** Where sessions live. @defaultValue `memoryStore()` */
@@ -294,7 +296,7 @@ export interface RevertResult {
 export interface Agent {
   /** The model. */
   readonly provider: LanguageModel;
-  /** The tools the model may call. */
+  /** The tools the model may call: its own, and those its toolsets offered last. */
   readonly tools: readonly Tool[];
   /** Where the agent's sessions live. */
   readonly store: SessionStore;
@@ -316,4 +318,6 @@ export interface Agent {
   revert(sessionId: string, options: RevertOptions): Promise<RevertResult>;
   /** Starts a new, independent session holding the conversation up to the end of turn `atTurn`. */
   fork(sessionId: string, options?: ForkOptions): Promise<SessionInfo>;
+  /** Closes what the agent owns: its toolsets (MCP servers are stopped). Safe to call more than once. */
+  close(): Promise<void>;
 }

@@ -174,6 +174,18 @@ export interface SessionLockWaitEvent extends EventBase {
 }
 
 /**
+ * A server of a toolset (an MCP server) changed health: `restarting` after it failed, `ready` once it is
+ * back, `degraded` when it failed too often (its tools are removed; the run goes on without them).
+ */
+export interface ToolsetStatusEvent extends EventBase {
+  readonly type: 'toolset-status';
+  readonly toolset: string;
+  readonly server: string;
+  readonly status: 'restarting' | 'ready' | 'degraded';
+  readonly message: string;
+}
+
+/**
  * The run ended; `result` is what `run.result` resolves to. A failed run ends with this event too: its
  * `result` is the partial result (`status: 'failed'`) and `error` says what failed, as plain JSON; then
  * `run.result` rejects and the iterator throws the error itself.
@@ -215,6 +227,7 @@ export type AgentEvent =
   | RetryEvent
   | SnapshotWarningEvent
   | SessionLockWaitEvent
+  | ToolsetStatusEvent
   | RunEndEvent;
 
 /** The `type` of an {@link AgentEvent}. */

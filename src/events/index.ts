@@ -17,6 +17,7 @@ export type {
   ToolCallEvent,
   ToolErrorCode,
   ToolResultEvent,
+  ToolsetStatusEvent,
   TurnEndEvent,
   TurnStartEvent,
 } from './agent-event.js';

@@ -1,7 +1,7 @@
 /**
  * A coding agent that fixes a type error with LSP feedback, on the scripted mock model (no API key
  * needed). The project's TypeScript language server runs for real: the agent's edit introduces a type
- * error, the edit result says so (the feedback `lsp.withFeedback` adds), and the model fixes what it was
+ * error, the edit result says so (the feedback the toolset adds to the edit tools), and the model fixes what it was
  * told. Swap `mockProvider([...])` for `anthropic({ model })` or another provider to let a real model
  * react to the same feedback.
  *
@@ -65,7 +65,7 @@ const provider = mockProvider([
 const agent = createAgent({
   provider,
   instructions: 'You are a careful coding agent. Fix every type error you introduce.',
-  tools: [...lsp.withFeedback(codingTools({ root, exclude: ['web_fetch'] })), ...(await lsp.tools())],
+  tools: [...codingTools({ root, exclude: ['web_fetch'] }), lsp],
   sandbox: localSandbox({ root }),
   policy: createPolicy({ mode: 'workspace-write' }),
 });
@@ -78,7 +78,7 @@ try {
   console.log(`cart.ts now:\n${await readFile(join(root, 'cart.ts'), 'utf8')}`);
   provider.assertComplete();
 } finally {
-  await lsp.close();
+  await agent.close(); // closes the language servers it owns
   await rm(root, { recursive: true, force: true });
 }
 

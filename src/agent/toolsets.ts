@@ -27,8 +27,10 @@ export function agentTools(entries: readonly (Tool | Toolset)[]): {
 } {
   if (!Array.isArray(entries)) throw new ConfigError('`tools` must be an array of tools and toolsets.');
   const toolsets = entries.filter(isToolset);
-  const tools = indexTools(toolsets.length === 0 ? (entries as Tool[]) : entries.filter((e) => !isToolset(e)));
-  if (toolsets.length === 0) return { tools };
+  if (toolsets.length === 0) return { tools: indexTools(entries as Tool[]) };
+  let plain: readonly Tool[] = entries.filter((e): e is Tool => !isToolset(e));
+  for (const toolset of toolsets) if (toolset.wrapTools) plain = toolset.wrapTools(plain);
+  const tools = indexTools(plain);
   if (new Set(toolsets).size !== toolsets.length) throw new ConfigError('The same toolset is given twice in `tools`.');
   const live = new AgentToolsets(tools, toolsets);
   return { tools: live.tools, toolsets: live };

@@ -1,7 +1,7 @@
 /**
  * `lspTools`: language servers as a toolset for an agent (contract).
  */
-import type { ToolContext } from '../tools/tool.js';
+import type { Tool, ToolContext } from '../tools/tool.js';
 import { resolveOptions } from './config.js';
 import { EditFeedback, FEEDBACK_TOOLS, READ_TOOL, type Baseline } from './edit-feedback.js';
 import { LspClient } from './lsp-client.js';
@@ -44,7 +44,7 @@ const MAX_PENDING_BASELINES = 64;
  *   root,
  *   servers: { typescript: { command: process.execPath, args: [cli, '--stdio'], languages: ['ts', 'tsx', 'js'] } },
  * });
- * const agent = createAgent({ provider, tools: [...lsp.withFeedback(codingTools({ root })), ...(await lsp.tools())] });
+ * const agent = createAgent({ provider, tools: [...codingTools({ root }), lsp] });
  * await agent.run('Fix the type errors in src/').result;
  * await lsp.close();
  * ```
@@ -75,11 +75,14 @@ export function lspTools(options: LspToolsOptions): LspToolset {
   const editsOf = async (call: LspToolCall, ctx: ToolContext): Promise<string[]> =>
     feedback && FEEDBACK_TOOLS.has(call.name) ? feedback.editedPaths(call, ctx) : [];
 
+  const wrap = (list: readonly Tool[]): Tool[] => (feedback ? wrapWithFeedback(list, feedback) : [...list]);
+
   return {
     kind: 'toolset',
     name: 'lsp',
     tools: async () => tools,
-    withFeedback: (list) => (feedback ? wrapWithFeedback(list, feedback) : [...list]),
+    withFeedback: wrap,
+    wrapTools: wrap,
     async beforeToolCall(call, ctx) {
       const paths = await editsOf(call, ctx).catch(() => []);
       if (!feedback || paths.length === 0) return;

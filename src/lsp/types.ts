@@ -6,6 +6,7 @@
 import type { JsonValue } from '../model/message.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
+import type { Toolset } from '../tools/toolset.js';
 
 /**
  * How to start one language server, and which files it handles.
@@ -157,12 +158,13 @@ export interface LspToolCall {
  * @example
  * ```ts
  * const lsp = lspTools({ root, servers });
- * const agent = createAgent({ provider, tools: [...lsp.withFeedback(codingTools({ root })), ...(await lsp.tools())] });
+ * // The toolset adds the lsp_* tools and wraps the edit tools so their results carry new errors.
+ * const agent = createAgent({ provider, tools: [...codingTools({ root }), lsp] });
  * await agent.run('Fix the type errors in src/').result;
- * await lsp.close();
+ * await agent.close(); // closes the language servers too
  * ```
  */
-export interface LspToolset {
+export interface LspToolset extends Toolset {
   readonly kind: 'toolset';
   readonly name: 'lsp';
   /** `lsp_diagnostics`, `lsp_hover`, `lsp_definition`, `lsp_references`, `lsp_symbols` (all read-only). */
@@ -174,6 +176,8 @@ export interface LspToolset {
    * reported too); the others are returned as they are. With `feedback: false`, `tools` unchanged.
    */
   withFeedback(tools: readonly Tool[]): Tool[];
+  /** The same as {@link LspToolset.withFeedback}: `createAgent` calls it when the toolset is in its `tools`. */
+  wrapTools(tools: readonly Tool[]): Tool[];
   /**
    * Before an edit tool runs: notes the diagnostics its files have now, so the feedback lists only new
    * errors. Optional; without it the last diagnostics seen are the reference.

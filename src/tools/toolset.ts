@@ -72,6 +72,12 @@ export interface Toolset {
   onToolsChanged?(listener: () => void): () => void;
   /** Calls `listener` when a server's health changed; returns a function that unsubscribes. */
   onStatus?(listener: (status: ToolsetStatus) => void): () => void;
+  /**
+   * Wraps the agent's plain tools, once, when the agent is created: a toolset that follows what other tools
+   * do (the LSP toolset reports the errors an edit introduced in the edit's own result) hooks in here, so
+   * adding the toolset to `tools` is all it takes. Return the tools you do not change as they are.
+   */
+  wrapTools?(tools: readonly Tool[]): readonly Tool[];
   /** Stops everything the toolset started. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -70,7 +70,7 @@ describe('a coding agent with LSP feedback', () => {
     const agent = createAgent({
       provider,
       instructions: 'You are a careful coding agent.',
-      tools: [...lsp.withFeedback(codingTools({ sandbox, exclude: ['web_fetch'] })), ...(await lsp.tools())],
+      tools: [...codingTools({ sandbox, exclude: ['web_fetch'] }), lsp],
       sandbox,
       policy: createPolicy({ mode: 'workspace-write' }),
       hooks: { onEvent: (event) => events.push(event) },

@@ -1,22 +1,24 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
-// The tests `npm run mutate` runs against each mutant: those of the guards (policy, file tools), through the
-// agent as users call it. Stryker runs them in worker threads, where `--expose-gc` is refused, so the memory
-// test (which needs it) stays in the main suite. Built from the base config's parts rather than merged with it:
-// a merge would concatenate the lists of tests and of worker flags.
+// The tests `npm run mutate` may run against each mutant: those of the agent loop, the policy, the sandbox, the
+// tools and the providers (which exercise the providers' shared code), through the public API as users call
+// it. Stryker's `related` option then runs, for each mutated file, only the tests that import it. Left out: the
+// memory test (Stryker runs tests in worker threads, where `--expose-gc` is refused), the store tests (each
+// starts a database; the agent tests run the loop over the memory store), the package build and the live tests. Built from the base config's parts rather than merged with it: a merge
+// would concatenate the lists of tests and of worker flags.
 export default defineConfig({
   resolve: base.resolve,
   test: {
     include: [
+      'test/agent/**/*.test.ts',
       'test/policy/**/*.test.ts',
-      'test/agent/policy-*.test.ts',
-      'test/agent/bash-*.test.ts',
-      'test/tools/coding-tools.test.ts',
-      'test/tools/grep.test.ts',
-      'test/tools/glob-list.test.ts',
-      'test/tools/apply-patch.test.ts',
+      'test/sandbox/**/*.test.ts',
+      'test/tools/**/*.test.ts',
+      'test/providers/**/*.test.ts',
+      'test/testing/**/*.test.ts',
     ],
+    exclude: ['test/agent/long-run.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

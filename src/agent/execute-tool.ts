@@ -2,6 +2,7 @@ import type { ToolErrorCode } from '../events/agent-event.js';
 import { WorkspaceEscapeError } from '../errors/workspace-escape-error.js';
 import { isAbortError } from '../internal/abort.js';
 import { isJsonSafe } from '../internal/json-safe.js';
+import { ToolFailure } from '../internal/tool-failure.js';
 import type { JsonValue } from '../model/message.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
 import type { RunContext } from './run-context.js';
@@ -115,6 +116,7 @@ function failure(error: unknown, signal: AbortSignal, name: string): ToolOutcome
   }
   if (signal.aborted || isAbortError(error)) return toolError('ABORTED', `Tool "${name}" was aborted.`);
   if (WorkspaceEscapeError.isInstance(error)) return toolError('WORKSPACE_ESCAPE', error.message);
+  if (error instanceof ToolFailure) return toolError(error.errorCode, error.message);
   const message = error instanceof Error ? error.message : String(error);
   return toolError('TOOL_EXECUTION_FAILED', `Tool "${name}" failed: ${message}`);
 }

@@ -103,7 +103,13 @@ describe('bash', () => {
   });
 
   it('says clearly that a command timed out, and kills it', async () => {
-    const text = await call(bashTool(), { command: 'echo started; echo $$ > pid; sleep 600', timeout: 1_000 });
+    // A timeout is the tool's failure (an error result in a run), whose message keeps the output so far.
+    const failure = await call(bashTool(), { command: 'echo started; echo $$ > pid; sleep 600', timeout: 1_000 }).then(
+      () => undefined,
+      (error: unknown) => error as Error & { errorCode?: string },
+    );
+    expect(failure?.errorCode).toBe('TOOL_TIMEOUT');
+    const text = failure!.message;
     expect(text).toContain('started');
     expect(text).toMatch(/Command timed out after 1\.0 s and was killed with its whole process group/);
     expect(alive(Number(readFileSync(path.join(root, 'pid'), 'utf8')))).toBe(false);
@@ -111,7 +117,7 @@ describe('bash', () => {
 
   it('uses the configured default timeout', async () => {
     const tool = bashTool({ defaultTimeoutMs: 200 });
-    expect(await call(tool, { command: 'sleep 5' })).toMatch(/timed out after 200 ms/);
+    await expect(call(tool, { command: 'sleep 5' })).rejects.toThrow(/timed out after 200 ms/);
   });
 
   it('cuts long output to head and tail and saves the full output in the workspace', async () => {

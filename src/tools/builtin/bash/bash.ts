@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../../errors/config-error.js';
+import { ToolFailure } from '../../../internal/tool-failure.js';
 import { tool } from '../../define-tool.js';
 import type { Tool, ToolContext } from '../../tool.js';
 import { defaultBackgroundJobs, type BackgroundJobs } from './background-jobs.js';
@@ -86,7 +87,7 @@ function describe(defaultTimeoutMs: number, maxOutputChars: number): string {
 /**
  * The `bash` tool. Foreground commands return their output (head and tail kept, the full output saved to a
  * file in the workspace), exit code or signal, and duration; a timeout or abort kills the whole process
- * group and says so. `run_in_background: true` returns a job id at once (see {@link bashOutputTool} and
+ * group and says so, and a command killed by its own timeout is an error result (`errorCode: 'TOOL_TIMEOUT'`). `run_in_background: true` returns a job id at once (see {@link bashOutputTool} and
  * {@link bashKillTool}); every job is killed when the run ends.
  *
  * Containment of commands is that of the sandbox: none with `localSandbox`, OS-level with
@@ -139,6 +140,19 @@ function readOnlyMode(ctx: ToolContext): boolean {
 }
 
 async function runCommand(args: BashInput, ctx: ToolContext, options: BashToolOptions): Promise<string> {
+  const { text, timedOut } = await execCommand(args, ctx, options);
+  // A command killed by its own timeout did not do its job: the model and the embedding code get an error
+  // result (`TOOL_TIMEOUT`), which still shows what the command printed before it was killed.
+  if (timedOut) throw new ToolFailure('TOOL_TIMEOUT', text);
+  return text;
+}
+
+/** Runs a foreground command: what the model reads, and whether the command's own timeout killed it. */
+async function execCommand(
+  args: BashInput,
+  ctx: ToolContext,
+  options: BashToolOptions,
+): Promise<{ text: string; timedOut: boolean }> {
   const sandbox = sandboxFor(options, ctx);
   const timeoutMs = Math.min(args.timeout ?? options.defaultTimeoutMs ?? DEFAULT_BASH_TIMEOUT_MS, MAX_BASH_TIMEOUT_MS);
   const maxSaved = options.maxSavedOutputChars ?? MAX_LOG_CHARS;
@@ -185,7 +199,7 @@ async function runCommand(args: BashInput, ctx: ToolContext, options: BashToolOp
     );
     if (result.truncated) log?.close();
     else await log?.remove();
-    return lines.join('\n');
+    return { text: lines.join('\n'), timedOut: result.timedOut };
   } catch (error) {
     await log?.remove();
     throw error;

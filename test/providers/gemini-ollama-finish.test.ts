@@ -21,15 +21,20 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** The finish reason of the run's only turn, as `turn-end` and the result carry it. */
+/**
+ * The finish reason of the run's last turn, as `turn-end` and the result carry it. An `error` finish is
+ * retried once by the run (the wire answers the retry the same way), so it takes two model calls.
+ */
 async function finishOf(wire: WireFormat, model: (url: string) => LanguageModel): Promise<FinishReason[]> {
-  server = await startMockServer({ wire, script: [{ text: 'Partial answer' }] });
+  server = await startMockServer({ wire, script: [{ text: 'Partial answer' }, { text: 'Partial answer' }] });
   const run = createAgent({ provider: model(server.baseURL), policy: fixedPolicy('allow') }).run('Go.');
   const { events } = await collect(run);
   const result = await run.result;
   const turnEnds = events.filter((e): e is Extract<AgentEvent, { type: 'turn-end' }> => e.type === 'turn-end');
-  expect(turnEnds).toHaveLength(1);
-  return [turnEnds[0]!.finishReason, result.finishReason!];
+  const retried = result.finishReason === 'error';
+  expect(server.requests).toHaveLength(retried ? 2 : 1);
+  expect(events.filter((e) => e.type === 'retry')).toHaveLength(retried ? 1 : 0);
+  return [turnEnds.at(-1)!.finishReason, result.finishReason!];
 }
 
 /** The Gemini wire, with the terminal chunk's `finishReason` replaced by `reason`. */

@@ -8,13 +8,11 @@ import {
   checkTruncate,
   forkVersion,
   planList,
-  lockMethods,
   takeListBatch,
   toSessionInfo,
   toSessionPage,
   toStoredEntry,
   type ListedSession,
-  type LockAttempt,
 } from '../store-helpers.js';
 import type { LockSessionOptions, SessionLock } from '../types.js';
 import {
@@ -29,6 +27,7 @@ import {
 } from '../types.js';
 import { migrate, quote, type PgNames } from './migrations.js';
 import { createPgPool, type PgClient, type PgPool } from './pg-driver.js';
+import { postgresLocks } from './postgres-locks.js';
 
 /** Where the Postgres store connects: a connection string (the store owns the pool) or your own pool. */
 export type PostgresConnection =
@@ -233,58 +232,6 @@ export function postgresStore(
     }
   };
 
-  const takeLock = async (sessionId: string): Promise<LockAttempt> => {
-    const client = await (await ready()).connect().catch((error: unknown) => Promise.reject(wrap(error, sessionId)));
-    // A dropped connection emits 'error' on a checked-out client; without a listener Node ends the process.
-    // The server frees the lock with the connection, so the lock is lost, and release() only cleans up.
-    let lost = false;
-    const onError = (): void => {
-      lost = true;
-    };
-    client.on('error', onError);
-    let got: boolean;
-    try {
-      const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
-        lockNamespace + sessionId,
-      ]);
-      got = rows[0]?.locked === true;
-    } catch (error) {
-      client.off?.('error', onError);
-      client.release(true);
-      throw wrap(error, sessionId);
-    }
-    if (!got || closed) {
-      client.off?.('error', onError);
-      // A lock taken while the store closed is dropped with its connection, never handed out.
-      client.release(got);
-      if (got) throw new StoreError('The Postgres store is closed.', { sessionId });
-      return {};
-    }
-    let released = false;
-    const lock: SessionLock = {
-      sessionId,
-      async release() {
-        if (released) return;
-        released = true;
-        heldLocks.delete(lock);
-        client.off?.('error', onError);
-        if (lost) {
-          client.release(true);
-          return;
-        }
-        try {
-          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockNamespace + sessionId]);
-          client.release();
-        } catch {
-          // Destroying the connection frees its advisory locks on the server.
-          client.release(true);
-        }
-      },
-    };
-    heldLocks.add(lock);
-    return { lock };
-  };
-
   return {
     async ready() {
       await ready();
@@ -409,7 +356,7 @@ export function postgresStore(
       await query(`DELETE FROM ${sessions} WHERE id = $1`, [id], id);
     },
 
-    ...lockMethods(takeLock),
+    ...postgresLocks({ ready, wrap, lockNamespace, heldLocks, isClosed: () => closed }),
 
     async close() {
       if (closed) return;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../errors/config-error.js';
@@ -20,19 +19,17 @@ import {
   checkTruncate,
   forkVersion,
   planList,
-  lockMethods,
   takeListBatch,
   toSessionInfo,
   toSessionPage,
   toStoredEntry,
   type ListedSession,
-  type LockAttempt,
 } from '../store-helpers.js';
 import { encodeEntries, encodeMetadata, exactFilterPairs } from './codec.js';
 import { openSqlite, type ModuleImporter, type SqliteConnection, type SqliteDriverName } from './driver.js';
 import { migrate } from './migrations.js';
-import type { LockSessionOptions, SessionLock, SessionLockOwner } from '../types.js';
-import { holderIsGone, localHolder, type LockHolder } from './lock-owner.js';
+import type { LockSessionOptions, SessionLock } from '../types.js';
+import { sqliteLocks } from './sqlite-locks.js';
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -84,25 +81,6 @@ export interface SqliteSessionStore extends SessionStore {
 
 const SESSION_COLUMNS = 'id, version, created_at, updated_at, touch, metadata, parent_id';
 const NEXT_TOUCH = '(SELECT coalesce(max(touch), 0) + 1 FROM sessions)';
-
-/** The holder columns of a `session_locks` row (null in rows written before they existed). */
-function lockHolder(row: Record<string, unknown>): Partial<LockHolder> {
-  return {
-    ...(typeof row.scope === 'string' ? { scope: row.scope } : {}),
-    ...(row.pid !== null && row.pid !== undefined ? { pid: Number(row.pid) } : {}),
-    ...(typeof row.started === 'string' ? { started: row.started } : {}),
-  };
-}
-
-/** The owner a waiter is told about: what the row records. */
-function ownerOf(row: Record<string, unknown>): SessionLockOwner | undefined {
-  if (row.pid === null || row.pid === undefined) return undefined;
-  return {
-    ...(typeof row.host === 'string' ? { host: row.host } : {}),
-    pid: Number(row.pid),
-    ...(row.acquired_at !== null && row.acquired_at !== undefined ? { acquiredAt: Number(row.acquired_at) } : {}),
-  };
-}
 
 function isUniqueViolation(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
@@ -286,60 +264,6 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
     return sessionRow(conn, id);
   };
 
-  const takeLock = async (sessionId: string): Promise<LockAttempt> => {
-    const owner = randomUUID();
-    const self = localHolder();
-    const taken = await write(sessionId, (conn): LockAttempt | true => {
-      const now = Date.now();
-      const row = conn
-        .prepare('SELECT expires_at, host, pid, started, scope, acquired_at FROM session_locks WHERE session_id = ?')
-        .get(sessionId);
-      // A live lease blocks, unless its holder ran on this machine and its process is gone (killed, crashed).
-      if (row && Number(row.expires_at) > now && !holderIsGone(lockHolder(row))) {
-        const owner = ownerOf(row);
-        return owner ? { owner } : {};
-      }
-      conn
-        .prepare(
-          'INSERT OR REPLACE INTO session_locks (session_id, owner, expires_at, host, pid, started, scope, acquired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(sessionId, owner, now + lockLeaseMs, self.host, self.pid, self.started, self.scope, now);
-      return true;
-    });
-    if (taken !== true) return taken;
-    const conn = await db();
-    // Renew well before the lease runs out; unref'd so a forgotten lock does not keep the process alive.
-    const renew = setInterval(
-      () => {
-        if (closed) return;
-        try {
-          conn
-            .prepare('UPDATE session_locks SET expires_at = ? WHERE session_id = ? AND owner = ?')
-            .run(Date.now() + lockLeaseMs, sessionId, owner);
-        } catch {
-          // Busy for longer than the timeout: the next tick tries again, well within the lease.
-        }
-      },
-      Math.max(50, Math.floor(lockLeaseMs / 3)),
-    );
-    renew.unref();
-    let released = false;
-    const lock: SessionLock = {
-      sessionId,
-      async release() {
-        if (released) return;
-        released = true;
-        clearInterval(renew);
-        heldLocks.delete(lock);
-        // close() releases held locks before it closes the connection.
-        if (closed) return;
-        conn.prepare('DELETE FROM session_locks WHERE session_id = ? AND owner = ?').run(sessionId, owner);
-      },
-    };
-    heldLocks.add(lock);
-    return { lock };
-  };
-
   return {
     get driver() {
       return opened?.driver;
@@ -458,7 +382,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
       });
     },
 
-    ...lockMethods(takeLock),
+    ...sqliteLocks({ write, db, lockLeaseMs, heldLocks, isClosed: () => closed }),
 
     async close() {
       if (closed) return;

@@ -2,13 +2,12 @@
  * `lsp_definition`: where the symbol at a position is defined.
  */
 import { z } from 'zod';
-import { tool } from '../../tools/define-tool.js';
 import { withAliases } from '../../tools/builtin/tool-input.js';
 import type { Tool } from '../../tools/tool.js';
-import { fileLocations, formatLocations, positionLabel, readableLocations } from '../format-locations.js';
-import { resolvePosition } from '../positions.js';
+import { fileLocations, formatLocations, readableLocations } from '../format-locations.js';
 import type { Location, LocationLink } from '../protocol.js';
-import { LSP_ALIASES, positionFields, positionName, readAccess, requireCapability, type LspRuntime } from './shared.js';
+import { positionTool } from './position-tool.js';
+import { LSP_ALIASES, positionFields, type LspRuntime } from './shared.js';
 
 const input = withAliases(z.object(positionFields), LSP_ALIASES);
 
@@ -25,40 +24,26 @@ const MAX_DEFINITIONS = 20;
  * ```
  */
 export function lspDefinitionTool(runtime: LspRuntime): Tool<z.output<typeof input>> {
-  const { client, workspace } = runtime;
-  return tool({
-    sandbox: workspace.sandbox,
+  const { workspace } = runtime;
+  return positionTool(runtime, {
     name: 'lsp_definition',
     description: [
       'Finds where a symbol is defined (go to definition), from the language server: follows imports and re-exports to the declaration.',
       'Give file_path and either line and column (1-based) of a use of the symbol, or symbol (a name in the file).',
     ].join('\n'),
     input,
-    readOnly: true,
-    access: readAccess,
-    async execute(args, ctx) {
-      const absolute = await workspace.resolve(args.file_path);
-      return client.withFile(
-        absolute,
-        async (session) => {
-          requireCapability(session.server, 'definitionProvider', 'go to definition');
-          const position = await resolvePosition(workspace, session, args, ctx.signal);
-          const answer = await session.server.request<Location | (Location | LocationLink)[] | null>(
-            'textDocument/definition',
-            { textDocument: { uri: session.document.uri }, position },
-            ctx.signal,
-          );
-          const label = positionName(
-            positionLabel(workspace, absolute, { start: position, end: position }),
-            args.symbol,
-          );
-          const locations = await readableLocations(ctx, fileLocations(workspace, answer));
-          if (locations.length === 0) return `No definition found for ${label}.`;
-          const lines = await formatLocations(workspace, locations, MAX_DEFINITIONS);
-          return `Definition of ${label}:\n${lines.join('\n')}`;
-        },
+    capability: 'definitionProvider',
+    feature: 'go to definition',
+    async answer(session, position, label, _args, ctx) {
+      const answer = await session.server.request<Location | (Location | LocationLink)[] | null>(
+        'textDocument/definition',
+        { textDocument: { uri: session.document.uri }, position },
         ctx.signal,
       );
+      const locations = await readableLocations(ctx, fileLocations(workspace, answer));
+      if (locations.length === 0) return `No definition found for ${label}.`;
+      const lines = await formatLocations(workspace, locations, MAX_DEFINITIONS);
+      return `Definition of ${label}:\n${lines.join('\n')}`;
     },
   });
 }

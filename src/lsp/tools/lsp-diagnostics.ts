@@ -3,14 +3,13 @@
  * open in the servers.
  */
 import { z } from 'zod';
-import { tool } from '../../tools/define-tool.js';
 import { withAliases } from '../../tools/builtin/tool-input.js';
 import type { Tool, ToolContext } from '../../tools/tool.js';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../format-diagnostics.js';
 import { readableLocations } from '../format-locations.js';
 import type { Diagnostic } from '../protocol.js';
 import { settle } from '../settle.js';
-import { filePathField, LSP_ALIASES, readAccess, type LspRuntime } from './shared.js';
+import { filePathField, LSP_ALIASES, lspTool, type LspRuntime } from './shared.js';
 
 const input = withAliases(
   z.object({
@@ -36,16 +35,13 @@ export const MAX_DIAGNOSTICS_PER_FILE = 50;
  * ```
  */
 export function lspDiagnosticsTool(runtime: LspRuntime): Tool<z.output<typeof input>> {
-  return tool({
-    sandbox: runtime.workspace.sandbox,
+  return lspTool(runtime, {
     name: 'lsp_diagnostics',
     description: [
       'Reports the errors and warnings of a file from the language server (type errors, unresolved imports, syntax errors), as the compiler sees them now.',
       'Without file_path: the problems of every file the language servers have open.',
     ].join('\n'),
     input,
-    readOnly: true,
-    access: readAccess,
     async execute(args, ctx) {
       return args.file_path === undefined ? openFiles(runtime, ctx) : oneFile(runtime, args.file_path, ctx);
     },

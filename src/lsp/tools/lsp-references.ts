@@ -2,13 +2,12 @@
  * `lsp_references`: every use of the symbol at a position, across the project.
  */
 import { z } from 'zod';
-import { tool } from '../../tools/define-tool.js';
 import { withAliases } from '../../tools/builtin/tool-input.js';
 import type { Tool } from '../../tools/tool.js';
-import { fileLocations, formatLocations, positionLabel, readableLocations } from '../format-locations.js';
-import { resolvePosition } from '../positions.js';
+import { fileLocations, formatLocations, readableLocations } from '../format-locations.js';
 import type { Location } from '../protocol.js';
-import { LSP_ALIASES, positionFields, positionName, readAccess, requireCapability, type LspRuntime } from './shared.js';
+import { positionTool } from './position-tool.js';
+import { LSP_ALIASES, positionFields, type LspRuntime } from './shared.js';
 
 const input = withAliases(
   z.object({
@@ -31,45 +30,31 @@ export const MAX_REFERENCES = 200;
  * ```
  */
 export function lspReferencesTool(runtime: LspRuntime): Tool<z.output<typeof input>> {
-  const { client, workspace } = runtime;
-  return tool({
-    sandbox: workspace.sandbox,
+  const { workspace } = runtime;
+  return positionTool(runtime, {
     name: 'lsp_references',
     description: [
       'Finds every reference to a symbol across the project (find all references), from the language server: exact, unlike a text search.',
       'Give file_path and either line and column (1-based) or symbol (a name in the file).',
     ].join('\n'),
     input,
-    readOnly: true,
-    access: readAccess,
-    async execute(args, ctx) {
-      const absolute = await workspace.resolve(args.file_path);
-      return client.withFile(
-        absolute,
-        async (session) => {
-          requireCapability(session.server, 'referencesProvider', 'find references');
-          const position = await resolvePosition(workspace, session, args, ctx.signal);
-          const answer = await session.server.request<Location[] | null>(
-            'textDocument/references',
-            {
-              textDocument: { uri: session.document.uri },
-              position,
-              context: { includeDeclaration: args.include_declaration ?? true },
-            },
-            ctx.signal,
-          );
-          const label = positionName(
-            positionLabel(workspace, absolute, { start: position, end: position }),
-            args.symbol,
-          );
-          const locations = await readableLocations(ctx, fileLocations(workspace, answer));
-          if (locations.length === 0) return `No references found to ${label}.`;
-          const lines = await formatLocations(workspace, locations, MAX_REFERENCES);
-          const count = locations.length === 1 ? '1 reference' : `${locations.length} references`;
-          return `${count} to ${label}:\n${lines.join('\n')}`;
+    capability: 'referencesProvider',
+    feature: 'find references',
+    async answer(session, position, label, args, ctx) {
+      const answer = await session.server.request<Location[] | null>(
+        'textDocument/references',
+        {
+          textDocument: { uri: session.document.uri },
+          position,
+          context: { includeDeclaration: args.include_declaration ?? true },
         },
         ctx.signal,
       );
+      const locations = await readableLocations(ctx, fileLocations(workspace, answer));
+      if (locations.length === 0) return `No references found to ${label}.`;
+      const lines = await formatLocations(workspace, locations, MAX_REFERENCES);
+      const count = locations.length === 1 ? '1 reference' : `${locations.length} references`;
+      return `${count} to ${label}:\n${lines.join('\n')}`;
     },
   });
 }

@@ -3,7 +3,6 @@
  * workspace (workspace symbols).
  */
 import { z } from 'zod';
-import { tool } from '../../tools/define-tool.js';
 import { withAliases } from '../../tools/builtin/tool-input.js';
 import type { Tool, ToolContext } from '../../tools/tool.js';
 import { findSourceFile } from '../find-source-file.js';
@@ -11,7 +10,7 @@ import { formatLocations, readableLocations, type FileLocation } from '../format
 import { flattenSymbols, formatOutline } from '../format-symbols.js';
 import type { LanguageServer } from '../language-server.js';
 import { symbolKindName, type DocumentSymbol, type SymbolInformation } from '../protocol.js';
-import { filePathField, LSP_ALIASES, readAccess, requireCapability, type LspRuntime } from './shared.js';
+import { filePathField, LSP_ALIASES, lspTool, requireCapability, type LspRuntime } from './shared.js';
 
 const input = withAliases(
   z.object({
@@ -38,16 +37,13 @@ export const MAX_WORKSPACE_SYMBOLS = 100;
  * ```
  */
 export function lspSymbolsTool(runtime: LspRuntime): Tool<z.output<typeof input>> {
-  return tool({
-    sandbox: runtime.workspace.sandbox,
+  return lspTool(runtime, {
     name: 'lsp_symbols',
     description: [
       'Lists symbols from the language server. With file_path: the outline of that file (classes, functions, variables, with their lines), filtered by query if given.',
       'With query alone: declarations whose name matches, across the workspace.',
     ].join('\n'),
     input,
-    readOnly: true,
-    access: readAccess,
     async execute(args, ctx) {
       if (args.file_path !== undefined) return documentSymbols(runtime, args.file_path, args.query, ctx);
       if (args.query !== undefined) return workspaceSymbols(runtime, args.query, ctx);

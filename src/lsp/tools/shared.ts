@@ -3,8 +3,9 @@
  * every one of them has (read-only, bound to the workspace's sandbox, reads the file it is given).
  */
 import { z } from 'zod';
+import { tool } from '../../tools/define-tool.js';
 import { FILE_ALIASES } from '../../tools/builtin/tool-input.js';
-import type { ToolAccess } from '../../tools/tool.js';
+import type { Tool, ToolAccess, ToolDefinition } from '../../tools/tool.js';
 import type { LspClient } from '../lsp-client.js';
 import { LspError } from '../lsp-error.js';
 import type { LanguageServer } from '../language-server.js';
@@ -44,6 +45,27 @@ export const positionFields = {
 /** The policy sees a read of the file. */
 export function readAccess(input: { readonly file_path?: string | undefined }): readonly ToolAccess[] {
   return input.file_path === undefined ? [] : [{ kind: 'read', path: input.file_path }];
+}
+
+/**
+ * An LSP tool: read-only, bound to the workspace's sandbox, and seen by the policy as a read of the
+ * `file_path` it is given.
+ *
+ * @example
+ * ```ts
+ * lspTool(runtime, {
+ *   name: 'lsp_outline',
+ *   description: 'The outline of a file.',
+ *   input: z.object({ file_path: filePathField }),
+ *   execute: async ({ file_path }) => `Outline of ${file_path}`,
+ * });
+ * ```
+ */
+export function lspTool<TSchema extends z.ZodType<{ readonly file_path?: string | undefined }>>(
+  runtime: LspRuntime,
+  definition: Pick<ToolDefinition<TSchema>, 'name' | 'description' | 'input' | 'execute'>,
+): Tool<z.output<TSchema>> {
+  return tool({ ...definition, sandbox: runtime.workspace.sandbox, readOnly: true, access: readAccess });
 }
 
 /**

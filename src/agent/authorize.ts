@@ -2,7 +2,8 @@ import type { DecisionSource, ToolErrorCode } from '../events/agent-event.js';
 import type { PendingApproval } from '../events/run-result.js';
 import { callDigest } from '../internal/call-digest.js';
 import type { JsonValue } from '../model/message.js';
-import type { ApprovalAnswer, PolicyDecision } from '../policy/types.js';
+import { decidedAtOnce } from '../policy/decide-at-once.js';
+import type { ApprovalAnswer, PermissionCheck, PolicyDecision } from '../policy/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Tool } from '../tools/tool.js';
 import { toolError, type ToolOutcome } from './execute-tool.js';
@@ -21,26 +22,46 @@ const RUN: Authorization = { kind: 'run' };
  * Decides whether a validated call may run: the policy (told whether the tool needs approval for this
  * input), then the repeated-call guard on what it allows, then (for `ask`) the approver, or a pending
  * approval when there is none. Emits the audit events.
+ *
+ * Synchronous when nothing needs waiting for (a policy that decides at once, no approver asked, no slow
+ * consumer): this runs for every tool call, and each promise and async frame shows on the hot path.
  */
-export async function authorize(
+export function authorize(
   ctx: RunContext,
   tool: Tool,
   id: string,
   input: JsonValue,
   parsed: unknown,
-): Promise<Authorization> {
+): Authorization | Promise<Authorization> {
   const repeated = isRepeated(ctx, tool, input);
-  // decidePolicy's steps inline: this runs for every tool call, and an async wrapper costs several ticks.
-  let decision: PolicyDecision;
+  let decision: PolicyDecision | Promise<PolicyDecision>;
   try {
     const pending = tool.sandbox ?? (tool.access || ctx.config.options.sandbox ? ctx.sandbox() : undefined);
-    decision = checkedDecision(
-      tool.name,
-      await callPolicy(ctx, tool, id, input, parsed, pending instanceof Promise ? await pending : pending),
-    );
+    decision =
+      pending instanceof Promise
+        ? pending.then((sandbox) => callPolicy(ctx, tool, id, input, parsed, sandbox))
+        : callPolicy(ctx, tool, id, input, parsed, pending);
   } catch (error) {
     decision = failedDecision(tool.name, error);
   }
+  if (decision instanceof Promise) {
+    return decision.then(
+      (answer) => authorizeDecision(ctx, tool, id, input, repeated, checkedDecision(tool.name, answer)),
+      (error: unknown) => authorizeDecision(ctx, tool, id, input, repeated, failedDecision(tool.name, error)),
+    );
+  }
+  return authorizeDecision(ctx, tool, id, input, repeated, checkedDecision(tool.name, decision));
+}
+
+/** What a checked decision means for the call: the guard, the audit events, and the approver for `ask`. */
+function authorizeDecision(
+  ctx: RunContext,
+  tool: Tool,
+  id: string,
+  input: JsonValue,
+  repeated: boolean,
+  decision: PolicyDecision,
+): Authorization | Promise<Authorization> {
   if (repeated && decision.decision === 'allow') {
     const turns = ctx.config.repeatGuard!.limit;
     decision = { decision: 'ask', reason: `This exact ${tool.name} call was made in ${turns} turns in a row.` };
@@ -55,19 +76,17 @@ export async function authorize(
     }
   }
   if (decision.decision === 'allow') {
-    if (decision.rule !== undefined) {
-      const wait = ctx.emit({
-        type: 'permission-decision',
-        id,
-        decision: 'allow',
-        source: 'rule',
-        rule: decision.rule,
-        reason: decision.reason,
-        runId: ctx.runId,
-      });
-      if (wait) await wait;
-    }
-    return RUN;
+    if (decision.rule === undefined) return RUN;
+    const wait = ctx.emit({
+      type: 'permission-decision',
+      id,
+      decision: 'allow',
+      source: 'rule',
+      rule: decision.rule,
+      reason: decision.reason,
+      runId: ctx.runId,
+    });
+    return wait ? wait.then(() => RUN) : RUN;
   }
   if (decision.decision === 'deny') return refuseByPolicy(ctx, id, decision);
   return ask(ctx, tool.name, id, input, decision.reason, decision.suggestedRule);
@@ -108,15 +127,18 @@ function callPolicy(
   parsed: unknown,
   sandbox: Sandbox | undefined,
 ): Promise<PolicyDecision> | PolicyDecision {
-  const decide = (needsApproval: boolean): Promise<PolicyDecision> | PolicyDecision =>
-    ctx.config.policy.decide({
+  const policy = ctx.config.policy;
+  const decide = (needsApproval: boolean): Promise<PolicyDecision> | PolicyDecision => {
+    const check: PermissionCheck = {
       name: tool.name,
       input,
       readOnly: tool.readOnly,
       ...(tool.access ? { access: tool.access(parsed) } : {}),
       ...(sandbox ? { sandbox } : {}),
       ...(needsApproval ? { needsApproval } : {}),
-    });
+    };
+    return decidedAtOnce(policy, check) ?? policy.decide(check);
+  };
   const needs = tool.needsApproval;
   if (typeof needs !== 'function') return decide(needs === true);
   const context = { toolCallId: id, sessionId: ctx.sessionId, runId: ctx.runId };

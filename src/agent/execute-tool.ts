@@ -30,22 +30,64 @@ class ToolTimeout extends Error {
  *
  * A tool with a timeout is raced against it, so one that ignores its signal still ends on time. Without a
  * timeout the call is awaited as is (no per-call listener on the hot path): a tool that ignores an abort
- * cannot hold the run anyway, because an aborted run stops waiting after a short grace period.
+ * cannot hold the run anyway, because an aborted run stops waiting after a short grace period. A tool that
+ * answers synchronously is then answered synchronously: no promise on the hot path.
  */
-export async function executeTool(ctx: RunContext, tool: Tool, id: string, input: unknown): Promise<ToolOutcome> {
-  const timeoutMs = tool.timeoutMs ?? ctx.config.options.toolTimeoutMs;
+export function executeTool(
+  ctx: RunContext,
+  tool: Tool,
+  id: string,
+  input: unknown,
+): ToolOutcome | Promise<ToolOutcome> {
   const pending = tool.sandbox ?? ctx.sandbox();
-  const sandbox = pending instanceof Promise ? await pending : pending;
-  if (ctx.signal.aborted) return toolError('ABORTED', `Tool "${tool.name}" was not run: the run was aborted.`);
-  if (timeoutMs === undefined) {
-    const context = toolContext(ctx, id, ctx.signal, sandbox);
-    try {
-      return success(await tool.execute(input, context), tool.name);
-    } catch (error) {
-      return failure(error, ctx.signal, tool.name);
-    }
-  }
+  return pending instanceof Promise
+    ? pending.then((sandbox) => executeIn(ctx, tool, id, input, sandbox))
+    : executeIn(ctx, tool, id, input, pending);
+}
 
+/** {@link executeTool} once the sandbox is known: synchronous for a synchronous tool without a timeout. */
+function executeIn(
+  ctx: RunContext,
+  tool: Tool,
+  id: string,
+  input: unknown,
+  sandbox: ToolContext['sandbox'],
+): ToolOutcome | Promise<ToolOutcome> {
+  const timeoutMs = tool.timeoutMs ?? ctx.config.options.toolTimeoutMs;
+  if (ctx.signal.aborted) return toolError('ABORTED', `Tool "${tool.name}" was not run: the run was aborted.`);
+  if (timeoutMs !== undefined) return executeWithTimeout(ctx, tool, id, input, sandbox, timeoutMs);
+  let output: unknown;
+  try {
+    output = tool.execute(input, toolContext(ctx, id, ctx.signal, sandbox));
+  } catch (error) {
+    return failure(error, ctx.signal, tool.name);
+  }
+  // A promise (or any thenable, as `await` would take it) is waited for; a plain value is the result.
+  if (isThenable(output)) {
+    return Promise.resolve(output).then(
+      (value) => success(value, tool.name),
+      (error: unknown) => failure(error, ctx.signal, tool.name),
+    );
+  }
+  return success(output, tool.name);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+async function executeWithTimeout(
+  ctx: RunContext,
+  tool: Tool,
+  id: string,
+  input: unknown,
+  sandbox: ToolContext['sandbox'],
+  timeoutMs: number,
+): Promise<ToolOutcome> {
   const controller = new AbortController();
   const forward = (): void => controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', forward, { once: true });

@@ -45,10 +45,13 @@ export async function playTurn(ctx: RunContext): Promise<PlayedTurn> {
   if (outcome === 'run-tools') {
     // The calls (and the snapshot before them) are stored before they run: after a crash, a resume knows
     // they were made and answers them as interrupted instead of silently making them again.
-    const snapshot = await snapshotBeforeChanges(ctx, answer.toolCalls, sessionTurn);
+    const snapshot = ctx.config.options.snapshots
+      ? await snapshotBeforeChanges(ctx, answer.toolCalls, sessionTurn)
+      : undefined;
     await ctx.persist(snapshot ? [...entries, snapshot] : entries);
     entries.length = 0;
-    const batch = await runTools(ctx, answer.toolCalls, answer.rejected);
+    const ran = runTools(ctx, answer.toolCalls, answer.rejected);
+    const batch = ran instanceof Promise ? await ran : ran;
     if (batch.pending.length > 0) {
       pending = batch.pending;
       entries.push({ type: 'pending-approvals', requests: batch.pending, results: batch.results, turn: sessionTurn });

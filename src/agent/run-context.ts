@@ -93,17 +93,29 @@ export class RunContext {
     return this.channel.push(event);
   }
 
-  /** Appends entries to the session, expecting the version this run last saw. */
-  async persist(entries: readonly SessionEntry[]): Promise<void> {
-    if (this.ended) throw abortReason(this.signal);
+  /**
+   * Appends entries to the session, expecting the version this run last saw. The store's own promise is
+   * the only one (no async frame of its own): this runs twice a step.
+   */
+  persist(entries: readonly SessionEntry[]): Promise<void> {
+    if (this.ended) return Promise.reject(abortReason(this.signal));
     const changed = this.state.drain();
     const all = changed ? entries.concat(changed) : entries;
-    if (all.length === 0) return;
-    const version = await this.config.store.append(this.sessionId, all, { expectedVersion: this.version });
-    for (let i = 0, seq = version - all.length + 1; i < all.length; i++, seq++) {
-      if (all[i]!.type === 'message') this.historySeqs.push(seq);
+    if (all.length === 0) return Promise.resolve();
+    let appended: Promise<number>;
+    try {
+      // Wrapped, so a store that answers with a plain number works as it did when awaited.
+      appended = Promise.resolve(this.config.store.append(this.sessionId, all, { expectedVersion: this.version }));
+    } catch (error) {
+      // A store whose append throws instead of rejecting fails the same way.
+      return Promise.reject(error);
     }
-    this.version = version;
+    return appended.then((version) => {
+      for (let i = 0, seq = version - all.length + 1; i < all.length; i++, seq++) {
+        if (all[i]!.type === 'message') this.historySeqs.push(seq);
+      }
+      this.version = version;
+    });
   }
 
   /** The sandbox, resolved once per run: tool calls after the first pay no await for it. */

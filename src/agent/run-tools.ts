@@ -7,7 +7,7 @@ import { executeTool, toolError, type ToolOutcome } from './execute-tool.js';
 import type { RunContext } from './run-context.js';
 import { truncateOutput } from './truncate-output.js';
 import { checkToolInput } from './turn-limits.js';
-import type { BeforeToolCallResult } from './types.js';
+import type { AgentOptions, BeforeToolCallResult } from './types.js';
 import type { Tool } from '../tools/tool.js';
 
 /** What a turn's tool calls produced. */
@@ -18,16 +18,26 @@ export interface ToolBatch {
   readonly pending: PendingApproval[];
 }
 
+/** What one call produced: its result, or the approval it waits for. */
+type CallOutcome = ToolResultPart | { request: PendingApproval };
+
 /**
  * Runs one turn's tool calls concurrently, at most `maxParallelTools` at a time, and returns their
  * results in the model's order. Every problem becomes an error result the model can act on.
+ *
+ * Synchronous for a turn of one call that needs no waiting (see {@link authorize}): the common step pays
+ * no promise for the batch.
  */
-export async function runTools(
+export function runTools(
   ctx: RunContext,
   calls: readonly ToolCallPart[],
   rejected?: ReadonlyMap<string, string>,
-): Promise<ToolBatch> {
-  const outcomes = await mapBounded(
+): ToolBatch | Promise<ToolBatch> {
+  if (calls.length === 1 && !rejected) {
+    const outcome = runCall(ctx, calls[0]!);
+    return outcome instanceof Promise ? outcome.then((one) => batch([one])) : batch([outcome]);
+  }
+  return mapBounded(
     ctx.config.maxParallelTools,
     calls,
     rejected
@@ -38,7 +48,10 @@ export async function runTools(
             : finish(ctx, call.id, call.name, call.input, toolError('TOOL_INPUT_INVALID', problem));
         }
       : (call) => runCall(ctx, call),
-  );
+  ).then(batch);
+}
+
+function batch(outcomes: readonly CallOutcome[]): ToolBatch {
   const results: ToolResultPart[] = [];
   const pending: PendingApproval[] = [];
   for (const outcome of outcomes) {
@@ -48,7 +61,7 @@ export async function runTools(
   return { results, pending };
 }
 
-async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultPart | { request: PendingApproval }> {
+function runCall(ctx: RunContext, call: ToolCallPart): CallOutcome | Promise<CallOutcome> {
   const tool = ctx.config.tools.get(call.name);
   if (!tool) {
     const names = [...ctx.config.tools.keys()].join(', ') || 'none';
@@ -71,8 +84,24 @@ async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultP
       toolError('TOOL_INPUT_INVALID', stringInputMessage(tool, call.input)),
     );
   }
+  if (ctx.config.options.hooks?.beforeToolCall) return runHooked(ctx, tool, call);
+  const parsed = tool.input.safeParse(call.input);
+  if (!parsed.success) {
+    return finish(
+      ctx,
+      call.id,
+      call.name,
+      call.input,
+      toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)),
+    );
+  }
+  return authorizeAndRun(ctx, tool, call, call.input, parsed.data);
+}
+
+/** {@link runCall} with a `beforeToolCall` hook: it may deny the call or replace its input. */
+async function runHooked(ctx: RunContext, tool: Tool, call: ToolCallPart): Promise<CallOutcome> {
   let input: JsonValue = call.input;
-  const hook = ctx.config.options.hooks?.beforeToolCall;
+  const hook = ctx.config.options.hooks!.beforeToolCall!;
   // Validate, let the hook deny or replace the input, and validate again what it put in.
   for (let pass = 0; ; pass++) {
     const parsed = tool.input.safeParse(input);
@@ -86,7 +115,7 @@ async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultP
       );
     }
     const verdict: BeforeToolCallResult =
-      hook && pass === 0 ? await hook({ id: call.id, name: call.name, input, sessionId: ctx.sessionId }) : undefined;
+      pass === 0 ? await hook({ id: call.id, name: call.name, input, sessionId: ctx.sessionId }) : undefined;
     if (verdict && 'deny' in verdict) {
       const refused = await refuseByHook(ctx, call.id, verdict.deny);
       return finish(ctx, call.id, call.name, input, (refused as Extract<Authorization, { kind: 'refuse' }>).outcome);
@@ -115,37 +144,69 @@ async function runCall(ctx: RunContext, call: ToolCallPart): Promise<ToolResultP
   }
 }
 
-async function authorizeAndRun(
+function authorizeAndRun(
   ctx: RunContext,
   tool: Tool,
   call: ToolCallPart,
   input: JsonValue,
   parsed: unknown,
-): Promise<ToolResultPart | { request: PendingApproval }> {
-  const authorization = await authorize(ctx, tool, call.id, input, parsed);
+): CallOutcome | Promise<CallOutcome> {
+  const authorization = authorize(ctx, tool, call.id, input, parsed);
+  return authorization instanceof Promise
+    ? authorization.then((authorized) => runAuthorized(ctx, tool, call, input, parsed, authorized))
+    : runAuthorized(ctx, tool, call, input, parsed, authorization);
+}
+
+function runAuthorized(
+  ctx: RunContext,
+  tool: Tool,
+  call: ToolCallPart,
+  input: JsonValue,
+  parsed: unknown,
+  authorization: Authorization,
+): CallOutcome | Promise<CallOutcome> {
   if (authorization.kind === 'pending') return { request: authorization.request };
-  const outcome =
-    authorization.kind === 'refuse' ? authorization.outcome : await executeTool(ctx, tool, call.id, parsed);
-  return finish(ctx, call.id, call.name, input, outcome);
+  if (authorization.kind === 'refuse') return finish(ctx, call.id, call.name, input, authorization.outcome);
+  const outcome = executeTool(ctx, tool, call.id, parsed);
+  return outcome instanceof Promise
+    ? outcome.then((done) => finish(ctx, call.id, call.name, input, done))
+    : finish(ctx, call.id, call.name, input, outcome);
 }
 
 /**
  * Applies the `afterToolCall` hook and the output cap, emits the result event, and builds the part. An
  * output the stores could not keep (nested too deep, not JSON) becomes an error result, so a tool or a hook
- * can never make the run fail when the turn is stored.
+ * can never make the run fail when the turn is stored. Synchronous without a hook or a slow consumer.
  */
-export async function finish(
+export function finish(
   ctx: RunContext,
   id: string,
   name: string,
   input: JsonValue,
   outcome: ToolOutcome,
-): Promise<ToolResultPart> {
+): ToolResultPart | Promise<ToolResultPart> {
   const hook = ctx.config.options.hooks?.afterToolCall;
-  if (hook) {
-    const replaced = await hook({ id, name, input, sessionId: ctx.sessionId }, outcome);
-    if (replaced) outcome = replaced;
-  }
+  return hook ? finishHooked(ctx, id, name, input, outcome, hook) : finishResult(ctx, id, name, outcome);
+}
+
+async function finishHooked(
+  ctx: RunContext,
+  id: string,
+  name: string,
+  input: JsonValue,
+  outcome: ToolOutcome,
+  hook: NonNullable<NonNullable<AgentOptions['hooks']>['afterToolCall']>,
+): Promise<ToolResultPart> {
+  const replaced = await hook({ id, name, input, sessionId: ctx.sessionId }, outcome);
+  return finishResult(ctx, id, name, replaced ? replaced : outcome);
+}
+
+function finishResult(
+  ctx: RunContext,
+  id: string,
+  name: string,
+  outcome: ToolOutcome,
+): ToolResultPart | Promise<ToolResultPart> {
   if (typeof outcome.output !== 'string' && !isJsonSafe(outcome.output, ENTRY_ENVELOPE_DEPTH)) {
     outcome = toolError(
       'TOOL_EXECUTION_FAILED',
@@ -166,8 +227,8 @@ export async function finish(
           runId: ctx.runId,
         },
   );
-  if (wait) await wait;
-  return { type: 'tool-result', id, name, output, isError: outcome.isError };
+  const part: ToolResultPart = { type: 'tool-result', id, name, output, isError: outcome.isError };
+  return wait ? wait.then(() => part) : part;
 }
 
 /** The error message for JSON input that does not match the tool's schema, with the schema's issues. */
@@ -205,7 +266,11 @@ function stringInputMessage(tool: Tool, raw: string): string {
  * Maps with bounded concurrency, results in input order. Up to the bound no queue is needed, so the
  * common turn (a handful of calls) pays nothing for it; past it, p-queue holds the rest.
  */
-export async function mapBounded<T, R>(limit: number, items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  limit: number,
+  items: readonly T[],
+  fn: (item: T) => R | Promise<R>,
+): Promise<R[]> {
   if (items.length <= 1) return items.length === 0 ? [] : [await fn(items[0] as T)];
   if (items.length <= limit) return Promise.all(items.map(fn));
   const queue = new PQueue({ concurrency: limit });

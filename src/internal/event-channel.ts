@@ -16,7 +16,13 @@ export class EventChannel<T> {
   #detached = false;
   #closed = false;
   #error: unknown = undefined;
-  #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
+  // The waiting consumer's resolving functions, kept as two fields: no object per wait.
+  #resolve: ((r: IteratorResult<T>) => void) | undefined;
+  #reject: ((e: unknown) => void) | undefined;
+  readonly #wait = (resolve: (r: IteratorResult<T>) => void, reject: (e: unknown) => void): void => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  };
   #space: (() => void) | undefined;
 
   constructor(capacity: number) {
@@ -36,10 +42,10 @@ export class EventChannel<T> {
   /** Offers a value. Returns a promise only when the producer must wait for the consumer. */
   push(value: T): Promise<void> | undefined {
     if (!this.#attached || this.#detached || this.#closed) return undefined;
-    const waiter = this.#waiter;
-    if (waiter) {
-      this.#waiter = undefined;
-      waiter.resolve({ value, done: false });
+    const resolve = this.#resolve;
+    if (resolve) {
+      this.#resolve = this.#reject = undefined;
+      resolve({ value, done: false });
       return undefined;
     }
     this.#buffer.push(value);
@@ -54,11 +60,11 @@ export class EventChannel<T> {
     if (this.#closed) return;
     this.#closed = true;
     this.#error = error;
-    const waiter = this.#waiter;
-    if (waiter) {
-      this.#waiter = undefined;
-      if (error === undefined) waiter.resolve({ value: undefined, done: true });
-      else waiter.reject(error);
+    const [resolve, reject] = [this.#resolve, this.#reject];
+    if (resolve && reject) {
+      this.#resolve = this.#reject = undefined;
+      if (error === undefined) resolve({ value: undefined, done: true });
+      else reject(error);
     }
     this.#releaseProducer();
   }
@@ -89,9 +95,8 @@ export class EventChannel<T> {
         ? Promise.resolve({ value: undefined, done: true })
         : Promise.reject(this.#error);
     }
-    return new Promise((resolve, reject) => {
-      this.#waiter = { resolve, reject };
-    });
+    // One bound executor for every wait: no closure per event.
+    return new Promise(this.#wait);
   }
 
   #releaseProducer(): void {

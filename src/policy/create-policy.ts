@@ -4,14 +4,16 @@
 import { ConfigError } from '../errors/config-error.js';
 import { deny, type RuleSet } from './decide/context.js';
 import { decideCall } from './decide/decide-call.js';
-import { nodeHelpers } from './paths.js';
-import { gatherFacts } from './policy-facts.js';
+import { DECIDE_AT_ONCE, type DecideAtOnce } from './decide-at-once.js';
+import { nodeHelpers, type NodeHelpers } from './paths.js';
+import { gatherFacts, type CallFacts } from './policy-facts.js';
 import { MODES, ruleList, type PolicyOptions, type RulePolicy } from './policy-options.js';
 import { readable } from './read-filter.js';
 import { normalizeToolName, parseRule } from './rules.js';
 import { suggest } from './suggest-rule.js';
+import { accessesOf } from './tool-access.js';
 import type { PermissionCheck, PolicyDecision } from './types.js';
-import { additionalDirectorySpecs } from './workspace.js';
+import { additionalDirectorySpecs, type Workspace } from './workspace.js';
 import { workspaceResolver } from './workspace-resolver.js';
 
 export { mergePolicyOptions } from './policy-options.js';
@@ -102,35 +104,64 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
   };
   const workspaces = workspaceResolver(options.root, additionalDirectorySpecs(options.additionalDirectories));
 
+  // Set by the first judgement: from then on a call that touches nothing the policy resolves is decided at once.
+  let resolved: { readonly node: NodeHelpers; readonly workspace: Workspace } | undefined;
+
   async function judge(check: PermissionCheck): Promise<PolicyDecision> {
     const node = await nodeHelpers();
     const workspace = await workspaces(check.sandbox);
     if ('mismatch' in workspace) return deny(workspace.mismatch);
-    const tool = check.name.toLowerCase();
-    const facts = await gatherFacts(check, workspace);
-    const suggestedRule = suggest(check, facts, tool);
-    return decideCall({
-      facts,
-      tool,
-      normalized: normalizeToolName(check.name),
-      check,
-      node,
-      rules,
-      mode,
-      ...(suggestedRule ? { suggestedRule } : {}),
-    });
+    resolved ??= { node, workspace };
+    return decided(check, node, await gatherFacts(check, workspace));
   }
+
+  /**
+   * A call with no sandbox and nothing to resolve (a custom tool without `access`) has empty facts: it is
+   * decided without awaiting paths, a workspace or an analysis (the workspace is only read for paths).
+   */
+  function judgeAtOnce(check: PermissionCheck): PolicyDecision | undefined {
+    if (!resolved || check.sandbox || accessesOf(check) !== undefined) return undefined;
+    const { node, workspace } = resolved;
+    const facts: CallFacts = {
+      root: workspace.root,
+      workspace,
+      home: node.home,
+      reads: [],
+      writes: [],
+      fetches: [],
+      shell: [],
+      known: false,
+    };
+    return decided(check, node, facts);
+  }
+
+  function decided(check: PermissionCheck, node: NodeHelpers, facts: CallFacts): PolicyDecision {
+    const tool = check.name.toLowerCase();
+    const decision = decideCall({ facts, tool, normalized: normalizeToolName(check.name), check, node, rules, mode });
+    // The suggested rule is only shown with an `ask`: it is made (and validated) only then.
+    if (decision.decision !== 'ask') return decision;
+    const suggestedRule = suggest(check, facts, tool);
+    return suggestedRule ? { ...decision, suggestedRule } : decision;
+  }
+
+  async function decide(check: PermissionCheck): Promise<PolicyDecision> {
+    try {
+      return judgeAtOnce(check) ?? (await judge(check));
+    } catch (error) {
+      return failed(error);
+    }
+  }
+  (decide as DecideAtOnce)[DECIDE_AT_ONCE] = (check) => {
+    try {
+      return judgeAtOnce(check);
+    } catch (error) {
+      return failed(error);
+    }
+  };
 
   const policy: RulePolicy = {
     mode,
-    async decide(check: PermissionCheck): Promise<PolicyDecision> {
-      try {
-        return await judge(check);
-      } catch (error) {
-        // Last resort: nothing the file system or a malformed call does may fail the run.
-        return deny(`The policy could not judge this call (${failureName(error)}), so it is refused.`);
-      }
-    },
+    decide,
     canRead: (path, sandbox) => readable(path, sandbox, workspaces, rules),
     allowAlways(rule: string): void {
       rules.allow.push(parseRule(rule));
@@ -138,6 +169,11 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
     ...(options.approve ? { approve: options.approve } : {}),
   };
   return policy;
+}
+
+/** Last resort: nothing the file system or a malformed call does may fail the run. */
+function failed(error: unknown): PolicyDecision {
+  return deny(`The policy could not judge this call (${failureName(error)}), so it is refused.`);
 }
 
 /** An error's code or class name: never its message, which may carry paths a symlink leads to. */

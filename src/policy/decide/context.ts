@@ -19,18 +19,11 @@ export interface DecideContext extends Context {
   readonly node: NodeHelpers;
   readonly rules: RuleSet;
   readonly mode: PermissionMode;
-  /** The narrowest rule that allows exactly this call, shown with every `ask`. */
-  readonly suggestedRule?: string;
 }
 
-/** An `ask`, with the call's suggested rule. */
-export function ask(ctx: DecideContext, reason: string, rule?: string): PolicyDecision {
-  return {
-    decision: 'ask',
-    reason,
-    ...(rule ? { rule } : {}),
-    ...(ctx.suggestedRule ? { suggestedRule: ctx.suggestedRule } : {}),
-  };
+/** An `ask` (`createPolicy` adds the call's suggested rule: it is made only for an `ask`). */
+export function ask(_ctx: DecideContext, reason: string, rule?: string): PolicyDecision {
+  return rule ? { decision: 'ask', reason, rule } : { decision: 'ask', reason };
 }
 
 /** A `deny` the model reads as a tool result. */

@@ -24,6 +24,11 @@ export class SessionCache {
   readonly #bounds: SessionBounds;
   readonly #inUse: (id: string, session: MemorySession) => boolean;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * The id last put at the end of the map. A run appends to its session several times a step, and the
+   * session is then already last: moving it again (a delete and a set) was a tenth of a step's cost.
+   */
+  #last: string | undefined;
 
   constructor(bounds: SessionBounds, inUse: (id: string, session: MemorySession) => boolean) {
     this.#bounds = bounds;
@@ -44,7 +49,10 @@ export class SessionCache {
 
   /** Adds a session as the most recently used, then drops the least recently used past `maxSessions`. */
   add(id: string, session: MemorySession): void {
+    // `set` on an existing key keeps its place; the newly added session must be the last.
+    this.#map.delete(id);
     this.#map.set(id, session);
+    this.#last = id;
     this.sweep();
     while (this.#map.size > this.#bounds.maxSessions && this.#dropOne(id)) {
       // One dropped per pass; stops when every other session is in use.
@@ -106,8 +114,10 @@ export class SessionCache {
   }
 
   #moveToEnd(id: string, session: MemorySession): void {
+    if (this.#last === id) return;
     this.#map.delete(id);
     this.#map.set(id, session);
+    this.#last = id;
   }
 
   /** Drops the least recently used session not in use, other than `keep`; false when there is none. */

@@ -123,6 +123,11 @@ describe('toProviderError', () => {
     expect(error.message).toBe('openai: the stream failed while reading (Unexpected token < in JSON)');
   });
 
+  it('names a thrown value that is not an object by the value itself', () => {
+    const error = toProviderError('openai', 'socket hang up sk-secret-0123456789', ['sk-secret-0123456789']);
+    expect(error.message).toBe('openai: the stream failed while reading (socket hang up [redacted])');
+  });
+
   it('passes aborts and its own errors through unchanged', () => {
     const config = new ConfigError('no SDK');
     expect(toProviderError('openai', config, [])).toBe(config);

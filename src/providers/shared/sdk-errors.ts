@@ -100,7 +100,8 @@ export function toProviderError(
   if (AgentError.isInstance(error)) return error as AgentError;
   const shape: SdkErrorShape = isObj(error) ? (error as SdkErrorShape) : {};
   const name = sdkNameOf(error);
-  const message = redactSecrets(apiMessageOf(shape), secrets);
+  // A thrown non-object (a string, a number) is its own message; `String({})` would say "[object Object]".
+  const message = redactSecrets(isObj(error) ? apiMessageOf(shape) : String(error), secrets);
   if (name === 'APIConnectionTimeoutError') {
     return new ProviderError({
       kind: 'timeout',

@@ -45,3 +45,5 @@ export type {
   ScenarioStep,
 } from './scenario/index.js';
 export { wires } from './mock-server/wires.js';
+export { allowModelRequests, disallowModelRequests, ModelRequestsDisallowedError } from './model-requests.js';
+export type { DisallowModelRequestsOptions } from './model-requests.js';

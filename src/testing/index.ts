@@ -47,3 +47,12 @@ export type {
 export { wires } from './mock-server/wires.js';
 export { allowModelRequests, disallowModelRequests, ModelRequestsDisallowedError } from './model-requests.js';
 export type { DisallowModelRequestsOptions } from './model-requests.js';
+export { cassette, CassetteMismatchError } from './cassette/index.js';
+export type {
+  Cassette,
+  CassetteChunk,
+  CassetteFile,
+  CassetteInteraction,
+  CassetteMode,
+  CassetteOptions,
+} from './cassette/index.js';

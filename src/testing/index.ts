@@ -56,3 +56,5 @@ export type {
   CassetteMode,
   CassetteOptions,
 } from './cassette/index.js';
+export { autoModel } from './auto-model/index.js';
+export type { AutoModelOptions } from './auto-model/index.js';

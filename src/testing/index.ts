@@ -58,3 +58,7 @@ export type {
 } from './cassette/index.js';
 export { autoModel } from './auto-model/index.js';
 export type { AutoModelOptions } from './auto-model/index.js';
+export { captureRunMessages, formatTranscript } from './transcript/index.js';
+export type { CapturedRun, RunLike, TranscriptOptions } from './transcript/index.js';
+export { defineScenario } from './scenario/index.js';
+export type { ScenarioInput } from './scenario/index.js';

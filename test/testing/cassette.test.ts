@@ -98,6 +98,19 @@ describe('cassette', () => {
     expect(result.text).toBe('From the tape.');
   });
 
+  it('upstream: records what a mock server answers under the address of the real API', async () => {
+    const path = join(dir, 'upstream.json');
+    server = await startMockServer({ wire: 'openai', script: [{ text: 'Via the stand-in.' }] });
+    const recording = await cassette({ path, mode: 'record', upstream: server.url });
+    const live = await runAgent('https://api.openai.com/v1', 'openai');
+    await recording.stop();
+    expect(live.result.text).toBe('Via the stand-in.');
+    expect(server.requests).toHaveLength(1);
+    const file = JSON.parse(await readFile(path, 'utf8')) as CassetteFile;
+    expect(file.interactions[0]!.request.origin).toBe('https://api.openai.com');
+    expect(file.interactions[0]!.request.path).toBe('/v1/chat/completions');
+  });
+
   it('replays a streamed response byte for byte, chunk for chunk as recorded', async () => {
     const path = join(dir, 'raw.json');
     // A server that streams as a model does, a frame at a time.

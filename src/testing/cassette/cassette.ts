@@ -42,6 +42,11 @@ export interface CassetteOptions {
    * auth headers always are).
    */
   readonly redact?: readonly string[];
+  /**
+   * Where recorded requests really go, instead of their own origin: a mock wire server or a proxy. The
+   * cassette still records the origin the client asked for, so it replays for the real API's URL.
+   */
+  readonly upstream?: string;
   /** Record each chunk's delay, and replay with it. @defaultValue false */
   readonly timing?: boolean;
   /**
@@ -86,6 +91,16 @@ async function readCassette(path: string, required: boolean): Promise<CassetteIn
     throw new ConfigError(`cassette: ${path} is not a version 1 cassette.`);
   }
   return [...file.interactions];
+}
+
+/** `request` sent to `upstream`'s origin instead of its own. */
+function upstreamOf(request: Intercepted, upstream: string | undefined): Intercepted {
+  if (upstream === undefined) return request;
+  const url = new URL(request.url);
+  const target = new URL(upstream);
+  url.protocol = target.protocol;
+  url.host = target.host;
+  return { ...request, url: url.toString() };
 }
 
 const keyOf = (request: { method: string; path: string; body?: unknown }, rules: Redaction): string =>
@@ -160,7 +175,7 @@ export async function cassette(options: CassetteOptions): Promise<Cassette> {
       return replay(interactions[index]!, timing);
     }
     if (canRecord) {
-      const { reply, response } = await forward(request, rules, timing);
+      const { reply, response } = await forward(upstreamOf(request, options.upstream), rules, timing);
       played.add(interactions.push({ request: stored, response }) - 1);
       recorded = true;
       return reply;

@@ -16,6 +16,7 @@ export default defineConfig({
     'providers/gemini/index': 'src/providers/gemini/index.ts',
     'providers/ollama/index': 'src/providers/ollama/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'testing/vitest/index': 'src/testing/vitest/index.ts',
     'lsp/index': 'src/lsp/index.ts',
     'mcp/index': 'src/mcp/index.ts',
   },
@@ -28,4 +29,6 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   tsconfig: 'tsconfig.build.json',
+  // Test tools the user installs: never bundled.
+  external: ['vitest', 'nock'],
 });

@@ -17,6 +17,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'examples/**/*.test.ts'],
     exclude: ['test/live/**', 'node_modules/**', 'dist/**'],
+    // No test reaches a real model API by accident (the live config leaves this out).
+    setupFiles: ['test/testing/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

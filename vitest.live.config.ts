@@ -5,5 +5,12 @@ import base from './vitest.config.js';
 // a reachable server) is there, so this never fails for want of credentials.
 export default defineConfig({
   ...base,
-  test: { ...base.test, include: ['test/live/**/*.test.ts'], exclude: ['node_modules/**'], testTimeout: 120_000 },
+  test: {
+    ...base.test,
+    include: ['test/live/**/*.test.ts'],
+    exclude: ['node_modules/**'],
+    // These tests are meant to reach the real APIs: no `disallowModelRequests()` setup.
+    setupFiles: [],
+    testTimeout: 120_000,
+  },
 });

@@ -1,13 +1,33 @@
 /**
- * Unit-testing your own agent with the mock provider: script the model's turns, run the agent for real
- * (your tools, your policy), and assert on what the model was sent and what the agent did.
+ * Testing your own agent, four ways, in one file:
+ * - scripted: the mock provider plays the model's turns; your tools and policy run for real;
+ * - auto-model: every tool called with inputs drawn from its schema, a one-line smoke test of a toolset;
+ * - cassette: real provider traffic recorded once, replayed offline through the real adapter;
+ * - matchers and transcripts from `icode/testing/vitest`, and no real model call by accident.
  *
  *   npx vitest run examples/agent.test.ts
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent, tool } from 'icode';
-import { mockProvider } from 'icode/testing';
+import { createPolicy } from 'icode/policy';
+import { anthropic } from 'icode/providers/anthropic';
+import {
+  autoModel,
+  captureRunMessages,
+  cassette,
+  disallowModelRequests,
+  formatTranscript,
+  mockProvider,
+} from 'icode/testing';
+import 'icode/testing/vitest';
+import { readTool } from 'icode/tools';
+
+// Usually in a vitest `setupFiles` file: any real model call now fails at once, before it connects.
+disallowModelRequests();
 
 // The agent under test: a refund assistant with one tool and a rule of its own.
 const refunds: string[] = [];
@@ -20,7 +40,7 @@ const issueRefund = tool({
     return `Refunded ${amount} on ${orderId}`;
   },
 });
-const makeAgent = (provider: ReturnType<typeof mockProvider>) =>
+const makeAgent = (provider: Parameters<typeof createAgent>[0]['provider']) =>
   createAgent({
     provider,
     instructions: 'Refund only when asked.',
@@ -62,5 +82,70 @@ describe('refund agent', () => {
     expect(denied).toEqual(['PERMISSION_DENIED']);
     expect(refunds).not.toContain('B2');
     expect((await run.result).status).toBe('completed');
+  });
+});
+
+describe('refund agent, with the matchers and the transcript', () => {
+  it('reads like what it did', async () => {
+    const model = mockProvider([
+      { text: 'Refunding.', toolCalls: [{ name: 'issue_refund', input: { orderId: 'C3', amount: 15 } }] },
+      { text: 'Refunded 15 on C3.' },
+    ]);
+    const run = await captureRunMessages(() => makeAgent(model).run('Refund 15 on C3'));
+    model.assertComplete();
+    expect(run).toHaveCalledTool('issue_refund', { orderId: 'C3', amount: 15 });
+    expect(run).toHaveCalledToolsInOrder(['issue_refund']);
+    expect(run).not.toHaveAskedPermissionFor('issue_refund');
+    expect(run).toHaveFinishedWith('completed');
+    // Id-free and stable: fit for a snapshot, and what a failing matcher prints.
+    expect(formatTranscript(run.events!)).toBe(
+      [
+        '── turn 1',
+        'assistant: Refunding.',
+        '→ issue_refund {"orderId":"C3","amount":15}',
+        '  allow (rule: issue_refund)',
+        '✓ issue_refund "Refunded 15 on C3"',
+        '  (tool-calls · 10 in / 18 out)',
+        '── turn 2',
+        'assistant: Refunded 15 on C3.',
+        '  (stop · 32 in / 5 out)',
+        '= completed after 2 turn(s) · 42 in / 23 out tokens',
+      ].join('\n'),
+    );
+  });
+
+  it('survives every tool called with schema-valid input (auto-model)', async () => {
+    const model = autoModel({ seed: 1 });
+    const result = await makeAgent(model).run('Exercise your tools').result;
+    model.assertComplete();
+    // A valid round and an edge-case round, then a summary; a tool that throws shows as "failed" there.
+    expect(result).toHaveCalledToolsInOrder(['issue_refund', 'issue_refund']);
+    expect(result.text).toBe('autoModel called 1 tool(s):\n- issue_refund: 2 call(s)');
+  });
+});
+
+describe('a docs agent against Claude, replayed from a cassette', () => {
+  // Recorded once (see test/fixtures/cassettes/record.ts: `REAL=1` with ANTHROPIC_API_KEY set records the
+  // real API; mode 'record' here would too). Replayed offline: no key, no network, the real adapter and SDK.
+  const tape = new URL('../test/fixtures/cassettes/anthropic-read-file.json', import.meta.url).pathname;
+
+  it('quotes the file it read', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'docs-agent-'));
+    await writeFile(join(root, 'fixture.txt'), 'alpha parity line\nbeta line\n');
+    const recording = await cassette({ path: tape, mode: 'replay' });
+    try {
+      const agent = createAgent({
+        provider: anthropic({ model: 'claude-haiku-4-5', apiKey: process.env.ANTHROPIC_API_KEY ?? 'unused' }),
+        tools: [readTool({ root })],
+        policy: createPolicy({ mode: 'read-only', root }),
+      });
+      const result = await agent.run('What does fixture.txt say?').result;
+      expect(result).toHaveCalledTool('read', { file_path: 'fixture.txt' });
+      expect(result.text).toContain('alpha parity line');
+    } finally {
+      // Throws if the agent sent a request the cassette does not hold, with a diff of what changed.
+      await recording.stop();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -45,3 +45,20 @@ export type {
   ScenarioStep,
 } from './scenario/index.js';
 export { wires } from './mock-server/wires.js';
+export { allowModelRequests, disallowModelRequests, ModelRequestsDisallowedError } from './model-requests.js';
+export type { DisallowModelRequestsOptions } from './model-requests.js';
+export { cassette, CassetteMismatchError } from './cassette/index.js';
+export type {
+  Cassette,
+  CassetteChunk,
+  CassetteFile,
+  CassetteInteraction,
+  CassetteMode,
+  CassetteOptions,
+} from './cassette/index.js';
+export { autoModel } from './auto-model/index.js';
+export type { AutoModelOptions } from './auto-model/index.js';
+export { captureRunMessages, formatTranscript } from './transcript/index.js';
+export type { CapturedRun, RunLike, TranscriptOptions } from './transcript/index.js';
+export { defineScenario } from './scenario/index.js';
+export type { ScenarioInput } from './scenario/index.js';

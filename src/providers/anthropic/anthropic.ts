@@ -56,6 +56,7 @@ export function anthropic(settings: AnthropicSettings): LanguageModel {
       const apiKey = settings.apiKey ?? envVar('ANTHROPIC_API_KEY');
       return streamSdkCall({
         provider: 'anthropic',
+        target: settings.baseURL ?? envVar('ANTHROPIC_BASE_URL') ?? 'https://api.anthropic.com',
         secrets: [apiKey],
         signal: options.signal,
         idleTimeoutMs,

@@ -123,6 +123,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
     };
     yield* timedStream({
       provider: 'gemini',
+      target: settings.baseURL ?? envVar('GOOGLE_GEMINI_BASE_URL') ?? 'https://generativelanguage.googleapis.com',
       signal: options?.signal,
       timeoutMs,
       idleTimeoutMs,

@@ -110,6 +110,7 @@ export function ollama(settings: OllamaSettings): LanguageModel {
     const exchange: OllamaExchange = {};
     yield* timedStream({
       provider: 'ollama',
+      target: hostUrl(host)?.href ?? host,
       signal: options?.signal,
       timeoutMs,
       idleTimeoutMs,

@@ -76,6 +76,7 @@ export function openai(settings: OpenAiSettings): LanguageModel {
       const requestOptions = options.signal ? { signal: options.signal } : {};
       return streamSdkCall({
         provider: 'openai',
+        target: settings.baseURL ?? envVar('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1',
         secrets: [apiKey],
         signal: options.signal,
         idleTimeoutMs,

@@ -7,7 +7,7 @@
 import { ConfigError } from '../../errors/config-error.js';
 
 /** Whether an import failed because the package is not installed (Node's code, or a bundler's message). */
-function isModuleNotFound(error: unknown): boolean {
+export function isModuleNotFound(error: unknown): boolean {
   for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
     const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;

@@ -7,11 +7,14 @@
 import type { ModelStreamPart } from '../../model/language-model.js';
 import { abortReason } from '../../internal/abort.js';
 import { withIdleTimeout } from '../../internal/idle-timeout.js';
+import { checkModelRequest } from './model-requests.js';
 import { idleTimeoutError, toProviderError } from './sdk-errors.js';
 
 /** How to run one streaming SDK call. */
 export interface SdkStreamOptions {
   readonly provider: string;
+  /** The base URL the request goes to, checked against `disallowModelRequests()` before it is sent. */
+  readonly target: string;
   /** Keys to scrub from error messages. */
   readonly secrets: readonly (string | undefined)[];
   readonly signal: AbortSignal | undefined;
@@ -43,6 +46,7 @@ function abortSdkStream(events: unknown): void {
 export async function* streamSdkCall(options: SdkStreamOptions): AsyncGenerator<ModelStreamPart> {
   const { provider, secrets, signal: userSignal } = options;
   if (userSignal?.aborted) throw abortReason(userSignal);
+  checkModelRequest(provider, options.target);
   const request$ = new AbortController();
   const signal = userSignal ? AbortSignal.any([userSignal, request$.signal]) : request$.signal;
   let events: AsyncIterable<unknown> | undefined;

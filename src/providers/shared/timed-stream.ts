@@ -9,6 +9,7 @@ import { ProviderError } from '../../errors/provider-error.js';
 import { abortReason, isAbortError } from '../../internal/abort.js';
 import { withIdleTimeout } from '../../internal/idle-timeout.js';
 import type { ModelStreamPart } from '../../model/language-model.js';
+import { checkModelRequest } from './model-requests.js';
 
 /** Turns a provider's chunks into parts; `end` throws when the stream was cut short. */
 export interface StreamParser<Chunk> {
@@ -22,6 +23,8 @@ export type Timed = <T>(send: () => Promise<T>) => Promise<T>;
 /** How to run one call with {@link timedStream}. */
 export interface TimedStreamOptions<Chunk> {
   readonly provider: string;
+  /** The base URL the request goes to, checked against `disallowModelRequests()` before it is sent. */
+  readonly target: string;
   /** The caller's signal. */
   readonly signal: AbortSignal | undefined;
   /** Time allowed until the response headers arrive, in ms; `0` waits for ever. */
@@ -44,6 +47,7 @@ export interface TimedStreamOptions<Chunk> {
 export async function* timedStream<Chunk>(options: TimedStreamOptions<Chunk>): AsyncGenerator<ModelStreamPart> {
   const { provider, signal: userSignal, timeoutMs, idleTimeoutMs } = options;
   if (userSignal?.aborted) throw abortReason(userSignal);
+  checkModelRequest(provider, options.target);
   const request$ = new AbortController();
   const signal = userSignal ? AbortSignal.any([userSignal, request$.signal]) : request$.signal;
   let timedOut = false;

@@ -18,3 +18,5 @@ export type {
 } from './schema.js';
 export { SCENARIO_MODEL_IDS } from './providers.js';
 export { formatScenarioTable } from './table.js';
+export { defineScenario } from './define-scenario.js';
+export type { ScenarioInput } from './define-scenario.js';

@@ -1,0 +1,2 @@
+export { autoModel } from './auto-model.js';
+export type { AutoModelOptions } from './auto-model.js';

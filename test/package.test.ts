@@ -51,6 +51,7 @@ describe('package shape', () => {
         './stores/postgres',
         './stores/sqlite',
         './testing',
+        './testing/vitest',
         './tools',
         './mcp',
       ].sort(),

@@ -86,7 +86,8 @@ describe('lspTools against typescript-language-server', () => {
     const [where] = oracle.definitions('uses-lib.ts', 1, 28);
     const shown = where!.file.slice(where!.file.lastIndexOf('node_modules/'));
     expect(output).toContain(`\n${shown}:${where!.line}:${where!.column} (outside the workspace)`);
-    expect(output).not.toContain(path.sep === '/' ? '/work/' : '\\');
+    // Shown from `node_modules/` on: the absolute folder it lives in says nothing to the model.
+    expect(output).not.toContain(where!.file.slice(0, where!.file.lastIndexOf('node_modules/')));
   });
 
   it('finds the references TypeScript finds', { timeout: 120_000 }, async () => {

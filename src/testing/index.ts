@@ -39,6 +39,7 @@ export type {
   RunScenarioOptions,
   Scenario,
   ScenarioApproval,
+  ScenarioCassette,
   ScenarioExpectation,
   ScenarioOutcome,
   ScenarioProvider,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createAgent, tool } from 'icode';
+import { createAgent, RunStateError, tool, type AgentRun } from 'icode';
 import { captureRunMessages, defineScenario, formatTranscript, mockProvider, runScenario } from 'icode/testing';
 import 'icode/testing/vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
@@ -16,8 +16,8 @@ const deploy = tool({
 
 const pricing = { inputPerMTok: 3, outputPerMTok: 15 };
 
-async function echoRun() {
-  const model = mockProvider(
+function echoModel() {
+  return mockProvider(
     [
       {
         text: 'Echoing twice.',
@@ -29,6 +29,10 @@ async function echoRun() {
     ],
     { pricing },
   );
+}
+
+async function echoRun() {
+  const model = echoModel();
   const captured = await captureRunMessages(() =>
     createAgent({ provider: model, tools: [echoTool] }).run('Echo a then b'),
   );
@@ -121,6 +125,60 @@ describe('icode/testing/vitest matchers', () => {
     const free = await captureRunMessages(() => createAgent({ provider: unpriced }).run('Hi').result);
     unpriced.assertComplete();
     expect(failure(() => expect(free).toHaveCostLessThan(1))).toMatch(/its cost is unknown/);
+  });
+});
+
+describe('icode/testing/vitest matchers on an AgentRun', () => {
+  /** Runs `check` on a fresh run of the echo task, then checks the script was played to its end. */
+  async function onRun(check: (run: AgentRun) => Promise<void>): Promise<void> {
+    const model = echoModel();
+    await check(createAgent({ provider: model, tools: [echoTool] }).run('Echo a then b'));
+    model.assertComplete();
+  }
+
+  it('consume the run and await its result, each matcher on its own run', async () => {
+    await onRun((run) => expect(run).toHaveCalledTool('echo', { text: 'b' }));
+    await onRun((run) => expect(run).not.toHaveCalledTool('deploy'));
+    await onRun((run) => expect(run).toHaveCalledToolsInOrder(['echo', 'echo']));
+    await onRun((run) => expect(run).toHaveFinishedWith('completed'));
+    await onRun((run) => expect(run).toHaveCostLessThan(0.01));
+    await onRun((run) => expect(run).not.toHaveAskedPermissionFor('echo'));
+    const model = mockProvider([{ toolCalls: [{ name: 'deploy', input: { target: 'prod' } }] }]);
+    await expect(createAgent({ provider: model, tools: [deploy] }).run('Ship it')).toHaveAskedPermissionFor('deploy');
+    model.assertComplete();
+  });
+
+  it('fail with the transcript of the run they consumed', async () => {
+    await onRun(async (run) => {
+      const failing = expect(run).toHaveCalledToolsInOrder(['echo', 'deploy']);
+      await expect(failing).rejects.toThrow(
+        /it called echo → echo\n\nTranscript:\n {2}── turn 1\n {2}assistant: Echoing/,
+      );
+    });
+    await onRun(async (run) => {
+      await expect(expect(run).toHaveFinishedWith('failed')).rejects.toThrow(/to end failed, it ended completed/);
+    });
+  });
+
+  it('see a run that failed, from its events', async () => {
+    const model = mockProvider([{ text: 'Working on it', toolCalls: [{ name: 'echo', input: { text: 'x' } }] }]);
+    await expect(createAgent({ provider: model, tools: [echoTool] }).run('Go')).toHaveFinishedWith('failed');
+    model.assertComplete();
+  });
+
+  it('refuse a run already iterated, naming captureRunMessages', async () => {
+    await onRun(async (run) => {
+      for await (const event of run) expect(event.type).toBeTypeOf('string');
+      const refused = expect(run).toHaveCalledTool('echo');
+      await expect(refused).rejects.toThrow(RunStateError);
+      await expect(expect(run).not.toHaveCalledTool('echo')).rejects.toThrow(
+        /events are gone.*already being iterated.*captureRunMessages\(\(\) => agent\.run/,
+      );
+    });
+    await onRun(async (run) => {
+      await run.result;
+      await expect(expect(run).toHaveFinishedWith('completed')).rejects.toThrow(/already ended.*captureRunMessages/);
+    });
   });
 });
 

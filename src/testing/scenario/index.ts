@@ -6,6 +6,7 @@
  */
 export { expectationFor, runScenario } from './run-scenario.js';
 export type { RunScenarioOptions, ScenarioOutcome } from './run-scenario.js';
+export type { ScenarioCassette } from './cassette-model.js';
 export { loadScenario, loadScenarios, parseScenario } from './load.js';
 export { SCENARIO_EVENT_TYPES, SCENARIO_PROVIDERS, scenarioSchema } from './schema.js';
 export type {

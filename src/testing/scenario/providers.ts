@@ -13,13 +13,13 @@ import { ollama } from '../../providers/ollama/index.js';
 import { openai } from '../../providers/openai/index.js';
 import { mockProvider } from '../mock-provider.js';
 import { startMockServer } from '../mock-server/server.js';
-import type { Fault, MockServer, RecordedRequest, WireName } from '../mock-server/types.js';
+import type { Fault, RecordedRequest, WireName } from '../mock-server/types.js';
 import { wires } from '../mock-server/wires.js';
 import type { MockStep, MockStepInput } from '../mock-step.js';
 import type { Scenario, ScenarioFault, ScenarioProvider } from './schema.js';
 
 /** How many of the first `calls` calls were faulted. */
-function faultedCalls(faults: readonly ScenarioFault[], calls: number): number {
+export function faultedCalls(faults: readonly ScenarioFault[], calls: number): number {
   return new Set(faults.filter((fault) => fault.call <= calls).map((fault) => fault.call)).size;
 }
 
@@ -55,10 +55,17 @@ export interface ScenarioModel {
   readonly httpRequests?: readonly RecordedRequest[];
   /** Script steps never played. */
   unusedSteps(): number;
+  /** What went wrong outside the run (a request a cassette has no recording of, say). */
+  failures?(): string[];
   close(): Promise<void>;
 }
 
-function adapter(provider: Exclude<ScenarioProvider, 'mock'>, server: MockServer, scenario: Scenario): LanguageModel {
+/** The adapter of `provider` for `scenario`, talking to `baseURL` (a mock wire server's, or the real API's). */
+export function scenarioAdapter(
+  provider: Exclude<ScenarioProvider, 'mock'>,
+  baseURL: string,
+  scenario: Scenario,
+): LanguageModel {
   const model = SCENARIO_MODEL_IDS[provider];
   // Short retry delays: a scenario never waits on a real back-off.
   const common = {
@@ -67,15 +74,15 @@ function adapter(provider: Exclude<ScenarioProvider, 'mock'>, server: MockServer
   };
   switch (provider) {
     case 'anthropic':
-      return anthropic({ model, apiKey: ANTHROPIC_KEY, baseURL: server.baseURL, ...common });
+      return anthropic({ model, apiKey: ANTHROPIC_KEY, baseURL, ...common });
     case 'openai':
-      return openai({ model, apiKey: OPENAI_KEY, baseURL: server.baseURL, ...common });
+      return openai({ model, apiKey: OPENAI_KEY, baseURL, ...common });
     case 'openai-responses':
-      return openai({ model, api: 'responses', apiKey: OPENAI_KEY, baseURL: server.baseURL, ...common });
+      return openai({ model, api: 'responses', apiKey: OPENAI_KEY, baseURL, ...common });
     case 'gemini':
-      return gemini({ model, apiKey: GEMINI_KEY, baseURL: server.baseURL, ...common });
+      return gemini({ model, apiKey: GEMINI_KEY, baseURL, ...common });
     case 'ollama':
-      return ollama({ model, host: server.baseURL, ...common });
+      return ollama({ model, host: baseURL, ...common });
   }
 }
 
@@ -127,6 +134,9 @@ function wireFaults(faults: readonly ScenarioFault[]): Fault[] {
   });
 }
 
+/** The faults of `scenario` as its mock wire server takes them. */
+export const scenarioWireFaults = (scenario: Scenario): Fault[] => wireFaults(scenario.model.faults ?? []);
+
 /** Starts the model of `provider` for a scenario, driven by `script`. */
 export async function startScenarioModel(
   provider: ScenarioProvider,
@@ -163,7 +173,7 @@ export async function startScenarioModel(
   const server = await startMockServer({ wire: wireName, script, faults: wireFaults(faults) });
   const modelCalls = () => server.requests.filter((r) => wire.matches(r.method, r.path.split('?')[0] ?? '/'));
   return {
-    model: adapter(provider, server, scenario),
+    model: scenarioAdapter(provider, server.baseURL, scenario),
     requests: () => modelCalls().map((r) => wire.decodeRequest(r.body, r.path.split('?')[0] ?? '/')),
     httpRequests: server.requests,
     // A faulted call takes no step.

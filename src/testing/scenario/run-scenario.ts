@@ -10,6 +10,7 @@ import type { RunResult } from '../../events/run-result.js';
 import type { ModelRequest } from '../../model/language-model.js';
 import type { RecordedRequest } from '../mock-server/types.js';
 import { checkExpectations } from './check.js';
+import { startCassetteModel, type ScenarioCassette } from './cassette-model.js';
 import { startScenarioModel } from './providers.js';
 import { buildScenarioAgent, toAnswer } from './scenario-agent.js';
 import type { Scenario, ScenarioExpectation, ScenarioProvider } from './schema.js';
@@ -22,11 +23,18 @@ import { createScenarioDirectories } from './workspace.js';
  * @example
  * ```ts
  * const options: RunScenarioOptions = { provider: 'gemini' };
+ * const replayed: RunScenarioOptions = { provider: 'openai', cassette: 'test/cassettes/openai/streaming_text.json' };
  * ```
  */
 export interface RunScenarioOptions {
   /** The in-process mock model, or a provider adapter over its mock wire server. @defaultValue 'mock' */
   readonly provider?: ScenarioProvider;
+  /**
+   * Run the provider's real adapter at its real API's address, its HTTP traffic replayed from this cassette
+   * file (`{ path, mode: 'record' }` records it from the provider's mock wire server first). Model requests
+   * the cassette answers pass `disallowModelRequests()`.
+   */
+  readonly cassette?: ScenarioCassette;
 }
 
 /**
@@ -106,6 +114,14 @@ async function drain(run: AgentRun, events: AgentEvent[]): Promise<Drained> {
  * const outcome = await runScenario(scenario, { provider: 'anthropic' });
  * if (outcome.status === 'failed') console.error(outcome.failures.join('\n'));
  * ```
+ *
+ * With `cassette`, the scenario runs the real adapter against HTTP traffic replayed from a committed file,
+ * in one line of a vitest file:
+ *
+ * ```ts
+ * it('reads a file', async () =>
+ *   expect((await runScenario(scenario, { provider: 'gemini', cassette: 'test/cassettes/read.json' })).failures).toEqual([]));
+ * ```
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioOutcome> {
   const provider = options.provider ?? 'mock';
@@ -130,7 +146,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const events: AgentEvent[] = [];
   let model: Awaited<ReturnType<typeof startScenarioModel>> | undefined;
   try {
-    model = await startScenarioModel(provider, scenario, script);
+    model = options.cassette
+      ? await startCassetteModel(provider, scenario, script, options.cassette)
+      : await startScenarioModel(provider, scenario, script);
     const { agent, store, approvals } = buildScenarioAgent(scenario, dirs, model.model, setupFailures);
 
     const timeout = AbortSignal.timeout(scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS);
@@ -202,6 +220,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (unused > 0 && outcome.error === undefined)
       setupFailures.push(`${unused} scripted model step(s) were never used`);
 
+    setupFailures.push(...(model.failures?.() ?? []));
     const requests = model.requests();
     const failures = [
       ...(await checkExpectations(expectationFor(scenario, provider), {

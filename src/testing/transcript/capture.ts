@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { AgentError } from '../../errors/agent-error.js';
+import { RunStateError } from '../../errors/config-error.js';
 import type { AgentEvent } from '../../events/agent-event.js';
 import type { RunResult } from '../../events/run-result.js';
 import type { Message } from '../../model/message.js';
@@ -19,9 +20,11 @@ export interface CapturedRun {
   readonly error?: unknown;
 }
 
-type RunSource = AsyncIterable<AgentEvent> & { readonly result: Promise<RunResult> };
+/** What `agent.run()` returns, as far as capturing it goes. */
+export type RunSource = AsyncIterable<AgentEvent> & { readonly result: Promise<RunResult> };
 
-const isRun = (value: unknown): value is RunSource =>
+/** Whether `value` is a run handle (an `AgentRun`) rather than a result or a list of events. */
+export const isRun = (value: unknown): value is RunSource =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value && 'result' in value;
 
 /**
@@ -65,4 +68,27 @@ export async function captureRunMessages(fn: () => RunSource | RunResult | Promi
     ...(result !== undefined ? { result } : {}),
     ...(error !== undefined ? { error } : {}),
   };
+}
+
+/**
+ * Captures a run handed straight to a matcher: its events and its result. A run that was iterated already
+ * (or has ended) kept no events, so it is refused with a `RunStateError` that names the way that works.
+ *
+ * @example
+ * ```ts
+ * const captured = await captureUnconsumedRun(agent.run('Deploy'));
+ * ```
+ */
+export async function captureUnconsumedRun(run: RunSource): Promise<CapturedRun> {
+  let iterator: AsyncIterator<AgentEvent>;
+  try {
+    iterator = run[Symbol.asyncIterator]();
+  } catch (error) {
+    throw new RunStateError(
+      `A matcher got an AgentRun whose events are gone (${error instanceof Error ? error.message : String(error)}). ` +
+        'Hand the matcher a run nobody has iterated, or capture the run first and match what it kept: ' +
+        "`const run = await captureRunMessages(() => agent.run('…')); expect(run).toHaveCalledTool('read')`.",
+    );
+  }
+  return captureRunMessages(() => ({ [Symbol.asyncIterator]: () => iterator, result: run.result }));
 }

@@ -23,8 +23,8 @@ function withView(received: unknown, check: (view: RunView) => MatcherResult): M
     return {
       pass: false,
       message: () =>
-        'expected a RunResult, an array of AgentEvents or what captureRunMessages() returns ' +
-        '(an AgentRun must be consumed first: `await captureRunMessages(() => agent.run(…))`).',
+        'expected a RunResult, an array of AgentEvents, what captureRunMessages() returns, or an AgentRun ' +
+        "nobody has iterated (then await the matcher: `await expect(agent.run('…')).toHaveCalledTool('read')`).",
     };
   }
   return check(view);

@@ -13,6 +13,7 @@ import {
   type CassetteFile,
   type MockServer,
 } from 'icode/testing';
+import { anthropic } from '../../src/providers/anthropic/index.js';
 import { echoTool } from '../helpers/agent.js';
 import { KEYS, PROVIDER_NAMES, WIRE_MODELS } from './wire-models.js';
 
@@ -79,6 +80,57 @@ describe('cassette', () => {
     const file = await readFile(path, 'utf8');
     expect(file).not.toContain(KEYS[name]);
     expect((JSON.parse(file) as CassetteFile).interactions).toHaveLength(2);
+  });
+
+  it('records a connection the server cuts mid-stream as cut, and replays the retry that followed', async () => {
+    const path = join(dir, 'cut.json');
+    server = await startMockServer({
+      wire: 'anthropic',
+      script: [{ text: 'Made it on the second try.' }],
+      faults: [{ type: 'cut', afterBytes: 200, call: 1 }],
+    });
+    const baseURL = server.baseURL;
+    // The models of these tests never retry; this one must, to show the retry replayed.
+    const run = async () => {
+      const agent = createAgent({
+        provider: anthropic({ model: 'claude-haiku-4-5', apiKey: KEYS.anthropic, baseURL, maxRetryDelayMs: 1 }),
+      });
+      const events: AgentEvent[] = [];
+      const started = agent.run('Try until it works');
+      for await (const event of started) events.push(event);
+      return { events, result: await started.result };
+    };
+    const recording = await cassette({ path, mode: 'record' });
+    const live = await run().finally(() => recording.stop());
+    expect(live.result.text).toBe('Made it on the second try.');
+    expect(live.events.filter((event) => event.type === 'retry')).toHaveLength(1);
+    expect((JSON.parse(await readFile(path, 'utf8')) as CassetteFile).interactions).toHaveLength(2);
+    await server.close();
+    server = undefined;
+
+    const replaying = await cassette({ path, mode: 'replay' });
+    const replayed = await run().finally(() => replaying.stop());
+    expect(replayed.result.text).toBe('Made it on the second try.');
+    expect(replayed.events.filter((event) => event.type === 'retry')).toHaveLength(1);
+  });
+
+  it('ignore: parts of a request measured afresh on each run still match their recording', async () => {
+    const path = join(dir, 'ignore.json');
+    server = await startMockServer({ wire: 'openai', script: [{ text: 'Noted.' }] });
+    const baseURL = server.baseURL;
+    const recording = await cassette({ path, mode: 'record' });
+    await runAgent(baseURL, 'openai', 'The build took 35 ms').finally(() => recording.stop());
+    await server.close();
+    server = undefined;
+
+    const strict = await cassette({ path, mode: 'replay' });
+    const refused = await runAgent(baseURL, 'openai', 'The build took 41 ms').catch((error: unknown) => error);
+    await expect(strict.stop()).rejects.toBeInstanceOf(CassetteMismatchError);
+    expect(refused).toBeInstanceOf(Error);
+
+    const lenient = await cassette({ path, mode: 'replay', ignore: [/\d+ ms\b/] });
+    const { result } = await runAgent(baseURL, 'openai', 'The build took 41 ms').finally(() => lenient.stop());
+    expect(result.text).toBe('Noted.');
   });
 
   it('a replay answers the real API host while model requests are disallowed', async () => {

@@ -54,6 +54,12 @@ export interface CassetteOptions {
    * (`ANTHROPIC_API_KEY`, `OPENAI_API_KEY`, `GEMINI_API_KEY`, `GOOGLE_API_KEY`)
    */
   readonly canRecord?: boolean;
+  /**
+   * Parts of a request that may differ from the recording and still match: each pattern is replaced in
+   * both bodies (as canonical JSON text) before they are compared. For what a run measures afresh, such
+   * as the duration a bash result reports: `ignore: [/\d+ ms\b/g]`. The cassette stores requests as sent.
+   */
+  readonly ignore?: readonly RegExp[];
 }
 
 /** A request the cassette has no recording of; the message holds a diff against the closest one. */
@@ -103,8 +109,15 @@ function upstreamOf(request: Intercepted, upstream: string | undefined): Interce
   return { ...request, url: url.toString() };
 }
 
-const keyOf = (request: { method: string; path: string; body?: unknown }, rules: Redaction): string =>
-  requestKey(request.method, redactPath(request.path, rules), redactFields(request.body, rules));
+const keyOf = (
+  request: { method: string; path: string; body?: unknown },
+  rules: Redaction,
+  ignore: readonly RegExp[],
+): string =>
+  ignore.reduce(
+    (key, pattern) => key.replace(pattern, '<ignored>'),
+    requestKey(request.method, redactPath(request.path, rules), redactFields(request.body, rules)),
+  );
 
 /** The message of a request no recording matches: a diff against the closest unplayed one. */
 function mismatchMessage(path: string, sent: CassetteInteraction['request'], left: CassetteInteraction[]): string {
@@ -149,6 +162,10 @@ export async function cassette(options: CassetteOptions): Promise<Cassette> {
   const nock = await loadNock();
   const rules = redaction(options.redact);
   const timing = options.timing ?? false;
+  // A global pattern replaces every occurrence; a pattern without the flag would replace only the first.
+  const ignore = (options.ignore ?? []).map((pattern) =>
+    pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`),
+  );
   const interactions = mode === 'record' ? [] : await readCassette(options.path, mode === 'replay');
   const canRecord =
     mode === 'record' || (mode === 'auto' && (options.canRecord ?? KEY_VARIABLES.some((v) => envVar(v))));
@@ -167,9 +184,11 @@ export async function cassette(options: CassetteOptions): Promise<Cassette> {
       ...(request.body !== undefined ? { body: redactFields(parseBody(request.body), rules) } : {}),
     };
     for (const secret of secretValues(request.headers, rules)) secrets.add(secret);
-    const key = keyOf(stored, rules);
+    const key = keyOf(stored, rules, ignore);
     const index =
-      mode === 'record' ? -1 : interactions.findIndex((i, n) => !played.has(n) && keyOf(i.request, rules) === key);
+      mode === 'record'
+        ? -1
+        : interactions.findIndex((i, n) => !played.has(n) && keyOf(i.request, rules, ignore) === key);
     if (index >= 0) {
       played.add(index);
       return replay(interactions[index]!, timing);

@@ -14,6 +14,9 @@ import type { MockStepInput } from '../mock-step.js';
 import { faultedCalls, scenarioAdapter, scenarioWireFaults, type ScenarioModel } from './providers.js';
 import type { Scenario, ScenarioProvider } from './schema.js';
 
+/** A duration as tools report it, which a replayed run measures anew. */
+const DURATION = /\b\d+ ms\b/g;
+
 /**
  * The cassette a scenario runs against: a file path (replayed), or a path and a mode. `record` and `auto`
  * record from the provider's mock wire server playing the scenario's script, so no key is needed.
@@ -66,6 +69,8 @@ export async function startCassetteModel(
     played = await cassette({
       path,
       mode,
+      // Tool results report how long a command took (`[Exit code 0, 35 ms]`): measured afresh on every run.
+      ignore: [DURATION],
       ...(server ? { upstream: server.url, canRecord: true } : {}),
     });
   } catch (error) {

@@ -6,23 +6,12 @@ import {
   StoreError,
   UnexpectedModelCallError,
   memoryStore,
-  type AgentEvent,
   type SessionStore,
 } from '../../src/index.js';
 import { mockProvider } from '../../src/testing/index.js';
-import { echoTool, fixedPolicy } from '../helpers/agent.js';
+import { drain, echoTool, fixedPolicy } from '../helpers/agent.js';
 
 const allow = fixedPolicy('allow');
-
-async function drain(run: AsyncIterable<AgentEvent>): Promise<{ events: AgentEvent[]; error: unknown }> {
-  const events: AgentEvent[] = [];
-  try {
-    for await (const event of run) events.push(event);
-    return { events, error: undefined };
-  } catch (error) {
-    return { events, error };
-  }
-}
 
 describe('failures', () => {
   it('retries a retryable provider error before any output, with retry events', async () => {

@@ -13,20 +13,10 @@ import {
   type RunEndEvent,
 } from '../../src/index.js';
 import { mockProvider } from '../../src/testing/index.js';
-import { echoTool, fixedPolicy } from '../helpers/agent.js';
+import { drain, echoTool, fixedPolicy } from '../helpers/agent.js';
 
 const allow = fixedPolicy('allow');
 const fatal = () => new ProviderError({ kind: 'auth', message: 'bad key', status: 401 });
-
-async function drain(run: AsyncIterable<AgentEvent>): Promise<{ events: AgentEvent[]; error: unknown }> {
-  const events: AgentEvent[] = [];
-  try {
-    for await (const event of run) events.push(event);
-    return { events, error: undefined };
-  } catch (error) {
-    return { events, error };
-  }
-}
 
 describe('a failed run', () => {
   it('ends with run-end (status failed, the error) for the iterator and onEvent, then throws', async () => {

@@ -9,6 +9,17 @@ export async function collect(run: AgentRun): Promise<{ events: AgentEvent[]; ty
   return { events, types: events.map((e) => e.type) };
 }
 
+/** Every event of a run, and the error its iterator threw (undefined when it ended cleanly). */
+export async function drain(run: AsyncIterable<AgentEvent>): Promise<{ events: AgentEvent[]; error: unknown }> {
+  const events: AgentEvent[] = [];
+  try {
+    for await (const event of run) events.push(event);
+    return { events, error: undefined };
+  } catch (error) {
+    return { events, error };
+  }
+}
+
 /** A policy that answers every call the same way. */
 export function fixedPolicy(decision: PolicyDecision['decision'], extra: Partial<Policy> = {}): Policy {
   return {

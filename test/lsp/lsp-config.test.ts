@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/index.js';
 import { lspTools, type LspToolsOptions } from '../../src/lsp/index.js';
@@ -39,7 +41,7 @@ describe('lspTools options', () => {
       'lspTools: requestTimeoutMs must be a number ≥ 1, got 0.',
     );
     refuses({ servers: { ts: server }, feedback: { maxPerFile: -1 } }, 'feedback.maxPerFile must be a number ≥ 1');
-    refuses({ servers: { ts: server }, root: '/nonexistent/workspace' }, /root/);
+    refuses({ servers: { ts: server }, root: join(tmpdir(), `icode-no-such-root-${process.pid}`) }, /root/);
   });
 
   it('starts nothing until a tool needs a server', async () => {

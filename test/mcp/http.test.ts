@@ -6,27 +6,19 @@
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { mcpServers, type McpServers } from '../../src/mcp/index.js';
+import { mcpServers } from '../../src/mcp/index.js';
 import type { Tool } from '../../src/index.js';
 import { startHttpServer, type TestHttpServer } from './http-server.js';
-import { eventually } from './servers.js';
+import { cleanupAfterEach, eventually } from './servers.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const { cleanups, track } = cleanupAfterEach();
 
 async function serve(options: Parameters<typeof startHttpServer>[0]): Promise<TestHttpServer> {
   const server = await startHttpServer(options);
   cleanups.push(() => server.close());
   return server;
-}
-
-function track(mcp: McpServers): McpServers {
-  cleanups.push(() => mcp.close());
-  return mcp;
 }
 
 const callCtx = () =>

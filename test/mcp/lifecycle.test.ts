@@ -6,20 +6,12 @@
 import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Tool, ToolContext, ToolsetStatus } from '../../src/index.js';
-import { mcpServers, type McpServers } from '../../src/mcp/index.js';
-import { eventually, everything, serverScript, switchableServer, tempDir } from './servers.js';
+import { mcpServers } from '../../src/mcp/index.js';
+import { cleanupAfterEach, eventually, everything, serverScript, switchableServer, tempDir } from './servers.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function track(mcp: McpServers): McpServers {
-  cleanups.push(() => mcp.close());
-  return mcp;
-}
+const { cleanups, track } = cleanupAfterEach();
 
 const ctx = (): ToolContext =>
   ({

@@ -3,22 +3,14 @@
  * agent's own model (off by default, counted in the run's usage and cost) and `elicitation/create`
  * answered by `onElicitation` (declined without one).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAgent, type AgentEvent, type Tool, type ToolContext } from '../../src/index.js';
-import { mcpServers, type McpElicitationRequest, type McpServers } from '../../src/mcp/index.js';
+import { mcpServers, type McpElicitationRequest } from '../../src/mcp/index.js';
 import { localSandbox } from '../../src/sandbox/index.js';
 import { mockProvider } from '../../src/testing/index.js';
-import { everything } from './servers.js';
+import { cleanupAfterEach, everything } from './servers.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function track(mcp: McpServers): McpServers {
-  cleanups.push(() => mcp.close());
-  return mcp;
-}
+const { track } = cleanupAfterEach();
 
 const ctx = (): ToolContext =>
   ({ signal: new AbortController().signal, runId: 'run_x', sessionId: 's', toolCallId: 'c' }) as unknown as ToolContext;

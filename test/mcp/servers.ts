@@ -5,7 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { McpStdioServer } from '../../src/mcp/index.js';
+import { afterEach } from 'vitest';
+import type { McpServers, McpStdioServer } from '../../src/mcp/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -68,4 +69,23 @@ export async function switchableServer(): Promise<{
     `import { existsSync } from 'node:fs';\nif (existsSync(${JSON.stringify(marker)})) { console.error('configuration broken'); process.exit(3); }\nawait import(${JSON.stringify(target)});\n`,
   );
   return { config: { command: process.execPath, args: [wrapper, 'stdio'] }, marker, remove: dir.remove };
+}
+
+/**
+ * The clean-ups of a test file, run after each test, last registered first; `track` closes a toolset the
+ * same way. Call once at the top of a test file.
+ */
+export function cleanupAfterEach(): {
+  cleanups: (() => Promise<void>)[];
+  track: (mcp: McpServers) => McpServers;
+} {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const track = (mcp: McpServers): McpServers => {
+    cleanups.push(() => mcp.close());
+    return mcp;
+  };
+  return { cleanups, track };
 }

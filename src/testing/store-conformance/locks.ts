@@ -26,6 +26,7 @@ export function lockTests(ctx: ConformanceContext): void {
   /** A store from the factory; skips the test when the store has no run lock. */
   const open = async (test: { skip(note?: string): void }): Promise<LockingStore> => {
     const store = await ctx.open();
+    // `lockSession` is optional in the SessionStore contract: a store without it has no lock to test.
     if (typeof store.lockSession !== 'function') test.skip('the store has no lockSession');
     return store as LockingStore;
   };

@@ -138,6 +138,7 @@ export type {
   TextPart,
   ToolCallPart,
   ToolChoice,
+  OutputFormat,
   ToolMessage,
   ToolResultPart,
   Usage,

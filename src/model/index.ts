@@ -25,4 +25,5 @@ export type {
   ModelTool,
   RetryPolicy,
   ToolChoice,
+  OutputFormat,
 } from './language-model.js';

@@ -27,6 +27,27 @@ export interface ModelTool {
 export type ToolChoice = 'auto' | 'required' | 'none' | { readonly name: string };
 
 /**
+ * The shape the model's final answer must take (structured output): a JSON Schema object the answer's text
+ * must be a JSON document of. Adapters use the provider's native structured output (OpenAI `json_schema`,
+ * Gemini `responseSchema`, Ollama `format`, Anthropic `output_format`) and stream the JSON as text deltas.
+ *
+ * @example
+ * ```ts
+ * const output: OutputFormat = {
+ *   name: 'verdict',
+ *   schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false },
+ * };
+ * ```
+ */
+export interface OutputFormat {
+  /** Names the format for providers that want one: letters, digits, `_` and `-`. */
+  readonly name: string;
+  readonly description?: string;
+  /** JSON Schema of the answer; always an object schema. */
+  readonly schema: JsonSchema;
+}
+
+/**
  * One call of a model.
  *
  * @example
@@ -45,6 +66,8 @@ export interface ModelRequest {
   readonly messages: readonly Message[];
   readonly tools: readonly ModelTool[];
   readonly toolChoice?: ToolChoice;
+  /** When set, the answer's text must be JSON matching this format (structured output). */
+  readonly output?: OutputFormat;
   readonly maxOutputTokens?: number;
   readonly temperature?: number;
   /** Settings only one provider understands, keyed by provider name: `{ anthropic: { thinking: … } }`. */

@@ -54,6 +54,7 @@ describe('package shape', () => {
         './testing/vitest',
         './tools',
         './mcp',
+        './otel',
       ].sort(),
     );
   });

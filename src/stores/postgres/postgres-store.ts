@@ -177,6 +177,8 @@ export function postgresStore(
     });
   };
 
+  const locks = postgresLocks({ ready, wrap, lockNamespace, heldLocks, isClosed: () => closed });
+
   /** Runs `work` in one transaction on one pooled connection. */
   const transaction = async <T>(sessionId: string | undefined, work: (client: PgClient) => Promise<T>): Promise<T> => {
     const client = await (await ready()).connect().catch((error: unknown) => Promise.reject(wrap(error, sessionId)));
@@ -356,12 +358,13 @@ export function postgresStore(
       await query(`DELETE FROM ${sessions} WHERE id = $1`, [id], id);
     },
 
-    ...postgresLocks({ ready, wrap, lockNamespace, heldLocks, isClosed: () => closed }),
+    ...locks.methods,
 
     async close() {
       if (closed) return;
       closed = true;
       await Promise.allSettled([...heldLocks].map((lock) => lock.release()));
+      await locks.close();
       const pending = started;
       started = undefined;
       if (!pending) return;

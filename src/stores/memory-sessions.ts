@@ -29,6 +29,8 @@ export class SessionCache {
    * session is then already last: moving it again (a delete and a set) was a tenth of a step's cost.
    */
   #last: string | undefined;
+  /** Set when a drop found every session in use; cleared when one is let go or deleted. */
+  #allInUse = false;
 
   constructor(bounds: SessionBounds, inUse: (id: string, session: MemorySession) => boolean) {
     this.#bounds = bounds;
@@ -53,8 +55,10 @@ export class SessionCache {
     this.#map.delete(id);
     this.#map.set(id, session);
     this.#last = id;
+    // A session added while not in use can be dropped by the next add: that one must look again.
+    if (!this.#inUse(id, session)) this.#allInUse = false;
     this.sweep();
-    while (this.#map.size > this.#bounds.maxSessions && this.#dropOne(id)) {
+    while (this.#map.size > this.#bounds.maxSessions && !this.#allInUse && this.#dropOne(id)) {
       // One dropped per pass; stops when every other session is in use.
     }
     if (this.#timer === undefined && this.#bounds.idleTtlMs !== Infinity) this.#startSweeping();
@@ -62,11 +66,13 @@ export class SessionCache {
 
   /** Marks `id` used now, if it is here (a run released it). */
   touch(id: string): void {
+    this.#allInUse = false;
     const session = this.#map.get(id);
     if (session) this.#markUsed(id, session);
   }
 
   delete(id: string): void {
+    this.#allInUse = false;
     this.#map.delete(id);
     if (this.#map.size === 0) this.#stop();
   }
@@ -85,11 +91,13 @@ export class SessionCache {
       let steps = this.#map.size;
       for (const [id, session] of this.#map) {
         if (steps-- <= 0) break;
+        // Least recently used first: the first session still within the TTL ends the sweep, in use or not.
+        // Checking use first walked every session in use on every add: quadratic under many concurrent runs.
+        if (now - session.lastUsed <= ttl) break;
         if (this.#inUse(id, session)) {
           this.#moveToEnd(id, session);
           continue;
         }
-        if (now - session.lastUsed <= ttl) break;
         this.#map.delete(id);
       }
     }
@@ -97,6 +105,7 @@ export class SessionCache {
   }
 
   clear(): void {
+    this.#allInUse = false;
     this.#map.clear();
     this.#stop();
   }
@@ -133,6 +142,9 @@ export class SessionCache {
       this.#map.delete(id);
       return true;
     }
+    // Nothing to drop until a run lets a session go (`touch`) or one is deleted: until then, adds past the
+    // bound skip the walk instead of repeating it over every session in use.
+    this.#allInUse = true;
     return false;
   }
 

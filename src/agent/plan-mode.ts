@@ -4,7 +4,8 @@
  *
  * A session leaves plan mode only through a person's approval of the real `exit_plan_mode` tool's call:
  * the agent then writes a record (`PLAN_STATE_KEY`) into the session state, and the record counts only when
- * the session's log also holds that exact call (same id, same digest) with a successful result. A tool
+ * the session's log also holds that exact call (same id, same digest) with the successful result the real
+ * tool gives for the recorded mode. A tool
  * that writes session state cannot forge one (it has no approved call to point to), a call that was denied
  * has an error result, and a record pointing to another call or input is ignored. The log is read from the
  * store when the history the run holds was compacted, so the approval survives compaction and a resume in
@@ -24,6 +25,7 @@ import {
   isExitPlanTool,
   narrowerMode,
   PLAN_STATE_KEY,
+  planApprovedText,
   planInstructions,
   readPlanApproval,
   type PlanApproval,
@@ -123,7 +125,10 @@ function afterPlanOf(policy: Policy): PermissionMode {
   return mode !== undefined && AFTER_PLAN_MODES.includes(mode) ? mode : 'read-only';
 }
 
-/** Whether `messages` hold the recorded call (same id and digest) and its successful result. */
+/**
+ * Whether `messages` hold the recorded call (same id and digest) and its successful result, which names the
+ * recorded mode (only the real tool, run after the approval, answers that).
+ */
 function approvedIn(messages: readonly Message[], record: PlanApproval): boolean {
   let called = false;
   for (const message of messages) {
@@ -133,7 +138,7 @@ function approvedIn(messages: readonly Message[], record: PlanApproval): boolean
       }
     } else if (message.role === 'tool' && called) {
       for (const part of message.content) {
-        if (part.id === record.callId && part.name === EXIT_PLAN_TOOL && !part.isError) return true;
+        if (part.id === record.callId && !part.isError && part.output === planApprovedText(record.mode)) return true;
       }
     }
   }

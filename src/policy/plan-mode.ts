@@ -17,7 +17,8 @@ export const AFTER_PLAN_MODES: readonly PermissionMode[] = MODES.slice(1);
 /**
  * The session state key of the approval record. The agent writes it when a person approves an
  * `exit_plan_mode` call; it counts only when the session's log also holds that call, with the same input,
- * and its successful result (see `src/agent/plan-mode.ts`), so a tool that writes state cannot forge it.
+ * and its successful result naming the same mode (see `src/agent/plan-mode.ts`), so a tool that writes
+ * state cannot forge it.
  */
 export const PLAN_STATE_KEY = 'icode.plan-approval';
 
@@ -38,6 +39,14 @@ export function readPlanApproval(value: JsonValue | undefined): PlanApproval | u
   if (typeof callId !== 'string' || typeof digest !== 'string' || typeof mode !== 'string') return undefined;
   if (!AFTER_PLAN_MODES.includes(mode as PermissionMode)) return undefined;
   return { callId, digest, mode: mode as PermissionMode };
+}
+
+/**
+ * What the real tool answers when its call was approved. It names the mode granted, so the result in the
+ * session's log binds the record's `mode` too: a record whose mode was changed later no longer matches.
+ */
+export function planApprovedText(mode: PermissionMode): string {
+  return `The user approved your plan. Plan mode ends with this step: from your next step on you work in ${mode} mode. Carry the plan out.`;
 }
 
 /** The narrower of two modes: an approval never widens what a policy allows. */

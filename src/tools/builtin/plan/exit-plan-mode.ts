@@ -4,7 +4,13 @@
  * always asks about it, and the agent records the approval in the session; the tool only reports it.
  */
 import { z } from 'zod';
-import { EXIT_PLAN_TOOL, markExitPlanTool, PLAN_STATE_KEY, readPlanApproval } from '../../../policy/plan-mode.js';
+import {
+  EXIT_PLAN_TOOL,
+  markExitPlanTool,
+  PLAN_STATE_KEY,
+  planApprovedText,
+  readPlanApproval,
+} from '../../../policy/plan-mode.js';
 import { tool } from '../../define-tool.js';
 import type { Tool, ToolContext } from '../../tool.js';
 
@@ -73,8 +79,9 @@ function approvedPlan(ctx: ToolContext): string {
     );
   }
   // The agent writes the record when a person approves this very call; anything else is no approval.
-  if (readPlanApproval(ctx.state.get(PLAN_STATE_KEY))?.callId !== ctx.toolCallId) {
+  const approval = readPlanApproval(ctx.state.get(PLAN_STATE_KEY));
+  if (approval?.callId !== ctx.toolCallId) {
     throw new Error('The plan was not approved, so plan mode goes on. Ask the user how to proceed.');
   }
-  return 'The user approved your plan. Plan mode ends with this step: from your next step on, carry the plan out.';
+  return planApprovedText(approval.mode);
 }

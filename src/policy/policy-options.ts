@@ -6,6 +6,7 @@ import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
 import { AFTER_PLAN_MODES, MODES, narrowerMode } from './plan-mode.js';
 import type { Approver, Policy, PermissionMode } from './types.js';
 
+// Kept here too: the list has been imported from this module.
 export { MODES } from './plan-mode.js';
 
 /** One rule or a list of them. */

@@ -148,6 +148,29 @@ describe('exit_plan_mode', () => {
     model.assertComplete();
   });
 
+  it('takes effect from the next turn: a write made with the plan is still refused', async () => {
+    const { agent, model } = planAgent(
+      root,
+      [
+        {
+          toolCalls: [
+            { id: 'exit', name: 'exit_plan_mode', input: { plan: PLAN } },
+            { id: 'with', name: 'write', input: { file_path: 'TODO.md', content: 'early\n' } },
+          ],
+        },
+        writeTodo('after'),
+        { text: 'Done.' },
+      ],
+      { mode: 'plan', afterPlan: 'workspace-write', approve: () => 'allow' },
+    );
+    const { results } = await drain(agent.run('add a TODO file'));
+    expect(results.get('exit')).toMatchObject({ isError: false });
+    expect(results.get('with')).toMatchObject({ isError: true, errorCode: 'PERMISSION_DENIED' });
+    expect(results.get('after')).toMatchObject({ isError: false });
+    expect(await readFile(join(root, 'TODO.md'), 'utf8')).toBe('next steps\n');
+    model.assertComplete();
+  });
+
   it('leads to read-only mode unless afterPlan says otherwise', async () => {
     const { agent, model } = planAgent(
       root,

@@ -61,12 +61,16 @@ export function planGrant(ctx: RunContext): PermissionMode | undefined | Promise
     return grant;
   }
   if (known !== undefined && known.value === value && known.loaded) return undefined;
-  return ctx.config.store.load(ctx.sessionId).then(({ entries }) => {
-    const messages = entries.flatMap(({ entry }) => (entry.type === 'message' ? [entry.message] : []));
-    const granted = approvedIn(messages, record) ? grant : undefined;
-    verdicts.set(ctx, { value, granted, loaded: true });
-    return granted;
-  });
+  return ctx.config.store.load(ctx.sessionId).then(
+    ({ entries }) => {
+      const messages = entries.flatMap(({ entry }) => (entry.type === 'message' ? [entry.message] : []));
+      const granted = approvedIn(messages, record) ? grant : undefined;
+      verdicts.set(ctx, { value, granted, loaded: true });
+      return granted;
+    },
+    // A store that cannot be read now proves nothing: the session plans (the narrow side) and asks again.
+    () => undefined,
+  );
 }
 
 /** A permission check with what the session's approved plan grants (the policy judges it). */

@@ -8,12 +8,13 @@
  *
  * A tool that says nothing of what it touches (a custom tool: no `access()`, not a built-in name) runs in
  * `workspace-write`, as in the OpenAI Agents SDK and the AI SDK; in `read-only` and `plan` only if it is
- * `readOnly`. A call whose tool `needsApproval` asks in `plan`, `read-only` and `workspace-write` where it would run, unless a
- * rule naming the tool allows it (`full-access` runs it, as it runs everything no rule stops).
+ * `readOnly`. A call whose tool `needsApproval` asks in `plan`, `read-only` and `workspace-write` where it
+ * would run, unless a rule naming the tool allows it (`full-access` runs it, as it runs everything no rule
+ * stops).
  */
+import { EXIT_PLAN_TOOL } from '../plan-mode.js';
 import type { PathTarget } from '../policy-facts.js';
 import { hostOf } from '../rule-match.js';
-import { EXIT_PLAN_TOOL } from '../plan-mode.js';
 import { BUILTIN_READ_ONLY } from '../tool-access.js';
 import type { PermissionMode, PolicyDecision } from '../types.js';
 import { READABLE, WRITABLE } from '../workspace.js';

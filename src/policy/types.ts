@@ -98,7 +98,10 @@ export interface Policy {
   readonly approve?: Approver;
   /** Adds an allow rule for the rest of this policy's life ("allow always"). */
   allowAlways?(rule: string): void;
-  /** The permission mode, when the policy has one: tools see it as `ctx.permissionMode`. */
+  /**
+   * The permission mode, when the policy has one: tools see it as `ctx.permissionMode` (for `plan`, once the
+   * session's plan was approved, they see the mode the approval granted).
+   */
   readonly mode?: PermissionMode;
   /**
    * With `mode: 'plan'`: the mode a session continues in once a person approved its plan.

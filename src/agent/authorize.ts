@@ -7,6 +7,7 @@ import type { ApprovalAnswer, PermissionCheck, PolicyDecision } from '../policy/
 import type { Sandbox } from '../sandbox/types.js';
 import type { Tool } from '../tools/tool.js';
 import { toolError, type ToolOutcome } from './execute-tool.js';
+import { recordPlanApproval, withPlanGrant } from './plan-mode.js';
 import { isRepeated } from './repeat-guard.js';
 import type { RunContext } from './run-context.js';
 
@@ -137,7 +138,10 @@ function callPolicy(
       ...(sandbox ? { sandbox } : {}),
       ...(needsApproval ? { needsApproval } : {}),
     };
-    return decidedAtOnce(policy, check) ?? policy.decide(check);
+    // A `plan` policy is told what the session's approved plan grants; other policies get the check as is.
+    const planned = withPlanGrant(ctx, check);
+    if (planned instanceof Promise) return planned.then((c) => policy.decide(c));
+    return decidedAtOnce(policy, planned) ?? policy.decide(planned);
   };
   const needs = tool.needsApproval;
   if (typeof needs !== 'function') return decide(needs === true);
@@ -248,6 +252,7 @@ export async function applyAnswer(
   answer: ApprovalAnswer | undefined,
 ): Promise<Authorization> {
   if (isAllow(answer)) {
+    recordPlanApproval(ctx, request);
     if (answer === 'allow-always' && request.suggestedRule !== undefined)
       ctx.config.policy.allowAlways?.(request.suggestedRule);
     const wait = ctx.emit({

@@ -5,6 +5,7 @@ import { isJsonSafe } from '../internal/json-safe.js';
 import { ToolFailure } from '../internal/tool-failure.js';
 import type { JsonValue } from '../model/message.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
+import { permissionModeOf } from './plan-mode.js';
 import type { RunContext } from './run-context.js';
 
 /** The outcome of running one tool. */
@@ -124,7 +125,7 @@ function toolContext(ctx: RunContext, id: string, signal: AbortSignal, sandbox: 
     sandbox,
     state: ctx.state,
     onRunEnd: ctx.onRunEnd,
-    ...(policy.mode ? { permissionMode: policy.mode } : {}),
+    ...(policy.mode ? { permissionMode: permissionModeOf(ctx) } : {}),
     ...(policy.canRead ? { canRead: (path: string) => policy.canRead!(path, sandbox) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { ModelRequest, ModelTool } from '../model/language-model.js';
+import { planModeRequest } from './plan-mode.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -26,7 +27,12 @@ function buildRequest(ctx: RunContext, tools: readonly ModelTool[]): ModelReques
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
   });
   if (request.tools !== tools) request = ctx.request = { ...request, tools };
-  const hook = options.hooks?.beforeModelCall;
+  const planned = planModeRequest(ctx, request);
+  return planned instanceof Promise ? planned.then((r) => withHook(ctx, r)) : withHook(ctx, planned);
+}
+
+function withHook(ctx: RunContext, request: ModelRequest): ModelRequest | Promise<ModelRequest> {
+  const hook = ctx.config.options.hooks?.beforeModelCall;
   if (!hook) return request;
   const copy = { ...request };
   return Promise.resolve(hook(copy)).then((changed) => changed ?? copy);

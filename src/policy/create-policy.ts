@@ -7,12 +7,13 @@ import { decideCall } from './decide/decide-call.js';
 import { DECIDE_AT_ONCE, type DecideAtOnce } from './decide-at-once.js';
 import { nodeHelpers, type NodeHelpers } from './paths.js';
 import { gatherFacts, type CallFacts } from './policy-facts.js';
-import { MODES, ruleList, type PolicyOptions, type RulePolicy } from './policy-options.js';
+import { AFTER_PLAN_MODES, EXIT_PLAN_TOOL, narrowerMode } from './plan-mode.js';
+import { checkAfterPlan, checkMode, ruleList, type PolicyOptions, type RulePolicy } from './policy-options.js';
 import { readable } from './read-filter.js';
 import { normalizeToolName, parseRule } from './rules.js';
 import { suggest } from './suggest-rule.js';
 import { accessesOf } from './tool-access.js';
-import type { PermissionCheck, PolicyDecision } from './types.js';
+import type { PermissionCheck, PermissionMode, PolicyDecision } from './types.js';
 import { additionalDirectorySpecs, type Workspace } from './workspace.js';
 import { workspaceResolver } from './workspace-resolver.js';
 
@@ -35,6 +36,13 @@ export type { PolicyOptions, RuleList, RulePolicy } from './policy-options.js';
  * - `full-access`: everything runs, except what deny and ask rules catch, writes to protected paths, and
  *   dangerous commands (`rm -rf ~`, `git push --force`, `curl … | sh`), which ask unless a rule allows
  *   that exact command.
+ * - `plan`: judged exactly as `read-only` (bash also runs in a read-only OS sandbox), and the agent tells the
+ *   model to explore and propose a plan. The plan's `exit_plan_mode` call always asks (no allow rule or
+ *   "allow always" answers it; deny rules still refuse it); once a person approves it, the session goes on
+ *   in `afterPlan` mode (default `read-only`: writing after a plan must be said, `afterPlan:
+ *   'workspace-write'`). The approval is kept in the session, so a resume in another process goes on in
+ *   that mode; the resuming agent's own policy still bounds it (the narrower of its `afterPlan` and the one
+ *   that approved).
  *
  * Custom tools (a check with no `access` and a name that is not a built-in tool's) are judged as in the
  * OpenAI Agents SDK and the AI SDK: they run without asking in `workspace-write` and `full-access`, and in
@@ -91,8 +99,8 @@ export type { PolicyOptions, RuleList, RulePolicy } from './policy-options.js';
 export function createPolicy(options: PolicyOptions = {}): RulePolicy {
   if (options === null || typeof options !== 'object') throw new ConfigError('createPolicy takes an options object.');
   const mode = options.mode ?? 'workspace-write';
-  if (!MODES.includes(mode))
-    throw new ConfigError(`Unknown permission mode ${JSON.stringify(mode)}; use one of ${MODES.join(', ')}.`);
+  checkMode(mode);
+  const afterPlan = planExit(mode, options.afterPlan);
   if (options.approve !== undefined && typeof options.approve !== 'function')
     throw new ConfigError('policy.approve must be a function.');
   if (options.root !== undefined && (typeof options.root !== 'string' || options.root === ''))
@@ -137,9 +145,12 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
 
   function decided(check: PermissionCheck, node: NodeHelpers, facts: CallFacts): PolicyDecision {
     const tool = check.name.toLowerCase();
-    const decision = decideCall({ facts, tool, normalized: normalizeToolName(check.name), check, node, rules, mode });
-    // The suggested rule is only shown with an `ask`: it is made (and validated) only then.
-    if (decision.decision !== 'ask') return decision;
+    const judging = judgingMode(mode, afterPlan, check.afterPlan);
+    const normalized = normalizeToolName(check.name);
+    const decision = decideCall({ facts, tool, normalized, check, node, rules, mode: judging });
+    // The suggested rule is only shown with an `ask`: it is made (and validated) only then. A plan is
+    // approved each time: no rule may approve the next one.
+    if (decision.decision !== 'ask' || (judging === 'plan' && tool === EXIT_PLAN_TOOL)) return decision;
     const suggestedRule = suggest(check, facts, tool);
     return suggestedRule ? { ...decision, suggestedRule } : decision;
   }
@@ -161,6 +172,7 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
 
   const policy: RulePolicy = {
     mode,
+    ...(afterPlan ? { afterPlan } : {}),
     decide,
     canRead: (path, sandbox) => readable(path, sandbox, workspaces, rules),
     allowAlways(rule: string): void {
@@ -169,6 +181,31 @@ export function createPolicy(options: PolicyOptions = {}): RulePolicy {
     ...(options.approve ? { approve: options.approve } : {}),
   };
   return policy;
+}
+
+/** The `afterPlan` of a policy: only with `plan` mode, `read-only` unless said. */
+function planExit(mode: PermissionMode, afterPlan: PermissionMode | undefined): PermissionMode | undefined {
+  if (mode !== 'plan') {
+    if (afterPlan !== undefined) throw new ConfigError("policy.afterPlan applies only to mode 'plan'.");
+    return undefined;
+  }
+  if (afterPlan === undefined) return 'read-only';
+  checkAfterPlan(afterPlan);
+  return afterPlan;
+}
+
+/**
+ * The mode a call is judged in: a `plan` policy judges in the narrower of its `afterPlan` and what the
+ * session's approval granted (`check.afterPlan`, set by the agent) once a plan was approved; a value that
+ * is not a mode a plan leads to keeps it planning.
+ */
+function judgingMode(
+  mode: PermissionMode,
+  afterPlan: PermissionMode | undefined,
+  granted: PermissionMode | undefined,
+): PermissionMode {
+  if (mode !== 'plan' || afterPlan === undefined || !AFTER_PLAN_MODES.includes(granted!)) return mode;
+  return narrowerMode(afterPlan, granted!);
 }
 
 /** Last resort: nothing the file system or a malformed call does may fail the run. */

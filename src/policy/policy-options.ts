@@ -3,7 +3,11 @@
  */
 import { ConfigError } from '../errors/config-error.js';
 import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
+import { AFTER_PLAN_MODES, MODES, narrowerMode } from './plan-mode.js';
 import type { Approver, Policy, PermissionMode } from './types.js';
+
+// Kept here too: the list has been imported from this module.
+export { MODES } from './plan-mode.js';
 
 /** One rule or a list of them. */
 export type RuleList = string | readonly string[];
@@ -12,6 +16,12 @@ export type RuleList = string | readonly string[];
 export interface PolicyOptions {
   /** @defaultValue 'workspace-write' */
   readonly mode?: PermissionMode;
+  /**
+   * With `mode: 'plan'`: the mode a session continues in once a person approved its plan (an
+   * `exit_plan_mode` call). Writing after a plan must be said explicitly: `'workspace-write'`.
+   * @defaultValue 'read-only'
+   */
+  readonly afterPlan?: PermissionMode;
   readonly allow?: RuleList;
   readonly ask?: RuleList;
   readonly deny?: RuleList;
@@ -36,12 +46,11 @@ export interface PolicyOptions {
 /** A policy made by {@link createPolicy}: the contract `Policy` plus what it was made from. */
 export interface RulePolicy extends Policy {
   readonly mode: PermissionMode;
+  /** Present with `mode: 'plan'`. */
+  readonly afterPlan?: PermissionMode;
   allowAlways(rule: string): void;
   canRead(path: string, sandbox?: Sandbox): Promise<boolean>;
 }
-
-/** The modes, least access first. */
-export const MODES: readonly PermissionMode[] = ['read-only', 'workspace-write', 'full-access'];
 
 /** A rule option as a list; throws `ConfigError` for anything but a string or an array. */
 export function ruleList(value: RuleList | undefined, list: string): string[] {
@@ -54,8 +63,9 @@ export function ruleList(value: RuleList | undefined, list: string): string[] {
 /**
  * Merges policy options from several sources (user, project, session…) safely: rule lists are concatenated,
  * so a deny from any source holds (deny beats ask beats allow whatever the source); the mode is the most
- * restrictive one given; additional directories are concatenated; `approve` and `root` come from the last
- * source that sets them.
+ * restrictive one given (`plan` first); with `plan`, `afterPlan` is the most restrictive of every source's
+ * `afterPlan` and every other mode given, so no source's mode is exceeded once the plan is approved;
+ * additional directories are concatenated; `approve` and `root` come from the last source that sets them.
  *
  * @example
  * ```ts
@@ -69,6 +79,8 @@ export function mergePolicyOptions(...sources: readonly (PolicyOptions | undefin
   const deny: string[] = [];
   const additionalDirectories: AdditionalDirectory[] = [];
   let mode: PermissionMode | undefined;
+  // The widest mode every source accepts once a plan is approved.
+  let ceiling: PermissionMode | undefined;
   let approve: Approver | undefined;
   let root: string | undefined;
   for (const source of sources) {
@@ -82,17 +94,20 @@ export function mergePolicyOptions(...sources: readonly (PolicyOptions | undefin
       additionalDirectories.push(...source.additionalDirectories);
     }
     if (source.mode !== undefined) {
-      if (!MODES.includes(source.mode))
-        throw new ConfigError(
-          `Unknown permission mode ${JSON.stringify(source.mode)}; use one of ${MODES.join(', ')}.`,
-        );
-      mode = mode === undefined || MODES.indexOf(source.mode) < MODES.indexOf(mode) ? source.mode : mode;
+      checkMode(source.mode);
+      mode = mode === undefined ? source.mode : narrowerMode(mode, source.mode);
+    }
+    const bound = source.mode === 'plan' || source.mode === undefined ? source.afterPlan : source.mode;
+    if (bound !== undefined) {
+      checkAfterPlan(bound);
+      ceiling = ceiling === undefined ? bound : narrowerMode(ceiling, bound);
     }
     approve = source.approve ?? approve;
     root = source.root ?? root;
   }
   return {
     ...(mode ? { mode } : {}),
+    ...(mode === 'plan' && ceiling !== undefined ? { afterPlan: ceiling } : {}),
     allow,
     ask,
     deny,
@@ -100,4 +115,18 @@ export function mergePolicyOptions(...sources: readonly (PolicyOptions | undefin
     ...(approve ? { approve } : {}),
     ...(root !== undefined ? { root } : {}),
   };
+}
+
+/** Throws `ConfigError` for anything but a permission mode. */
+export function checkMode(mode: unknown): asserts mode is PermissionMode {
+  if (!MODES.includes(mode as PermissionMode))
+    throw new ConfigError(`Unknown permission mode ${JSON.stringify(mode)}; use one of ${MODES.join(', ')}.`);
+}
+
+/** Throws `ConfigError` for anything but a mode a plan can lead to. */
+export function checkAfterPlan(mode: unknown): asserts mode is PermissionMode {
+  if (!AFTER_PLAN_MODES.includes(mode as PermissionMode))
+    throw new ConfigError(
+      `policy.afterPlan must be one of ${AFTER_PLAN_MODES.join(', ')}; got ${JSON.stringify(mode)}.`,
+    );
 }

@@ -13,8 +13,10 @@ import type { ToolAccess } from '../tools/tool.js';
  * - `read-only`: only read-only tools and bash commands analysed as read-only run.
  * - `workspace-write`: file writes inside the workspace run too; other bash asks.
  * - `full-access`: everything runs, but deny rules and dangerous commands still hold.
+ * - `plan`: as strict as `read-only`, and the model is asked to propose a plan; an approved `exit_plan_mode`
+ *   call moves the session to the policy's `afterPlan` mode.
  */
-export type PermissionMode = 'read-only' | 'workspace-write' | 'full-access';
+export type PermissionMode = 'plan' | 'read-only' | 'workspace-write' | 'full-access';
 
 /** One tool call, as the policy sees it. */
 export interface PermissionCheck {
@@ -32,6 +34,12 @@ export interface PermissionCheck {
    * unless a rule naming the tool allows it; deny and ask rules apply first, as for every call.
    */
   readonly needsApproval?: boolean;
+  /**
+   * Set by the agent when the session's plan was approved (an `exit_plan_mode` call a person approved ran):
+   * the mode that approval granted. A `plan`-mode policy then judges in the narrower of this and its own
+   * `afterPlan`; it never widens a policy, and other modes ignore it.
+   */
+  readonly afterPlan?: PermissionMode;
 }
 
 /** A policy's answer. */
@@ -90,8 +98,16 @@ export interface Policy {
   readonly approve?: Approver;
   /** Adds an allow rule for the rest of this policy's life ("allow always"). */
   allowAlways?(rule: string): void;
-  /** The permission mode, when the policy has one: tools see it as `ctx.permissionMode`. */
+  /**
+   * The permission mode, when the policy has one: tools see it as `ctx.permissionMode` (for `plan`, once the
+   * session's plan was approved, they see the mode the approval granted).
+   */
   readonly mode?: PermissionMode;
+  /**
+   * With `mode: 'plan'`: the mode a session continues in once a person approved its plan.
+   * @defaultValue 'read-only'
+   */
+  readonly afterPlan?: PermissionMode;
   /**
    * Whether a canonical absolute path may be read (no deny or ask rule covers it): search and listing
    * tools filter their results with it (`ctx.canRead`). Never throws; refuses when in doubt.

@@ -2,7 +2,7 @@
  * The order of a decision. Deny beats ask beats allow, whatever the order of the rules:
  *
  * 0. paths that cannot be resolved are denied;
- * 1. deny rules that surely match deny;
+ * 1. deny rules that surely match deny; in plan mode, `exit_plan_mode` then asks, whatever else holds;
  * 2. paths outside the workspace and its additional directories are denied (`WORKSPACE_ESCAPE`);
  * 3. deny rules the call may hide from, then ask rules, ask;
  * 4. the mode with the allow rules decides; a refusal of read-only mode denies here;
@@ -16,6 +16,7 @@ import type { DecideContext } from './context.js';
 import { askDangerous } from './danger.js';
 import { checkDenyRules } from './deny-rules.js';
 import { judgeByMode } from './mode.js';
+import { askPlanApproval } from './plan.js';
 import { askProtectedWrites } from './protected.js';
 import { refuseUnresolvable } from './unresolvable.js';
 
@@ -25,6 +26,8 @@ export function decideCall(ctx: DecideContext): PolicyDecision {
   if (unresolvable) return unresolvable;
   const { denied, uncertain } = checkDenyRules(ctx);
   if (denied) return denied;
+  const plan = askPlanApproval(ctx);
+  if (plan) return plan;
   const outside = refuseOutside(ctx);
   if (outside) return outside;
   const asked = checkAskRules(ctx, uncertain);

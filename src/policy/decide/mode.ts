@@ -2,18 +2,21 @@
  * Step 4b: the mode, with the allow rules. `full-access` allows; `workspace-write` allows reads, writes
  * inside the root and read-write additional directories, and read-only commands, and asks about the
  * rest; `read-only` allows reads and read-only commands and denies the rest (the model learns at once it
- * must not change anything, and a headless run never stalls on it). Allow rules let named commands and
- * paths through in every mode.
+ * must not change anything, and a headless run never stalls on it); `plan` judges exactly as `read-only`,
+ * with a refusal that points to `exit_plan_mode`. Allow rules let named commands and paths through in every
+ * mode.
  *
  * A tool that says nothing of what it touches (a custom tool: no `access()`, not a built-in name) runs in
- * `workspace-write`, as in the OpenAI Agents SDK and the AI SDK; in `read-only` only if it is `readOnly`.
- * A call whose tool `needsApproval` asks in `read-only` and `workspace-write` where it would run, unless a
- * rule naming the tool allows it (`full-access` runs it, as it runs everything no rule stops).
+ * `workspace-write`, as in the OpenAI Agents SDK and the AI SDK; in `read-only` and `plan` only if it is
+ * `readOnly`. A call whose tool `needsApproval` asks in `plan`, `read-only` and `workspace-write` where it
+ * would run, unless a rule naming the tool allows it (`full-access` runs it, as it runs everything no rule
+ * stops).
  */
+import { EXIT_PLAN_TOOL } from '../plan-mode.js';
 import type { PathTarget } from '../policy-facts.js';
 import { hostOf } from '../rule-match.js';
 import { BUILTIN_READ_ONLY } from '../tool-access.js';
-import type { PolicyDecision } from '../types.js';
+import type { PermissionMode, PolicyDecision } from '../types.js';
 import { READABLE, WRITABLE } from '../workspace.js';
 import { allowed, bareAllowRule, commandRule, domainRule, pathAllowRule, wholeCommandRule } from './allow-rules.js';
 import { ask, type DecideContext } from './context.js';
@@ -34,15 +37,14 @@ class ModeJudge {
 
   constructor(private readonly ctx: DecideContext) {}
 
-  /** What is not a read: denied in read-only mode, asked otherwise. */
+  /** What is not a read: denied in read-only and plan mode, asked otherwise. */
   refuse(reason: string): PolicyDecision {
-    return this.ctx.mode === 'read-only'
-      ? {
-          decision: 'deny',
-          reason: `${reason} Read-only mode allows only reads; ask the user to change the mode or add an allow rule.`,
-          errorCode: 'PERMISSION_DENIED',
-        }
-      : ask(this.ctx, reason);
+    if (!readsOnly(this.ctx.mode)) return ask(this.ctx, reason);
+    const hint =
+      this.ctx.mode === 'plan'
+        ? `Plan mode allows only reads: explore, then propose your plan with ${EXIT_PLAN_TOOL}; nothing changes before the user approves it.`
+        : 'Read-only mode allows only reads; ask the user to change the mode or add an allow rule.';
+    return { decision: 'deny', reason: `${reason} ${hint}`, errorCode: 'PERMISSION_DENIED' };
   }
 
   readOk(target: PathTarget): boolean {
@@ -122,11 +124,16 @@ class ModeJudge {
           write.unknown ? `The path of ${check.name} is missing or unknown.` : `Writing ${write.text} is not a read.`,
         );
     const readOnlyTool = check.readOnly ?? BUILTIN_READ_ONLY.has(this.ctx.tool);
-    if (!readOnlyTool && mode === 'read-only' && facts.writes.length === 0 && facts.fetches.length === 0)
+    if (!readOnlyTool && readsOnly(mode) && facts.writes.length === 0 && facts.fetches.length === 0)
       if (this.used.size === 0)
         return this.refuse(`${check.name} is not read-only${facts.known ? '' : ' and no allow rule covers it'}.`);
     const what =
       facts.writes.length > 0 ? 'a write inside the workspace' : readOnlyTool ? 'a read-only call' : 'a call';
     return allowed(this.used, what, this.ctx);
   }
+}
+
+/** The modes in which only reads run: `plan` is exactly as strict as `read-only`. */
+function readsOnly(mode: PermissionMode): boolean {
+  return mode === 'read-only' || mode === 'plan';
 }

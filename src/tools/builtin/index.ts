@@ -49,3 +49,4 @@ export type { Todo, TodoStatus } from './todo-write.js';
 export { readTodos, TODO_STATE_KEY, todoWriteTool } from './todo-write.js';
 export type { WebFetchOptions } from './web-fetch/web-fetch.js';
 export { webFetchTool } from './web-fetch/web-fetch.js';
+export { exitPlanModeTool, planTools } from './plan/exit-plan-mode.js';

@@ -1,5 +1,6 @@
 import type { ModelRequest, ModelTool } from '../model/language-model.js';
 import type { RunContext } from './run-context.js';
+import { firstCallChoice } from './run-settings.js';
 
 /**
  * Builds the turn's model request: instructions, the session history and the tool schemas (computed once
@@ -24,10 +25,14 @@ function buildRequest(ctx: RunContext, tools: readonly ModelTool[]): ModelReques
     ...(options.instructions !== undefined ? { system: options.instructions } : {}),
     ...(options.maxOutputTokens !== undefined ? { maxOutputTokens: options.maxOutputTokens } : {}),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(ctx.settings.output ? { output: ctx.settings.output.spec.format } : {}),
   });
   if (request.tools !== tools) request = ctx.request = { ...request, tools };
+  const { toolChoice, context } = ctx.settings;
+  if (toolChoice !== undefined) request = firstCallChoice(ctx, request, toolChoice);
   const hook = options.hooks?.beforeModelCall;
   if (!hook) return request;
   const copy = { ...request };
-  return Promise.resolve(hook(copy)).then((changed) => changed ?? copy);
+  const call = { context, sessionId: ctx.sessionId, runId: ctx.runId };
+  return Promise.resolve(hook(copy, call)).then((changed) => changed ?? copy);
 }

@@ -117,22 +117,16 @@ export function createAgent<TContext = unknown, TOutput = unknown>(
       const messages = inputMessages(input);
       const sessionId = runOptions.sessionId ?? createId('ses');
       const begin: RunStart = { kind: 'input', messages, newSession: runOptions.sessionId === undefined };
-      const settings: SettingsInput = {
-        ...defaults,
-        context: runOptions.context,
-        ...(runOptions.output !== undefined ? { output: outputSpec(runOptions.output) } : {}),
-        ...(runOptions.toolChoice !== undefined ? { toolChoice: runOptions.toolChoice } : {}),
-        ...(runOptions.stopWhen !== undefined ? { stopWhen: runOptions.stopWhen } : {}),
-      };
+      const settings = withDefaults(defaults, runOptions);
       return start(sessionId, begin, runOptions, settings, runOptions.metadata);
     },
     revert: (sessionId, revertOptions) => revertSession(config.store, options.snapshots, sessionId, revertOptions),
     fork: (sessionId, forkOptions) => forkSession(config.store, sessionId, forkOptions),
     close: () => toolsets?.close() ?? Promise.resolve(),
-    resume(sessionId: string, resumeOptions: ResumeOptions<TContext> = {}) {
+    resume(sessionId: string, resumeOptions: ResumeOptions<TContext, unknown> = {}) {
       const { approvals } = resumeOptions;
       if (approvals !== undefined) checkApprovals(approvals);
-      const settings: SettingsInput = { ...defaults, context: resumeOptions.context };
+      const settings = withDefaults(defaults, resumeOptions);
       return start(sessionId, approvals ? { kind: 'resume', approvals } : { kind: 'resume' }, resumeOptions, settings);
     },
   };
@@ -194,6 +188,20 @@ function policyGrant(value: AgentOptions['policy']): SandboxGrant {
 
 function isPolicy(value: AgentOptions['policy']): value is Policy {
   return typeof (value as Policy | undefined)?.decide === 'function';
+}
+
+/** A run's settings: its own options over the agent's defaults. */
+function withDefaults<TContext>(
+  defaults: SettingsInput,
+  options: Pick<RunOptions<TContext>, 'context' | 'output' | 'toolChoice' | 'stopWhen'>,
+): SettingsInput {
+  return {
+    ...defaults,
+    context: options.context,
+    ...(options.output !== undefined ? { output: outputSpec(options.output) } : {}),
+    ...(options.toolChoice !== undefined ? { toolChoice: options.toolChoice } : {}),
+    ...(options.stopWhen !== undefined ? { stopWhen: options.stopWhen } : {}),
+  };
 }
 
 /** The agent's `output` and `stopWhen`, checked once: every run starts from them. */

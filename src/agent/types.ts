@@ -272,7 +272,7 @@ export interface BoundApproval {
 export type ResumeAnswer = ApprovalAnswer | BoundApproval;
 
 /** Options of {@link Agent.resume}. */
-export interface ResumeOptions<TContext = unknown> {
+export interface ResumeOptions<TContext = unknown, TOutput = unknown> {
   /**
    * A decision for every pending approval, by tool call id (for a paused session). Prefer the bound form
    * `{ answer, digest }`: it ties the decision to the exact call that was shown. Either way the resuming
@@ -284,6 +284,13 @@ export interface ResumeOptions<TContext = unknown> {
   readonly maxTurns?: number;
   /** The run's `context` (see {@link RunOptions.context}): it was not stored, so give it again. */
   readonly context?: TContext;
+  /**
+   * The output schema of the continued run, as {@link RunOptions.output} (the agent's by default): a
+   * run's own schema is not stored, so a run that had one gives it again.
+   */
+  readonly output?: z.ZodType<TOutput>;
+  /** Stop conditions of the continued run, as {@link RunOptions.stopWhen} (the agent's by default). */
+  readonly stopWhen?: StopWhen<TContext>;
 }
 
 /**
@@ -367,7 +374,7 @@ export interface Agent<TContext = unknown, TOutput = unknown> {
    * approvals, or one interrupted by a crash (tool calls left without results are answered as interrupted,
    * so the model never sees a call without its result).
    */
-  resume(sessionId: string, options?: ResumeOptions<TContext>): AgentRun<TOutput>;
+  resume<TRunOutput = TOutput>(sessionId: string, options?: ResumeOptions<TContext, TRunOutput>): AgentRun<TRunOutput>;
   /**
    * Goes back to the end of session turn `toTurn`, in one step: the workspace files are restored from the
    * snapshot taken after it (also undoing changes made by bash), then the conversation is truncated there.

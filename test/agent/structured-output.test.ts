@@ -7,6 +7,7 @@ import {
   memoryStore,
   OutputValidationError,
   type AgentEvent,
+  type LanguageModel,
   type OutputDeltaEvent,
 } from '../../src/index.js';
 import { mockProvider } from '../../src/testing/index.js';
@@ -89,6 +90,32 @@ describe('structured output', () => {
     model.assertComplete();
   });
 
+  it('parses a long streamed answer less often as it grows, so its cost stays linear', async () => {
+    const answer = { items: Array.from({ length: 5000 }, (_, i) => `item number ${i}`) };
+    const text = JSON.stringify(answer);
+    const pieces = Math.ceil(text.length / 40);
+    const model: LanguageModel = {
+      specificationVersion: 'v1',
+      provider: 'custom',
+      modelId: 'many-deltas',
+      async *stream() {
+        for (let i = 0; i < pieces; i++) yield { type: 'text-delta', text: text.slice(i * 40, (i + 1) * 40) };
+        yield { type: 'finish', reason: 'stop' };
+      },
+    };
+    const agent = createAgent({ provider: model, output: z.object({ items: z.array(z.string()) }) });
+    const run = agent.run('List');
+    const { events } = await drain(run);
+    const partials = outputDeltas(events) as { items: string[] }[];
+    expect(pieces).toBeGreaterThan(2000);
+    // Every delta while the text is short, then each time it grew by a sixteenth: far fewer than the deltas.
+    expect(partials.length).toBeGreaterThan(50);
+    expect(partials.length).toBeLessThan(300);
+    for (const partial of partials)
+      expect(answer.items.slice(0, partial.items.length - 1)).toEqual(partial.items.slice(0, -1));
+    expect((await run.result).output).toEqual(answer);
+  });
+
   it('gives one repair turn for an answer that does not match, telling the model what was wrong', async () => {
     const model = mockProvider([
       { output: { label: 'question', confidence: 2 } },
@@ -153,6 +180,23 @@ describe('structured output', () => {
     expect(error).toBeInstanceOf(OutputValidationError);
     expect((error as OutputValidationError).issues[0]).toMatchObject({ code: 'invalid_json', path: [] });
     expect((error as OutputValidationError).rawText).toBe('still no');
+    model.assertComplete();
+  });
+
+  it('validates the answer of a resumed run with the schema the resume gives again', async () => {
+    const model = mockProvider([
+      { toolCalls: [{ name: 'echo', input: { text: 'a' } }] },
+      { output: { label: 'bug', confidence: 0.5 } },
+    ]);
+    const agent = createAgent({ provider: model, tools: [echoTool], policy: fixedPolicy('ask') });
+    const paused = await agent.run('Triage', { output: Verdict }).result;
+    expect(paused.status).toBe('paused');
+    expect(paused).not.toHaveProperty('output');
+    const id = paused.pending![0]!.id;
+    const resumed = await agent.resume(paused.sessionId, { approvals: { [id]: 'allow' }, output: Verdict }).result;
+    expectTypeOf(resumed.output).toEqualTypeOf<{ label: 'bug' | 'feature'; confidence: number } | undefined>();
+    expect(resumed.output).toEqual({ label: 'bug', confidence: 0.5 });
+    expect(model.requests[1]?.output?.name).toBe('output');
     model.assertComplete();
   });
 

@@ -7,7 +7,14 @@ import { ENTRY_ENVELOPE_DEPTH, isJsonSafe } from '../internal/json-safe.js';
 import type { AssistantMessage, Message, ToolCallPart, ToolMessage, UserMessage } from '../model/message.js';
 import type { CallIds } from './call-ids.js';
 
-/** A part of a user message: text, an image, or any other part a user message can carry. */
+/**
+ * A part of a user message: text, an image, or any other part a user message can carry.
+ *
+ * @example
+ * ```ts
+ * const parts: UserPart[] = [{ type: 'text', text: 'What is this?' }, { type: 'image', mediaType: 'image/png', data }];
+ * ```
+ */
 export type UserPart = UserMessage['content'][number];
 
 /**

@@ -42,7 +42,14 @@ export interface StopState<TContext = unknown> {
  */
 export type StopCondition<TContext = unknown> = (state: StopState<TContext>) => boolean | Promise<boolean>;
 
-/** One stop condition or several: the run stops when any holds. */
+/**
+ * One stop condition or several: the run stops when any holds.
+ *
+ * @example
+ * ```ts
+ * const stopWhen: StopWhen = [hasToolCall('submit'), stepCountIs(20)];
+ * ```
+ */
 export type StopWhen<TContext = unknown> = StopCondition<TContext> | readonly StopCondition<TContext>[];
 
 /**

@@ -30,7 +30,16 @@ export interface ToolCallInfo {
   readonly context?: unknown;
 }
 
-/** What `beforeModelCall` gets besides the request: the run it belongs to, and the run's `context`. */
+/**
+ * What `beforeModelCall` gets besides the request: the run it belongs to, and the run's `context`.
+ *
+ * @example
+ * ```ts
+ * const hooks: AgentHooks = {
+ *   beforeModelCall: (request, { context }) => ({ ...request, temperature: (context as Ctx).creative ? 1 : 0 }),
+ * };
+ * ```
+ */
 export interface ModelCallInfo {
   readonly context: unknown;
   readonly sessionId: string;

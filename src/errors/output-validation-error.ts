@@ -3,6 +3,11 @@ import { AgentError } from './agent-error.js';
 /**
  * One problem with a structured answer: a zod issue (`code`, `path`, `message`), or `invalid_json` with an
  * empty path when the answer was not JSON at all.
+ *
+ * @example
+ * ```ts
+ * const issue: OutputIssue = { code: 'invalid_type', path: ['confidence'], message: 'Expected number' };
+ * ```
  */
 export interface OutputIssue {
   readonly code: string;

@@ -12,6 +12,7 @@ import { RunContext } from './run-context.js';
 import { inputMessages, type RunInput } from './run-input.js';
 import { runLoop, type RunStart } from './run-loop.js';
 import { runSettings, type SettingsInput } from './run-settings.js';
+import { stopConditions } from './stop-conditions.js';
 import { outputSpec } from './structured-output.js';
 import { agentTools } from './toolsets.js';
 import { DEFAULT_MAX_TURN_OUTPUT_CHARS, toolInputDepth } from './turn-limits.js';
@@ -207,7 +208,7 @@ function withDefaults<TContext>(
 /** The agent's `output` and `stopWhen`, checked once: every run starts from them. */
 function agentRunDefaults(options: AgentOptions<never, unknown>): SettingsInput {
   const stopWhen = options.stopWhen;
-  if (stopWhen !== undefined) runSettings({ stopWhen });
+  stopConditions(stopWhen);
   return {
     ...(options.output !== undefined ? { output: outputSpec(options.output) } : {}),
     ...(stopWhen !== undefined ? { stopWhen } : {}),

@@ -84,6 +84,11 @@ export async function runLoop(
       ctx.status = 'aborted';
       break;
     }
+    // After each turn that goes on, and after the calls a resume ran: before the model is called again.
+    if (ctx.settings.stopWhen && (ctx.turns > 0 || start.kind === 'resume') && (await shouldStop(ctx))) {
+      ctx.status = 'stopped';
+      break;
+    }
     if (ctx.turns >= maxTurns) {
       ctx.status = 'max-turns';
       break;
@@ -95,10 +100,6 @@ export async function runLoop(
     if (played.end) {
       ctx.status = played.end;
       pending = played.pending;
-      break;
-    }
-    if (ctx.settings.stopWhen && (await shouldStop(ctx, ctx.settings.stopWhen))) {
-      ctx.status = 'stopped';
       break;
     }
   }

@@ -1,6 +1,6 @@
 /**
- * Stop conditions: checks run after each turn that would let the run go on, ending it with status
- * `stopped` when one holds.
+ * Stop conditions: checks made once tool calls have run (after a turn that lets the run go on, or after
+ * the approved calls of a resume), ending the run with status `stopped` when one holds.
  */
 import { ConfigError } from '../errors/config-error.js';
 import type { Message, ToolCallPart, ToolResultPart } from '../model/message.js';
@@ -102,32 +102,28 @@ export function stopConditions(value: unknown): readonly StopCondition[] | undef
   return list.length === 0 ? undefined : (list as readonly StopCondition[]);
 }
 
-/** Whether any of the run's stop conditions holds after the turn that just ended. */
-export async function shouldStop(ctx: RunContext, conditions: readonly StopCondition[]): Promise<boolean> {
-  const state = stopState(ctx);
-  for (const condition of conditions) if (await condition(state)) return true;
-  return false;
-}
-
-function stopState(ctx: RunContext): StopState {
-  const messages = ctx.messages;
-  let lastToolCalls: readonly ToolCallPart[] = [];
-  let lastToolResults: readonly ToolResultPart[] = [];
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i]!;
-    if (message.role === 'tool') lastToolResults = message.content;
-    if (message.role === 'assistant') {
-      lastToolCalls = message.content.filter((part): part is ToolCallPart => part.type === 'tool-call');
-      break;
-    }
-  }
-  return {
+/**
+ * Whether any of the run's stop conditions holds, asked when tool calls just ran (the conversation ends
+ * with their results): after a turn, or after the approved calls a resume ran. A turn that only added a
+ * message (a structured output repair) is not a step to stop at.
+ */
+export async function shouldStop(ctx: RunContext): Promise<boolean> {
+  const conditions = ctx.settings.stopWhen;
+  const results = ctx.history.at(-1);
+  if (!conditions || results?.role !== 'tool') return false;
+  const calls = ctx.history.at(-2);
+  const state: StopState = {
     turns: ctx.turns,
     usage: ctx.usage,
-    messages,
-    lastToolCalls,
-    lastToolResults,
+    messages: ctx.messages,
+    lastToolCalls:
+      calls?.role === 'assistant'
+        ? calls.content.filter((part): part is ToolCallPart => part.type === 'tool-call')
+        : [],
+    lastToolResults: results.content,
     context: ctx.settings.context,
     sessionId: ctx.sessionId,
   };
+  for (const condition of conditions) if (await condition(state)) return true;
+  return false;
 }

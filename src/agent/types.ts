@@ -245,8 +245,9 @@ export interface RunOptions<TContext = unknown, TOutput = unknown> {
    */
   readonly toolChoice?: ToolChoice;
   /**
-   * Stop the run early, with status `stopped`, after a turn whose tool calls ran, when a condition holds
-   * (any of an array). Overrides the agent's `stopWhen`. Helpers: `hasToolCall(name)`, `stepCountIs(n)`.
+   * Stop the run early, with status `stopped`, when a condition holds (any of an array) once tool calls
+   * have run: after a turn, or after the approved calls a resume ran. Overrides the agent's `stopWhen`.
+   * Helpers: `hasToolCall(name)`, `stepCountIs(n)`.
    */
   readonly stopWhen?: StopWhen<TContext>;
 }

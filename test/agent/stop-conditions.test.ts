@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConfigError, createAgent, hasToolCall, stepCountIs, type StopState } from '../../src/index.js';
 import { createPolicy } from '../../src/policy/index.js';
 import { localSandbox } from '../../src/sandbox/index.js';
@@ -88,6 +89,39 @@ describe('stop conditions', () => {
     expect(states[1]?.usage).toMatchObject({ inputTokens: 30, outputTokens: 10 });
     expect(states[1]?.lastToolCalls.map((c) => c.input)).toEqual([{ text: 'DONE' }]);
     expect(states[1]?.sessionId).toBe(result.sessionId);
+    model.assertComplete();
+  });
+
+  it('stops a resumed run once the approved call it waited for has run, without calling the model again', async () => {
+    const model = mockProvider([
+      { toolCalls: [{ name: 'write', input: { file_path: 'final.md', content: 'done\n' } }] },
+    ]);
+    const agent = createAgent({
+      provider: model,
+      tools: codingTools({ root, exclude: ['web_fetch'] }),
+      sandbox: localSandbox({ root }),
+      policy: createPolicy({ mode: 'workspace-write', ask: ['Edit'], root }),
+      stopWhen: hasToolCall('write'),
+    });
+    const paused = await agent.run('Write the final file').result;
+    expect(paused.status).toBe('paused');
+    const request = paused.pending![0]!;
+    const resumed = await agent.resume(paused.sessionId, {
+      approvals: { [request.id]: { answer: 'allow', digest: request.digest } },
+    }).result;
+    expect(resumed.status).toBe('stopped');
+    expect(resumed.turns).toBe(0);
+    expect(await readFile(join(root, 'final.md'), 'utf8')).toBe('done\n');
+    expect(resumed.messages.at(-1)?.content[0]).toMatchObject({ name: 'write', isError: false });
+    model.assertComplete();
+  });
+
+  it('does not stop at a structured-output repair, which ran no tool', async () => {
+    const model = mockProvider([{ text: 'not json' }, { output: { ok: true } }]);
+    const agent = createAgent({ provider: model, output: z.object({ ok: z.boolean() }), stopWhen: stepCountIs(1) });
+    const result = await agent.run('Check').result;
+    expect(result.status).toBe('completed');
+    expect(result.output).toEqual({ ok: true });
     model.assertComplete();
   });
 

@@ -34,7 +34,7 @@ const specs = new WeakMap<z.ZodType, OutputSpec>();
 /**
  * The spec of an `output` option.
  *
- * @throws ConfigError when `schema` is not a zod schema.
+ * @throws ConfigError when `schema` is not a zod schema, or one JSON Schema cannot describe.
  */
 export function outputSpec(schema: unknown): OutputSpec {
   if (!(schema instanceof z.ZodType)) {
@@ -42,7 +42,14 @@ export function outputSpec(schema: unknown): OutputSpec {
   }
   let spec = specs.get(schema);
   if (spec) return spec;
-  const json = toJsonSchema(schema);
+  let json: JsonSchema;
+  try {
+    json = toJsonSchema(schema);
+  } catch (error) {
+    throw new ConfigError(`\`output\`: this zod schema has no JSON Schema form (${(error as Error).message}).`, {
+      cause: error,
+    });
+  }
   const wrapped = json.type !== 'object';
   spec = {
     validator: wrapped ? z.object({ value: schema }) : schema,

@@ -70,6 +70,24 @@ describe('structured output', () => {
     model.assertComplete();
   });
 
+  it('keeps the definitions of a wrapped recursive schema at the top, where its references point', async () => {
+    const Node: z.ZodType<{ name: string; children?: { name: string }[] }> = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(Node).optional();
+      },
+    });
+    const model = mockProvider([{ output: { value: [{ name: 'root', children: [{ name: 'leaf' }] }] } }]);
+    const result = await createAgent({ provider: model }).run('Tree', { output: z.array(Node) }).result;
+    expect(result.output).toEqual([{ name: 'root', children: [{ name: 'leaf' }] }]);
+    const schema = model.requests[0]!.output!.schema as Record<string, any>;
+    const ref = String(schema.properties.value.items.$ref);
+    const name = ref.replace(/^#\/(definitions|\$defs)\//, '');
+    expect(ref).not.toBe(name);
+    expect(schema[ref.split('/')[1]!][name]).toMatchObject({ type: 'object' });
+    model.assertComplete();
+  });
+
   it('streams output-delta events with the partial object, only when it changed', async () => {
     const answer = { summary: 'The parser drops the last token of every line', files: ['src/a.ts', 'src/b.ts'] };
     const model = mockProvider([{ output: answer }]);

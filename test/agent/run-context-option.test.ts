@@ -10,7 +10,7 @@ import {
   type ToolContext,
 } from '../../src/index.js';
 import { mockProvider } from '../../src/testing/index.js';
-import { fixedPolicy } from '../helpers/agent.js';
+import { drain, fixedPolicy } from '../helpers/agent.js';
 
 interface Ctx {
   readonly userId: string;
@@ -55,6 +55,7 @@ describe('run option `context`', () => {
     });
     const context: Ctx = { userId: 'u_1', secret: SECRET };
     const run = agent.run('Who am I?', { context });
+    const { events } = await drain(run);
     const result = await run.result;
 
     expect(result.status).toBe('completed');
@@ -72,6 +73,7 @@ describe('run option `context`', () => {
     expect(JSON.stringify(entries)).not.toContain(SECRET);
     expect(JSON.stringify(entries)).not.toContain('userId');
     expect(JSON.stringify(result)).not.toContain(SECRET);
+    expect(JSON.stringify(events)).not.toContain(SECRET);
     model.assertComplete();
   });
 

@@ -17,6 +17,7 @@ export type {
   BeforeToolCallResult,
   BoundApproval,
   ForkOptions,
+  ModelCallInfo,
   ResumeAnswer,
   ResumeOptions,
   RevertOptions,
@@ -27,8 +28,11 @@ export type {
   ToolCallInfo,
   ToolResultInfo,
   UnrestoredPath,
+  UserPart,
   WorkspaceSnapshotter,
 } from './agent/types.js';
+export { hasToolCall, stepCountIs } from './agent/stop-conditions.js';
+export type { StopCondition, StopState, StopWhen } from './agent/stop-conditions.js';
 
 export { pruneToolOutputs, summarizeCompaction, PRUNED_OUTPUT } from './agent/compaction/strategies.js';
 export type { SummarizeCompactionOptions } from './agent/compaction/strategies.js';
@@ -80,6 +84,7 @@ export {
   AgentError,
   BudgetExceededError,
   ConfigError,
+  OutputValidationError,
   ProviderError,
   RunStateError,
   SessionLockedError,
@@ -89,7 +94,13 @@ export {
   UnexpectedModelCallError,
   WorkspaceEscapeError,
 } from './errors/index.js';
-export type { AgentErrorOptions, ErrorCode, ProviderErrorKind, ProviderErrorOptions } from './errors/index.js';
+export type {
+  AgentErrorOptions,
+  ErrorCode,
+  OutputIssue,
+  ProviderErrorKind,
+  ProviderErrorOptions,
+} from './errors/index.js';
 
 export type {
   AgentEvent,
@@ -97,6 +108,7 @@ export type {
   CompactionEvent,
   DecisionSource,
   EventBase,
+  OutputDeltaEvent,
   PendingApproval,
   PermissionDecisionEvent,
   PermissionRequestEvent,

@@ -1,6 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
 import { createId } from '../internal/ids.js';
-import type { UserMessage } from '../model/message.js';
 import { createPolicy } from '../policy/create-policy.js';
 import type { Policy } from '../policy/types.js';
 import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
@@ -10,10 +9,14 @@ import { lockTimeout, positiveInteger, resolveCompaction, type AgentConfig } fro
 import { forkSession, revertSession } from './revert.js';
 import { repeatGuard } from './repeat-guard.js';
 import { RunContext } from './run-context.js';
+import { inputMessages, type RunInput } from './run-input.js';
 import { runLoop, type RunStart } from './run-loop.js';
+import { runSettings, type SettingsInput } from './run-settings.js';
+import { stopConditions } from './stop-conditions.js';
+import { outputSpec } from './structured-output.js';
 import { agentTools } from './toolsets.js';
 import { DEFAULT_MAX_TURN_OUTPUT_CHARS, toolInputDepth } from './turn-limits.js';
-import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions } from './types.js';
+import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunOptions } from './types.js';
 
 /**
  * Creates an agent: a model, tools, a permission policy and a session store, ready to run.
@@ -34,10 +37,17 @@ import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions
  * for await (const event of run) if (event.type === 'text-delta') process.stdout.write(event.text);
  * console.log((await run.result).status);
  * ```
- * @throws ConfigError for a missing provider, duplicate tool names, a malformed policy rule, or a
- * non-positive limit (or a `repeatLimit` below 2).
+ * `TContext` types the `context` runs take (`agent.run(input, { context })`); `TOutput` the structured
+ * `result.output`, inferred from the `output` schema. Given explicitly, `TContext` stops that inference (as
+ * TypeScript infers all type arguments or none): write `createAgent<Ctx, z.infer<typeof schema>>(…)`.
+ *
+ * @throws ConfigError for a missing provider, duplicate tool names, a malformed policy rule, a
+ * non-positive limit (or a `repeatLimit` below 2), an `output` that is not a zod schema, or a malformed
+ * `stopWhen`.
  */
-export function createAgent(options: AgentOptions): Agent {
+export function createAgent<TContext = unknown, TOutput = unknown>(
+  options: AgentOptions<TContext, TOutput>,
+): Agent<TContext, TOutput> {
   const provider = options?.provider;
   if (!provider || typeof provider.stream !== 'function') {
     throw new ConfigError(
@@ -50,10 +60,11 @@ export function createAgent(options: AgentOptions): Agent {
     );
   }
   const { tools, toolsets } = agentTools(options.tools ?? []);
+  const defaults = agentRunDefaults(options);
   const policy: Policy = isPolicy(options.policy) ? options.policy : createPolicy(options.policy ?? {});
   let sandbox: Promise<Sandbox> | undefined = options.sandbox ? Promise.resolve(options.sandbox) : undefined;
   const config: AgentConfig = {
-    options,
+    options: options as AgentOptions,
     tools,
     modelTools: [...tools.values()].map((t) => ({
       name: t.name,
@@ -80,16 +91,20 @@ export function createAgent(options: AgentOptions): Agent {
     sandbox: () => (sandbox ??= defaultSandbox(policyGrant(options.policy))),
   };
 
-  const start = (
+  const start = <TRunOutput>(
     sessionId: string,
     begin: RunStart,
     runOptions: { signal?: AbortSignal; maxTurns?: number },
+    settings: SettingsInput,
     metadata?: RunOptions['metadata'],
-  ): AgentRun => {
+  ): AgentRun<TRunOutput> => {
     const maxTurns = positiveInteger('maxTurns', runOptions.maxTurns, config.maxTurns);
     const ctx = new RunContext(config, createId('run'), sessionId);
+    ctx.settings = runSettings(settings, toolsets ? undefined : tools);
     const body = (): ReturnType<typeof runLoop> => runLoop(ctx, begin, maxTurns, metadata);
-    return new Run(ctx, toolsets ? () => toolsets.prepare(ctx).then(body) : body, runOptions.signal);
+    const run = new Run(ctx, toolsets ? () => toolsets.prepare(ctx).then(body) : body, runOptions.signal);
+    // The result's `output` is what the run's schema validated, so it has the schema's type.
+    return run as AgentRun as AgentRun<TRunOutput>;
   };
 
   return {
@@ -99,19 +114,21 @@ export function createAgent(options: AgentOptions): Agent {
     },
     store: config.store,
     policy,
-    run(input: RunInput, runOptions: RunOptions = {}) {
-      const message = toUserMessage(input);
+    run(input: RunInput, runOptions: RunOptions<TContext, unknown> = {}) {
+      const messages = inputMessages(input);
       const sessionId = runOptions.sessionId ?? createId('ses');
-      const begin: RunStart = { kind: 'input', message, newSession: runOptions.sessionId === undefined };
-      return start(sessionId, begin, runOptions, runOptions.metadata);
+      const begin: RunStart = { kind: 'input', messages, newSession: runOptions.sessionId === undefined };
+      const settings = withDefaults(defaults, runOptions);
+      return start(sessionId, begin, runOptions, settings, runOptions.metadata);
     },
     revert: (sessionId, revertOptions) => revertSession(config.store, options.snapshots, sessionId, revertOptions),
     fork: (sessionId, forkOptions) => forkSession(config.store, sessionId, forkOptions),
     close: () => toolsets?.close() ?? Promise.resolve(),
-    resume(sessionId: string, resumeOptions: ResumeOptions = {}) {
+    resume(sessionId: string, resumeOptions: ResumeOptions<TContext, unknown> = {}) {
       const { approvals } = resumeOptions;
       if (approvals !== undefined) checkApprovals(approvals);
-      return start(sessionId, approvals ? { kind: 'resume', approvals } : { kind: 'resume' }, resumeOptions);
+      const settings = withDefaults(defaults, resumeOptions);
+      return start(sessionId, approvals ? { kind: 'resume', approvals } : { kind: 'resume' }, resumeOptions, settings);
     },
   };
 }
@@ -174,10 +191,26 @@ function isPolicy(value: AgentOptions['policy']): value is Policy {
   return typeof (value as Policy | undefined)?.decide === 'function';
 }
 
-function toUserMessage(input: RunInput): UserMessage {
-  if (typeof input === 'string') return { role: 'user', content: [{ type: 'text', text: input }] };
-  if (!Array.isArray(input) || input.length === 0) {
-    throw new ConfigError('run needs input: a string, or a non-empty array of text and image parts.');
-  }
-  return { role: 'user', content: input };
+/** A run's settings: its own options over the agent's defaults. */
+function withDefaults<TContext>(
+  defaults: SettingsInput,
+  options: Pick<RunOptions<TContext>, 'context' | 'output' | 'toolChoice' | 'stopWhen'>,
+): SettingsInput {
+  return {
+    ...defaults,
+    context: options.context,
+    ...(options.output !== undefined ? { output: outputSpec(options.output) } : {}),
+    ...(options.toolChoice !== undefined ? { toolChoice: options.toolChoice } : {}),
+    ...(options.stopWhen !== undefined ? { stopWhen: options.stopWhen } : {}),
+  };
+}
+
+/** The agent's `output` and `stopWhen`, checked once: every run starts from them. */
+function agentRunDefaults(options: AgentOptions<never, unknown>): SettingsInput {
+  const stopWhen = options.stopWhen;
+  stopConditions(stopWhen);
+  return {
+    ...(options.output !== undefined ? { output: outputSpec(options.output) } : {}),
+    ...(stopWhen !== undefined ? { stopWhen } : {}),
+  };
 }

@@ -125,6 +125,7 @@ function toolContext(ctx: RunContext, id: string, signal: AbortSignal, sandbox: 
     sandbox,
     state: ctx.state,
     onRunEnd: ctx.onRunEnd,
+    ...(ctx.settings.context !== undefined ? { context: ctx.settings.context } : {}),
     ...(policy.mode ? { permissionMode: permissionModeOf(ctx) } : {}),
     ...(policy.canRead ? { canRead: (path: string) => policy.canRead!(path, sandbox) } : {}),
   };

@@ -11,6 +11,7 @@ import { answerNotRun, turnOutcome } from './finish-reason.js';
 import { prepareRequest } from './prepare-request.js';
 import type { RunContext } from './run-context.js';
 import { runTools } from './run-tools.js';
+import { settleOutput } from './structured-output.js';
 import type { SnapshotWarning } from './types.js';
 
 /** What a turn did: its usage, and how the run ends when it ends here. */
@@ -73,6 +74,9 @@ export async function playTurn(ctx: RunContext): Promise<PlayedTurn> {
   if (ended) await ended;
 
   if (pending) return { usage: answer.usage, end: 'paused', pending };
+  const output = ctx.settings.output;
+  if (outcome === 'completed' && output)
+    return { usage: answer.usage, ...(await settleOutput(ctx, output, answer.message)) };
   return outcome === 'run-tools' ? { usage: answer.usage } : { usage: answer.usage, end: outcome };
 }
 

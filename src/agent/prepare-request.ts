@@ -1,6 +1,7 @@
 import type { ModelRequest, ModelTool } from '../model/language-model.js';
 import { planModeRequest } from './plan-mode.js';
 import type { RunContext } from './run-context.js';
+import { firstCallChoice } from './run-settings.js';
 
 /**
  * Builds the turn's model request: instructions, the session history and the tool schemas (computed once
@@ -25,8 +26,11 @@ function buildRequest(ctx: RunContext, tools: readonly ModelTool[]): ModelReques
     ...(options.instructions !== undefined ? { system: options.instructions } : {}),
     ...(options.maxOutputTokens !== undefined ? { maxOutputTokens: options.maxOutputTokens } : {}),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(ctx.settings.output ? { output: ctx.settings.output.spec.format } : {}),
   });
   if (request.tools !== tools) request = ctx.request = { ...request, tools };
+  const { toolChoice } = ctx.settings;
+  if (toolChoice !== undefined) request = firstCallChoice(ctx, request, toolChoice);
   const planned = planModeRequest(ctx, request);
   return planned instanceof Promise ? planned.then((r) => withHook(ctx, r)) : withHook(ctx, planned);
 }
@@ -35,5 +39,6 @@ function withHook(ctx: RunContext, request: ModelRequest): ModelRequest | Promis
   const hook = ctx.config.options.hooks?.beforeModelCall;
   if (!hook) return request;
   const copy = { ...request };
-  return Promise.resolve(hook(copy)).then((changed) => changed ?? copy);
+  const call = { context: ctx.settings.context, sessionId: ctx.sessionId, runId: ctx.runId };
+  return Promise.resolve(hook(copy, call)).then((changed) => changed ?? copy);
 }

@@ -10,6 +10,7 @@ import type { SessionEntry } from '../stores/types.js';
 import { CallIds } from './call-ids.js';
 import type { AgentConfig } from './config.js';
 import type { LastCall } from './repeat-guard.js';
+import { NO_SETTINGS, type RunSettings } from './run-settings.js';
 import type { SessionStateMap } from './session-state.js';
 
 /** How long an aborted run waits for a model or tool that ignores its signal before it stops waiting. */
@@ -54,6 +55,8 @@ export class RunContext {
   request: ModelRequest | undefined;
   /** The most recent guarded tool call and in how many turns in a row it was made (see repeat-guard.ts). */
   lastCall: LastCall | undefined;
+  /** The run's context, structured output, tool choice and stop conditions (see run-settings.ts). */
+  settings: RunSettings = NO_SETTINGS;
 
   constructor(
     readonly config: AgentConfig,

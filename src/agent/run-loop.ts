@@ -1,7 +1,7 @@
 import { RunStateError } from '../errors/config-error.js';
 import type { PendingApproval, RunResult } from '../events/run-result.js';
 import type { Usage } from '../model/usage.js';
-import { messageText, type JsonValue, type Message, type ToolResultPart, type UserMessage } from '../model/message.js';
+import { messageText, type JsonValue, type Message, type ToolResultPart } from '../model/message.js';
 import type { SessionEntry } from '../stores/types.js';
 import { maybeCompact } from './compaction/maybe-compact.js';
 import { checkBudget } from './cost.js';
@@ -9,11 +9,13 @@ import { add, playTurn } from './play-turn.js';
 import type { RunContext } from './run-context.js';
 import type { ResumeAnswer } from './types.js';
 import { resumeApprovals } from './resume-approvals.js';
+import { withSessionCallIds } from './run-input.js';
+import { shouldStop } from './stop-conditions.js';
 import { closeToolCalls, orderResults, unansweredToolCalls, viewSession, type SessionView } from './session-history.js';
 
 /** How a run starts: with new user input, or with decisions on a paused session's approvals. */
 export type RunStart =
-  | { readonly kind: 'input'; readonly message: UserMessage; readonly newSession?: boolean }
+  | { readonly kind: 'input'; readonly messages: readonly Message[]; readonly newSession?: boolean }
   | { readonly kind: 'resume'; readonly approvals?: Readonly<Record<string, ResumeAnswer>> };
 
 const NEW_INPUT_INSTEAD = 'Not run: the user sent a new message instead of deciding on this call.';
@@ -67,7 +69,7 @@ export async function runLoop(
 
   await ctx.emit({ type: 'run-start', sessionId: ctx.sessionId, runId: ctx.runId });
   let pending: PendingApproval[] | undefined;
-  if (start.kind === 'input') await addInput(ctx, view, start.message);
+  if (start.kind === 'input') await addInput(ctx, view, start.messages);
   else pending = await resumeSession(ctx, view, start.approvals);
   // A resume whose calls are asked again pauses again before any model call.
   if (pending) {
@@ -80,6 +82,11 @@ export async function runLoop(
   for (;;) {
     if (ctx.signal.aborted) {
       ctx.status = 'aborted';
+      break;
+    }
+    // After each turn that goes on, and after the calls a resume ran: before the model is called again.
+    if (ctx.settings.stopWhen && (ctx.turns > 0 || start.kind === 'resume') && (await shouldStop(ctx))) {
+      ctx.status = 'stopped';
       break;
     }
     if (ctx.turns >= maxTurns) {
@@ -119,11 +126,15 @@ export function buildResult(ctx: RunContext, pending?: readonly PendingApproval[
     ...(ctx.costKnown ? { cost: ctx.cost } : {}),
     ...(pending ? { pending } : {}),
     ...(ctx.finishReason !== undefined ? { finishReason: ctx.finishReason } : {}),
+    ...(ctx.settings.output?.result ? { output: ctx.settings.output.result.value } : {}),
   };
 }
 
-/** Adds the user's input, first answering any tool call that would otherwise stay without a result. */
-async function addInput(ctx: RunContext, view: SessionView, message: UserMessage): Promise<void> {
+/**
+ * Adds the run's input (a user message, or an imported conversation), first answering any tool call that
+ * would otherwise stay without a result.
+ */
+async function addInput(ctx: RunContext, view: SessionView, input: readonly Message[]): Promise<void> {
   const entries: SessionEntry[] = [];
   let open: ToolResultPart[] = [];
   if (view.pending) {
@@ -141,9 +152,11 @@ async function addInput(ctx: RunContext, view: SessionView, message: UserMessage
     add(ctx, toolMessage);
     entries.push({ type: 'message', message: toolMessage, turn: ctx.sessionTurn });
   }
-  add(ctx, message);
   // The input belongs to the turn it starts, so reverting to an earlier turn drops it too.
-  entries.push({ type: 'message', message, turn: ctx.sessionTurn + 1 });
+  for (const message of input.length > 1 ? withSessionCallIds(input, ctx.callIds) : input) {
+    add(ctx, message);
+    entries.push({ type: 'message', message, turn: ctx.sessionTurn + 1 });
+  }
   await ctx.persist(entries);
 }
 

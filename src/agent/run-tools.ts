@@ -115,7 +115,9 @@ async function runHooked(ctx: RunContext, tool: Tool, call: ToolCallPart): Promi
       );
     }
     const verdict: BeforeToolCallResult =
-      pass === 0 ? await hook({ id: call.id, name: call.name, input, sessionId: ctx.sessionId }) : undefined;
+      pass === 0
+        ? await hook({ id: call.id, name: call.name, input, sessionId: ctx.sessionId, context: ctx.settings.context })
+        : undefined;
     if (verdict && 'deny' in verdict) {
       const refused = await refuseByHook(ctx, call.id, verdict.deny);
       return finish(ctx, call.id, call.name, input, (refused as Extract<Authorization, { kind: 'refuse' }>).outcome);
@@ -197,7 +199,7 @@ async function finishHooked(
   outcome: ToolOutcome,
   hook: NonNullable<NonNullable<AgentOptions['hooks']>['afterToolCall']>,
 ): Promise<ToolResultPart> {
-  const replaced = await hook({ id, name, input, sessionId: ctx.sessionId }, outcome);
+  const replaced = await hook({ id, name, input, sessionId: ctx.sessionId, context: ctx.settings.context }, outcome);
   return finishResult(ctx, id, name, replaced ? replaced : outcome);
 }
 

@@ -9,6 +9,7 @@ import type { FinishReason, ModelRequest, ModelStreamPart } from '../model/langu
 import type { ReasoningPart, TextPart, ToolCallPart } from '../model/message.js';
 import { addUsage, emptyUsage, type Usage } from '../model/usage.js';
 import type { RunContext } from './run-context.js';
+import { PartialOutput } from './structured-output.js';
 import { checkToolInput, storable, TurnBudget } from './turn-limits.js';
 
 /** Thrown inside an attempt once output reached the consumer: retrying would duplicate events. */
@@ -80,9 +81,13 @@ class TurnReader {
   streamed = false;
   /** Whether the turn passed its cap: the stream is stopped and the turn ends with `length`. */
   cut = false;
+  /** The structured answer streamed so far, in a run with an `output` schema. */
+  readonly partial: PartialOutput | undefined;
 
   constructor(private readonly ctx: RunContext) {
     this.budget = new TurnBudget(ctx.config.maxTurnOutputChars);
+    const output = ctx.settings.output;
+    this.partial = output ? new PartialOutput(output.spec.wrapped) : undefined;
   }
 
   /** Takes one part; returns a promise only when a slow consumer holds the run back. */
@@ -123,7 +128,17 @@ class TurnReader {
     if (piece === '') return undefined;
     this.text += piece;
     this.streamed = true;
-    return this.ctx.emit({ type: 'text-delta', text: piece, runId: this.ctx.runId });
+    const wait = this.ctx.emit({ type: 'text-delta', text: piece, runId: this.ctx.runId });
+    return this.partial ? this.outputDelta(piece, wait) : wait;
+  }
+
+  /** Emits the partial structured answer after a text delta, when it changed. */
+  outputDelta(piece: string, wait: Promise<void> | undefined): Promise<void> | undefined {
+    const changed = this.partial!.push(piece);
+    if (!changed) return wait;
+    const emit = (): Promise<void> | undefined =>
+      this.ctx.emit({ type: 'output-delta', output: changed.value, runId: this.ctx.runId });
+    return wait ? wait.then(emit) : emit();
   }
 
   reasoningDelta(part: Part<'reasoning-delta'>): Promise<void> | undefined {

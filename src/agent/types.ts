@@ -3,17 +3,22 @@
  *
  * @packageDocumentation
  */
+import type { z } from 'zod';
 import type { AgentEvent, ToolErrorCode } from '../events/agent-event.js';
 import type { RunResult } from '../events/run-result.js';
 import type { SnapshotWarning, UnrestoredPath } from '../events/snapshot-warning.js';
-import type { LanguageModel, ModelRequest } from '../model/language-model.js';
-import type { ImagePart, JsonValue, TextPart } from '../model/message.js';
+import type { LanguageModel, ModelRequest, ToolChoice } from '../model/language-model.js';
+import type { JsonValue } from '../model/message.js';
 import type { ApprovalAnswer, Approver, PermissionMode, Policy } from '../policy/types.js';
 import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
 import type { SessionInfo, SessionStore } from '../stores/types.js';
 import type { Tool } from '../tools/tool.js';
 import type { Toolset } from '../tools/toolset.js';
 import type { CompactionOptions } from './compaction/types.js';
+import type { RunInput } from './run-input.js';
+import type { StopWhen } from './stop-conditions.js';
+
+export type { RunInput, UserPart } from './run-input.js';
 
 /** A tool call as hooks see it. */
 export interface ToolCallInfo {
@@ -21,6 +26,24 @@ export interface ToolCallInfo {
   readonly name: string;
   readonly input: JsonValue;
   readonly sessionId: string;
+  /** The run's `context` (see {@link RunOptions.context}). */
+  readonly context?: unknown;
+}
+
+/**
+ * What `beforeModelCall` gets besides the request: the run it belongs to, and the run's `context`.
+ *
+ * @example
+ * ```ts
+ * const hooks: AgentHooks = {
+ *   beforeModelCall: (request, { context }) => ({ ...request, temperature: (context as Ctx).creative ? 1 : 0 }),
+ * };
+ * ```
+ */
+export interface ModelCallInfo {
+  readonly context: unknown;
+  readonly sessionId: string;
+  readonly runId: string;
 }
 
 /** A tool result as hooks see it. */
@@ -48,7 +71,7 @@ export type BeforeToolCallResult = void | undefined | { readonly deny: string } 
  */
 export interface AgentHooks {
   /** Before each model call; return a request to send instead. */
-  beforeModelCall?(request: ModelRequest): ModelRequest | void | Promise<ModelRequest | void>;
+  beforeModelCall?(request: ModelRequest, call: ModelCallInfo): ModelRequest | void | Promise<ModelRequest | void>;
   /** Before each tool call (after input validation, before the policy); deny it or replace its input. */
   beforeToolCall?(call: ToolCallInfo): BeforeToolCallResult | Promise<BeforeToolCallResult>;
   /** After each tool call; return a result to use instead. */
@@ -100,7 +123,7 @@ export interface AgentPolicyOptions {
  * };
  * ```
  */
-export interface AgentOptions {
+export interface AgentOptions<TContext = unknown, TOutput = unknown> {
   /** The model: any {@link LanguageModel}. */
   readonly provider: LanguageModel;
   /** System instructions sent with every model call. */
@@ -169,13 +192,30 @@ export interface AgentOptions {
   readonly compaction?: CompactionOptions | false;
   /** Name of this agent, used in sub-agent event paths. @defaultValue 'agent' */
   readonly name?: string;
+  /**
+   * The zod schema every run's final answer must match (a run's own `output` wins): `result.output` is
+   * then the validated, typed value. See {@link RunOptions.output}.
+   */
+  readonly output?: z.ZodType<TOutput>;
+  /** When runs stop early (a run's own `stopWhen` wins). See {@link RunOptions.stopWhen}. */
+  readonly stopWhen?: StopWhen<TContext>;
 }
 
-/** What `run` accepts as input: text, or text and image parts. */
-export type RunInput = string | readonly (TextPart | ImagePart)[];
-
-/** Options of {@link Agent.run}. */
-export interface RunOptions {
+/**
+ * Options of {@link Agent.run}. `TContext` is the type of `context`; `TOutput` the type of `result.output`.
+ *
+ * @example
+ * ```ts
+ * const run = agent.run('Triage issue #12', {
+ *   context: { userId: 'u_1', db },
+ *   output: z.object({ label: z.enum(['bug', 'feature']), confidence: z.number() }),
+ *   toolChoice: { name: 'read_issue' },
+ *   stopWhen: [hasToolCall('escalate'), stepCountIs(10)],
+ * });
+ * const { output } = await run.result; // { label: 'bug' | 'feature'; confidence: number } | undefined
+ * ```
+ */
+export interface RunOptions<TContext = unknown, TOutput = unknown> {
   /** Continue this session (created when it does not exist). @defaultValue a new session */
   readonly sessionId?: string;
   /** Aborts the run: the model stream and every running tool are cancelled. */
@@ -184,6 +224,32 @@ export interface RunOptions {
   readonly maxTurns?: number;
   /** Metadata of a session this run creates. */
   readonly metadata?: Readonly<Record<string, JsonValue>>;
+  /**
+   * Your data for this run (a user, a database handle, a tenant): tools read it as `ctx.context`, hooks as
+   * `call.context` (and `beforeModelCall`'s second argument), stop conditions as `state.context`. It stays
+   * in memory: it is never sent to the model and never stored, so a resume must pass it again.
+   */
+  readonly context?: TContext;
+  /**
+   * A zod schema the final answer must match (overrides the agent's `output`). Each model call asks for
+   * JSON of its JSON Schema (the provider's native structured output); the final answer's text is parsed
+   * and validated into `result.output`. An invalid answer gets one repair turn, then the run fails with
+   * `OutputValidationError`. A schema not of an object is sent as `{ value: … }` and unwrapped. While the
+   * answer streams, `output-delta` events carry the partial value.
+   */
+  readonly output?: z.ZodType<TOutput>;
+  /**
+   * How the model may use tools on the run's first model call only: `'required'`, `'none'`, `'auto'`, or
+   * `{ name }` to force that tool (it must be one of the agent's). Later calls are `'auto'`: forcing a tool
+   * on every call would never let the model answer.
+   */
+  readonly toolChoice?: ToolChoice;
+  /**
+   * Stop the run early, with status `stopped`, when a condition holds (any of an array) once tool calls
+   * have run: after a turn, or after the approved calls a resume ran. Overrides the agent's `stopWhen`.
+   * Helpers: `hasToolCall(name)`, `stepCountIs(n)`.
+   */
+  readonly stopWhen?: StopWhen<TContext>;
 }
 
 /**
@@ -216,7 +282,7 @@ export interface BoundApproval {
 export type ResumeAnswer = ApprovalAnswer | BoundApproval;
 
 /** Options of {@link Agent.resume}. */
-export interface ResumeOptions {
+export interface ResumeOptions<TContext = unknown, TOutput = unknown> {
   /**
    * A decision for every pending approval, by tool call id (for a paused session). Prefer the bound form
    * `{ answer, digest }`: it ties the decision to the exact call that was shown. Either way the resuming
@@ -226,6 +292,15 @@ export interface ResumeOptions {
   readonly approvals?: Readonly<Record<string, ResumeAnswer>>;
   readonly signal?: AbortSignal;
   readonly maxTurns?: number;
+  /** The run's `context` (see {@link RunOptions.context}): it was not stored, so give it again. */
+  readonly context?: TContext;
+  /**
+   * The output schema of the continued run, as {@link RunOptions.output} (the agent's by default): a
+   * run's own schema is not stored, so a run that had one gives it again.
+   */
+  readonly output?: z.ZodType<TOutput>;
+  /** Stop conditions of the continued run, as {@link RunOptions.stopWhen} (the agent's by default). */
+  readonly stopWhen?: StopWhen<TContext>;
 }
 
 /**
@@ -243,12 +318,12 @@ export interface ResumeOptions {
  * const { status, usage } = await run.result;
  * ```
  */
-export interface AgentRun extends AsyncIterable<AgentEvent> {
+export interface AgentRun<TOutput = unknown> extends AsyncIterable<AgentEvent> {
   /**
    * Settles when the run ends; rejects with an `AgentError` carrying the partial result (status `failed`)
    * as `error.result` if it fails.
    */
-  readonly result: Promise<RunResult>;
+  readonly result: Promise<RunResult<TOutput>>;
   readonly sessionId: string;
   readonly runId: string;
   /** Stops the run: it ends with status `aborted`. */
@@ -293,7 +368,7 @@ export interface RevertResult {
  * const { text } = await agent.run('Hi').result;
  * ```
  */
-export interface Agent {
+export interface Agent<TContext = unknown, TOutput = unknown> {
   /** The model. */
   readonly provider: LanguageModel;
   /** The tools the model may call: its own, and those its toolsets offered last. */
@@ -303,13 +378,13 @@ export interface Agent {
   /** The permission policy every tool call goes through. */
   readonly policy: Policy;
   /** Starts a run with new input, in a new session or the one named by `options.sessionId`. */
-  run(input: RunInput, options?: RunOptions): AgentRun;
+  run<TRunOutput = TOutput>(input: RunInput, options?: RunOptions<TContext, TRunOutput>): AgentRun<TRunOutput>;
   /**
    * Continues a session where it stopped, also in a new process: a paused one with decisions on its pending
    * approvals, or one interrupted by a crash (tool calls left without results are answered as interrupted,
    * so the model never sees a call without its result).
    */
-  resume(sessionId: string, options?: ResumeOptions): AgentRun;
+  resume<TRunOutput = TOutput>(sessionId: string, options?: ResumeOptions<TContext, TRunOutput>): AgentRun<TRunOutput>;
   /**
    * Goes back to the end of session turn `toTurn`, in one step: the workspace files are restored from the
    * snapshot taken after it (also undoing changes made by bash), then the conversation is truncated there.

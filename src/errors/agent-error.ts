@@ -10,6 +10,8 @@ import type { RunResult } from '../events/run-result.js';
  * - `SESSION_LOCKED`: a session's run lock stayed held past the wait allowed ({@link SessionLockedError}).
  * - `UNEXPECTED_MODEL_CALL`: a mock model was called past its script ({@link UnexpectedModelCallError}).
  * - `BUDGET_EXCEEDED`: the next model call would pass `maxCostUsd` ({@link BudgetExceededError}).
+ * - `OUTPUT_INVALID`: the final answer did not match the run's `output` schema, after one repair turn
+ *   ({@link OutputValidationError}).
  * - `RUN_STATE`: an API was used in a state that does not allow it, e.g. iterating a run twice
  *   ({@link RunStateError}).
  * - `RUN_FAILED`: a run ended on an error that is not an icode error; the original is its `cause`.
@@ -24,6 +26,7 @@ export type ErrorCode =
   | 'SESSION_LOCKED'
   | 'UNEXPECTED_MODEL_CALL'
   | 'BUDGET_EXCEEDED'
+  | 'OUTPUT_INVALID'
   | 'RUN_STATE'
   | 'RUN_FAILED';
 

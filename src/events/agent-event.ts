@@ -68,6 +68,23 @@ export interface ReasoningDeltaEvent extends EventBase {
   readonly type: 'reasoning-delta';
   readonly text: string;
 }
+/**
+ * The structured answer so far, while it streams (runs with an `output` schema): the best-effort value of
+ * the JSON text streamed by this model call up to now, sent each time it changes. It is not validated: the
+ * validated value is the result's `output`. Unfinished strings are cut where the text is, members whose
+ * value has not begun are left out. Each model call starts from nothing again (a repair turn too).
+ *
+ * @example
+ * ```ts
+ * for await (const event of agent.run('Draft the release notes', { output: notesSchema })) {
+ *   if (event.type === 'output-delta') render(event.output); // { title: 'v2.1', items: ['Faster st'] }
+ * }
+ * ```
+ */
+export interface OutputDeltaEvent extends EventBase {
+  readonly type: 'output-delta';
+  readonly output: JsonValue;
+}
 /** The model called a tool (input complete). */
 export interface ToolCallEvent extends EventBase {
   readonly type: 'tool-call';
@@ -218,6 +235,7 @@ export type AgentEvent =
   | TurnStartEvent
   | TextDeltaEvent
   | ReasoningDeltaEvent
+  | OutputDeltaEvent
   | ToolCallEvent
   | PermissionRequestEvent
   | PermissionDecisionEvent

@@ -11,12 +11,14 @@ import type { Usage } from '../model/usage.js';
  *   error twice in a row (`error`, e.g. a malformed function call), or for a reason the provider did not
  *   name (`other`). `finishReason` says which.
  * - `max-turns`: it hit `maxTurns`.
+ * - `stopped`: a `stopWhen` condition held after a turn (`hasToolCall`, `stepCountIs`, or your own); that
+ *   turn's tool calls ran, and their results are the last message of `messages`.
  * - `aborted`: its signal fired or `abort()` was called.
  * - `paused`: a tool call waits for an approval (see {@link RunResult.pending}).
  * - `failed`: only on the partial result a failed run's error carries (`error.result`): `run.result`
  *   rejected, and the `run-end` event carries the error.
  */
-export type RunStatus = 'completed' | 'incomplete' | 'max-turns' | 'aborted' | 'paused' | 'failed';
+export type RunStatus = 'completed' | 'incomplete' | 'max-turns' | 'stopped' | 'aborted' | 'paused' | 'failed';
 
 /**
  * A tool call waiting for a person's decision. A paused run stores these in its session; answer them with
@@ -41,7 +43,8 @@ export interface PendingApproval {
 }
 
 /**
- * What a run produced.
+ * What a run produced. `TOutput` is the type of `output`, the validated structured answer of a run with
+ * an `output` schema.
  *
  * @example
  * ```ts
@@ -50,7 +53,7 @@ export interface PendingApproval {
  * console.log(result.text, result.usage.outputTokens);
  * ```
  */
-export interface RunResult {
+export interface RunResult<TOutput = unknown> {
   readonly sessionId: string;
   readonly status: RunStatus;
   /** The final assistant text (the text of the last assistant message). */
@@ -71,4 +74,10 @@ export interface RunResult {
    * no model call. A status of `incomplete` says which reason ended the run.
    */
   readonly finishReason?: FinishReason;
+  /**
+   * The structured answer, parsed from the final text and validated by the run's `output` schema. Set only
+   * when the run `completed` with an `output` schema; a run whose answer stays invalid fails with an
+   * `OutputValidationError` instead.
+   */
+  readonly output?: TOutput;
 }

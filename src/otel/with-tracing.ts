@@ -1,5 +1,5 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import type { AgentOptions } from '../agent/types.js';
+import type { AgentOptions, ModelCallInfo } from '../agent/types.js';
 import type { ModelRequest } from '../model/language-model.js';
 import { EventTracer } from './event-tracer.js';
 
@@ -53,9 +53,9 @@ export function withTracing<T extends AgentOptions>(options: T, tracing: Tracing
       },
       ...(tracing.recordContent === true
         ? {
-            async beforeModelCall(request: ModelRequest, call?: { readonly runId?: string }) {
-              const changed = await beforeModelCall?.(request);
-              if (call?.runId) tracer.recordRequest(call.runId, changed ?? request);
+            async beforeModelCall(request: ModelRequest, call: ModelCallInfo) {
+              const changed = await beforeModelCall?.(request, call);
+              tracer.recordRequest(call.runId, changed ?? request);
               return changed;
             },
           }

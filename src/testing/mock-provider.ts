@@ -38,6 +38,7 @@ export interface MockProvider extends LanguageModel {
  *   or a single function of the request that answers every call.
  * - A call past the end of an array script throws {@link UnexpectedModelCallError}.
  * - A step's `error` fails the call, before any output or after `errorAfterChunks` parts.
+ * - A step's `output` (a structured answer) is streamed as its JSON text.
  *
  * @example
  * ```ts
@@ -77,7 +78,7 @@ export function mockProvider(script: MockScript, options: MockProviderOptions = 
     async *stream(request: ModelRequest, callOptions: ModelCallOptions = {}): AsyncGenerator<ModelStreamPart> {
       requests.push({ ...request, messages: request.messages.slice() });
       const call = requests.length;
-      const step = await nextStep(request, call);
+      const step = withOutputText(await nextStep(request, call));
       const signal = callOptions.signal;
       let sent = 0;
       for (const part of stepParts(step, call, request)) {
@@ -100,10 +101,20 @@ export function mockProvider(script: MockScript, options: MockProviderOptions = 
   };
 }
 
+/** A step whose structured `output` is given as the JSON text a provider would stream. */
+function withOutputText(step: MockStep): MockStep {
+  if (step.output === undefined) return step;
+  if (step.text !== undefined) throw new TypeError('mockProvider: a step gives `output` or `text`, not both.');
+  return { ...step, text: JSON.stringify(step.output) };
+}
+
 /** The stream parts of a step, in the order a provider would send them. */
 function* stepParts(step: MockStep, call: number, request: ModelRequest): Generator<ModelStreamPart> {
   if (step.reasoning) for (const piece of splitText(step.reasoning)) yield { type: 'reasoning-delta', text: piece };
-  if (step.text) for (const piece of splitText(step.text)) yield { type: 'text-delta', text: piece };
+  if (step.text) {
+    const pieces = step.output === undefined ? splitText(step.text) : splitEvenly(step.text);
+    for (const piece of pieces) yield { type: 'text-delta', text: piece };
+  }
   const calls = step.toolCalls ?? [];
   for (let index = 0; index < calls.length; index++) {
     const call_ = calls[index]!;
@@ -126,6 +137,14 @@ function splitText(text: string): string[] {
   const size = Math.ceil(words.length / 4);
   const pieces: string[] = [];
   for (let i = 0; i < words.length; i += size) pieces.push(words.slice(i, i + size).join(''));
+  return pieces;
+}
+
+/** Splits compact JSON into four pieces of about the same length, so its partial values can be seen. */
+function splitEvenly(text: string): string[] {
+  const size = Math.max(1, Math.ceil(text.length / 4));
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
   return pieces;
 }
 

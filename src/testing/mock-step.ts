@@ -25,10 +25,16 @@ export interface MockToolCall {
  *   { toolCalls: [{ name: 'read', input: { file_path: 'README.md' } }] },
  *   { text: 'The README says hello.', usage: { inputTokens: 120, outputTokens: 8 } },
  * ];
+ * const structured: MockStep[] = [{ output: { title: 'Fix the parser', priority: 2 } }];
  * ```
  */
 export interface MockStep {
   readonly text?: string;
+  /**
+   * A structured answer: streamed as its JSON text (in place of `text`), as a provider's native structured
+   * output does. To script an invalid answer, give the raw `text` instead.
+   */
+  readonly output?: JsonValue;
   readonly reasoning?: string;
   readonly toolCalls?: readonly MockToolCall[];
   /** Reported usage; estimated from the text when omitted. */

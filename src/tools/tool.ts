@@ -33,8 +33,11 @@ export interface SessionState {
   set(key: string, value: JsonValue): void;
 }
 
-/** What `execute` gets besides its input. */
-export interface ToolContext {
+/**
+ * What `execute` gets besides its input. `TContext` types `context`: annotate `execute`'s second parameter
+ * as `ToolContext<MyContext>` in a tool made for agents whose runs pass that context.
+ */
+export interface ToolContext<TContext = unknown> {
   /** Fires when the run is aborted or the tool's `timeoutMs` passes. Pass it to everything you await. */
   readonly signal: AbortSignal;
   readonly sessionId: string;
@@ -45,6 +48,11 @@ export interface ToolContext {
   readonly sandbox: Sandbox;
   /** State kept with the session; see {@link SessionState}. */
   readonly state: SessionState;
+  /**
+   * The `context` the run was given (`agent.run(input, { context })`): your data for this run, never sent
+   * to the model and never stored. `undefined` when the run got none.
+   */
+  readonly context?: TContext;
   /**
    * The mode of the agent's policy, when it has one. A tool that runs programs (`bash`) runs them in a
    * read-only OS sandbox in `read-only` mode, so a wrong verdict of the shell analysis cannot write.

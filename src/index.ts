@@ -8,6 +8,10 @@
  * @packageDocumentation
  */
 export { createAgent } from './agent/create-agent.js';
+export { subagent } from './agent/subagent/subagent.js';
+export type { SubagentOptions } from './agent/subagent/subagent.js';
+export { handoff } from './agent/handoff.js';
+export type { HandoffOptions } from './agent/handoff.js';
 export type {
   Agent,
   AgentHooks,
@@ -94,6 +98,7 @@ export type { AgentErrorOptions, ErrorCode, ProviderErrorKind, ProviderErrorOpti
 export type {
   AgentEvent,
   AgentEventType,
+  ChildRun,
   CompactionEvent,
   DecisionSource,
   EventBase,

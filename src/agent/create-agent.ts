@@ -11,6 +11,7 @@ import { forkSession, revertSession } from './revert.js';
 import { repeatGuard } from './repeat-guard.js';
 import { RunContext } from './run-context.js';
 import { runLoop, type RunStart } from './run-loop.js';
+import { registerAgent } from './subagent/agent-registry.js';
 import { agentTools } from './toolsets.js';
 import { DEFAULT_MAX_TURN_OUTPUT_CHARS, toolInputDepth } from './turn-limits.js';
 import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunInput, RunOptions } from './types.js';
@@ -92,7 +93,7 @@ export function createAgent(options: AgentOptions): Agent {
     return new Run(ctx, toolsets ? () => toolsets.prepare(ctx).then(body) : body, runOptions.signal);
   };
 
-  return {
+  const agent: Agent = {
     provider,
     get tools() {
       return [...tools.values()];
@@ -114,6 +115,8 @@ export function createAgent(options: AgentOptions): Agent {
       return start(sessionId, approvals ? { kind: 'resume', approvals } : { kind: 'resume' }, resumeOptions);
     },
   };
+  registerAgent(agent, config);
+  return agent;
 }
 
 /** Checks the shape of `resume`'s approvals: an object of answers, each bare or `{ answer, digest }`. */

@@ -56,7 +56,8 @@ export class RunContext {
   lastCall: LastCall | undefined;
 
   constructor(
-    readonly config: AgentConfig,
+    /** The agent running: replaced when a handoff moves the run to another agent (see handoff.ts). */
+    public config: AgentConfig,
     readonly runId: string,
     readonly sessionId: string,
   ) {

@@ -132,24 +132,25 @@ export function subagent<TSchema extends z.ZodType = typeof promptInput>(
         `The sub-agent "${name}" was not started: it would run ${tree.depth + 1} levels deep, past its maxDepth of ${maxDepth}. Do the task yourself.`,
       );
     }
-    return queue.add(
-      async () => {
-        const config = await marker.configFor(parent, context.sandbox);
-        try {
-          const result = await runChild({
-            parent,
-            config,
-            toolCallId: context.toolCallId,
-            begin: { kind: 'input', message: { role: 'user', content: [{ type: 'text', text: taskOf(input) }] } },
-            signal: context.signal,
-          });
-          return settleChild(tree, context.toolCallId, name, result);
-        } catch (error) {
-          throw failedChild(name, error);
-        }
-      },
-      { signal: context.signal },
-    );
+    // Not given the signal: p-queue would settle the call at once on abort, before the aborted child has
+    // ended and been accounted for. A call still queued when the run is aborted starts and ends at once.
+    return queue.add(async () => {
+      if (context.signal.aborted)
+        throw new ToolFailure('ABORTED', `The sub-agent "${name}" was not started: the run was aborted.`);
+      const config = await marker.configFor(parent, context.sandbox);
+      try {
+        const result = await runChild({
+          parent,
+          config,
+          toolCallId: context.toolCallId,
+          begin: { kind: 'input', message: { role: 'user', content: [{ type: 'text', text: taskOf(input) }] } },
+          signal: context.signal,
+        });
+        return settleChild(tree, context.toolCallId, name, result);
+      } catch (error) {
+        throw failedChild(name, error);
+      }
+    }) as Promise<string>;
   };
 
   const made = tool({

@@ -35,10 +35,9 @@ export async function resumeTree(
   const delegated = requests.filter((r) => subagentOf(ctx.config.tools.get(r.name)) !== undefined);
   if (delegated.length === 0) return next(ctx, view, approvals);
   const given: Answers = approvals ?? {};
+  const owner = ownerOf(requests, delegated);
   const forParent: Record<string, ResumeAnswer> = {};
-  for (const [id, answer] of Object.entries(given)) {
-    if (!delegated.some((r) => id.startsWith(`${r.id}/`))) forParent[id] = answer;
-  }
+  for (const [id, answer] of Object.entries(given)) if (owner(id) === undefined) forParent[id] = answer;
   const waiting: PendingApproval[] = [];
   const decided = new Set<string>();
   const tree = treeOf(ctx);
@@ -52,7 +51,7 @@ export async function resumeTree(
     const info = await config.store.get(sessionId);
     const childView = info ? viewSession((await config.store.load(sessionId)).entries) : undefined;
     if (childView?.pending) {
-      const answers = childAnswers(given, request.id, childView, own);
+      const answers = childAnswers(given, owner, request, childView, own);
       try {
         const result = await runChild({
           parent: ctx,
@@ -90,6 +89,26 @@ export async function resumeTree(
   return next(ctx, view, forParent);
 }
 
+/**
+ * Which sub-agent call an answer's id belongs to: `<call id>/<child's id>`, the longest call id when ids
+ * themselves hold a `/` (a model may send such ids), and none when the id is one of the parent's own
+ * pending calls. An id that could be read both ways goes to the parent, so a child's call is never
+ * approved by an answer meant for another: the child then lacks its answer and the resume fails, running
+ * nothing.
+ */
+function ownerOf(
+  requests: readonly PendingApproval[],
+  delegated: readonly PendingApproval[],
+): (id: string) => PendingApproval | undefined {
+  const own = new Set(requests.map((r) => r.id));
+  return (id) => {
+    if (own.has(id)) return undefined;
+    let best: PendingApproval | undefined;
+    for (const r of delegated) if (id.startsWith(`${r.id}/`) && (!best || r.id.length > best.id.length)) best = r;
+    return best;
+  };
+}
+
 function allows(answer: ResumeAnswer): boolean {
   const value = typeof answer === 'object' && answer !== null && 'answer' in answer ? answer.answer : answer;
   return value === 'allow' || value === 'allow-always';
@@ -99,11 +118,17 @@ function allows(answer: ResumeAnswer): boolean {
  * The answers a child gets: those given for `<call id>/<its id>`, and for its requests not answered so,
  * the answer given for the whole call (`<call id>`), when there is one.
  */
-function childAnswers(given: Answers, callId: string, child: SessionView, whole: ResumeAnswer | undefined): Answers {
-  const prefix = `${callId}/`;
+function childAnswers(
+  given: Answers,
+  owner: (id: string) => PendingApproval | undefined,
+  call: PendingApproval,
+  child: SessionView,
+  whole: ResumeAnswer | undefined,
+): Answers {
   const answers: Record<string, ResumeAnswer> = {};
-  for (const [id, answer] of Object.entries(given))
-    if (id.startsWith(prefix)) answers[id.slice(prefix.length)] = answer;
+  for (const [id, answer] of Object.entries(given)) {
+    if (owner(id) === call) answers[id.slice(call.id.length + 1)] = answer;
+  }
   if (whole !== undefined) {
     for (const r of child.pending?.requests ?? []) {
       const covered = Object.keys(answers).some((id) => id === r.id || id.startsWith(`${r.id}/`));

@@ -9,6 +9,9 @@ import type { RunContext } from '../run-context.js';
 /** The key under which the tool context of a call carries its run (set by `execute-tool.ts`). */
 export const RUN_CONTEXT: unique symbol = Symbol('icode.runContext');
 
+/** A tool context that carries its run, for the tools that delegate (sub-agents, handoffs). */
+export type LinkedToolContext = ToolContext & { readonly [RUN_CONTEXT]: RunContext };
+
 /** What a run knows about its sub-agents. */
 export interface TreeState {
   /** 0 for a top-level run, 1 for its sub-agents, and so on. */
@@ -25,7 +28,7 @@ const trees = new WeakMap<RunContext, TreeState>();
 
 /** The run a tool call belongs to, when it was made by an agent run. */
 export function runOf(context: ToolContext): RunContext | undefined {
-  return (context as ToolContext & { [RUN_CONTEXT]?: RunContext })[RUN_CONTEXT];
+  return (context as Partial<LinkedToolContext>)[RUN_CONTEXT];
 }
 
 /** The sub-agent state of a run, made on first use. */

@@ -276,3 +276,28 @@ describe('sub-agent runs', () => {
     childModel.assertComplete();
   });
 });
+
+describe('a sub-agent call the parent itself asks about', () => {
+  it("pauses as the parent's own call, and runs the child once approved", async () => {
+    const childModel = mockProvider([{ text: 'explored' }]);
+    const explorer = subagent({ name: 'explorer', description: 'Explores', options: { provider: childModel } });
+    const parentModel = mockProvider([ask('explorer', 'look'), { text: 'thanks' }]);
+    const agent = createAgent({
+      provider: parentModel,
+      name: 'master',
+      tools: [explorer],
+      policy: { ask: ['explorer'] },
+    });
+    const first = await agent.run('go').result;
+    expect(first.status).toBe('paused');
+    expect(first.pending).toMatchObject([{ name: 'explorer', input: { prompt: 'look' } }]);
+    expect(first.pending![0]!.path).toBeUndefined();
+    expect(childModel.requests).toHaveLength(0);
+    const [request] = first.pending!;
+    const { events, result } = await observe(agent.resume(first.sessionId, { approvals: { [request!.id]: 'allow' } }));
+    expect(result.status).toBe('completed');
+    expect(resultsAt(events)[0]).toMatchObject({ name: 'explorer', output: 'explored', isError: false });
+    parentModel.assertComplete();
+    childModel.assertComplete();
+  });
+});

@@ -49,8 +49,10 @@ export async function resumeTree(
     const config = await marker.configFor(ctx, outer);
     const sessionId = childSessionId(ctx.sessionId, marker.name, request.id);
     const info = await config.store.get(sessionId);
-    const childView = info ? viewSession((await config.store.load(sessionId)).entries) : undefined;
-    if (childView?.pending) {
+    // No session: the call itself waits for the parent's own approval (an ask rule naming the sub-agent).
+    if (!info) continue;
+    const childView = viewSession((await config.store.load(sessionId)).entries);
+    if (childView.pending) {
       const answers = childAnswers(given, owner, request, childView, own);
       try {
         const result = await runChild({
@@ -73,11 +75,8 @@ export async function resumeTree(
       }
     } else {
       // Finished in an earlier resume that paused again on another call: its last answer is the result.
-      const last = childView?.history.findLast((m) => m.role === 'assistant');
-      tree.resumed.set(
-        request.id,
-        last ? { text: messageText(last) } : { error: `The session of the sub-agent "${marker.name}" is gone.` },
-      );
+      const last = childView.history.findLast((m) => m.role === 'assistant');
+      tree.resumed.set(request.id, { text: last ? messageText(last) : '' });
     }
     forParent[request.id] = { answer: 'allow', digest: request.digest };
     decided.add(request.id);

@@ -301,3 +301,38 @@ describe('a sub-agent call the parent itself asks about', () => {
     childModel.assertComplete();
   });
 });
+
+describe('a nested tree', () => {
+  it('pauses on a grandchild, listing its request with a three-part id and path, and resumes down and up', async () => {
+    const runs: string[] = [];
+    const leafModel = mockProvider([
+      { toolCalls: [{ name: 'deploy', input: { target: 'edge' } }] },
+      { text: 'leaf deployed' },
+    ]);
+    const leaf = subagent({
+      name: 'leaf',
+      description: 'Deploys',
+      options: { provider: leafModel, tools: [deployTool(runs)] },
+    });
+    const midModel = mockProvider([ask('leaf', 'deploy edge'), { text: 'mid: leaf deployed' }]);
+    const mid = subagent({ name: 'mid', description: 'Delegates', options: { provider: midModel, tools: [leaf] } });
+    const topModel = mockProvider([ask('mid', 'get it deployed'), { text: 'top: all deployed' }]);
+    const agent = createAgent({ provider: topModel, name: 'top', tools: [mid] });
+
+    const first = await agent.run('go').result;
+    expect(first.status).toBe('paused');
+    const [request] = first.pending!;
+    expect(request).toMatchObject({ name: 'deploy', path: ['top', 'mid', 'leaf'] });
+    expect(request!.id.split('/')).toHaveLength(3);
+
+    const { events, result } = await observe(
+      agent.resume(first.sessionId, { approvals: { [request!.id]: { answer: 'allow', digest: request!.digest } } }),
+    );
+    expect(result.status).toBe('completed');
+    expect(result.text).toBe('top: all deployed');
+    expect(runs).toEqual(['edge']);
+    expect(resultsAt(events, ['top', 'mid', 'leaf'])[0]).toMatchObject({ name: 'deploy', isError: false });
+    expect(resultsAt(events)[0]).toMatchObject({ name: 'mid', output: 'mid: leaf deployed' });
+    for (const model of [topModel, midModel, leafModel]) model.assertComplete();
+  });
+});

@@ -36,7 +36,7 @@ const promptInput = z.object({
  * };
  * ```
  */
-export interface SubagentOptions<TSchema extends z.ZodType = typeof promptInput> {
+export interface SubagentOptions<TSchema extends z.ZodType = z.ZodType> {
   /** The tool's name, and the sub-agent's in event paths. */
   readonly name: string;
   /** What it does and when to delegate to it: the parent model decides from this. */
@@ -91,7 +91,7 @@ export interface SubagentOptions<TSchema extends z.ZodType = typeof promptInput>
  * @throws ConfigError for a missing name or description, both or neither of `agent` and `options`, or a
  * limit that is not a positive integer.
  */
-export function subagent<TSchema extends z.ZodType = typeof promptInput>(
+export function subagent<TSchema extends z.ZodType = z.ZodType<{ prompt: string }>>(
   spec: SubagentOptions<TSchema>,
 ): Tool<z.output<TSchema>> {
   if (typeof spec?.name !== 'string' || typeof spec.description !== 'string' || spec.description === '') {

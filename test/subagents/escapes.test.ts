@@ -172,15 +172,20 @@ describe('a sub-agent cannot escape its parent', () => {
       [
         call('read', { file_path: '.env' }),
         call('grep', { pattern: 'hunter2' }),
+        call('grep', { pattern: 'hunter2', output_mode: 'content' }),
         call('grep', { pattern: 'hunter2', path: '.env' }),
         { text: 'tried' },
       ],
     );
     const { events } = await observe(t.agent.run('go'));
     const results = resultsAt(events, ['main', 'helper']);
-    expect(results).toHaveLength(3);
+    expect(results).toHaveLength(4);
     expect(results[0]).toMatchObject({ name: 'read', isError: true, errorCode: 'PERMISSION_DENIED' });
-    expect(results[2]).toMatchObject({ name: 'grep', isError: true });
+    // The searches of the whole tree ran (the parent's approver allowed them) without showing the file.
+    expect(results[1]).toMatchObject({ name: 'grep', isError: false });
+    expect(results[2]).toMatchObject({ name: 'grep', isError: false });
+    expect(results[3]).toMatchObject({ name: 'grep', isError: true });
+    for (const r of results.slice(1, 3)) expect(JSON.stringify(r.output)).not.toMatch(/hunter2-secret|\.env/);
     for (const r of results) expect(JSON.stringify(r.output)).not.toContain('hunter2-secret');
     t.assertComplete();
   });

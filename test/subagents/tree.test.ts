@@ -336,3 +336,75 @@ describe('a nested tree', () => {
     for (const model of [topModel, midModel, leafModel]) model.assertComplete();
   });
 });
+
+describe('resuming a tree with several waiting calls', () => {
+  it("routes each answer: the child's to the child, the parent's own to the parent", async () => {
+    const runs: string[] = [];
+    const childModel = mockProvider([
+      { toolCalls: [{ name: 'deploy', input: { target: 'child' } }] },
+      { text: 'child ok' },
+    ]);
+    const deployer = subagent({
+      name: 'deployer',
+      description: 'Deploys',
+      options: { provider: childModel, tools: [deployTool(runs)] },
+    });
+    const parentModel = mockProvider([
+      {
+        toolCalls: [
+          { name: 'deployer', input: { prompt: 'deploy child' } },
+          { name: 'deploy', input: { target: 'parent' } },
+        ],
+      },
+      { text: 'both done' },
+    ]);
+    const agent = createAgent({ provider: parentModel, name: 'master', tools: [deployer, deployTool(runs)] });
+    const first = await agent.run('go').result;
+    expect(first.status).toBe('paused');
+    expect(first.pending!.map((r) => [r.name, r.path])).toEqual([
+      ['deploy', ['master', 'deployer']],
+      ['deploy', undefined],
+    ]);
+    const approvals = Object.fromEntries(
+      first.pending!.map((r) => [r.id, { answer: 'allow' as const, digest: r.digest }]),
+    );
+    const { result } = await observe(agent.resume(first.sessionId, { approvals }));
+    expect(result.status).toBe('completed');
+    expect(runs.sort()).toEqual(['child', 'parent']);
+    parentModel.assertComplete();
+    childModel.assertComplete();
+  });
+
+  it('pauses again when the child asks again, leaving the parent waiting, then completes', async () => {
+    const runs: string[] = [];
+    const childModel = mockProvider([
+      { toolCalls: [{ name: 'deploy', input: { target: 'one' } }] },
+      { toolCalls: [{ name: 'deploy', input: { target: 'two' } }] },
+      { text: 'deployed both' },
+    ]);
+    const deployer = subagent({
+      name: 'deployer',
+      description: 'Deploys',
+      options: { provider: childModel, tools: [deployTool(runs)] },
+    });
+    const parentModel = mockProvider([ask('deployer', 'deploy one and two'), { text: 'the deployer deployed both' }]);
+    const agent = createAgent({ provider: parentModel, tools: [deployer] });
+    const answer = (result: { pending?: readonly { id: string; digest: string }[] }) =>
+      Object.fromEntries(result.pending!.map((r) => [r.id, { answer: 'allow' as const, digest: r.digest }]));
+
+    const first = await agent.run('go').result;
+    const second = await agent.resume(first.sessionId, { approvals: answer(first) }).result;
+    expect(second.status).toBe('paused');
+    expect(second.pending).toMatchObject([{ name: 'deploy', input: { target: 'two' } }]);
+    expect(runs).toEqual(['one']);
+    // The parent has not moved on: its model was called once.
+    expect(parentModel.requests).toHaveLength(1);
+
+    const third = await agent.resume(first.sessionId, { approvals: answer(second) }).result;
+    expect(third.status).toBe('completed');
+    expect(third.text).toBe('the deployer deployed both');
+    expect(runs).toEqual(['one', 'two']);
+    parentModel.assertComplete();
+    childModel.assertComplete();
+  });
+});

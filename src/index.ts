@@ -8,6 +8,10 @@
  * @packageDocumentation
  */
 export { createAgent } from './agent/create-agent.js';
+export { subagent } from './agent/subagent/subagent.js';
+export type { SubagentOptions } from './agent/subagent/subagent.js';
+export { handoff } from './agent/handoff.js';
+export type { HandoffOptions } from './agent/handoff.js';
 export type {
   Agent,
   AgentHooks,
@@ -105,6 +109,7 @@ export type {
 export type {
   AgentEvent,
   AgentEventType,
+  ChildRun,
   CompactionEvent,
   DecisionSource,
   EventBase,

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import type { SettingsInput } from './run-settings.js';
 import type { ModelTool } from '../model/language-model.js';
 import type { Policy } from '../policy/types.js';
 import type { Sandbox } from '../sandbox/types.js';
@@ -14,6 +15,8 @@ import type { AgentOptions } from './types.js';
 /** Everything a run needs, resolved and validated once per agent. */
 export interface AgentConfig {
   readonly options: AgentOptions;
+  /** The agent's own run settings (`output`, `stopWhen`), which its sub-agent runs start from. */
+  readonly runDefaults?: SettingsInput;
   readonly tools: ReadonlyMap<string, Tool>;
   /** Tool descriptions for the model, computed once: not per turn. */
   readonly modelTools: readonly ModelTool[];

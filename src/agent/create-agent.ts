@@ -14,6 +14,7 @@ import { runLoop, type RunStart } from './run-loop.js';
 import { runSettings, type SettingsInput } from './run-settings.js';
 import { stopConditions } from './stop-conditions.js';
 import { outputSpec } from './structured-output.js';
+import { registerAgent } from './subagent/agent-registry.js';
 import { agentTools } from './toolsets.js';
 import { DEFAULT_MAX_TURN_OUTPUT_CHARS, toolInputDepth } from './turn-limits.js';
 import type { Agent, AgentOptions, AgentRun, ResumeOptions, RunOptions } from './types.js';
@@ -65,6 +66,7 @@ export function createAgent<TContext = unknown, TOutput = unknown>(
   let sandbox: Promise<Sandbox> | undefined = options.sandbox ? Promise.resolve(options.sandbox) : undefined;
   const config: AgentConfig = {
     options: options as AgentOptions,
+    runDefaults: defaults,
     tools,
     modelTools: [...tools.values()].map((t) => ({
       name: t.name,
@@ -107,7 +109,7 @@ export function createAgent<TContext = unknown, TOutput = unknown>(
     return run as AgentRun as AgentRun<TRunOutput>;
   };
 
-  return {
+  const agent: Agent<TContext, TOutput> = {
     provider,
     get tools() {
       return [...tools.values()];
@@ -131,6 +133,8 @@ export function createAgent<TContext = unknown, TOutput = unknown>(
       return start(sessionId, approvals ? { kind: 'resume', approvals } : { kind: 'resume' }, resumeOptions, settings);
     },
   };
+  registerAgent(agent, config);
+  return agent;
 }
 
 /** Checks the shape of `resume`'s approvals: an object of answers, each bare or `{ answer, digest }`. */

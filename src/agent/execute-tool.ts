@@ -7,6 +7,7 @@ import type { JsonValue } from '../model/message.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
 import { permissionModeOf } from './plan-mode.js';
 import type { RunContext } from './run-context.js';
+import { RUN_CONTEXT, type LinkedToolContext } from './subagent/run-link.js';
 
 /** The outcome of running one tool. */
 export interface ToolOutcome {
@@ -115,7 +116,12 @@ async function executeWithTimeout(
   }
 }
 
-function toolContext(ctx: RunContext, id: string, signal: AbortSignal, sandbox: ToolContext['sandbox']): ToolContext {
+function toolContext(
+  ctx: RunContext,
+  id: string,
+  signal: AbortSignal,
+  sandbox: ToolContext['sandbox'],
+): LinkedToolContext {
   const policy = ctx.config.policy;
   return {
     signal,
@@ -125,6 +131,7 @@ function toolContext(ctx: RunContext, id: string, signal: AbortSignal, sandbox: 
     sandbox,
     state: ctx.state,
     onRunEnd: ctx.onRunEnd,
+    [RUN_CONTEXT]: ctx,
     ...(ctx.settings.context !== undefined ? { context: ctx.settings.context } : {}),
     ...(policy.mode ? { permissionMode: permissionModeOf(ctx) } : {}),
     ...(policy.canRead ? { canRead: (path: string) => policy.canRead!(path, sandbox) } : {}),

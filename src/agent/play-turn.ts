@@ -8,6 +8,7 @@ import { addUsage, costOf, type Usage } from '../model/usage.js';
 import type { SessionEntry } from '../stores/types.js';
 import { callModel, type ModelTurn } from './call-model.js';
 import { answerNotRun, turnOutcome } from './finish-reason.js';
+import { applyHandoff } from './handoff.js';
 import { prepareRequest } from './prepare-request.js';
 import type { RunContext } from './run-context.js';
 import { runTools } from './run-tools.js';
@@ -25,6 +26,7 @@ export interface PlayedTurn {
 
 /** Plays one turn: model call, tool calls, storage, events. */
 export async function playTurn(ctx: RunContext): Promise<PlayedTurn> {
+  applyHandoff(ctx);
   const turn = ++ctx.turns;
   const sessionTurn = ++ctx.sessionTurn;
   const started = ctx.emit({ type: 'turn-start', turn, sessionTurn, runId: ctx.runId });

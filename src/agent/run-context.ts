@@ -59,7 +59,8 @@ export class RunContext {
   settings: RunSettings = NO_SETTINGS;
 
   constructor(
-    readonly config: AgentConfig,
+    /** The agent running: replaced when a handoff moves the run to another agent (see handoff.ts). */
+    public config: AgentConfig,
     readonly runId: string,
     readonly sessionId: string,
   ) {

@@ -11,6 +11,8 @@ import type { ResumeAnswer } from './types.js';
 import { resumeApprovals } from './resume-approvals.js';
 import { withSessionCallIds } from './run-input.js';
 import { shouldStop } from './stop-conditions.js';
+import { resumeTree } from './subagent/tree-resume.js';
+import { subagentFields } from './subagent/tree-result.js';
 import { closeToolCalls, orderResults, unansweredToolCalls, viewSession, type SessionView } from './session-history.js';
 
 /** How a run starts: with new user input, or with decisions on a paused session's approvals. */
@@ -70,7 +72,7 @@ export async function runLoop(
   await ctx.emit({ type: 'run-start', sessionId: ctx.sessionId, runId: ctx.runId });
   let pending: PendingApproval[] | undefined;
   if (start.kind === 'input') await addInput(ctx, view, start.messages);
-  else pending = await resumeSession(ctx, view, start.approvals);
+  else pending = await resumeTree(ctx, view, start.approvals, resumeSession);
   // A resume whose calls are asked again pauses again before any model call.
   if (pending) {
     ctx.status = 'paused';
@@ -127,6 +129,7 @@ export function buildResult(ctx: RunContext, pending?: readonly PendingApproval[
     ...(pending ? { pending } : {}),
     ...(ctx.finishReason !== undefined ? { finishReason: ctx.finishReason } : {}),
     ...(ctx.settings.output?.result ? { output: ctx.settings.output.result.value } : {}),
+    ...subagentFields(ctx, pending),
   };
 }
 

@@ -5,6 +5,7 @@ import { ENTRY_ENVELOPE_DEPTH, isJsonSafe, MAX_JSON_DEPTH } from '../internal/js
 import { authorize, refuseByHook, type Authorization } from './authorize.js';
 import { executeTool, toolError, type ToolOutcome } from './execute-tool.js';
 import type { RunContext } from './run-context.js';
+import { pausedCall } from './subagent/tree-result.js';
 import { truncateOutput } from './truncate-output.js';
 import { checkToolInput } from './turn-limits.js';
 import type { AgentOptions, BeforeToolCallResult } from './types.js';
@@ -171,7 +172,7 @@ function runAuthorized(
   if (authorization.kind === 'refuse') return finish(ctx, call.id, call.name, input, authorization.outcome);
   const outcome = executeTool(ctx, tool, call.id, parsed);
   return outcome instanceof Promise
-    ? outcome.then((done) => finish(ctx, call.id, call.name, input, done))
+    ? outcome.then((done) => pausedCall(ctx, call, input) ?? finish(ctx, call.id, call.name, input, done))
     : finish(ctx, call.id, call.name, input, outcome);
 }
 

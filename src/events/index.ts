@@ -22,5 +22,5 @@ export type {
   TurnEndEvent,
   TurnStartEvent,
 } from './agent-event.js';
-export type { PendingApproval, RunResult, RunStatus } from './run-result.js';
+export type { ChildRun, PendingApproval, RunResult, RunStatus } from './run-result.js';
 export type { SnapshotWarning, UnrestoredPath } from './snapshot-warning.js';

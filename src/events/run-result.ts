@@ -40,6 +40,31 @@ export interface PendingApproval {
   readonly reason: string;
   /** The narrowest rule that "allow always" would add, e.g. `Bash(npm test:*)`. */
   readonly suggestedRule?: string;
+  /** For a sub-agent's call, the chain of agent names from the top-level run down to the one asking. */
+  readonly path?: readonly string[];
+}
+
+/**
+ * One sub-agent run started (or resumed) by a run, as {@link RunResult.children} lists it. Its usage and
+ * cost are included in the parent's too.
+ *
+ * @example
+ * ```ts
+ * const { children = [] } = await agent.run('Explore, then fix').result;
+ * for (const child of children) console.log(child.name, child.status, child.usage.outputTokens);
+ * ```
+ */
+export interface ChildRun {
+  /** The sub-agent's name (its tool's name). */
+  readonly name: string;
+  /** The sub-agent's own session, linked to the parent's by its metadata. */
+  readonly sessionId: string;
+  /** The tool call of the parent that started it. */
+  readonly toolCallId: string;
+  readonly status: RunStatus;
+  /** Its usage, its own sub-agents' included. */
+  readonly usage: Usage;
+  readonly cost?: number;
 }
 
 /**
@@ -80,4 +105,6 @@ export interface RunResult<TOutput = unknown> {
    * `OutputValidationError` instead.
    */
   readonly output?: TOutput;
+  /** The sub-agent runs of this run, in the order they ended; `usage` and `cost` above include theirs. */
+  readonly children?: readonly ChildRun[];
 }

@@ -1,0 +1,78 @@
+/**
+ * The configuration a delegated agent (a sub-agent, or a handoff target) runs with: its own instructions,
+ * tools and model, its policy narrowed by the delegating run's, its tools confined to that run's workspace.
+ */
+import { ToolFailure } from '../../internal/tool-failure.js';
+import { narrowPolicy } from '../../policy/narrow-policy.js';
+import { canonicalDirectory, nodeHelpers } from '../../policy/paths.js';
+import type { Policy } from '../../policy/types.js';
+import { isWithin } from '../../policy/workspace.js';
+import type { AdditionalDirectory, Sandbox } from '../../sandbox/types.js';
+import type { AgentConfig } from '../config.js';
+import type { RunContext } from '../run-context.js';
+
+/** How a delegated agent's policy relates to the delegating run's. */
+export interface DelegationOptions {
+  /** The name its events and results carry. */
+  readonly name: string;
+  /**
+   * `true`: an agent created without a policy of its own runs under the delegating run's policy as it is.
+   * `false`: it runs under its own (the default `workspace-write` when it has none), still bounded by the
+   * delegating run's. Either way every call must pass the delegating run's policy.
+   */
+  readonly inheritPolicy: boolean;
+  /** Handoffs only: take the target's policy as it is, unbounded. Only embedding code may set it. */
+  readonly widenPolicy?: boolean;
+}
+
+/**
+ * Derives the delegated configuration. The sandbox of the delegating run (`outer`) is the boundary: the
+ * delegated agent's own sandbox and the sandboxes its tools are bound to must lie inside its root or one
+ * of its additional directories, and an agent without a sandbox of its own acts in `outer` itself.
+ *
+ * @throws ToolFailure (`WORKSPACE_ESCAPE`) when a root lies outside: the call fails, nothing runs.
+ */
+export async function delegatedConfig(
+  base: AgentConfig,
+  parent: RunContext,
+  outer: Sandbox,
+  options: DelegationOptions,
+): Promise<AgentConfig> {
+  const ownSandbox = base.options.sandbox;
+  if (!options.widenPolicy) await checkRoots(base, parent, outer, options.name);
+  const own: Policy | undefined = base.options.policy !== undefined || !options.inheritPolicy ? base.policy : undefined;
+  const policy = options.widenPolicy ? base.policy : narrowPolicy(parent.config.policy, own, { outerSandbox: outer });
+  return {
+    ...base,
+    policy,
+    name: options.name,
+    store: base.options.store ?? parent.config.store,
+    sandbox: ownSandbox ? base.sandbox : () => Promise.resolve(outer),
+  };
+}
+
+/** Refuses a delegated agent whose sandboxes reach beyond the delegating run's workspace. */
+async function checkRoots(base: AgentConfig, parent: RunContext, outer: Sandbox, name: string): Promise<void> {
+  const roots = new Set<string>();
+  if (base.options.sandbox) roots.add(base.options.sandbox.root);
+  for (const tool of base.tools.values()) if (tool.sandbox) roots.add(tool.sandbox.root);
+  if (roots.size === 0) return;
+  const node = await nodeHelpers();
+  const allowed = [outer.root, ...(await Promise.all(grantedDirectories(parent).map(canonicalDirectory)))];
+  for (const root of roots) {
+    const canonical = await canonicalDirectory(root);
+    if (!allowed.some((dir) => isWithin(node, dir, canonical))) {
+      throw new ToolFailure(
+        'WORKSPACE_ESCAPE',
+        `The agent "${name}" acts on ${root}, outside the workspace of the agent that delegates to it (${outer.root}); it was not started. A delegated agent's sandbox and tools must lie inside its parent's root or additional directories.`,
+      );
+    }
+  }
+}
+
+/** The additional directories the delegating run's policy options grant (absolute, or below its root). */
+function grantedDirectories(parent: RunContext): string[] {
+  const policy = parent.config.options.policy as { additionalDirectories?: readonly AdditionalDirectory[] } | undefined;
+  const dirs = typeof policy?.additionalDirectories === 'object' ? policy.additionalDirectories : [];
+  return (dirs ?? []).map((dir) => (typeof dir === 'string' ? dir : dir.path)).filter((p) => p.startsWith('/'));
+}

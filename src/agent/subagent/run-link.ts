@@ -2,6 +2,7 @@
  * The link from a tool call to the run that makes it, and the sub-agent state of that run: its depth in
  * the tree, its children, and the calls that wait on a paused child. Internal.
  */
+import type { JsonValue } from '../../model/message.js';
 import type { ChildRun, PendingApproval } from '../../events/run-result.js';
 import type { ToolContext } from '../../tools/tool.js';
 import type { RunContext } from '../run-context.js';
@@ -21,7 +22,7 @@ export interface TreeState {
   /** Tool call id → the pending approvals of the paused sub-agent it started. */
   readonly paused: Map<string, { readonly name: string; readonly pending: readonly PendingApproval[] }>;
   /** Tool call id → the outcome of a sub-agent resumed before this run's own pending calls. */
-  readonly resumed: Map<string, { readonly text: string } | { readonly error: string }>;
+  readonly resumed: Map<string, { readonly text: JsonValue } | { readonly error: string }>;
 }
 
 const trees = new WeakMap<RunContext, TreeState>();

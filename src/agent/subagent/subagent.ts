@@ -116,7 +116,7 @@ export function subagent<TSchema extends z.ZodType = z.ZodType<{ prompt: string 
       delegatedConfig(base, parent, outer, { name, inheritPolicy: spec.inheritPolicy ?? true }),
   };
 
-  const execute = async (input: unknown, context: ToolContext): Promise<string> => {
+  const execute = async (input: unknown, context: ToolContext): Promise<JsonValue> => {
     const parent = runOf(context);
     if (!parent)
       throw new ToolFailure('TOOL_EXECUTION_FAILED', `The sub-agent "${name}" runs only as a tool of an agent.`);

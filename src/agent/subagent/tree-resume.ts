@@ -62,12 +62,12 @@ export async function resumeTree(
           begin: { kind: 'resume', approvals: answers },
           signal: ctx.signal,
         });
-        settleChild(tree, request.id, marker.name, result);
+        const answer = settleChild(tree, request.id, marker.name, result);
         if (result.status === 'paused') {
           waiting.push(request);
           continue;
         }
-        tree.resumed.set(request.id, { text: result.text });
+        tree.resumed.set(request.id, { text: answer });
       } catch (error) {
         // Answers that do not cover the child's requests: nothing ran, so the whole resume is refused.
         if (RunStateError.isInstance(error)) throw error;

@@ -16,6 +16,19 @@ export type {
   AgentRun,
   BeforeToolCallResult,
   BoundApproval,
+  CompactInfo,
+  Guardrail,
+  GuardrailResult,
+  HookContext,
+  PromptInfo,
+  RunOutput,
+  SessionEndInfo,
+  SessionStartInfo,
+  SessionStartResult,
+  StopInfo,
+  StopResult,
+  SubagentStopInfo,
+  UserPromptSubmitResult,
   ForkOptions,
   ResumeAnswer,
   ResumeOptions,
@@ -29,6 +42,7 @@ export type {
   UnrestoredPath,
   WorkspaceSnapshotter,
 } from './agent/types.js';
+export { MAX_STOP_CONTINUATIONS } from './agent/hooks.js';
 
 export { pruneToolOutputs, summarizeCompaction, PRUNED_OUTPUT } from './agent/compaction/strategies.js';
 export type { SummarizeCompactionOptions } from './agent/compaction/strategies.js';
@@ -80,6 +94,7 @@ export {
   AgentError,
   BudgetExceededError,
   ConfigError,
+  GuardrailError,
   ProviderError,
   RunStateError,
   SessionLockedError,
@@ -89,7 +104,14 @@ export {
   UnexpectedModelCallError,
   WorkspaceEscapeError,
 } from './errors/index.js';
-export type { AgentErrorOptions, ErrorCode, ProviderErrorKind, ProviderErrorOptions } from './errors/index.js';
+export type {
+  AgentErrorOptions,
+  ErrorCode,
+  GuardrailErrorOptions,
+  GuardrailStage,
+  ProviderErrorKind,
+  ProviderErrorOptions,
+} from './errors/index.js';
 
 export type {
   AgentEvent,
@@ -97,6 +119,7 @@ export type {
   CompactionEvent,
   DecisionSource,
   EventBase,
+  HookWarningEvent,
   PendingApproval,
   PermissionDecisionEvent,
   PermissionRequestEvent,

@@ -1,5 +1,6 @@
 import type { ModelRequest, ModelTool } from '../model/language-model.js';
 import type { RunContext } from './run-context.js';
+import { modelCallHooks } from './run-hooks.js';
 
 /**
  * Builds the turn's model request: instructions, the session history and the tool schemas (computed once
@@ -26,8 +27,5 @@ function buildRequest(ctx: RunContext, tools: readonly ModelTool[]): ModelReques
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
   });
   if (request.tools !== tools) request = ctx.request = { ...request, tools };
-  const hook = options.hooks?.beforeModelCall;
-  if (!hook) return request;
-  const copy = { ...request };
-  return Promise.resolve(hook(copy)).then((changed) => changed ?? copy);
+  return modelCallHooks(ctx, request);
 }

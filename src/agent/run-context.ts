@@ -10,6 +10,7 @@ import type { SessionEntry } from '../stores/types.js';
 import { CallIds } from './call-ids.js';
 import type { AgentConfig } from './config.js';
 import type { LastCall } from './repeat-guard.js';
+import { eventHook } from './run-hooks.js';
 import type { SessionStateMap } from './session-state.js';
 
 /** How long an aborted run waits for a model or tool that ignores its signal before it stops waiting. */
@@ -61,7 +62,7 @@ export class RunContext {
     readonly sessionId: string,
   ) {
     this.channel = new EventChannel(config.eventBufferSize);
-    this.#onEvent = config.options.hooks?.onEvent;
+    this.#onEvent = eventHook(config.options);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { RunResult } from '../events/run-result.js';
  * - `BUDGET_EXCEEDED`: the next model call would pass `maxCostUsd` ({@link BudgetExceededError}).
  * - `RUN_STATE`: an API was used in a state that does not allow it, e.g. iterating a run twice
  *   ({@link RunStateError}).
+ * - `GUARDRAIL_TRIPPED`: a guardrail or a hook stopped the run ({@link GuardrailError}).
  * - `RUN_FAILED`: a run ended on an error that is not an icode error; the original is its `cause`.
  */
 export type ErrorCode =
@@ -25,6 +26,7 @@ export type ErrorCode =
   | 'UNEXPECTED_MODEL_CALL'
   | 'BUDGET_EXCEEDED'
   | 'RUN_STATE'
+  | 'GUARDRAIL_TRIPPED'
   | 'RUN_FAILED';
 
 /** Options every icode error takes. */

@@ -4,6 +4,7 @@ export type {
   CompactionEvent,
   DecisionSource,
   EventBase,
+  HookWarningEvent,
   PermissionDecisionEvent,
   PermissionRequestEvent,
   ReasoningDeltaEvent,

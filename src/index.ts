@@ -43,6 +43,14 @@ export type {
   WorkspaceSnapshotter,
 } from './agent/types.js';
 export { MAX_STOP_CONTINUATIONS } from './agent/hooks.js';
+export { commandHook } from './hooks/command-hook.js';
+export type { CommandHookEvent, CommandHookOptions } from './hooks/command-hook.js';
+export { todoContinuation } from './hooks/todo-continuation.js';
+export type { TodoContinuationOptions } from './hooks/todo-continuation.js';
+export { contextWindowMonitor } from './hooks/context-window-monitor.js';
+export type { ContextWindowMonitorOptions } from './hooks/context-window-monitor.js';
+export { toolOutputTruncator } from './hooks/tool-output-truncator.js';
+export type { ToolOutputTruncatorOptions } from './hooks/tool-output-truncator.js';
 
 export { pruneToolOutputs, summarizeCompaction, PRUNED_OUTPUT } from './agent/compaction/strategies.js';
 export type { SummarizeCompactionOptions } from './agent/compaction/strategies.js';

@@ -14,7 +14,18 @@ import type { SessionState } from '../tools/tool.js';
 
 /**
  * What every hook gets besides its own input: the run it is called for, and what it may need to judge it.
- * The same object is passed to every hook call of one run, so a hook may key per-run state on it.
+ * Each call gets its own object; a hook that keeps state per run keys it on `runId` (and may drop it in
+ * `sessionEnd`).
+ *
+ * @example
+ * ```ts
+ * const hooks: AgentHooks = {
+ *   afterToolCall(_call, result, ctx) {
+ *     if (ctx.contextWindow && ctx.contextTokens > 0.9 * ctx.contextWindow) ctx.warn('context nearly full');
+ *     return result;
+ *   },
+ * };
+ * ```
  */
 export interface HookContext {
   readonly sessionId: string;
@@ -164,7 +175,15 @@ export interface Guardrail<TInput> {
   check(input: TInput, ctx: HookContext): GuardrailResult | Promise<GuardrailResult>;
 }
 
-/** A run goes on at most this many times because `stop` hooks asked it to. */
+/**
+ * A run goes on at most this many times because `stop` hooks asked it to, so hooks that always ask cannot
+ * keep a run going forever.
+ *
+ * @example
+ * ```ts
+ * const hooks: AgentHooks = { stop: ({ continuations }) => (continuations < MAX_STOP_CONTINUATIONS ? { continue: 'Go on.' } : undefined) };
+ * ```
+ */
 export const MAX_STOP_CONTINUATIONS = 10;
 
 /**

@@ -142,7 +142,7 @@ describe('toolOutputTruncator', () => {
         hooks: toolOutputTruncator({ maxChars: 10_000, perTool: { bash: 300 } }),
       })
       .run('look').result;
-    const [bash, read] = model.requests[1]!.messages.at(-1)!.content as { output: unknown }[];
+    const [bash, read] = model.requests[1]!.messages.at(-1)!.content as readonly { output: unknown }[];
     const cut = typeof bash!.output === 'string' ? bash!.output : JSON.stringify(bash!.output);
     expect(cut).toMatch(/characters truncated of/);
     expect(cut.length).toBeLessThan(500);

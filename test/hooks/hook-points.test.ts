@@ -197,7 +197,7 @@ describe('hook arrays', () => {
     expect(await readFile(join(ws.root, 'a.txt'), 'utf8')).toBe('first+second');
     expect(existsSync(join(ws.root, 'secret.txt'))).toBe(false);
     expect(userTexts(model.requests[0]!.messages)).toEqual(['go|ctx-1|ctx-2']);
-    const results = model.requests[1]!.messages.at(-1)!.content as { output: string; isError: boolean }[];
+    const results = model.requests[1]!.messages.at(-1)!.content as readonly { output: string; isError: boolean }[];
     expect(results[0]!.output).toMatch(/ \+first \+second$/);
     expect(results[1]).toMatchObject({ isError: true });
     expect(results[1]!.output).toContain('first says no');

@@ -41,15 +41,19 @@ export function runHookProcess(options: HookProcessOptions): Promise<HookProcess
       options.signal.removeEventListener('abort', onAbort);
       resolve(result);
     };
-    const child = spawn(options.command, options.args ?? [], {
+    const spawnOptions = {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       // Its own process group, so a timeout kills what it started too.
       detached: true,
-      shell: options.args === undefined,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
-    });
+    };
+    // A command line goes to the shell as one string (no argument array: Node warns about that mix).
+    const child =
+      options.args === undefined
+        ? spawn(options.command, { ...spawnOptions, shell: true })
+        : spawn(options.command, [...options.args], spawnOptions);
     const stdout = collect(child.stdout);
     const stderr = collect(child.stderr);
     const killGroup = (): void => {

@@ -169,6 +169,24 @@ wait
     }
   });
 
+  it('a hook program that cannot start (crash) fails closed', async () => {
+    const model = mockProvider([
+      { toolCalls: [{ name: 'write', input: { file_path: 'out.txt', content: 'x' } }] },
+      { text: 'ok' },
+    ]);
+    const run = ws
+      .agent({
+        provider: model,
+        hooks: commandHook({ command: join(scripts, 'missing-hook'), args: [], events: ['PreToolUse'] }),
+      })
+      .run('write');
+    const { events } = await collect(run);
+    expect(toolResults(events)[0]).toMatchObject({ isError: true, errorCode: 'PERMISSION_DENIED' });
+    expect(String(toolResults(events)[0]!.output)).toContain('crashed');
+    expect(existsSync(join(ws.root, 'out.txt'))).toBe(false);
+    model.assertComplete();
+  });
+
   it("a hook's allow never beats a deny rule of the policy", async () => {
     const allow = await script(
       'allow.sh',

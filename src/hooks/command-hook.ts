@@ -69,7 +69,7 @@ let spawner: Promise<typeof import('./spawn-hook.js')> | undefined;
  *   fails with a `GuardrailError`). Plain text on stdout is context for `UserPromptSubmit` and `SessionStart`.
  * - Exit 2: block, with stderr as the reason: a `PreToolUse` call is refused, a `UserPromptSubmit` input is
  *   blocked (`GuardrailError`), a `Stop` makes the run go on with stderr as the message, `PostToolUse`
- *   feedback is added to the result.
+ *   feedback is added to the result (`PostToolUse` runs after calls that completed, not after errors).
  * - Any other exit code: a non-blocking error, reported as a `hook-warning` event (see `onError`).
  *
  * Guards fail closed: a `PreToolUse` or `UserPromptSubmit` hook that times out, crashes or answers output
@@ -107,7 +107,8 @@ export function commandHook(options: CommandHookOptions): AgentHooks {
   }
   if (on.has('PostToolUse')) {
     hooks.afterToolCall = async (call, result, ctx) => {
-      if (!matches(call.name)) return undefined;
+      // As in the contract, after a tool that completed: not after a refusal, a bad input or a failure.
+      if (result.isError || !matches(call.name)) return undefined;
       const reply = await run('PostToolUse', { ...toolPayload(call), tool_response: result.output }, ctx);
       return postToolUse(settings, reply, result, ctx);
     };

@@ -368,6 +368,37 @@ echo '{"hookSpecificOutput":{"hookEventName":"PostToolUse","additionalContext":"
     stopped.assertComplete();
   });
 
+  it('PostToolUse runs only after calls that completed, not after a refusal', async () => {
+    const log = join(scripts, 'post.log');
+    const post = await script(
+      'post-log.sh',
+      `#!/usr/bin/env bash\ncat >> ${JSON.stringify(log)}\necho >> ${JSON.stringify(log)}\n`,
+    );
+    const model = mockProvider([
+      {
+        toolCalls: [
+          { name: 'write', input: { file_path: 'ok.txt', content: 'x' } },
+          { name: 'write', input: { file_path: 'secret.txt', content: 'x' } },
+        ],
+      },
+      { text: 'ok' },
+    ]);
+    await ws
+      .agent({
+        provider: model,
+        policy: { deny: ['Edit(secret.txt)'] },
+        hooks: commandHook({ command: post, events: ['PostToolUse'] }),
+      })
+      .run('write').result;
+    const calls = (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(calls.map((c) => c.tool_input.file_path)).toEqual(['ok.txt']);
+    expect(calls[0]).toMatchObject({ hook_event_name: 'PostToolUse', tool_name: 'write' });
+    model.assertComplete();
+  });
+
   it('SessionStart adds context; SessionEnd is told how the run ended', async () => {
     const log = join(scripts, 'session.log');
     const session = await script(

@@ -144,6 +144,26 @@ wait
     model.assertComplete();
   });
 
+  it('aborting the run kills a running hook with its process group', async () => {
+    const pidFile = join(scripts, 'abort.pid');
+    const slow = await script(
+      'abort.sh',
+      `#!/usr/bin/env bash\nsleep 60 &\necho $! > ${JSON.stringify(pidFile)}\nwait\n`,
+    );
+    const model = mockProvider([{ toolCalls: [{ name: 'write', input: { file_path: 'out.txt', content: 'x' } }] }]);
+    const run = ws
+      .agent({ provider: model, hooks: commandHook({ command: slow, events: ['PreToolUse'] }) })
+      .run('write');
+    await expect.poll(() => existsSync(pidFile), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => (await readFile(pidFile, 'utf8')).trim() !== '', { timeout: 10_000 }).toBe(true);
+    run.abort();
+    expect((await run.result).status).toBe('aborted');
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    await expect.poll(() => isAlive(pid), { timeout: 10_000 }).toBe(false);
+    expect(existsSync(join(ws.root, 'out.txt'))).toBe(false);
+    model.assertComplete();
+  });
+
   it('a hook that answers garbage JSON fails closed, with a warning', async () => {
     const garbage = await script(
       'garbage.mjs',

@@ -50,17 +50,25 @@ function resolve(hooks: AgentOptions['hooks']): HookSet | null {
   const input: NamedGuardrail<PromptInfo>[] = [];
   const output: NamedGuardrail<RunOutput>[] = [];
   for (const entry of list) {
-    const name = entry.name ?? 'hooks';
     if (entry.inputGuardrail) {
       const check = entry.inputGuardrail.bind(entry);
-      input.push({ name, runInParallel: true, check });
+      input.push({ name: hookName(entry, 'inputGuardrail'), runInParallel: true, check });
     }
-    if (entry.outputGuardrail) output.push({ name, runInParallel: false, check: entry.outputGuardrail.bind(entry) });
-    for (const guard of entry.guardrails?.input ?? []) input.push(checked(guard, 'input'));
-    for (const guard of entry.guardrails?.output ?? []) output.push(checked(guard, 'output'));
+    if (entry.outputGuardrail) {
+      const check = entry.outputGuardrail.bind(entry);
+      output.push({ name: hookName(entry, 'outputGuardrail'), runInParallel: false, check });
+    }
+    for (const guard of guardList(entry.guardrails?.input, 'input')) input.push(checked(guard, 'input'));
+    for (const guard of guardList(entry.guardrails?.output, 'output')) output.push(checked(guard, 'output'));
   }
   // Looked up on the object (not its own keys), so a class instance's methods count too.
   return { list, input, output, has: (point) => list.some((entry) => typeof entry[point] === 'function') };
+}
+
+function guardList<T>(guards: readonly Guardrail<T>[] | undefined, kind: 'input' | 'output'): readonly Guardrail<T>[] {
+  if (guards === undefined) return [];
+  if (!Array.isArray(guards)) throw new ConfigError(`guardrails.${kind} must be an array of guardrails.`);
+  return guards;
 }
 
 function checked<T>(guard: Guardrail<T>, kind: 'input' | 'output'): NamedGuardrail<T> {

@@ -308,7 +308,9 @@ echo "Branch: main"
 `,
     );
     const hooks = commandHook({ command: prompt, events: ['UserPromptSubmit'], name: 'prompt-check' });
-    const blocked = await drain(ws.agent({ provider: mockProvider([]), hooks }).run('the secret is 42'));
+    const unused = mockProvider([]);
+    const blocked = await drain(ws.agent({ provider: unused, hooks }).run('the secret is 42'));
+    unused.assertComplete();
     expect(GuardrailError.isInstance(blocked.error)).toBe(true);
     expect(blocked.error).toMatchObject({ guardrail: 'prompt-check', reason: 'no secrets, please', stage: 'input' });
 

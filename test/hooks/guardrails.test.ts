@@ -92,6 +92,7 @@ describe('input guardrails', () => {
     expect((await store.load(run.sessionId)).entries).toEqual([]);
     expect(existsSync(join(ws.root, 'marker.txt'))).toBe(false);
     expect(model.requests).toHaveLength(1);
+    model.assertComplete();
   });
 
   it('that pass let the run go on as usual', async () => {
@@ -141,14 +142,17 @@ describe('input guardrails', () => {
         .run('hi'),
     );
     expect(error).toMatchObject({ code: 'RUN_FAILED', message: expect.stringContaining('classifier down') });
+    model.assertComplete();
   });
 
   it('need a name and a check', () => {
+    const model = mockProvider([]);
     const agent = ws.agent({
-      provider: mockProvider([]),
+      provider: model,
       hooks: { guardrails: { input: [{ name: '', check: () => undefined }] } },
     });
     expect(() => agent.run('x')).toThrow(/non-empty `name`/);
+    model.assertComplete();
   });
 });
 

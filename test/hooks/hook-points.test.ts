@@ -135,6 +135,7 @@ describe('stop', () => {
       .run('go').result;
     expect(result.status).toBe('completed');
     expect(result.turns).toBe(MAX_STOP_CONTINUATIONS + 1);
+    model.assertComplete();
   });
 
   it('is not asked when no turn is left, so the session never ends on a dangling message', async () => {
@@ -207,8 +208,10 @@ describe('hook arrays', () => {
   });
 
   it('rejects an entry that is not a hook object with a ConfigError', () => {
-    const agent = ws.agent({ provider: mockProvider([]), hooks: [null as unknown as AgentHooks] });
+    const model = mockProvider([]);
+    const agent = ws.agent({ provider: model, hooks: [null as unknown as AgentHooks] });
     expect(() => agent.run('go')).toThrow(/hooks\[0\] must be an object/);
+    model.assertComplete();
   });
 });
 
@@ -311,5 +314,6 @@ describe('beforeCompact', () => {
     const compactions = events.filter((e) => e.type === 'compaction');
     expect(compactions).toHaveLength(1);
     expect(told).toEqual([{ tokens: (compactions[0] as { tokensBefore: number }).tokensBefore, contextWindow: 1000 }]);
+    model.assertComplete();
   });
 });

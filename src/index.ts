@@ -20,6 +20,19 @@ export type {
   AgentRun,
   BeforeToolCallResult,
   BoundApproval,
+  CompactInfo,
+  Guardrail,
+  GuardrailResult,
+  HookContext,
+  PromptInfo,
+  RunOutput,
+  SessionEndInfo,
+  SessionStartInfo,
+  SessionStartResult,
+  StopInfo,
+  StopResult,
+  SubagentStopInfo,
+  UserPromptSubmitResult,
   ForkOptions,
   ModelCallInfo,
   ResumeAnswer,
@@ -37,6 +50,15 @@ export type {
 } from './agent/types.js';
 export { hasToolCall, stepCountIs } from './agent/stop-conditions.js';
 export type { StopCondition, StopState, StopWhen } from './agent/stop-conditions.js';
+export { MAX_STOP_CONTINUATIONS } from './agent/hooks.js';
+export { commandHook } from './hooks/command-hook.js';
+export type { CommandHookEvent, CommandHookOptions } from './hooks/command-hook.js';
+export { todoContinuation } from './hooks/todo-continuation.js';
+export type { TodoContinuationOptions } from './hooks/todo-continuation.js';
+export { contextWindowMonitor } from './hooks/context-window-monitor.js';
+export type { ContextWindowMonitorOptions } from './hooks/context-window-monitor.js';
+export { toolOutputTruncator } from './hooks/tool-output-truncator.js';
+export type { ToolOutputTruncatorOptions } from './hooks/tool-output-truncator.js';
 
 export { pruneToolOutputs, summarizeCompaction, PRUNED_OUTPUT } from './agent/compaction/strategies.js';
 export type { SummarizeCompactionOptions } from './agent/compaction/strategies.js';
@@ -89,6 +111,7 @@ export {
   BudgetExceededError,
   ConfigError,
   OutputValidationError,
+  GuardrailError,
   ProviderError,
   RunStateError,
   SessionLockedError,
@@ -102,6 +125,8 @@ export type {
   AgentErrorOptions,
   ErrorCode,
   OutputIssue,
+  GuardrailErrorOptions,
+  GuardrailStage,
   ProviderErrorKind,
   ProviderErrorOptions,
 } from './errors/index.js';
@@ -114,6 +139,7 @@ export type {
   DecisionSource,
   EventBase,
   OutputDeltaEvent,
+  HookWarningEvent,
   PendingApproval,
   PermissionDecisionEvent,
   PermissionRequestEvent,

@@ -9,6 +9,7 @@ import type { SessionEntry } from '../stores/types.js';
 import { callModel, type ModelTurn } from './call-model.js';
 import { answerNotRun, turnOutcome } from './finish-reason.js';
 import { applyHandoff } from './handoff.js';
+import { guardFirstCall } from './guardrails.js';
 import { prepareRequest } from './prepare-request.js';
 import type { RunContext } from './run-context.js';
 import { runTools } from './run-tools.js';
@@ -34,7 +35,7 @@ export async function playTurn(ctx: RunContext): Promise<PlayedTurn> {
 
   const prepared = prepareRequest(ctx);
   const request = prepared instanceof Promise ? await prepared : prepared;
-  const answer = await callModel(ctx, request);
+  const answer = await guardFirstCall(ctx, callModel(ctx, request));
   account(ctx, answer);
   add(ctx, answer.message);
   if (answer.usage.inputTokens > 0) {

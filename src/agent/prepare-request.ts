@@ -2,6 +2,7 @@ import type { ModelRequest, ModelTool } from '../model/language-model.js';
 import { planModeRequest } from './plan-mode.js';
 import type { RunContext } from './run-context.js';
 import { firstCallChoice } from './run-settings.js';
+import { modelCallHooks } from './run-hooks.js';
 
 /**
  * Builds the turn's model request: instructions, the session history and the tool schemas (computed once
@@ -32,13 +33,5 @@ function buildRequest(ctx: RunContext, tools: readonly ModelTool[]): ModelReques
   const { toolChoice } = ctx.settings;
   if (toolChoice !== undefined) request = firstCallChoice(ctx, request, toolChoice);
   const planned = planModeRequest(ctx, request);
-  return planned instanceof Promise ? planned.then((r) => withHook(ctx, r)) : withHook(ctx, planned);
-}
-
-function withHook(ctx: RunContext, request: ModelRequest): ModelRequest | Promise<ModelRequest> {
-  const hook = ctx.config.options.hooks?.beforeModelCall;
-  if (!hook) return request;
-  const copy = { ...request };
-  const call = { context: ctx.settings.context, sessionId: ctx.sessionId, runId: ctx.runId };
-  return Promise.resolve(hook(copy, call)).then((changed) => changed ?? copy);
+  return planned instanceof Promise ? planned.then((r) => modelCallHooks(ctx, r)) : modelCallHooks(ctx, planned);
 }

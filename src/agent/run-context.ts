@@ -11,6 +11,7 @@ import { CallIds } from './call-ids.js';
 import type { AgentConfig } from './config.js';
 import type { LastCall } from './repeat-guard.js';
 import { NO_SETTINGS, type RunSettings } from './run-settings.js';
+import { eventHook } from './run-hooks.js';
 import type { SessionStateMap } from './session-state.js';
 
 /** How long an aborted run waits for a model or tool that ignores its signal before it stops waiting. */
@@ -65,7 +66,7 @@ export class RunContext {
     readonly sessionId: string,
   ) {
     this.channel = new EventChannel(config.eventBufferSize);
-    this.#onEvent = config.options.hooks?.onEvent;
+    this.#onEvent = eventHook(config.options);
   }
 
   /**

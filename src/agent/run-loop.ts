@@ -6,6 +6,7 @@ import type { SessionEntry } from '../stores/types.js';
 import { maybeCompact } from './compaction/maybe-compact.js';
 import { checkBudget } from './cost.js';
 import { add, playTurn } from './play-turn.js';
+import { continueAfterStop, startRunHooks } from './run-hooks.js';
 import type { RunContext } from './run-context.js';
 import type { ResumeAnswer } from './types.js';
 import { resumeApprovals } from './resume-approvals.js';
@@ -70,8 +71,9 @@ export async function runLoop(
   ctx.callIds = view.callIds;
 
   await ctx.emit({ type: 'run-start', sessionId: ctx.sessionId, runId: ctx.runId });
+  const hooked = await startRunHooks(ctx, start);
   let pending: PendingApproval[] | undefined;
-  if (start.kind === 'input') await addInput(ctx, view, start.messages);
+  if (start.kind === 'input') await addInput(ctx, view, hooked ?? start.messages);
   else pending = await resumeTree(ctx, view, start.approvals, resumeSession);
   // A resume whose calls are asked again pauses again before any model call.
   if (pending) {
@@ -99,6 +101,7 @@ export async function runLoop(
     if (maxCostUsd !== undefined && provider.pricing) checkBudget(ctx.cost, maxCostUsd, lastUsage, provider.pricing);
     const played = await playTurn(ctx);
     lastUsage = played.usage;
+    if (played.end === 'completed' && (await continueAfterStop(ctx, maxTurns))) continue;
     if (played.end) {
       ctx.status = played.end;
       pending = played.pending;

@@ -8,7 +8,8 @@ import type { RunContext } from './run-context.js';
 import { pausedCall } from './subagent/tree-result.js';
 import { truncateOutput } from './truncate-output.js';
 import { checkToolInput } from './turn-limits.js';
-import type { AgentOptions, BeforeToolCallResult } from './types.js';
+import { askByHook } from './hook-ask.js';
+import { hasResultHooks, hasToolHooks, toolCallHooks, toolResultHooks } from './run-hooks.js';
 import type { Tool } from '../tools/tool.js';
 
 /** What a turn's tool calls produced. */
@@ -85,7 +86,7 @@ function runCall(ctx: RunContext, call: ToolCallPart): CallOutcome | Promise<Cal
       toolError('TOOL_INPUT_INVALID', stringInputMessage(tool, call.input)),
     );
   }
-  if (ctx.config.options.hooks?.beforeToolCall) return runHooked(ctx, tool, call);
+  if (hasToolHooks(ctx)) return runHooked(ctx, tool, call);
   const parsed = tool.input.safeParse(call.input);
   if (!parsed.success) {
     return finish(
@@ -99,10 +100,10 @@ function runCall(ctx: RunContext, call: ToolCallPart): CallOutcome | Promise<Cal
   return authorizeAndRun(ctx, tool, call, call.input, parsed.data);
 }
 
-/** {@link runCall} with a `beforeToolCall` hook: it may deny the call or replace its input. */
+/** {@link runCall} with `beforeToolCall` hooks: they may deny the call, replace its input, or ask. */
 async function runHooked(ctx: RunContext, tool: Tool, call: ToolCallPart): Promise<CallOutcome> {
   let input: JsonValue = call.input;
-  const hook = ctx.config.options.hooks!.beforeToolCall!;
+  let ask: string | undefined;
   // Validate, let the hook deny or replace the input, and validate again what it put in.
   for (let pass = 0; ; pass++) {
     const parsed = tool.input.safeParse(input);
@@ -115,15 +116,22 @@ async function runHooked(ctx: RunContext, tool: Tool, call: ToolCallPart): Promi
         toolError('TOOL_INPUT_INVALID', invalidInputMessage(tool, parsed.error)),
       );
     }
-    const verdict: BeforeToolCallResult =
+    const verdict =
       pass === 0
-        ? await hook({ id: call.id, name: call.name, input, sessionId: ctx.sessionId, context: ctx.settings.context })
+        ? await toolCallHooks(ctx, {
+            id: call.id,
+            name: call.name,
+            input,
+            sessionId: ctx.sessionId,
+            context: ctx.settings.context,
+          })
         : undefined;
+    if (verdict && 'ask' in verdict) ask = verdict.ask;
     if (verdict && 'deny' in verdict) {
       const refused = await refuseByHook(ctx, call.id, verdict.deny);
       return finish(ctx, call.id, call.name, input, (refused as Extract<Authorization, { kind: 'refuse' }>).outcome);
     }
-    if (verdict && 'input' in verdict) {
+    if (verdict && 'input' in verdict && verdict.input !== undefined) {
       // The replaced input is what is asked about, stored and run: it meets the same limits as the model's.
       const check = checkToolInput(
         call.name,
@@ -142,6 +150,10 @@ async function runHooked(ctx: RunContext, tool: Tool, call: ToolCallPart): Promi
       }
       input = verdict.input;
       continue;
+    }
+    if (ask !== undefined) {
+      const authorization = await askByHook(ctx, tool, call.id, input, parsed.data, ask);
+      return runAuthorized(ctx, tool, call, input, parsed.data, authorization);
     }
     return authorizeAndRun(ctx, tool, call, input, parsed.data);
   }
@@ -188,8 +200,7 @@ export function finish(
   input: JsonValue,
   outcome: ToolOutcome,
 ): ToolResultPart | Promise<ToolResultPart> {
-  const hook = ctx.config.options.hooks?.afterToolCall;
-  return hook ? finishHooked(ctx, id, name, input, outcome, hook) : finishResult(ctx, id, name, outcome);
+  return hasResultHooks(ctx) ? finishHooked(ctx, id, name, input, outcome) : finishResult(ctx, id, name, outcome);
 }
 
 async function finishHooked(
@@ -198,10 +209,13 @@ async function finishHooked(
   name: string,
   input: JsonValue,
   outcome: ToolOutcome,
-  hook: NonNullable<NonNullable<AgentOptions['hooks']>['afterToolCall']>,
 ): Promise<ToolResultPart> {
-  const replaced = await hook({ id, name, input, sessionId: ctx.sessionId, context: ctx.settings.context }, outcome);
-  return finishResult(ctx, id, name, replaced ? replaced : outcome);
+  return finishResult(
+    ctx,
+    id,
+    name,
+    await toolResultHooks(ctx, { id, name, input, sessionId: ctx.sessionId, context: ctx.settings.context }, outcome),
+  );
 }
 
 function finishResult(

@@ -4,10 +4,10 @@
  * @packageDocumentation
  */
 import type { z } from 'zod';
-import type { AgentEvent, ToolErrorCode } from '../events/agent-event.js';
+import type { AgentEvent } from '../events/agent-event.js';
 import type { RunResult } from '../events/run-result.js';
 import type { SnapshotWarning, UnrestoredPath } from '../events/snapshot-warning.js';
-import type { LanguageModel, ModelRequest, ToolChoice } from '../model/language-model.js';
+import type { LanguageModel, ToolChoice } from '../model/language-model.js';
 import type { JsonValue } from '../model/message.js';
 import type { ApprovalAnswer, Approver, PermissionMode, Policy } from '../policy/types.js';
 import type { AdditionalDirectory, Sandbox } from '../sandbox/types.js';
@@ -19,66 +19,28 @@ import type { RunInput } from './run-input.js';
 import type { StopWhen } from './stop-conditions.js';
 
 export type { RunInput, UserPart } from './run-input.js';
+import type { AgentHooks } from './hooks.js';
 
-/** A tool call as hooks see it. */
-export interface ToolCallInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly input: JsonValue;
-  readonly sessionId: string;
-  /** The run's `context` (see {@link RunOptions.context}). */
-  readonly context?: unknown;
-}
-
-/**
- * What `beforeModelCall` gets besides the request: the run it belongs to, and the run's `context`.
- *
- * @example
- * ```ts
- * const hooks: AgentHooks = {
- *   beforeModelCall: (request, { context }) => ({ ...request, temperature: (context as Ctx).creative ? 1 : 0 }),
- * };
- * ```
- */
-export interface ModelCallInfo {
-  readonly context: unknown;
-  readonly sessionId: string;
-  readonly runId: string;
-}
-
-/** A tool result as hooks see it. */
-export interface ToolResultInfo {
-  readonly output: JsonValue;
-  readonly isError: boolean;
-  readonly errorCode?: ToolErrorCode;
-}
-
-/** What `beforeToolCall` may answer: nothing (go on), a denial with a reason, or a replacement input. */
-export type BeforeToolCallResult = void | undefined | { readonly deny: string } | { readonly input: JsonValue };
-
-/**
- * Callbacks at fixed points of the loop. Each may be async; a hook that throws fails the run with its error.
- *
- * @example
- * ```ts
- * const hooks: AgentHooks = {
- *   beforeToolCall: (call) => (call.name === 'bash' && String((call.input as any).command).includes('curl')
- *     ? { deny: 'No network from bash; use web_fetch.' } : undefined),
- *   afterToolCall: (_call, result) => ({ ...result, output: redact(result.output) }),
- *   onEvent: (event) => log.debug(event),
- * };
- * ```
- */
-export interface AgentHooks {
-  /** Before each model call; return a request to send instead. */
-  beforeModelCall?(request: ModelRequest, call: ModelCallInfo): ModelRequest | void | Promise<ModelRequest | void>;
-  /** Before each tool call (after input validation, before the policy); deny it or replace its input. */
-  beforeToolCall?(call: ToolCallInfo): BeforeToolCallResult | Promise<BeforeToolCallResult>;
-  /** After each tool call; return a result to use instead. */
-  afterToolCall?(call: ToolCallInfo, result: ToolResultInfo): ToolResultInfo | void | Promise<ToolResultInfo | void>;
-  /** Every event of every run, whether or not anyone iterates the run. Called synchronously. */
-  onEvent?(event: AgentEvent): void;
-}
+export type {
+  AgentHooks,
+  BeforeToolCallResult,
+  CompactInfo,
+  Guardrail,
+  GuardrailResult,
+  HookContext,
+  ModelCallInfo,
+  PromptInfo,
+  RunOutput,
+  SessionEndInfo,
+  SessionStartInfo,
+  SessionStartResult,
+  StopInfo,
+  StopResult,
+  SubagentStopInfo,
+  ToolCallInfo,
+  ToolResultInfo,
+  UserPromptSubmitResult,
+} from './hooks.js';
 
 export type { SnapshotWarning, UnrestoredPath } from '../events/snapshot-warning.js';
 
@@ -184,7 +146,8 @@ export interface AgentOptions<TContext = unknown, TOutput = unknown> {
   readonly maxCostUsd?: number;
   readonly maxOutputTokens?: number;
   readonly temperature?: number;
-  readonly hooks?: AgentHooks;
+  /** Hooks and guardrails: one object, or several run in array order (see {@link AgentHooks}). */
+  readonly hooks?: AgentHooks | readonly AgentHooks[];
   /**
    * History compaction near the context window; `false` turns it off.
    * @defaultValue on when a context window is known: `summarizeCompaction()` at 80 %, last 2 turns kept

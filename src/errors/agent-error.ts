@@ -14,6 +14,7 @@ import type { RunResult } from '../events/run-result.js';
  *   ({@link OutputValidationError}).
  * - `RUN_STATE`: an API was used in a state that does not allow it, e.g. iterating a run twice
  *   ({@link RunStateError}).
+ * - `GUARDRAIL_TRIPPED`: a guardrail or a hook stopped the run ({@link GuardrailError}).
  * - `RUN_FAILED`: a run ended on an error that is not an icode error; the original is its `cause`.
  */
 export type ErrorCode =
@@ -28,6 +29,7 @@ export type ErrorCode =
   | 'BUDGET_EXCEEDED'
   | 'OUTPUT_INVALID'
   | 'RUN_STATE'
+  | 'GUARDRAIL_TRIPPED'
   | 'RUN_FAILED';
 
 /** Options every icode error takes. */

@@ -3,6 +3,8 @@ export { AgentError, toAgentError } from './agent-error.js';
 export { ConfigError, RunStateError } from './config-error.js';
 export { OutputValidationError } from './output-validation-error.js';
 export type { OutputIssue } from './output-validation-error.js';
+export type { GuardrailErrorOptions, GuardrailStage } from './guardrail-error.js';
+export { GuardrailError } from './guardrail-error.js';
 export type { ProviderErrorKind, ProviderErrorOptions } from './provider-error.js';
 export { BudgetExceededError, ProviderError, UnexpectedModelCallError } from './provider-error.js';
 export { SessionLockedError } from './session-locked-error.js';

@@ -203,6 +203,19 @@ export interface ToolsetStatusEvent extends EventBase {
 }
 
 /**
+ * A hook had a problem that does not stop the run: a command hook exited with an unexpected code, or
+ * answered output it does not understand (a guard hook that fails so refuses instead; see `commandHook`).
+ */
+export interface HookWarningEvent extends EventBase {
+  readonly type: 'hook-warning';
+  /** The hooks' `name`, or the hook point's. */
+  readonly hook: string;
+  /** The hook point: `beforeToolCall`, `stop`, … */
+  readonly point: string;
+  readonly message: string;
+}
+
+/**
  * The run ended; `result` is what `run.result` resolves to. A failed run ends with this event too: its
  * `result` is the partial result (`status: 'failed'`) and `error` says what failed, as plain JSON; then
  * `run.result` rejects and the iterator throws the error itself.
@@ -246,6 +259,7 @@ export type AgentEvent =
   | SnapshotWarningEvent
   | SessionLockWaitEvent
   | ToolsetStatusEvent
+  | HookWarningEvent
   | RunEndEvent;
 
 /** The `type` of an {@link AgentEvent}. */

@@ -5,6 +5,7 @@ export type {
   DecisionSource,
   EventBase,
   OutputDeltaEvent,
+  HookWarningEvent,
   PermissionDecisionEvent,
   PermissionRequestEvent,
   ReasoningDeltaEvent,

@@ -1,5 +1,5 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import type { AgentOptions, ModelCallInfo } from '../agent/types.js';
+import type { AgentHooks, AgentOptions, ModelCallInfo } from '../agent/types.js';
 import type { ModelRequest } from '../model/language-model.js';
 import { EventTracer } from './event-tracer.js';
 
@@ -41,25 +41,15 @@ export function withTracing<T extends AgentOptions>(options: T, tracing: Tracing
     { name: options.name ?? 'agent', provider: options.provider.provider, modelId: options.provider.modelId },
     tracing.recordContent === true,
   );
-  const hooks = options.hooks ?? {};
-  const { beforeModelCall, onEvent } = hooks;
-  return {
-    ...options,
-    hooks: {
-      ...hooks,
-      onEvent(event) {
-        tracer.onEvent(event);
-        onEvent?.(event);
-      },
-      ...(tracing.recordContent === true
-        ? {
-            async beforeModelCall(request: ModelRequest, call: ModelCallInfo) {
-              const changed = await beforeModelCall?.(request, call);
-              tracer.recordRequest(call.runId, changed ?? request);
-              return changed;
-            },
-          }
-        : {}),
+  const own = options.hooks;
+  const existing: readonly AgentHooks[] = own === undefined ? [] : Array.isArray(own) ? own : [own as AgentHooks];
+  // Events first, so the spans are open before the agent's own hooks see an event; the request last, as
+  // the agent's `beforeModelCall` hooks left it.
+  const events: AgentHooks = { onEvent: (event) => tracer.onEvent(event) };
+  const request: AgentHooks = {
+    beforeModelCall(sent: ModelRequest, call: ModelCallInfo) {
+      tracer.recordRequest(call.runId, sent);
     },
   };
+  return { ...options, hooks: [events, ...existing, ...(tracing.recordContent === true ? [request] : [])] };
 }

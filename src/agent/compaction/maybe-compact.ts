@@ -1,5 +1,6 @@
 import { addUsage, costOf } from '../../model/usage.js';
 import type { RunContext } from '../run-context.js';
+import { compactHooks } from '../run-hooks.js';
 import { applyCompaction } from '../session-history.js';
 import { estimateTokens } from './estimate-tokens.js';
 import type { CompactionStrategy } from './types.js';
@@ -54,6 +55,7 @@ export async function maybeCompact(ctx: RunContext, settings: ResolvedCompaction
   if (before < settings.threshold * settings.contextWindow) return;
   const cut = keepFrom(ctx, settings.keepRecentTurns);
   if (cut < 2) return;
+  await compactHooks(ctx, { tokens: before, contextWindow: settings.contextWindow });
   const { provider, instructions } = ctx.config.options;
   const result = await settings.strategy.compact({
     history: ctx.history,

@@ -9,6 +9,7 @@ import type { JsonValue } from '../../model/message.js';
 import { addUsage } from '../../model/usage.js';
 import { Run } from '../agent-run.js';
 import type { AgentConfig } from '../config.js';
+import { subagentStopHooks } from '../run-hooks.js';
 import { runSettings } from '../run-settings.js';
 import { RunContext } from '../run-context.js';
 import { runLoop, type RunStart } from '../run-loop.js';
@@ -62,10 +63,14 @@ export async function runChild(start: ChildStart): Promise<RunResult> {
     result = await run.result;
   } catch (error) {
     const partial = (error as { result?: RunResult }).result;
-    if (partial) account(parent, config.name, toolCallId, partial);
+    if (partial) {
+      account(parent, config.name, toolCallId, partial);
+      await subagentStopHooks(parent, { name: config.name, path: [parent.config.name, config.name], result: partial });
+    }
     throw error;
   }
   account(parent, config.name, toolCallId, result);
+  await subagentStopHooks(parent, { name: config.name, path: [parent.config.name, config.name], result });
   return result;
 }
 

@@ -62,7 +62,7 @@ describe('run option `context`', () => {
     const toolMessage = result.messages.find((m) => m.role === 'tool');
     expect(toolMessage?.content[0]).toMatchObject({ output: 'user u_1', isError: false });
     expect(seen.modelCalls).toHaveLength(2);
-    expect(seen.modelCalls[0]).toEqual({ context, sessionId: run.sessionId, runId: run.runId });
+    expect(seen.modelCalls[0]).toMatchObject({ context, sessionId: run.sessionId, runId: run.runId });
     expect(seen.before[0]?.context).toBe(context);
     expect(seen.after[0]?.context).toBe(context);
     expect(seen.stop).toEqual([context]);

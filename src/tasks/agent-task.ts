@@ -16,17 +16,13 @@ export interface AgentTaskRun {
 }
 
 /** The task's final record from how the run ended. */
-function outcome(result: RunResult, stopped: boolean): TaskPatch {
+function outcome(result: RunResult, stopped: string | undefined): TaskPatch {
   const output = { output: result.text };
   switch (result.status) {
     case 'completed':
       return { ...output, status: 'completed' };
     case 'aborted':
-      return {
-        ...output,
-        status: stopped ? 'stopped' : 'failed',
-        error: stopped ? 'Stopped by task_stop.' : 'The run was aborted.',
-      };
+      return { ...output, status: stopped ? 'stopped' : 'failed', error: stopped ?? 'The run was aborted.' };
     case 'paused':
       return {
         ...output,
@@ -84,9 +80,11 @@ export async function runAgentTask(task: LiveTask, run: AgentTaskRun): Promise<v
     await task.finish({
       status: task.controller.signal.aborted ? 'stopped' : 'failed',
       output: partial?.text || task.output.text,
-      error: `The sub-agent's run failed: ${(error as Error).message}`,
+      error: task.controller.signal.aborted
+        ? task.stopReason
+        : `The sub-agent's run failed: ${(error as Error).message}`,
     });
     return;
   }
-  await task.finish(outcome(result, task.controller.signal.aborted));
+  await task.finish(outcome(result, task.controller.signal.aborted ? task.stopReason : undefined));
 }

@@ -47,6 +47,12 @@ export class LiveTask {
     return this.record.id;
   }
 
+  /** Why the task was stopped (`task_stop`, or the task tools closing), once it was. */
+  get stopReason(): string {
+    const reason: unknown = this.controller.signal.reason;
+    return reason instanceof Error ? reason.message : 'Stopped.';
+  }
+
   /** Starts a fresh output (a follow-up run of an agent task) and a fresh end. */
   restart(): void {
     this.output = new OutputBuffer(this.#maxOutputChars);

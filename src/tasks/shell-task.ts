@@ -38,12 +38,12 @@ function exitOf(job: BackgroundJob): string {
 }
 
 /** The final record of an ended job: only exit code 0 completes it. */
-function outcome(job: BackgroundJob, stopped: boolean): TaskPatch {
+function outcome(job: BackgroundJob, stopped: string | undefined): TaskPatch {
   const exitCode = job.result?.exitCode ?? null;
   if (job.status === 'failed')
     return { status: 'failed', error: `The command could not run: ${job.error ?? 'unknown error'}.` };
-  if (stopped || job.status === 'killed')
-    return { status: 'stopped', exitCode, error: `Stopped by task_stop (${exitOf(job)}).` };
+  if (stopped !== undefined || job.status === 'killed')
+    return { status: 'stopped', exitCode, error: `${(stopped ?? 'Stopped.').replace(/\.$/, '')} (${exitOf(job)}).` };
   if (job.status === 'timed-out')
     return {
       status: 'failed',
@@ -93,5 +93,6 @@ export async function runShellTask(task: LiveTask, run: ShellRun): Promise<void>
   }
   collect(task, run.jobs, job);
   await run.jobs.dispose(job.id);
-  await task.finish({ output: task.output.text, ...outcome(job, task.controller.signal.aborted) });
+  const stopped = task.controller.signal.aborted ? task.stopReason : undefined;
+  await task.finish({ output: task.output.text, ...outcome(job, stopped) });
 }

@@ -247,7 +247,7 @@ export class TaskManager {
     await Promise.all(
       active.map(async (task) => {
         const wasPending = task.record.status === 'pending';
-        task.controller.abort(new Error('The task tools closed.'));
+        task.controller.abort(new Error('Stopped: the task tools closed.'));
         if (wasPending)
           await task.finish({ status: 'stopped', error: 'Stopped before it started: the task tools closed.' });
         await task.ended;

@@ -193,4 +193,61 @@ describe('agent tasks', () => {
     provider.assertComplete();
     explorerModel.assertComplete();
   });
+
+  it('fails a sub-agent that pauses for an approval, saying how to go on', async () => {
+    const store = sqlite();
+    const deploy = tool({
+      name: 'deploy',
+      description: 'Deploys',
+      input: z.object({}),
+      needsApproval: true,
+      execute: () => 'deployed',
+    });
+    const explorerModel = mockProvider([{ toolCalls: [{ name: 'deploy', input: {} }] }]);
+    const explorer = createAgent({ provider: explorerModel, tools: [deploy], store, sandbox: localSandbox({ root }) });
+    const { agent, provider } = parent(
+      [
+        { toolCalls: [{ name: 'task_create', input: { description: 'Ship', agent: 'explorer', prompt: 'Deploy.' } }] },
+        (request) => ({ toolCalls: [{ name: 'task_output', input: { task_id: taskIds(request)[0]! } }] }),
+        { text: 'It needs an approval.' },
+      ],
+      explorer,
+      store,
+    );
+    const result = await agent.run('Ship it').result;
+    const output = String(resultOf(result, 'task_output').output);
+    expect(output).toContain('Status: failed');
+    expect(output).toContain('The sub-agent paused for approval of deploy: a background task cannot ask.');
+    const [task] = await store.listTasks!(result.sessionId);
+    expect(output).toContain(`resume its session ${task!.runSessionId} with agent.resume`);
+    provider.assertComplete();
+    explorerModel.assertComplete();
+  });
+
+  it('refuses to start a sub-agent in read-only mode unless a rule allows task_create', async () => {
+    const store = sqlite();
+    const explorer = createAgent({ provider: mockProvider([]), store, sandbox: localSandbox({ root }) });
+    const tasks = taskTools({ agents: { explorer }, store });
+    cleanups.push(() => tasks.close());
+    const provider = mockProvider([
+      {
+        toolCalls: [{ name: 'task_create', input: { description: 'Look', agent: 'explorer', prompt: 'Look around.' } }],
+      },
+      { text: 'Refused.' },
+    ]);
+    const agent = createAgent({
+      provider,
+      tools: tasks,
+      store,
+      sandbox: localSandbox({ root }),
+      policy: { mode: 'read-only' },
+    });
+    const result = await agent.run('Explore').result;
+    expect(resultOf(result, 'task_create')).toMatchObject({
+      isError: true,
+      output: expect.stringContaining('task_create is not read-only'),
+    });
+    expect(await store.listTasks!(result.sessionId)).toEqual([]);
+    provider.assertComplete();
+  });
 });

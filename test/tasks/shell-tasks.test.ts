@@ -283,4 +283,33 @@ describe('shell tasks', () => {
     });
     provider.assertComplete();
   });
+
+  it('stops every running and pending task when the task tools close', async () => {
+    const { agent, provider, store, tasks } = setup(
+      [
+        {
+          toolCalls: [
+            { name: 'task_create', input: { description: 'Serve', command: 'echo $$ > task.pid; sleep 600' } },
+          ],
+        },
+        { toolCalls: [{ name: 'task_create', input: { description: 'Later', command: 'echo later' } }] },
+        { text: 'Both started.' },
+      ],
+      { maxConcurrent: 1 },
+    );
+    const result = await agent.run('Start two').result;
+    const pid = await eventually(
+      () => (existsSync(file('task.pid')) ? Number(readFileSync(file('task.pid'), 'utf8')) : 0),
+      'the command writes its pid',
+    );
+    await tasks.close();
+    const listed = await store.listTasks!(result.sessionId);
+    expect(listed.map((task) => task.status)).toEqual(['stopped', 'stopped']);
+    expect(listed[0]).toMatchObject({
+      error: expect.stringMatching(/^Stopped: the task tools closed \(killed by SIG/),
+    });
+    expect(listed[1]).toMatchObject({ error: 'Stopped before it started: the task tools closed.' });
+    await eventually(() => !alive(pid), 'the command is gone');
+    provider.assertComplete();
+  });
 });

@@ -205,7 +205,15 @@ export interface TaskRecordInput {
   readonly exitCode?: number | null;
 }
 
-/** A background task as stored and read back. */
+/**
+ * A background task as stored and read back.
+ *
+ * @example
+ * ```ts
+ * for (const task of await store.listTasks!(sessionId))
+ *   if (task.status === 'interrupted') console.log(task.id, task.error, task.output);
+ * ```
+ */
 export interface TaskRecord extends TaskRecordInput {
   /** 1 when created, one more on each write; writes name the revision they expect. */
   readonly revision: number;
@@ -227,7 +235,8 @@ export interface PutTaskOptions {
 /**
  * Where sessions live. Appends are atomic (all entries or none) and ordered: each append names the
  * version it expects, and a stale one throws `StoreConflictError`. Every method throws
- * `SessionNotFoundError` for an unknown id, except `get` (which returns `undefined`) and `delete` (a no-op).
+ * `SessionNotFoundError` for an unknown id, except `get` (which returns `undefined`), `delete` (a no-op) and
+ * the task methods (tasks are keyed by their own id).
  *
  * Entries are treated as immutable once appended: stores may keep the objects they were given.
  *

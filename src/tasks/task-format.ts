@@ -19,7 +19,7 @@ export function taskLine(record: TaskRecord): string {
 }
 
 /** The error for an id the session has no task with: what the model can do instead. */
-export async function unknownTask(id: string, known: readonly TaskRecord[]): Promise<Error> {
+export function unknownTask(id: string, known: readonly TaskRecord[]): Error {
   return new Error(
     `No task "${id}" in this session. ${known.length > 0 ? `Its tasks: ${known.map((t) => t.id).join(', ')}.` : 'Start one with task_create.'}`,
   );

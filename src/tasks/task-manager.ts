@@ -142,7 +142,7 @@ export class TaskManager {
       };
     }
     const stored = await this.#store.getTask(id);
-    if (!stored || stored.sessionId !== sessionId) throw await unknownTask(id, await this.list(sessionId));
+    if (!stored || stored.sessionId !== sessionId) throw unknownTask(id, await this.list(sessionId));
     return { record: stored, output: stored.output ?? '', local: false };
   }
 

@@ -21,7 +21,14 @@ import {
   type TaskToolLimits,
 } from './task-tool-defs.js';
 
-/** Options of {@link taskTools}. */
+/**
+ * Options of {@link taskTools}.
+ *
+ * @example
+ * ```ts
+ * const options: TaskToolsOptions = { agents: { explorer }, shell: true, store, maxConcurrent: 2 };
+ * ```
+ */
 export interface TaskToolsOptions {
   /** The sub-agents a task may run, by the name the model uses. @defaultValue none */
   readonly agents?: Readonly<Record<string, Agent>>;
@@ -44,7 +51,16 @@ export interface TaskToolsOptions {
   readonly maxWaitMs?: number;
 }
 
-/** The six task tools, and a `close()` that stops every task they run. */
+/**
+ * The six task tools, and a `close()` that stops every task they run.
+ *
+ * @example
+ * ```ts
+ * const tasks: TaskTools = taskTools({ shell: true, store });
+ * createAgent({ provider, tools: [...tasks], store });
+ * process.on('SIGTERM', () => void tasks.close());
+ * ```
+ */
 export type TaskTools = Tool[] & {
   /** Stops every task this instance runs and waits until their records say so (`stopped`). */
   close(): Promise<void>;

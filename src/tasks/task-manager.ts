@@ -115,15 +115,18 @@ export class TaskManager {
   /** Queues the work of a pending task: it runs when a slot is free, unless it was stopped meanwhile. */
   #enqueue(task: LiveTask, work: () => Promise<void>): void {
     void this.#queue.add(async () => {
-      if (task.controller.signal.aborted) return;
-      try {
-        await task.write({ status: 'running', startedAt: Date.now() });
-      } catch {
-        // The store failed: the task still runs, and says so in task_get.
+      // A task stopped while it waited has its final record already.
+      if (!task.controller.signal.aborted) {
+        try {
+          await task.write({ status: 'running', startedAt: Date.now() });
+        } catch {
+          // The store failed: the task still runs, and says so in task_get.
+        }
+        await work().catch((error: unknown) =>
+          task.finish({ status: 'failed', error: `The task failed: ${(error as Error).message}` }),
+        );
       }
-      await work().catch((error: unknown) =>
-        task.finish({ status: 'failed', error: `The task failed: ${(error as Error).message}` }),
-      );
+      await task.ended;
       // An ended task is read from the store from now on, unless its last write failed: then this copy
       // is the only true one.
       if (!task.writeError && !isActiveTask(task.record.status)) this.#live.delete(task.id);

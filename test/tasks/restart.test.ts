@@ -55,9 +55,18 @@ describe('tasks across a restart', () => {
               { name: 'task_stop', input: { task_id: deploy!.id } },
             ],
           },
-          { text: 'Both were interrupted by the restart.' },
+          {
+            toolCalls: [
+              { name: 'task_update', input: { task_id: deploy!.id, message: 'The restart cut you off: try again.' } },
+            ],
+          },
+          { toolCalls: [{ name: 'task_output', input: { task_id: deploy!.id } }] },
+          { text: 'Both were interrupted by the restart; the deploy went through on the second try.' },
         ]);
-        const tasks = taskTools({ shell: true, store });
+        // The interrupted sub-agent continues its own session in this process.
+        const deployerModel = mockProvider([{ text: 'Deployed after the restart.' }]);
+        const deployer = createAgent({ provider: deployerModel, store });
+        const tasks = taskTools({ shell: true, agents: { deployer }, store });
         const agent = createAgent({ provider, tools: tasks, store, sandbox: localSandbox({ root }) });
         const result = await agent.run('What happened to the tasks?', { sessionId }).result;
         const lines = {
@@ -70,10 +79,26 @@ describe('tasks across a restart', () => {
             `Status: interrupted\\. The process that ran it \\(pid ${child.child.pid} on .*\\) ended before the task finished; it was running then\\.`,
           ),
         );
-        const output = String(resultOf(result, 'task_output').output);
+        const outputs = result.messages
+          .flatMap((m) => (m.role === 'tool' ? m.content : []))
+          .filter((p) => p.type === 'tool-result' && p.name === 'task_output')
+          .map((p) => String((p as { output: unknown }).output));
+        const output = outputs[0]!;
         expect(output).toContain('Status: interrupted');
         expect(output).toContain('working');
         expect(String(resultOf(result, 'task_stop').output)).toContain(`Task ${deploy!.id} had already ended.`);
+        expect(String(resultOf(result, 'task_update').output)).toContain('got the message and runs again');
+        expect(outputs[1]).toContain('Status: completed');
+        expect(outputs[1]).toContain('Deployed after the restart.');
+        // Its unfinished tool call was answered as interrupted before the new message, in the same session.
+        const history = JSON.stringify(deployerModel.requests[0]!.messages);
+        expect(history).toContain('Deploy to staging.');
+        expect(history).toContain('the run was interrupted before this tool call finished');
+        expect(await store.getTask(deploy!.id)).toMatchObject({
+          status: 'completed',
+          runSessionId: deploy!.runSessionId,
+        });
+        deployerModel.assertComplete();
         await tasks.close();
         provider.assertComplete();
       } finally {

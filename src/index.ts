@@ -83,6 +83,9 @@ export type {
 export { isToolset } from './tools/toolset.js';
 export type { Toolset, ToolsetContext, ToolsetStatus } from './tools/toolset.js';
 
+export { taskTools } from './tasks/task-tools.js';
+export type { TaskTools, TaskToolsOptions } from './tasks/task-tools.js';
+
 export { memoryStore } from './stores/memory-store.js';
 export type { MemorySessionStore, MemoryStoreOptions } from './stores/memory-store.js';
 export { ENTRY_SCHEMA_VERSION } from './stores/types.js';
@@ -104,6 +107,11 @@ export type {
   SessionStore,
   SnapshotEntry,
   StoredEntry,
+  PutTaskOptions,
+  TaskOwner,
+  TaskRecord,
+  TaskRecordInput,
+  TaskStatus,
 } from './stores/types.js';
 
 export {

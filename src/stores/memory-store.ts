@@ -8,12 +8,16 @@ import {
   type ListSessionsOptions,
   type LoadedSession,
   type LockSessionOptions,
+  type PutTaskOptions,
   type SessionEntry,
   type SessionLock,
   type SessionPage,
   type SessionStore,
+  type TaskRecord,
+  type TaskRecordInput,
 } from './types.js';
 import { MemoryLocks } from './memory-locks.js';
+import { MemoryTasks } from './memory-tasks.js';
 import { MemorySession, pausedAfter } from './memory-session.js';
 import { SessionCache } from './memory-sessions.js';
 import { assertVersion, metadataMatches } from './store-helpers.js';
@@ -46,6 +50,10 @@ export interface MemorySessionStore extends SessionStore {
    * in the order they asked. Honours `signal`, `timeoutMs` and `onWait`.
    */
   lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
+  /** Writes a background task record; see {@link SessionStore.putTask}. */
+  putTask(task: TaskRecordInput, options: PutTaskOptions): Promise<TaskRecord>;
+  getTask(taskId: string): Promise<TaskRecord | undefined>;
+  listTasks(sessionId: string): Promise<readonly TaskRecord[]>;
 }
 
 /**
@@ -81,6 +89,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemorySessionStor
     if (retain === 'none' && !sessions.use(id)?.pending) sessions.delete(id);
     else sessions.touch(id);
   });
+  const tasks = new MemoryTasks();
   const sessions = new SessionCache({ maxSessions, idleTtlMs }, (id, session) => session.pending || locks.isLocked(id));
 
   const open = (): void => {
@@ -203,6 +212,22 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemorySessionStor
     async delete(id) {
       open();
       sessions.delete(id);
+      tasks.deleteSession(id);
+    },
+
+    async putTask(task, taskOptions) {
+      open();
+      return tasks.put(task, taskOptions);
+    },
+
+    async getTask(taskId) {
+      open();
+      return tasks.get(taskId);
+    },
+
+    async listTasks(sessionId) {
+      open();
+      return tasks.list(sessionId);
     },
 
     async lockSession(id, lockOptions) {
@@ -214,6 +239,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemorySessionStor
       closed = true;
       locks.clear(new StoreError('The memory store is closed.'));
       sessions.clear();
+      tasks.clear();
     },
   };
 }

@@ -155,9 +155,88 @@ export interface LockSessionOptions {
 }
 
 /**
+ * Where a background task is: waiting for a slot (`pending`), `running`, ended by itself (`completed` or
+ * `failed`), ended by `task_stop` (`stopped`), or cut off because the process running it ended first
+ * (`interrupted`, judged by the store when it reads a pending or running record; never written).
+ */
+export type TaskStatus = 'pending' | 'running' | 'completed' | 'failed' | 'stopped' | 'interrupted';
+
+/** The process that runs a task, as a durable store records it. */
+export interface TaskOwner {
+  /** Host name of the process. */
+  readonly host?: string;
+  readonly pid?: number;
+}
+
+/**
+ * A background task as written: a sub-agent run (`kind: 'agent'`) or a shell command (`kind: 'shell'`)
+ * started from a session, that outlives the turn that started it. The store adds `revision`, `updatedAt`
+ * and, for a pending or running task in a durable store, its `owner`.
+ */
+export interface TaskRecordInput {
+  /** Unique across the store. */
+  readonly id: string;
+  /** The session that created the task (it need not be in this store). */
+  readonly sessionId: string;
+  readonly kind: 'agent' | 'shell';
+  readonly status: TaskStatus;
+  /** What the task is for, in a few words. */
+  readonly description: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  /** Agent tasks: the agent's name. */
+  readonly agent?: string;
+  /** Agent tasks: the first prompt. */
+  readonly prompt?: string;
+  /** Agent tasks: the sub-agent's own session (in the sub-agent's store), linked to `sessionId` by metadata. */
+  readonly runSessionId?: string;
+  /** Shell tasks: the command, and the directory it runs in. */
+  readonly command?: string;
+  readonly cwd?: string;
+  /** Free notes kept with the task. */
+  readonly notes?: string;
+  /** Output so far (head and tail when long); the final text once it ended. */
+  readonly output?: string;
+  /** Why it failed, or was stopped or interrupted. */
+  readonly error?: string;
+  /** Shell tasks: the exit code, `null` when killed by a signal. */
+  readonly exitCode?: number | null;
+}
+
+/**
+ * A background task as stored and read back.
+ *
+ * @example
+ * ```ts
+ * for (const task of await store.listTasks!(sessionId))
+ *   if (task.status === 'interrupted') console.log(task.id, task.error, task.output);
+ * ```
+ */
+export interface TaskRecord extends TaskRecordInput {
+  /** 1 when created, one more on each write; writes name the revision they expect. */
+  readonly revision: number;
+  /** When it was last written, in milliseconds since the epoch. */
+  readonly updatedAt: number;
+  /** The process running a pending or running task, when the store records it. */
+  readonly owner?: TaskOwner;
+}
+
+/** Options of {@link SessionStore.putTask}. */
+export interface PutTaskOptions {
+  /**
+   * The revision the stored task has now: `0` to create it. A stale one throws a `StoreError` with code
+   * `STORE_CONFLICT` (another writer got there first: read it again and decide).
+   */
+  readonly expectedRevision: number;
+}
+
+/**
  * Where sessions live. Appends are atomic (all entries or none) and ordered: each append names the
  * version it expects, and a stale one throws `StoreConflictError`. Every method throws
- * `SessionNotFoundError` for an unknown id, except `get` (which returns `undefined`) and `delete` (a no-op).
+ * `SessionNotFoundError` for an unknown id, except `get` (which returns `undefined`), `delete` (a no-op) and
+ * the task methods (tasks are keyed by their own id).
  *
  * Entries are treated as immutable once appended: stores may keep the objects they were given.
  *
@@ -194,4 +273,16 @@ export interface SessionStore {
    * held locks on `close()`; `storeConformance` checks this.
    */
   lockSession?(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
+  /**
+   * Optional, with `getTask` and `listTasks`: writes a background task record (see `taskTools`) and returns
+   * it as stored. Tasks are keyed by their own id and listed by the session that created it, which need not
+   * be in this store; `delete(sessionId)` deletes that session's tasks. A durable store records the writing
+   * process as the owner of a pending or running task, and reads such a task as `interrupted` once that
+   * process is gone (or its lease ran out), so a task is never lost in a crash. `storeConformance` checks it.
+   */
+  putTask?(task: TaskRecordInput, options: PutTaskOptions): Promise<TaskRecord>;
+  /** The task with this id, or `undefined`. */
+  getTask?(taskId: string): Promise<TaskRecord | undefined>;
+  /** The tasks created by a session, oldest first (empty for an unknown session). */
+  listTasks?(sessionId: string): Promise<readonly TaskRecord[]>;
 }

@@ -11,6 +11,7 @@ import { historyTests } from './store-conformance/history.js';
 import { lockTests } from './store-conformance/locks.js';
 import { logTests } from './store-conformance/log.js';
 import { sessionTests } from './store-conformance/sessions.js';
+import { taskTests } from './store-conformance/tasks.js';
 
 /** Options of {@link storeConformance}. */
 export interface StoreConformanceOptions {
@@ -35,7 +36,9 @@ export interface StoreConformanceOptions {
  * conflicts, parallel appenders, truncate, fork, delete, schema versions, a 10,000-entry session, unicode,
  * binary-safe content, pending approvals, and close; and, for a store with `lockSession`, the run lock: one
  * holder at a time, waiters told through `onWait` and served on release, `timeoutMs` ending in
- * `SessionLockedError`, `signal`, and `close()` (with `persistent`, across store instances).
+ * `SessionLockedError`, `signal`, and `close()` (with `persistent`, across store instances); and, for a store
+ * with `putTask`, background task records: revisions, conflicts, listing by session, deletion with the
+ * session, and a live owner's tasks never read as interrupted.
  *
  * `factory` is called once per test (the suite closes each store it gets after the test), so it may return
  * a fresh store or one over a shared database. The suite registers its tests with `vitest`, which it loads
@@ -90,6 +93,7 @@ export async function storeConformance(
     logTests(ctx);
     historyTests(ctx);
     lockTests(ctx);
+    taskTests(ctx);
   });
 }
 

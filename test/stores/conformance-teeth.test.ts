@@ -46,7 +46,7 @@ async function runBrokenStores(): Promise<Map<string, string[]>> {
 }
 
 it(
-  'catches a store that ignores expectedVersion, lists in the wrong order, appends partially, shares forks or does not lock',
+  'catches a store that ignores expectedVersion, lists in the wrong order, appends partially, shares forks, does not lock or ignores task revisions',
   { timeout: 120_000 },
   async () => {
     const failed = await runBrokenStores();
@@ -72,6 +72,9 @@ it(
         'lets one holder at a time have a session; a waiter is told, then gets it on release',
         'hands a contended lock to one waiter at a time until every one had it',
       ]),
+    );
+    expect(failed.get('storeConformance: ignoresTaskRevision')).toEqual(
+      expect.arrayContaining(['refuses a stale revision, and lets one of two writers of the same revision win']),
     );
     expect(failed.get('storeConformance: waitsForever')).toEqual(
       expect.arrayContaining([

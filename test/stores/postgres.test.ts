@@ -80,11 +80,19 @@ describe('postgresStore', () => {
     await client.connect();
     try {
       const { rows } = await client.query(`SELECT version, name FROM "${schema}"."p_schema_migrations"`);
-      expect(rows).toEqual([{ version: 1, name: 'sessions, entries and the append function' }]);
+      expect(rows).toEqual([
+        { version: 1, name: 'sessions, entries and the append function' },
+        { version: 2, name: 'background task records' },
+      ]);
       const tables = await client.query('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [
         schema,
       ]);
-      expect(tables.rows.map((r) => r.tablename)).toEqual(['p_entries', 'p_schema_migrations', 'p_sessions']);
+      expect(tables.rows.map((r) => r.tablename)).toEqual([
+        'p_entries',
+        'p_schema_migrations',
+        'p_sessions',
+        'p_tasks',
+      ]);
     } finally {
       await client.end();
     }

@@ -156,6 +156,7 @@ describe('sqliteStore run lock holders', () => {
       expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1 },
         { version: 2 },
+        { version: 3 },
       ]);
       expect(db.prepare("SELECT owner FROM session_locks WHERE session_id = 'old'").get()).toEqual({
         owner: 'an-old-holder',

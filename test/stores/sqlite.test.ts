@@ -53,6 +53,7 @@ describe('sqliteStore', () => {
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'sessions, entries and session locks' },
         { version: 2, name: 'run lock holders: host, pid, start time' },
+        { version: 3, name: 'background task records' },
       ]);
     } finally {
       raw.close();

@@ -69,6 +69,32 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 2,
+    name: 'background task records',
+    // Not tied to the sessions table: a task's session may live in another store. The record is JSON text;
+    // the columns beside it are the revision checked on write, the status and owner judged on read, and
+    // the lease its owner renews.
+    sql: (n) => `
+      CREATE TABLE ${n.table('tasks')} (
+        id text PRIMARY KEY,
+        session_id text NOT NULL,
+        revision integer NOT NULL,
+        status text NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        record text NOT NULL,
+        owner_token text,
+        host text,
+        pid integer,
+        started text,
+        scope text,
+        lease_until bigint
+      );
+      CREATE INDEX ${quote(`${n.prefix}tasks_session`)} ON ${n.table('tasks')} (session_id, created_at);
+      CREATE INDEX ${quote(`${n.prefix}tasks_owner`)} ON ${n.table('tasks')} (owner_token);
+    `,
+  },
 ];
 
 /** Quotes an identifier already checked against `[A-Za-z0-9_]`. */

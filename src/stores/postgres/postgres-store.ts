@@ -28,6 +28,9 @@ import {
 import { migrate, quote, type PgNames } from './migrations.js';
 import { createPgPool, type PgClient, type PgPool } from './pg-driver.js';
 import { postgresLocks } from './postgres-locks.js';
+import { postgresTasks } from './postgres-tasks.js';
+import { DEFAULT_TASK_LEASE_MS, TaskLeases } from '../sqlite/task-rows.js';
+import type { PutTaskOptions, TaskRecord, TaskRecordInput } from '../types.js';
 
 /** Where the Postgres store connects: a connection string (the store owns the pool) or your own pool. */
 export type PostgresConnection =
@@ -39,6 +42,12 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Prepended to every table name, e.g. `icode_`. Letters, digits and `_`. @defaultValue '' */
   readonly tablePrefix?: string;
+  /**
+   * The lease of a pending or running task's record, in milliseconds; the store renews it while the task
+   * runs. A task whose process died on this machine reads as `interrupted` at once; one whose process ran
+   * on another machine once its lease ran out. @defaultValue 30000
+   */
+  readonly taskLeaseMs?: number;
   /** @internal Replaces the module loader, to test a missing `pg`. */
   readonly importModule?: (specifier: string) => Promise<unknown>;
 }
@@ -60,6 +69,10 @@ export interface PostgresSessionStore extends SessionStore {
   lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
   /** Takes the run lock of `sessionId` if it is free, else returns `undefined` at once. */
   tryLockSession(sessionId: string): Promise<SessionLock | undefined>;
+  /** Writes a background task record; see {@link SessionStore.putTask}. */
+  putTask(task: TaskRecordInput, options: PutTaskOptions): Promise<TaskRecord>;
+  getTask(taskId: string): Promise<TaskRecord | undefined>;
+  listTasks(sessionId: string): Promise<readonly TaskRecord[]>;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -121,6 +134,9 @@ export function postgresStore(
     throw new ConfigError(
       `postgresStore: invalid tablePrefix ${JSON.stringify(prefix)}: use up to 40 letters, digits and _.`,
     );
+  const taskLeaseMs = options.taskLeaseMs ?? DEFAULT_TASK_LEASE_MS;
+  if (!Number.isInteger(taskLeaseMs) || taskLeaseMs < 100)
+    throw new ConfigError('postgresStore: `taskLeaseMs` must be an integer of at least 100.');
   const ownsPool = !('pool' in connection);
   if ('pool' in connection) {
     if (typeof connection.pool?.connect !== 'function')
@@ -131,6 +147,7 @@ export function postgresStore(
   const names: PgNames = { schema, prefix, table: (name) => `${quote(schema)}.${quote(prefix + name)}` };
   const sessions = names.table('sessions');
   const entriesTable = names.table('entries');
+  const tasksTable = names.table('tasks');
   const lockNamespace = `icode:${schema}.${prefix}:`;
 
   let started: Promise<PgPool> | undefined;
@@ -205,6 +222,15 @@ export function postgresStore(
       throw wrap(error, sessionId);
     }
   };
+
+  const leases = new TaskLeases(taskLeaseMs, (token, leaseUntil) =>
+    closed
+      ? undefined
+      : query(`UPDATE ${tasksTable} SET lease_until = $1 WHERE owner_token = $2 AND status IN ('pending', 'running')`, [
+          leaseUntil,
+          token,
+        ]),
+  );
 
   const lockedSession = async (client: PgClient, id: string): Promise<SessionInfo> => {
     const { rows } = await client.query(`SELECT ${SESSION_COLUMNS} FROM ${sessions} WHERE id = $1 FOR UPDATE`, [id]);
@@ -354,15 +380,22 @@ export function postgresStore(
     },
 
     async delete(id) {
-      // Entries go with the session (ON DELETE CASCADE).
-      await query(`DELETE FROM ${sessions} WHERE id = $1`, [id], id);
+      // Entries go with the session (ON DELETE CASCADE); tasks, not tied to the table, in the same statement.
+      await query(
+        `WITH gone AS (DELETE FROM ${tasksTable} WHERE session_id = $1) DELETE FROM ${sessions} WHERE id = $1`,
+        [id],
+        id,
+      );
     },
 
     ...locks.methods,
 
+    ...postgresTasks({ table: tasksTable, transaction, query, leases }),
+
     async close() {
       if (closed) return;
       closed = true;
+      leases.stop();
       await Promise.allSettled([...heldLocks].map((lock) => lock.release()));
       await locks.close();
       const pending = started;

@@ -54,6 +54,31 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ALTER TABLE session_locks ADD COLUMN acquired_at INTEGER;
     `,
   },
+  {
+    version: 3,
+    name: 'background task records',
+    // The record is JSON text; the columns beside it are what the store itself reads: the revision checked
+    // on write, the status and owner judged on read, and the lease its owner renews.
+    sql: `
+      CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        owner_token TEXT,
+        host TEXT,
+        pid INTEGER,
+        started TEXT,
+        scope TEXT,
+        lease_until INTEGER
+      );
+      CREATE INDEX tasks_session ON tasks (session_id, created_at);
+      CREATE INDEX tasks_owner ON tasks (owner_token);
+    `,
+  },
 ];
 
 /**

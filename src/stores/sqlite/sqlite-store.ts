@@ -30,6 +30,9 @@ import { openSqlite, type ModuleImporter, type SqliteConnection, type SqliteDriv
 import { migrate } from './migrations.js';
 import type { LockSessionOptions, SessionLock } from '../types.js';
 import { sqliteLocks } from './sqlite-locks.js';
+import { renewSqliteTasks, sqliteTasks } from './sqlite-tasks.js';
+import { DEFAULT_TASK_LEASE_MS, TaskLeases } from './task-rows.js';
+import type { PutTaskOptions, TaskRecord, TaskRecordInput } from '../types.js';
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -55,6 +58,12 @@ export interface SqliteStoreOptions {
    * checked blocks others until its lease runs out. @defaultValue 30000
    */
   readonly lockLeaseMs?: number;
+  /**
+   * The lease of a pending or running task's record, in milliseconds; the store renews it while the task
+   * runs. A task whose process died on this machine reads as `interrupted` at once; one whose process ran
+   * elsewhere (a file on a shared disk) once its lease ran out. @defaultValue 30000
+   */
+  readonly taskLeaseMs?: number;
   /** @internal Replaces the module loader, to test a missing driver. */
   readonly importModule?: ModuleImporter;
 }
@@ -75,6 +84,10 @@ export interface SqliteSessionStore extends SessionStore {
   lockSession(sessionId: string, options?: LockSessionOptions): Promise<SessionLock>;
   /** Takes the run lock of `sessionId` if it is free, else returns `undefined` at once. */
   tryLockSession(sessionId: string): Promise<SessionLock | undefined>;
+  /** Writes a background task record; see {@link SessionStore.putTask}. */
+  putTask(task: TaskRecordInput, options: PutTaskOptions): Promise<TaskRecord>;
+  getTask(taskId: string): Promise<TaskRecord | undefined>;
+  listTasks(sessionId: string): Promise<readonly TaskRecord[]>;
   /** The driver in use, once open. */
   readonly driver: SqliteDriverName | undefined;
 }
@@ -117,11 +130,14 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
   const lockLeaseMs = options.lockLeaseMs ?? 30_000;
+  const taskLeaseMs = options.taskLeaseMs ?? DEFAULT_TASK_LEASE_MS;
   const synchronous = options.synchronous ?? 'full';
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
     throw new ConfigError('sqliteStore: `busyTimeoutMs` must be a non-negative integer.');
   if (!Number.isInteger(lockLeaseMs) || lockLeaseMs < 100)
     throw new ConfigError('sqliteStore: `lockLeaseMs` must be an integer of at least 100.');
+  if (!Number.isInteger(taskLeaseMs) || taskLeaseMs < 100)
+    throw new ConfigError('sqliteStore: `taskLeaseMs` must be an integer of at least 100.');
   if (synchronous !== 'full' && synchronous !== 'normal')
     throw new ConfigError("sqliteStore: `synchronous` must be 'full' or 'normal'.");
 
@@ -237,6 +253,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
       conn.exec('COMMIT');
     }
   };
+
+  const leases = new TaskLeases(taskLeaseMs, async (token, leaseUntil) => {
+    if (!closed) renewSqliteTasks(await db(), token, leaseUntil);
+  });
 
   const sessionRow = (conn: SqliteConnection, id: string): SessionInfo => {
     const row = conn.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(id);
@@ -379,14 +399,18 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteSessionStore {
       await write(id, (conn) => {
         conn.prepare('DELETE FROM entries WHERE session_id = ?').run(id);
         conn.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+        conn.prepare('DELETE FROM tasks WHERE session_id = ?').run(id);
       });
     },
 
     ...sqliteLocks({ write, db, lockLeaseMs, heldLocks, isClosed: () => closed }),
 
+    ...sqliteTasks({ write, read, leases }),
+
     async close() {
       if (closed) return;
       await Promise.allSettled([...heldLocks].map((lock) => lock.release()));
+      leases.stop();
       closed = true;
       const pending = connection;
       connection = undefined;

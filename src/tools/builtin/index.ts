@@ -45,6 +45,8 @@ export { bashKillTool } from './bash/bash-kill.js';
 export { bashTools } from './bash/bash-tools.js';
 export type { BackgroundJob, BackgroundJobsOptions, BackgroundJobStatus } from './bash/background-jobs.js';
 export { BackgroundJobs, createBackgroundJobs } from './bash/background-jobs.js';
+export { taskTools } from '../../tasks/task-tools.js';
+export type { TaskTools, TaskToolsOptions } from '../../tasks/task-tools.js';
 export type { Todo, TodoStatus } from './todo-write.js';
 export { readTodos, TODO_STATE_KEY, todoWriteTool } from './todo-write.js';
 export type { WebFetchOptions } from './web-fetch/web-fetch.js';

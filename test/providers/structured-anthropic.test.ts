@@ -21,7 +21,7 @@ afterEach(async () => {
 type Body = Record<string, unknown>;
 const KEY = 'sk-ant-test-key-123456';
 
-async function modelOn(script: MockScript, model = 'claude-sonnet-4-5', extra: Record<string, unknown> = {}) {
+async function modelOn(script: MockScript, model = 'claude-sonnet-4-6', extra: Record<string, unknown> = {}) {
   server = await startMockServer({ wire: 'anthropic', script });
   return anthropic({ model, apiKey: KEY, baseURL: server.baseURL, ...extra });
 }
@@ -120,7 +120,7 @@ describe('anthropic structured output, forced final tool', () => {
   });
 
   it('is used for every model with structuredOutput: "tool"', async () => {
-    const model = await modelOn([{ toolCalls: [{ name: 'verdict', input: answer }] }], 'claude-sonnet-4-5', {
+    const model = await modelOn([{ toolCalls: [{ name: 'verdict', input: answer }] }], 'claude-sonnet-4-6', {
       structuredOutput: 'tool',
     });
     const { parts } = await collect(model, ask('Is it safe?', { output: verdict }));
@@ -129,7 +129,7 @@ describe('anthropic structured output, forced final tool', () => {
   });
 
   it('refuses an unknown structuredOutput setting at construction', () => {
-    expect(() => anthropic({ model: 'claude-sonnet-4-5', structuredOutput: 'json' as never })).toThrow(ConfigError);
+    expect(() => anthropic({ model: 'claude-sonnet-4-6', structuredOutput: 'json' as never })).toThrow(ConfigError);
   });
 });
 
@@ -139,7 +139,7 @@ describe('the Anthropic mock refuses the formats the Messages API refuses', () =
     const client = new Anthropic({ apiKey: KEY, baseURL: server.baseURL, maxRetries: 0 });
     try {
       await client.messages.create({
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         max_tokens: 100,
         messages: [{ role: 'user', content: 'Hi' }],
         ...body,
@@ -206,7 +206,7 @@ describe('the Anthropic mock refuses the formats the Messages API refuses', () =
   });
 
   it('reaches the adapter as a typed invalid-request ProviderError', async () => {
-    const model = await modelOn([{ text: '{}' }], 'claude-sonnet-4-5', { structuredOutput: 'native' });
+    const model = await modelOn([{ text: '{}' }], 'claude-sonnet-4-6', { structuredOutput: 'native' });
     const schema = {
       type: 'object',
       properties: { a: { type: 'object', additionalProperties: true } },

@@ -8,7 +8,7 @@
 import { pairToolResults } from '../shared/pair-tool-results.js';
 import { toolResultText } from '../shared/tool-result-text.js';
 import { ProviderError } from '../../errors/provider-error.js';
-import { fileAsText, isTextMediaType, unsupportedFile } from '../shared/file-parts.js';
+import { fileAsText, fileText, isTextMediaType, unsupportedFile } from '../shared/file-parts.js';
 import type { ModelRequest, ModelTool } from '../../model/language-model.js';
 import type { ImagePart, JsonValue, Message } from '../../model/message.js';
 
@@ -137,6 +137,23 @@ async function messageOf(message: Message, signal: AbortSignal | undefined): Pro
     ];
   }
   return message.content.map((result) => ({ role: 'tool', content: toolResultText(result), tool_name: result.name }));
+}
+
+/**
+ * Refuses, before anything is sent, a file Ollama cannot take: Ollama reads no files, so only text files
+ * (sent as text) pass.
+ *
+ * @throws ConfigError for a file that is not text, given by URL, or not base64 of UTF-8 text.
+ */
+export function checkOllamaFiles(messages: readonly Message[]): void {
+  for (const message of messages) {
+    if (message.role !== 'user') continue;
+    for (const part of message.content) {
+      if (part.type !== 'file') continue;
+      if (!isTextMediaType(part.mediaType)) throw unsupportedFile('ollama', part, 'text files only (images as images)');
+      fileText('ollama', part);
+    }
+  }
 }
 
 function toolsOf(request: ModelRequest): readonly ModelTool[] {

@@ -48,8 +48,9 @@ export interface ImagePart {
  * base64). Only user messages carry files.
  *
  * What each provider accepts: Anthropic PDFs and text (`document` blocks), OpenAI PDFs (`file` /
- * `input_file`), Gemini any type it reads (`inlineData` / `fileData`); text files (`text/*`, JSON, XML,
- * YAML) go as text where a provider has no file input for them. Another type fails the call with a
+ * `input_file`; by URL only on the Responses API), Gemini any type it reads (`inlineData` / `fileData`; the
+ * API refuses others), Ollama only text; text files (`text/*`, JSON, XML, YAML) go as text where a provider
+ * has no file input for them. A file an adapter knows its provider cannot take fails the call with a
  * `ConfigError` before anything is sent.
  *
  * @example

@@ -83,6 +83,8 @@ describe('anthropic structured output, forced final tool', () => {
     expect(sent().tool_choice).toEqual({ type: 'tool', name: 'verdict' });
     expect((sent().tools as Body[]).map((tool) => tool.name)).toEqual(['verdict']);
     expect((sent().tools as Body[])[0]!.input_schema).toEqual(verdict.schema);
+    // The tool says that it ends the turn, and what the answer is.
+    expect((sent().tools as Body[])[0]!.description).toMatch(/^Gives the final answer\..*Whether the change is safe$/);
     expect(parts.some((part) => part.type.startsWith('tool-call'))).toBe(false);
     expect(deltas(parts).length).toBeGreaterThan(1);
     expect(JSON.parse(deltas(parts).join(''))).toEqual(answer);

@@ -49,7 +49,13 @@ export function withOutputTool(provider: string, request: ModelRequest): ModelRe
     ...rest,
     tools: [
       ...tools,
-      { name: output.name, description: output.description ?? DEFAULT_DESCRIPTION, inputSchema: output.schema },
+      {
+        name: output.name,
+        // How to use the tool first: a caller's description says what the answer is, not that it ends the turn.
+        description:
+          output.description === undefined ? DEFAULT_DESCRIPTION : `${DEFAULT_DESCRIPTION} ${output.description}`,
+        inputSchema: output.schema,
+      },
     ],
     toolChoice: choiceWith(request, output),
   };

@@ -7,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, ProviderError } from '../../src/index.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
+import { anthropicSupportsOutputFormat, isRecursiveSchema } from '../../src/providers/anthropic/output.js';
 import { startMockServer, type MockServer } from '../../src/testing/mock-server/index.js';
 import type { MockScript } from '../../src/testing/mock-step.js';
 import { ask, collect, readTool } from './shared-helpers.js';
@@ -219,5 +220,39 @@ describe('the Anthropic mock refuses the formats the Messages API refuses', () =
     expect(ProviderError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ kind: 'invalid-request', status: 400, retryable: false });
     expect((error as Error).message).toContain("'additionalProperties: true' is not supported");
+  });
+});
+
+describe('which Claude models get native structured output', () => {
+  it.each<[string, boolean]>([
+    ['claude-sonnet-4-6', true],
+    ['claude-sonnet-4-5-20250929', true],
+    ['claude-haiku-4-5', true],
+    ['claude-opus-4-1', true],
+    ['claude-opus-4-8', true],
+    ['claude-opus-4-20250514', false],
+    ['claude-sonnet-4-0', false],
+    ['claude-sonnet-4', false],
+    ['claude-3-7-sonnet-latest', false],
+    ['claude-3-5-haiku-20241022', false],
+  ])('%s: %s', (model, native) => {
+    expect(anthropicSupportsOutputFormat(model)).toBe(native);
+  });
+
+  it('finds recursion through a chain of definitions, and not in shared ones', () => {
+    const ref = (name: string) => ({ $ref: `#/$defs/${name}` });
+    const chain = {
+      type: 'object',
+      properties: { a: ref('a') },
+      $defs: { a: { anyOf: [ref('b')] }, b: { items: ref('a') } },
+    };
+    expect(isRecursiveSchema(chain)).toBe(true);
+    const shared = {
+      type: 'object',
+      properties: { a: ref('leaf'), b: ref('leaf') },
+      $defs: { leaf: { type: 'string' } },
+    };
+    expect(isRecursiveSchema(shared)).toBe(false);
+    expect(isRecursiveSchema({ type: 'object', properties: { self: { $ref: '#' } } })).toBe(true);
   });
 });

@@ -97,7 +97,7 @@ describe('file parts on each adapter', () => {
 
   it('openai chat: only text files keep the plain string content', async () => {
     const { body } = await send('chat', withFiles(notes));
-    expect(userContent(body, 'messages')).toBe(`Summarise these.${notesText}`);
+    expect(userContent(body, 'messages')).toBe(`Summarise these.\n${notesText}`);
   });
 
   it('openai responses: PDFs as input_file (inline and by URL), a text file as input_text', async () => {

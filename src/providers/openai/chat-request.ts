@@ -35,7 +35,8 @@ function chatMessages(system: string | undefined, messages: readonly Message[], 
       const content = plain
         ? message.content
             .map((part) => (part.type === 'text' ? part.text : part.type === 'file' ? fileAsText('openai', part) : ''))
-            .join('')
+            // A file starts on a line of its own.
+            .join(message.content.some((part) => part.type === 'file') ? '\n' : '')
         : message.content.map((part) =>
             part.type === 'text'
               ? { type: 'text', text: part.text }

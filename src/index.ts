@@ -173,6 +173,7 @@ export { addUsage, costOf, emptyUsage, messageText } from './model/index.js';
 export type {
   AssistantMessage,
   FinishReason,
+  FilePart,
   ImagePart,
   JsonSchema,
   JsonValue,

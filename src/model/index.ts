@@ -1,5 +1,6 @@
 export type {
   AssistantMessage,
+  FilePart,
   ImagePart,
   JsonValue,
   Message,

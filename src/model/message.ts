@@ -42,6 +42,36 @@ export interface ImagePart {
 }
 
 /**
+ * A file the user attaches: a PDF, a text file, or any type a provider reads. Inline as base64 or by URL,
+ * as {@link ImagePart}: two string fields rather than one `string | URL`, so a stored message reads back
+ * exactly as it was written (a `URL` object would come back from JSON as a string, indistinguishable from
+ * base64). Only user messages carry files.
+ *
+ * What each provider accepts: Anthropic PDFs and text (`document` blocks), OpenAI PDFs (`file` /
+ * `input_file`; by URL only on the Responses API), Gemini any type it reads (`inlineData` / `fileData`; the
+ * API refuses others), Ollama only text; text files (`text/*`, JSON, XML, YAML) go as text where a provider
+ * has no file input for them. A file an adapter knows its provider cannot take fails the call with a
+ * `ConfigError` before anything is sent.
+ *
+ * @example
+ * ```ts
+ * const part: FilePart = { type: 'file', mediaType: 'application/pdf', data: pdfBase64, filename: 'report.pdf' };
+ * const remote: FilePart = { type: 'file', mediaType: 'application/pdf', url: 'https://example.com/spec.pdf' };
+ * ```
+ */
+export interface FilePart {
+  readonly type: 'file';
+  /** IANA media type, for example `application/pdf` or `text/plain`. */
+  readonly mediaType: string;
+  /** Base64-encoded bytes (without a `data:` prefix). Exactly one of `data` and `url` is set. */
+  readonly data?: string;
+  /** An `https:` URL the provider fetches itself (not every provider can: see above). */
+  readonly url?: string;
+  /** The file's name, shown to the model where the provider takes one. */
+  readonly filename?: string;
+}
+
+/**
  * The model's reasoning ("thinking"). Some providers require it to be sent back verbatim, with its
  * `signature`, on the next turn; `providerMetadata` keeps whatever else they need.
  */
@@ -80,12 +110,12 @@ export interface ToolResultPart {
 }
 
 /** Any part of a message. */
-export type Part = TextPart | ImagePart | ReasoningPart | ToolCallPart | ToolResultPart;
+export type Part = TextPart | ImagePart | FilePart | ReasoningPart | ToolCallPart | ToolResultPart;
 
-/** A user turn: text and images. */
+/** A user turn: text, images and files. */
 export interface UserMessage {
   readonly role: 'user';
-  readonly content: readonly (TextPart | ImagePart)[];
+  readonly content: readonly (TextPart | ImagePart | FilePart)[];
 }
 
 /** An assistant turn: text, reasoning and tool calls, in the order the model produced them. */

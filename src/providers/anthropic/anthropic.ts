@@ -11,7 +11,9 @@ import { streamSdkCall } from '../shared/run-stream.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, modelFields } from '../shared/settings.js';
 import { toAnthropicBody } from './request.js';
 import { checkAnthropicSettings, type AnthropicSettings } from './settings.js';
+import { planAnthropicOutput } from './output.js';
 import { mapAnthropicEvents } from './stream.js';
+import { outputToolAsText } from '../shared/output-tool.js';
 
 export type { AnthropicSettings } from './settings.js';
 
@@ -28,6 +30,10 @@ const loadSdk = lazySdk('@anthropic-ai/sdk', () => import('@anthropic-ai/sdk'));
  * Requests are adapted where the Messages API would refuse them as they are: see `toAnthropicBody` (no
  * thinking on a call that forces a tool, a tool history sent as text when a call defines no tools, object
  * input schemas).
+ *
+ * Structured output (`request.output`) uses `output_config.format` on models that have it (Opus 4.1,
+ * Sonnet 4.5, Haiku 4.5 and later) when the schema fits its subset, else a forced final tool; either way
+ * the JSON comes back as text (see `output.ts` and the `structuredOutput` setting).
  *
  * @throws ConfigError at construction for a setting the API would refuse (a thinking budget under 1024, …).
  *
@@ -54,6 +60,8 @@ export function anthropic(settings: AnthropicSettings): LanguageModel {
     ...fields,
     stream(request: ModelRequest, options: ModelCallOptions = {}): AsyncIterable<ModelStreamPart> {
       const apiKey = settings.apiKey ?? envVar('ANTHROPIC_API_KEY');
+      // The forced final tool answering for structured output, when native structured output cannot.
+      let outputTool: string | undefined;
       return streamSdkCall({
         provider: 'anthropic',
         target: settings.baseURL ?? envVar('ANTHROPIC_BASE_URL') ?? 'https://api.anthropic.com',
@@ -62,8 +70,11 @@ export function anthropic(settings: AnthropicSettings): LanguageModel {
         idleTimeoutMs,
         open: async (signal) => {
           // Built here, so a tool the API cannot take fails this call with its ConfigError.
-          const body = toAnthropicBody(request, {
+          const plan = planAnthropicOutput(request, settings.model, settings.structuredOutput ?? 'auto');
+          outputTool = plan.toolName;
+          const body = toAnthropicBody(plan.request, {
             model: settings.model,
+            ...(plan.schema !== undefined ? { outputSchema: plan.schema } : {}),
             cache: settings.cache ?? true,
             maxOutputTokens: settings.maxOutputTokens ?? 8192,
             ...(settings.thinking !== undefined ? { thinking: settings.thinking } : {}),
@@ -72,7 +83,10 @@ export function anthropic(settings: AnthropicSettings): LanguageModel {
           const sdk = await clientFor(apiKey);
           return (await sdk.messages.create(body as never, { signal })) as unknown as AsyncIterable<unknown>;
         },
-        map: mapAnthropicEvents,
+        map: (events) =>
+          outputTool === undefined
+            ? mapAnthropicEvents(events)
+            : outputToolAsText(mapAnthropicEvents(events), outputTool),
       });
     },
   };

@@ -4,8 +4,9 @@
  * @packageDocumentation
  */
 import { pairToolResults } from '../shared/pair-tool-results.js';
-import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
+import type { JsonSchema, ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
+import { documentBlock } from './documents.js';
 import { thinkingFor, type AnthropicThinking } from './thinking.js';
 import { toolHistoryAsText, toolOutputText } from './tool-history-text.js';
 import { toAnthropicTools } from './tools.js';
@@ -23,6 +24,8 @@ export interface AnthropicRequestSettings {
   readonly maxOutputTokens: number;
   /** Extended thinking with a token budget, or adaptive thinking (the model decides how much). */
   readonly thinking?: AnthropicThinking;
+  /** Native structured output: the schema for `output_config.format` (see `output.ts`). */
+  readonly outputSchema?: JsonSchema;
 }
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
@@ -35,6 +38,8 @@ function userBlocks(message: Extract<Message, { role: 'user' }>): Block[] {
   for (const part of message.content) {
     if (part.type === 'text') {
       if (hasText(part.text)) out.push({ type: 'text', text: part.text });
+    } else if (part.type === 'file') {
+      out.push(documentBlock(part));
     } else if (part.data !== undefined) {
       out.push({ type: 'image', source: { type: 'base64', media_type: part.mediaType, data: part.data } });
     } else if (part.url !== undefined) {
@@ -160,5 +165,13 @@ export function toAnthropicBody(request: ModelRequest, settings: AnthropicReques
   // The API only accepts the default temperature while thinking is on.
   else if (request.temperature !== undefined) body.temperature = request.temperature;
   body.stream = true;
-  return { ...body, ...(request.providerOptions?.anthropic ?? {}) };
+  const extra = request.providerOptions?.anthropic ?? {};
+  if (settings.outputSchema !== undefined) {
+    // Merged with a caller's own `output_config` (its `effort`), which must not drop the format.
+    const own = typeof extra.output_config === 'object' && extra.output_config !== null ? extra.output_config : {};
+    body.output_config = { ...own, format: { type: 'json_schema', schema: settings.outputSchema } };
+    const { output_config: _config, ...rest } = extra;
+    return { ...body, ...rest };
+  }
+  return { ...body, ...extra };
 }

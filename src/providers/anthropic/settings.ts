@@ -38,6 +38,13 @@ export interface AnthropicSettings extends CommonProviderSettings {
    * @defaultValue 8192
    */
   readonly maxOutputTokens?: number;
+  /**
+   * How structured output (`request.output`) is asked for: `'auto'` uses `output_config.format` where the
+   * model has it and the schema fits its subset (closed objects, no recursion), else a forced final tool;
+   * `'native'` always uses `output_config.format` (a gateway's model ids the adapter does not know);
+   * `'tool'` always the forced tool. The caller gets JSON text either way. @defaultValue 'auto'
+   */
+  readonly structuredOutput?: 'auto' | 'native' | 'tool';
 }
 
 /**
@@ -49,7 +56,12 @@ export function checkAnthropicSettings(settings: AnthropicSettings): void {
   const fail = (message: string): never => {
     throw new ConfigError(`anthropic: ${message}`);
   };
-  const { thinking, maxOutputTokens, cache } = settings as { [K in keyof AnthropicSettings]?: unknown };
+  const { thinking, maxOutputTokens, cache, structuredOutput } = settings as {
+    [K in keyof AnthropicSettings]?: unknown;
+  };
+  if (structuredOutput !== undefined && !['auto', 'native', 'tool'].includes(structuredOutput as string)) {
+    fail(`\`structuredOutput\` must be 'auto', 'native' or 'tool', got ${JSON.stringify(structuredOutput)}.`);
+  }
   if (maxOutputTokens !== undefined && !(Number.isSafeInteger(maxOutputTokens) && (maxOutputTokens as number) >= 1)) {
     fail(`\`maxOutputTokens\` must be a whole number ≥ 1, got ${JSON.stringify(maxOutputTokens)}.`);
   }

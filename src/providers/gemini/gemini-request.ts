@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type { ModelRequest, ModelTool, ToolChoice } from '../../model/language-model.js';
+import { withOutputTool } from '../shared/output-tool.js';
 import type { JsonValue, Message, ReasoningPart, ToolCallPart } from '../../model/message.js';
 import { pairToolResults } from '../shared/pair-tool-results.js';
 import { convertGeminiSchema } from './gemini-schema.js';
@@ -253,8 +254,9 @@ function thinkingConfigOf(thinking: GeminiThinkingSettings | undefined): { [key:
 }
 
 /**
- * The `config` of a `generateContentStream` call: system instruction, tools, tool choice, generation
- * settings and thinking, with `providerOptions.gemini` merged over them.
+ * The `config` of a `generateContentStream` call: system instruction, tools, tool choice, structured output
+ * (`responseMimeType: 'application/json'` and `responseJsonSchema`), generation settings and thinking, with
+ * `providerOptions.gemini` merged over them.
  */
 export function toGeminiConfig(request: ModelRequest, settings: GeminiRequestSettings): { [key: string]: JsonValue } {
   const config: { [key: string]: JsonValue } = {};
@@ -266,6 +268,13 @@ export function toGeminiConfig(request: ModelRequest, settings: GeminiRequestSet
     const toolConfig = toolConfigOf(request.toolChoice);
     if (toolConfig) config.toolConfig = toolConfig;
   }
+  if (request.output !== undefined) {
+    // JSON Schema as it is (Gemini 2.5 and later read it whole), rather than the OpenAPI subset of
+    // `responseSchema`, which cannot say `additionalProperties` or `$ref`.
+    const { $schema: _dialect, ...schema } = request.output.schema;
+    config.responseMimeType = 'application/json';
+    config.responseJsonSchema = schema;
+  }
   if (request.maxOutputTokens !== undefined) config.maxOutputTokens = request.maxOutputTokens;
   if (request.temperature !== undefined) config.temperature = request.temperature;
   const thinkingConfig = thinkingConfigOf(settings.thinking);
@@ -273,4 +282,24 @@ export function toGeminiConfig(request: ModelRequest, settings: GeminiRequestSet
   const extra = request.providerOptions?.gemini;
   if (extra) Object.assign(config, extra);
   return config;
+}
+
+/**
+ * How a request gets its structured output on Gemini: natively (`responseJsonSchema`), except on a model
+ * before Gemini 3 that may call tools on this call, which refuses JSON output together with function
+ * calling: there the output becomes a forced final tool (`toolName`), whose input comes back as text.
+ *
+ * @example
+ * ```ts
+ * planGeminiOutput(request, 2); // { request: <with the output tool>, toolName: 'verdict' } when tools are offered
+ * ```
+ */
+export function planGeminiOutput(
+  request: ModelRequest,
+  generation: number | undefined,
+): { request: ModelRequest; toolName?: string } {
+  const output = request.output;
+  const mayCallTools = request.tools.length > 0 && request.toolChoice !== 'none';
+  if (output === undefined || !mayCallTools || generation === undefined || generation >= 3) return { request };
+  return { request: withOutputTool('gemini', request), toolName: output.name };
 }

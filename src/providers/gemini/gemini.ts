@@ -22,8 +22,9 @@ import {
 } from '../shared/settings.js';
 import { timedStream } from '../shared/timed-stream.js';
 import { untimedInit } from '../shared/untimed-dispatcher.js';
+import { outputToolAsText } from '../shared/output-tool.js';
 import { toGeminiError, type GeminiResponseInfo } from './gemini-errors.js';
-import { toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './gemini-request.js';
+import { planGeminiOutput, toGeminiConfig, toGeminiContents, type GeminiRequestSettings } from './gemini-request.js';
 import { checkGeminiSettings, geminiGeneration } from './gemini-settings.js';
 import { GeminiStreamParser, type GeminiChunk } from './gemini-stream.js';
 
@@ -112,6 +113,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
     }
     if (options?.signal?.aborted) throw abortReason(options.signal);
     const genai = await getClient();
+    const plan = planGeminiOutput(request, generation);
 
     let response: GeminiResponseInfo | undefined;
     // The SDK's ApiError drops the headers (retry-after, request ids): a fetch wrapper keeps them. With a
@@ -121,7 +123,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
       response = { status: res.status, headers: res.headers };
       return res;
     };
-    yield* timedStream({
+    const parts = timedStream({
       provider: 'gemini',
       target: settings.baseURL ?? envVar('GOOGLE_GEMINI_BASE_URL') ?? 'https://generativelanguage.googleapis.com',
       signal: options?.signal,
@@ -132,9 +134,9 @@ export function gemini(settings: GeminiSettings): LanguageModel {
           async () =>
             (await genai.models.generateContentStream({
               model: settings.model,
-              contents: toGeminiContents(request.messages, { placeholderSignatures }) as never,
+              contents: toGeminiContents(plan.request.messages, { placeholderSignatures }) as never,
               config: {
-                ...toGeminiConfig(request, settings),
+                ...toGeminiConfig(plan.request, settings),
                 abortSignal: signal,
                 httpOptions: { fetch: fetchAndRecord },
               } as never,
@@ -143,6 +145,7 @@ export function gemini(settings: GeminiSettings): LanguageModel {
       parser: (callId) => new GeminiStreamParser(callId),
       classify: (error) => toGeminiError(error, apiKey, response),
     });
+    yield* plan.toolName === undefined ? parts : outputToolAsText(parts, plan.toolName);
   }
 
   return {

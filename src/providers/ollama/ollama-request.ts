@@ -8,6 +8,7 @@
 import { pairToolResults } from '../shared/pair-tool-results.js';
 import { toolResultText } from '../shared/tool-result-text.js';
 import { ProviderError } from '../../errors/provider-error.js';
+import { fileAsText, fileText, isTextMediaType, unsupportedFile } from '../shared/file-parts.js';
 import type { ModelRequest, ModelTool } from '../../model/language-model.js';
 import type { ImagePart, JsonValue, Message } from '../../model/message.js';
 
@@ -34,7 +35,9 @@ export interface OllamaChatBody {
   think?: boolean | 'low' | 'medium' | 'high' | 'max';
   keep_alive?: string | number;
   options?: { [key: string]: JsonValue };
-  /** Anything else `providerOptions.ollama` adds (`format`, `logprobs`, …). */
+  /** Structured output: the JSON Schema the answer must match (or `'json'` from `providerOptions`). */
+  format?: { [key: string]: JsonValue } | 'json';
+  /** Anything else `providerOptions.ollama` adds (`logprobs`, …). */
   [key: string]: unknown;
 }
 
@@ -106,7 +109,12 @@ async function messageOf(message: Message, signal: AbortSignal | undefined): Pro
     const images: string[] = [];
     for (const part of message.content) {
       if (part.type === 'text') text.push(part.text);
-      else images.push(await imageData(part, signal));
+      // Ollama reads no files: a text file goes as text, anything else fails before the call.
+      else if (part.type === 'file') {
+        if (!isTextMediaType(part.mediaType))
+          throw unsupportedFile('ollama', part, 'text files only (images as images)');
+        text.push(fileAsText('ollama', part));
+      } else images.push(await imageData(part, signal));
     }
     return [{ role: 'user', content: text.join('\n'), ...(images.length > 0 ? { images } : {}) }];
   }
@@ -131,6 +139,23 @@ async function messageOf(message: Message, signal: AbortSignal | undefined): Pro
   return message.content.map((result) => ({ role: 'tool', content: toolResultText(result), tool_name: result.name }));
 }
 
+/**
+ * Refuses, before anything is sent, a file Ollama cannot take: Ollama reads no files, so only text files
+ * (sent as text) pass.
+ *
+ * @throws ConfigError for a file that is not text, given by URL, or not base64 of UTF-8 text.
+ */
+export function checkOllamaFiles(messages: readonly Message[]): void {
+  for (const message of messages) {
+    if (message.role !== 'user') continue;
+    for (const part of message.content) {
+      if (part.type !== 'file') continue;
+      if (!isTextMediaType(part.mediaType)) throw unsupportedFile('ollama', part, 'text files only (images as images)');
+      fileText('ollama', part);
+    }
+  }
+}
+
 function toolsOf(request: ModelRequest): readonly ModelTool[] {
   const choice = request.toolChoice;
   // Ollama has no tool choice: `none` sends no tools, `{ name }` only that one; `required` cannot be enforced.
@@ -144,7 +169,9 @@ function toolsOf(request: ModelRequest): readonly ModelTool[] {
  * `role: 'tool'` messages with `tool_name`, every tool call paired with its result, since an interrupted run
  * leaves calls without results), tools as JSON Schema functions (Ollama takes them as they are, untyped
  * fields included), generation options, and `providerOptions.ollama` merged over it all (`options` merged
- * key by key).
+ * key by key). Structured output is `format: <schema>`; text files go as text (Ollama reads no files).
+ *
+ * @throws ConfigError for a file that is not text.
  */
 export async function toOllamaChatBody(
   model: string,
@@ -162,6 +189,10 @@ export async function toOllamaChatBody(
       type: 'function',
       function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
     }));
+  }
+  if (request.output !== undefined) {
+    const { $schema: _dialect, ...schema } = request.output.schema;
+    body.format = schema;
   }
   if (settings.think !== undefined) body.think = settings.think;
   if (settings.keepAlive !== undefined) body.keep_alive = settings.keepAlive;

@@ -22,7 +22,7 @@ import {
 import { timedStream } from '../shared/timed-stream.js';
 import { toOllamaError } from './ollama-errors.js';
 import { callFetch, type OllamaExchange } from './ollama-fetch.js';
-import { toOllamaChatBody, type OllamaRequestSettings } from './ollama-request.js';
+import { checkOllamaFiles, toOllamaChatBody, type OllamaRequestSettings } from './ollama-request.js';
 import { checkOllamaSettings, hostUrl } from './ollama-settings.js';
 import { OllamaStreamParser, type OllamaChunk } from './ollama-stream.js';
 
@@ -106,6 +106,7 @@ export function ollama(settings: OllamaSettings): LanguageModel {
 
   async function* stream(request: ModelRequest, options?: ModelCallOptions): AsyncGenerator<ModelStreamPart> {
     if (options?.signal?.aborted) throw abortReason(options.signal);
+    checkOllamaFiles(request.messages);
     const sdk = await loadSdk();
     const exchange: OllamaExchange = {};
     yield* timedStream({

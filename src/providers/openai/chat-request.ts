@@ -7,6 +7,8 @@ import { pairToolResults } from '../shared/pair-tool-results.js';
 import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { Message } from '../../model/message.js';
 import { toolResultText } from '../shared/tool-result-text.js';
+import { fileAsText, isTextMediaType } from '../shared/file-parts.js';
+import { chatFilePart, openAiOutputFormat } from './files.js';
 import { argumentsOf, imageUrlOf, isReasoningModel, type OpenAiTool } from './tools.js';
 
 /** What the request builders need from the adapter's settings. */
@@ -26,15 +28,22 @@ function chatMessages(system: string | undefined, messages: readonly Message[], 
   if (system !== undefined && system !== '') out.push({ role: 'system', content: system });
   for (const message of messages) {
     if (message.role === 'user') {
-      const hasImage = message.content.some((part) => part.type === 'image');
+      const plain = message.content.every(
+        (part) => part.type === 'text' || (part.type === 'file' && isTextMediaType(part.mediaType)),
+      );
       // Plain text as a string: every OpenAI-compatible server accepts that form.
-      const content = hasImage
-        ? message.content.map((part) =>
+      const content = plain
+        ? message.content
+            .map((part) => (part.type === 'text' ? part.text : part.type === 'file' ? fileAsText('openai', part) : ''))
+            // A file starts on a line of its own.
+            .join(message.content.some((part) => part.type === 'file') ? '\n' : '')
+        : message.content.map((part) =>
             part.type === 'text'
               ? { type: 'text', text: part.text }
-              : { type: 'image_url', image_url: { url: imageUrlOf(part) } },
-          )
-        : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+              : part.type === 'file'
+                ? chatFilePart(part)
+                : { type: 'image_url', image_url: { url: imageUrlOf(part) } },
+          );
       out.push({ role: 'user', content });
     } else if (message.role === 'assistant') {
       let text = '';
@@ -74,7 +83,8 @@ function toolChoice(choice: ToolChoice): unknown {
 
 /**
  * The body of a streaming Chat Completions request, with `stream_options.include_usage` so the last chunk
- * carries usage. `providerOptions.openai` is merged in last.
+ * carries usage. Structured output is a `json_schema` `response_format`; text files go as text, PDFs as
+ * `file` parts. `providerOptions.openai` is merged in last.
  */
 export function toChatBody(request: ModelRequest, tools: readonly OpenAiTool[], settings: OpenAiRequestSettings): Obj {
   const body: Obj = {
@@ -92,6 +102,9 @@ export function toChatBody(request: ModelRequest, tools: readonly OpenAiTool[], 
       },
     }));
     if (request.toolChoice !== undefined) body.tool_choice = toolChoice(request.toolChoice);
+  }
+  if (request.output !== undefined) {
+    body.response_format = { type: 'json_schema', json_schema: openAiOutputFormat(request.output) };
   }
   if (request.maxOutputTokens !== undefined) body.max_completion_tokens = request.maxOutputTokens;
   if (request.temperature !== undefined && !isReasoningModel(settings.model)) body.temperature = request.temperature;

@@ -8,6 +8,7 @@ import type { ModelRequest, ToolChoice } from '../../model/language-model.js';
 import type { AssistantMessage, Message, ReasoningPart } from '../../model/message.js';
 import type { OpenAiRequestSettings } from './chat-request.js';
 import { toolResultText } from '../shared/tool-result-text.js';
+import { openAiOutputFormat, responsesFilePart } from './files.js';
 import { argumentsOf, imageUrlOf, isReasoningModel, type OpenAiTool } from './tools.js';
 
 type Obj = Record<string, unknown>;
@@ -104,7 +105,9 @@ function inputItems(messages: readonly Message[], stored: boolean): Obj[] {
         content: message.content.map((part) =>
           part.type === 'text'
             ? { type: 'input_text', text: part.text }
-            : { type: 'input_image', image_url: imageUrlOf(part) },
+            : part.type === 'file'
+              ? responsesFilePart(part)
+              : { type: 'input_image', image_url: imageUrlOf(part) },
         ),
       });
     } else if (message.role === 'assistant') {
@@ -123,7 +126,8 @@ function toolChoice(choice: ToolChoice): unknown {
 }
 
 /**
- * The body of a streaming Responses request. The system prompt goes in `instructions`; tool results are
+ * The body of a streaming Responses request. The system prompt goes in `instructions`; structured output
+ * is a `json_schema` `text.format`; tool results are
  * `function_call_output` items paired by `call_id`. `providerOptions.openai` is merged in last. Unstored
  * (`store: false`, from the settings or `providerOptions.openai`), a reasoning model is asked for its
  * encrypted reasoning, the only form in which it can go back.
@@ -148,12 +152,18 @@ export function toResponsesBody(
     }));
     if (request.toolChoice !== undefined) body.tool_choice = toolChoice(request.toolChoice);
   }
+  if (request.output !== undefined)
+    body.text = { format: { type: 'json_schema', ...openAiOutputFormat(request.output) } };
   if (request.maxOutputTokens !== undefined) body.max_output_tokens = request.maxOutputTokens;
   if (request.temperature !== undefined && !isReasoningModel(settings.model)) body.temperature = request.temperature;
   if (settings.reasoningEffort !== undefined) body.reasoning = { effort: settings.reasoningEffort, summary: 'auto' };
   if (store === false) body.store = false;
   body.stream = true;
   const merged: Obj = { ...body, ...options };
+  // A caller's own `text` settings (its `verbosity`) must not drop the format.
+  if (body.text !== undefined && typeof options.text === 'object' && options.text !== null) {
+    merged.text = { ...options.text, ...(body.text as Obj) };
+  }
   if (store === false && (isReasoningModel(settings.model) || settings.reasoningEffort !== undefined)) {
     const include = Array.isArray(merged.include) ? merged.include : [];
     if (!include.includes(ENCRYPTED_REASONING)) merged.include = [...include, ENCRYPTED_REASONING];

@@ -8,6 +8,7 @@
  */
 import { sha256Hex } from '../../internal/sha256.js';
 import { arr, isObj, str, type Obj } from './decode.js';
+import { documentRejection, outputFormatRejection } from './anthropic-output-rules.js';
 import type { WireRejection } from './types.js';
 
 const THINKING_DOCS = 'https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
@@ -210,8 +211,9 @@ function checkTurnThinking(body: Obj, messages: readonly Message[]): WireRejecti
  * The refusal the Messages API gives `body`, or `undefined` when it would accept it: tool schemas that are
  * not objects or unions at the top, tools of one name, thinking settings it refuses (a budget under 1024 or not under `max_tokens`, a temperature,
  * a forced tool choice), more than four cache breakpoints, empty text, tool blocks without tools, unpaired
- * tool calls and results, thinking blocks without their signature or changed since, and an open tool turn
- * that changed its thinking mode.
+ * tool calls and results, thinking blocks without their signature or changed since, an open tool turn
+ * that changed its thinking mode, and structured output formats and documents it refuses
+ * (`anthropic-output-rules.ts`).
  *
  * @example
  * ```ts
@@ -234,6 +236,8 @@ export function validateAnthropicRequest(body: unknown): WireRejection | undefin
     checkContent(messages) ??
     checkToolPairing(messages) ??
     checkSignatures(messages) ??
-    checkTurnThinking(b, messages)
+    checkTurnThinking(b, messages) ??
+    outputFormatRejection(b) ??
+    documentRejection(b)
   );
 }

@@ -19,7 +19,7 @@ import {
   toolArguments,
   toolCallId,
 } from './frames.js';
-import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
+import { arr, decodeMedia, decodeOutput, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
 import { blocksOf, mockThinkingSignature, validateAnthropicRequest } from './anthropic-rules.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat, WireRejection } from './types.js';
 
@@ -43,6 +43,20 @@ const ERROR_TYPES: Record<number, string> = {
   500: 'api_error',
   529: 'overloaded_error',
 };
+
+/** The schema of `output_config.format` (or the older beta `output_format`). */
+function formatSchemaOf(b: Obj): unknown {
+  const format = isObj(b.output_config) && isObj(b.output_config.format) ? b.output_config.format : b.output_format;
+  return isObj(format) ? format.schema : undefined;
+}
+
+/** A `document` block as a file part: a PDF (inline or by URL) or a text document (as base64 of its text). */
+function decodeDocument(block: Obj): ReturnType<typeof decodeMedia> {
+  const source = isObj(block.source) ? block.source : {};
+  if (source.type === 'url') return decodeMedia('application/pdf', { url: str(source.url) }, block.title);
+  const data = source.type === 'text' ? Buffer.from(str(source.data), 'utf8').toString('base64') : str(source.data);
+  return decodeMedia(str(source.media_type), { data }, block.title);
+}
 
 function decodeMessages(messages: unknown): Message[] {
   const out: Message[] = [];
@@ -83,6 +97,7 @@ function decodeMessages(messages: unknown): Message[] {
         });
       }
       if (block.type === 'text') user.push({ type: 'text', text: str(block.text) });
+      if (block.type === 'document' && isObj(block.source)) user.push(decodeDocument(block));
       if (block.type === 'image' && isObj(block.source)) {
         const source = block.source;
         user.push(
@@ -234,6 +249,7 @@ export const anthropicWire: WireFormat = {
       ...(toolChoice ? { toolChoice } : {}),
       ...(typeof b.max_tokens === 'number' ? { maxOutputTokens: b.max_tokens } : {}),
       ...(typeof b.temperature === 'number' ? { temperature: b.temperature } : {}),
+      ...decodeOutput('output', undefined, formatSchemaOf(b)),
     };
   },
   encode(step: MockStep, context: WireContext): EncodedStream {

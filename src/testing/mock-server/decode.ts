@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import type { ModelTool } from '../../model/language-model.js';
+import type { ModelTool, OutputFormat } from '../../model/language-model.js';
+import type { FilePart, ImagePart } from '../../model/message.js';
 
 /** A JSON object. */
 export type Obj = Record<string, unknown>;
@@ -37,3 +38,28 @@ export const postTo =
 
 /** A wire's `modelOf` for a body that names its model in `model`. */
 export const modelInBody = (_path: string, body: unknown): string => (isObj(body) ? str(body.model) : '');
+
+/**
+ * A structured output format as a request field (`{ output }`), when the body asked for one with an
+ * object schema; `{}` otherwise. Wires whose format has no name call it `output`.
+ */
+export function decodeOutput(name: unknown, description: unknown, schema: unknown): { output?: OutputFormat } {
+  if (!isObj(schema)) return {};
+  return {
+    output: {
+      name: str(name) || 'output',
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: schema as OutputFormat['schema'],
+    },
+  };
+}
+
+/** A user part a wire received as inline bytes or a URL: an image for `image/*` types, else a file. */
+export function decodeMedia(
+  mediaType: string,
+  source: { data?: string; url?: string },
+  filename?: unknown,
+): ImagePart | FilePart {
+  if (mediaType.startsWith('image/')) return { type: 'image', mediaType, ...source };
+  return { type: 'file', mediaType, ...source, ...(typeof filename === 'string' ? { filename } : {}) };
+}

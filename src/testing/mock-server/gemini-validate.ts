@@ -6,11 +6,13 @@
  *   `type` on every node that is not an `anyOf`, properties on every `OBJECT`, `items` on every `ARRAY`,
  *   `required` only on objects and only for declared properties;
  * - function calls and responses paired turn by turn, as many responses as calls;
- * - on Gemini 3 and later, the first function call of each step of the current turn signed.
+ * - on Gemini 3 and later, the first function call of each step of the current turn signed;
+ * - structured output and file parts as `gemini-output-validate.ts` checks them.
  *
  * @packageDocumentation
  */
 import { arr, isObj, str, type Obj } from './decode.js';
+import { fileRejection, outputRejection } from './gemini-output-validate.js';
 import type { WireContext, WireRejection } from './types.js';
 
 /** The fields of Gemini's `Schema` message: any other key fails to parse. */
@@ -43,7 +45,8 @@ const TYPES = new Set(['TYPE_UNSPECIFIED', 'STRING', 'NUMBER', 'INTEGER', 'BOOLE
 
 const SIGNATURE_DOCS = 'https://ai.google.dev/gemini-api/docs/thought-signatures';
 
-interface SchemaErrors {
+/** Schema errors, by kind. */
+export interface SchemaErrors {
   /** Payload errors: the JSON does not fit the proto (unknown keys, a list for `type`). */
   readonly parse: string[];
   /** Semantic errors, reported once the payload parsed. */
@@ -54,7 +57,7 @@ interface SchemaErrors {
  * Walks one `parameters` schema. `wirePath` is the proto path the payload parser reports (map entries as
  * `properties[<index>].value`); `fieldPath` the one the validator reports (`properties[<name>]`).
  */
-function checkSchema(node: unknown, wirePath: string, fieldPath: string, errors: SchemaErrors): void {
+export function checkSchema(node: unknown, wirePath: string, fieldPath: string, errors: SchemaErrors): void {
   if (!isObj(node)) return;
   for (const key of Object.keys(node)) {
     if (!SCHEMA_FIELDS.has(key)) {
@@ -190,5 +193,11 @@ export function validateGeminiRequest(context: WireContext): WireRejection | und
   const contents: Content[] = arr(body.contents)
     .filter(isObj)
     .map((content) => ({ role: str(content.role) || 'user', parts: arr(content.parts).filter(isObj) }));
-  return checkTools(body) ?? checkPairing(contents) ?? checkSignatures(context.model, contents);
+  return (
+    checkTools(body) ??
+    outputRejection(body, context.model) ??
+    fileRejection(contents) ??
+    checkPairing(contents) ??
+    checkSignatures(context.model, contents)
+  );
 }

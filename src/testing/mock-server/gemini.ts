@@ -14,7 +14,7 @@ import type { FinishReason, ModelRequest, ModelTool, ToolChoice } from '../../mo
 import type { JsonValue, Message } from '../../model/message.js';
 import type { MockStep } from '../mock-step.js';
 import { splitText, sseFrame, stepFinishReason, stepUsage } from './frames.js';
-import { arr, decodeTool, isObj, str, type Obj } from './decode.js';
+import { arr, decodeMedia, decodeOutput, decodeTool, isObj, str, type Obj } from './decode.js';
 import { generationOf, validateGeminiRequest } from './gemini-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
@@ -91,9 +91,9 @@ function decodeContents(contents: unknown): Message[] {
       } else if (typeof part.text === 'string') {
         user.push({ type: 'text', text: part.text });
       } else if (isObj(part.inlineData)) {
-        user.push({ type: 'image', mediaType: str(part.inlineData.mimeType), data: str(part.inlineData.data) });
+        user.push(decodeMedia(str(part.inlineData.mimeType), { data: str(part.inlineData.data) }));
       } else if (isObj(part.fileData)) {
-        user.push({ type: 'image', mediaType: str(part.fileData.mimeType), url: str(part.fileData.fileUri) });
+        user.push(decodeMedia(str(part.fileData.mimeType), { url: str(part.fileData.fileUri) }));
       }
     }
     if (results.length > 0) out.push({ role: 'tool', content: results });
@@ -150,6 +150,7 @@ export const geminiWire: WireFormat = {
       ...(toolChoice ? { toolChoice } : {}),
       ...(typeof generation.maxOutputTokens === 'number' ? { maxOutputTokens: generation.maxOutputTokens } : {}),
       ...(typeof generation.temperature === 'number' ? { temperature: generation.temperature } : {}),
+      ...decodeOutput('output', undefined, generation.responseJsonSchema ?? generation.responseSchema),
     };
   },
   encode(step: MockStep, context: WireContext): EncodedStream {

@@ -126,6 +126,37 @@ function checkOptions(body: Record<string, unknown>): void {
   expect(body.stream, 'bool', 'stream', 'bool');
 }
 
+const JSON_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+
+/** Whether Ollama can turn a schema node into a grammar: known types, object `properties`, schema `items`. */
+function grammarReady(node: unknown): boolean {
+  if (!isObj(node)) return typeof node === 'boolean';
+  const types = Array.isArray(node.type) ? node.type : node.type === undefined ? [] : [node.type];
+  if (!types.every((type) => typeof type === 'string' && JSON_TYPES.has(type))) return false;
+  if (node.properties !== undefined && !isObj(node.properties)) return false;
+  const children = [
+    ...Object.values(isObj(node.properties) ? node.properties : {}),
+    ...(node.items !== undefined ? [node.items] : []),
+    ...(Array.isArray(node.anyOf) ? node.anyOf : []),
+    ...(Array.isArray(node.oneOf) ? node.oneOf : []),
+  ];
+  return children.every(grammarReady);
+}
+
+/**
+ * `format`: `"json"`, a JSON Schema object, or nothing (`""`, `null`); a schema Ollama cannot make a
+ * grammar of (a type it does not know, `properties` that are not an object) is refused.
+ */
+function checkFormat(format: unknown): void {
+  if (format === undefined || format === null || format === '' || format === 'json') return;
+  if (!isObj(format)) {
+    throw new Refusal(
+      `invalid format: ${JSON.stringify(JSON.stringify(format))}; expected "json" or a valid JSON Schema object`,
+    );
+  }
+  if (!grammarReady(format)) throw new Refusal('invalid JSON schema in format');
+}
+
 /**
  * Checks an `/api/chat` request as Ollama decodes it; the 400 it would answer, or `undefined` to accept.
  *
@@ -144,6 +175,7 @@ export function validateOllamaRequest(context: WireContext): WireRejection | und
     expect(body.tools, 'array', 'tools', 'api.Tools');
     for (const tool of Array.isArray(body.tools) ? body.tools : []) checkTool(tool);
     checkOptions(body);
+    checkFormat(body.format);
     if (typeof body.model !== 'string' || body.model === '') throw new Refusal('model is required');
   } catch (error) {
     if (error instanceof Refusal) return { status: 400, message: error.message };

@@ -12,7 +12,7 @@ import type { FinishReason, ModelRequest, ModelTool } from '../../model/language
 import type { JsonValue, Message } from '../../model/message.js';
 import type { MockStep } from '../mock-step.js';
 import { ndjsonFrame, splitText, stepFinishReason, stepUsage, toolArguments } from './frames.js';
-import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
+import { arr, decodeOutput, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
 import { validateOllamaRequest } from './ollama-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
 
@@ -109,6 +109,7 @@ export const ollamaWire: WireFormat = {
       tools,
       ...(typeof options.num_predict === 'number' ? { maxOutputTokens: options.num_predict } : {}),
       ...(typeof options.temperature === 'number' ? { temperature: options.temperature } : {}),
+      ...decodeOutput('output', undefined, b.format),
     };
   },
   encode(step: MockStep, context: WireContext): EncodedStream {

@@ -14,6 +14,7 @@
  */
 import { arr, isObj, str, type Obj } from './decode.js';
 import { openaiRejection } from './openai-rejection.js';
+import { responsesFileRejection, responsesFormatRejection } from './openai-output-validate.js';
 import {
   followingItem,
   reasoningOfEncryptedContent,
@@ -147,5 +148,10 @@ export function responsesRejection(body: unknown): WireRejection | undefined {
         ]
       : [],
   );
-  return functionSchemaRejection(functions) ?? inputRejection(b, arr(b.input).filter(isObj), b.store !== false);
+  return (
+    functionSchemaRejection(functions) ??
+    responsesFormatRejection(b) ??
+    responsesFileRejection(b) ??
+    inputRejection(b, arr(b.input).filter(isObj), b.store !== false)
+  );
 }

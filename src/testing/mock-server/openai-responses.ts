@@ -21,7 +21,7 @@ import {
   toolCallId,
 } from './frames.js';
 import { decodeCommon, decodeImageUrl, openaiError, parseArguments, stepReasoningTokens } from './openai.js';
-import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
+import { arr, decodeMedia, decodeOutput, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
 import { rememberOutput, sentItem } from './openai-responses-memory.js';
 import { responsesRejection } from './openai-responses-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
@@ -77,6 +77,14 @@ function decodeInput(body: Obj): Message[] {
       for (const part of arr(item.content).filter(isObj)) {
         if (part.type === 'input_text') content.push({ type: 'text', text: str(part.text) });
         if (part.type === 'input_image') content.push({ type: 'image', ...decodeImageUrl(str(part.image_url)) });
+        if (part.type === 'input_file') {
+          const source =
+            typeof part.file_url === 'string'
+              ? { mediaType: '', url: part.file_url }
+              : decodeImageUrl(str(part.file_data));
+          const { mediaType, ...where } = source;
+          content.push(decodeMedia(mediaType || 'application/pdf', where, part.filename));
+        }
       }
       push({ role: 'user', content });
     }
@@ -138,6 +146,9 @@ export const openaiResponsesWire: WireFormat = {
       messages: decodeInput(b),
       tools,
       ...decodeCommon(b),
+      ...(isObj(b.text) && isObj(b.text.format) && b.text.format.type === 'json_schema'
+        ? decodeOutput(b.text.format.name, b.text.format.description, b.text.format.schema)
+        : {}),
     };
   },
   encode(step: MockStep, context: WireContext): EncodedStream {

@@ -8,6 +8,7 @@
 import type { JsonSchema } from '../../model/language-model.js';
 import { pythonTuple, strictSchemaProblem } from '../../providers/shared/strict-schema-rules.js';
 import { arr, isObj, str, type Obj } from './decode.js';
+import { chatFileRejection, chatFormatRejection } from './openai-output-validate.js';
 import { openaiRejection } from './openai-rejection.js';
 import type { WireRejection } from './types.js';
 
@@ -130,5 +131,10 @@ export function chatRejection(model: string, body: unknown): WireRejection | und
         param: `tools[${i}].function.parameters`,
       };
     });
-  return functionSchemaRejection(functions) ?? toolMessageRejection(arr(b.messages).filter(isObj), model, b);
+  return (
+    functionSchemaRejection(functions) ??
+    chatFormatRejection(b) ??
+    chatFileRejection(b) ??
+    toolMessageRejection(arr(b.messages).filter(isObj), model, b)
+  );
 }

@@ -19,7 +19,7 @@ import {
   toolArguments,
   toolCallId,
 } from './frames.js';
-import { arr, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
+import { arr, decodeOutput, decodeTool, isObj, modelInBody, postTo, str, type Obj } from './decode.js';
 import { rejectionDetails } from './openai-rejection.js';
 import { chatRejection } from './openai-validate.js';
 import type { EncodedStream, StreamErrorKind, WireContext, WireFormat } from './types.js';
@@ -75,6 +75,15 @@ function decodeContent(content: unknown): Extract<Message, { role: 'user' }>['co
     if (part.type === 'text') out.push({ type: 'text', text: str(part.text) });
     if (part.type === 'image_url' && isObj(part.image_url))
       out.push({ type: 'image', ...decodeImageUrl(str(part.image_url.url)) });
+    if (part.type === 'file' && isObj(part.file)) {
+      const { mediaType, ...source } = decodeImageUrl(str(part.file.file_data));
+      out.push({
+        type: 'file',
+        mediaType,
+        ...source,
+        ...(typeof part.file.filename === 'string' ? { filename: part.file.filename } : {}),
+      });
+    }
   }
   return out;
 }
@@ -200,7 +209,14 @@ export const openaiChatWire: WireFormat = {
       .filter(isObj)
       .map((t) => (isObj(t.function) ? t.function : t))
       .map((f) => decodeTool(f, f.parameters));
-    return { ...decodeMessages(b.messages), tools, ...decodeCommon(b) };
+    const format =
+      isObj(b.response_format) && isObj(b.response_format.json_schema) ? b.response_format.json_schema : {};
+    return {
+      ...decodeMessages(b.messages),
+      tools,
+      ...decodeCommon(b),
+      ...decodeOutput(format.name, format.description, format.schema),
+    };
   },
   encode(step: MockStep, context: WireContext): EncodedStream {
     const id = `chatcmpl-mock-${context.call}`;

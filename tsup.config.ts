@@ -19,6 +19,7 @@ export default defineConfig({
     'testing/vitest/index': 'src/testing/vitest/index.ts',
     'lsp/index': 'src/lsp/index.ts',
     'mcp/index': 'src/mcp/index.ts',
+    'plugins/index': 'src/plugins/index.ts',
   },
   format: ['esm'],
   target: 'node20',

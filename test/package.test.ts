@@ -54,6 +54,7 @@ describe('package shape', () => {
         './testing/vitest',
         './tools',
         './mcp',
+        './plugins',
       ].sort(),
     );
   });

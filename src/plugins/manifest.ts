@@ -13,7 +13,7 @@ import { ConfigError } from '../errors/config-error.js';
 export const PLUGIN_MANIFEST = 'icode-plugin.json';
 
 /** Names joined by single `-` or `_`: never `__`, which separates the parts of `plugin__<name>__<tool>`. */
-const PLUGIN_NAME = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+export const PLUGIN_NAME = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 const TOOL_PART = /^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Providers refuse tool names longer than this. */

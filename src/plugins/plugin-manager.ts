@@ -128,6 +128,8 @@ export class PluginManager {
   readonly #listeners = new Set<() => void>();
   /** Loaded plugins by `name@installedAt`, so tools keep their identity while nothing changes. */
   readonly #loaded = new Map<string, LoadedPlugin | { readonly error: string }>();
+  /** Changes of this manager run one at a time, so two installs never lose each other's state entry. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: PluginManagerOptions = {}) {
     this.#options = options;
@@ -148,6 +150,12 @@ export class PluginManager {
     return () => void this.#listeners.delete(listener);
   }
 
+  #serial<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(change, change);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
   #changed(): void {
     for (const listener of this.#listeners) listener();
   }
@@ -159,7 +167,11 @@ export class PluginManager {
    * `replace`), an archive with paths that lead out or links, or a failed `npm pack`. Nothing installed
    * is changed then.
    */
-  async install(source: string, options: PluginInstallOptions = {}): Promise<PluginInstallResult> {
+  install(source: string, options: PluginInstallOptions = {}): Promise<PluginInstallResult> {
+    return this.#serial(() => this.#install(source, options));
+  }
+
+  async #install(source: string, options: PluginInstallOptions): Promise<PluginInstallResult> {
     if (typeof source !== 'string' || source === '')
       throw new ConfigError('install: give a folder, a .tgz file or a package spec.');
     const staging = join(this.dir, 'staging', randomUUID());
@@ -225,7 +237,7 @@ export class PluginManager {
    * @throws ConfigError for a plugin that is not installed.
    */
   enable(name: string): Promise<void> {
-    return this.#setEnabled(name, true);
+    return this.#serial(() => this.#setEnabled(name, true));
   }
 
   /**
@@ -234,7 +246,7 @@ export class PluginManager {
    * @throws ConfigError for a plugin that is not installed.
    */
   disable(name: string): Promise<void> {
-    return this.#setEnabled(name, false);
+    return this.#serial(() => this.#setEnabled(name, false));
   }
 
   async #setEnabled(name: string, enabled: boolean): Promise<void> {
@@ -252,7 +264,11 @@ export class PluginManager {
    *
    * @throws ConfigError for a plugin that is not installed.
    */
-  async uninstall(name: string): Promise<void> {
+  uninstall(name: string): Promise<void> {
+    return this.#serial(() => this.#uninstall(name));
+  }
+
+  async #uninstall(name: string): Promise<void> {
     const state = await readPluginState(this.#stateFile);
     if (!Object.hasOwn(state.plugins, name))
       throw new ConfigError(`No plugin named "${name}" is installed in ${this.dir}.`);

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
+import { PLUGIN_NAME } from './manifest.js';
 
 /** The version of the state file's format. */
 export const PLUGIN_STATE_VERSION = 1;
@@ -24,7 +25,8 @@ const entrySchema = z.strictObject({
 });
 const stateSchema = z.strictObject({
   version: z.literal(PLUGIN_STATE_VERSION),
-  plugins: z.record(z.string(), entrySchema),
+  // Keys name folders under installed/: only plugin names, never a path.
+  plugins: z.record(z.string().regex(PLUGIN_NAME, 'not a plugin name'), entrySchema),
 });
 
 /** One installed plugin, as the state file records it. */

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, symlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -176,6 +176,39 @@ describe('installing refuses what leads out of the plugin or breaks names', () =
     const file = join(await tempDir(), 'plugin.tgz');
     await writeFile(file, 'not gzip');
     await expect(manager.install(file)).rejects.toThrow(/not a gzip'd tarball/);
+  });
+});
+
+describe('the state file', () => {
+  it('is never overwritten when it is broken, and never names a path to remove', async () => {
+    const manager = await fresh();
+    const victim = await writeFolder(await tempDir(), { 'keep.txt': 'precious' });
+    await writeFolder(manager.dir, {
+      'plugins.json': {
+        version: 1,
+        plugins: { [`../../../..${victim}`]: { enabled: true, source: 'x', version: '1', installedAt: 'now' } },
+      },
+    });
+    await expect(manager.uninstall(`../../../..${victim}`)).rejects.toThrow(/plugins\.json: not a plugin state file/);
+    expect(existsSync(join(victim, 'keep.txt'))).toBe(true);
+
+    await writeFile(join(manager.dir, 'plugins.json'), '{ half');
+    await expect(manager.install(await writeFolder(await tempDir(), toolsPlugin('p')))).rejects.toThrow(
+      /plugins\.json: not valid JSON; fix or remove it/,
+    );
+    expect(await readFile(join(manager.dir, 'plugins.json'), 'utf8')).toBe('{ half');
+  });
+});
+
+describe('concurrent changes', () => {
+  it('two installs at once both stay installed', async () => {
+    const manager = await fresh();
+    const [a, b] = await Promise.all([
+      writeFolder(await tempDir(), toolsPlugin('first')),
+      writeFolder(await tempDir(), toolsPlugin('second')),
+    ]);
+    await Promise.all([manager.install(a), manager.install(b), manager.disable('first').catch(() => undefined)]);
+    expect((await manager.list()).map((p) => p.name)).toEqual(['first', 'second']);
   });
 });
 

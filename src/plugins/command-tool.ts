@@ -11,11 +11,23 @@ import type { PluginCommandTool } from './manifest.js';
 import { pluginToolName } from './manifest.js';
 import { withPluginRoot } from './plugin-root.js';
 
-/** How long a command tool may run unless its manifest says otherwise, in ms. */
+/**
+ * How long a command tool may run unless its manifest says otherwise, in ms.
+ *
+ * @example
+ * ```ts
+ * const entry = { name: 'slow', command: 'make', timeoutMs: 5 * DEFAULT_COMMAND_TOOL_TIMEOUT_MS };
+ * ```
+ */
 export const DEFAULT_COMMAND_TOOL_TIMEOUT_MS = 60_000;
 /**
  * The largest input (JSON characters) a command tool takes: the input travels in an environment variable,
  * and Linux caps one at 128 KiB.
+ *
+ * @example
+ * ```ts
+ * if (JSON.stringify(input).length > MAX_COMMAND_INPUT_CHARS) console.warn('too large for a command tool');
+ * ```
  */
 export const MAX_COMMAND_INPUT_CHARS = 120_000;
 /** Output kept for the model (head and tail past it). */

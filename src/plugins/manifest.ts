@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 
-/** The manifest's file name, at the root of the plugin folder (or npm package). */
+/**
+ * The manifest's file name, at the root of the plugin folder (or npm package).
+ *
+ * @example
+ * ```ts
+ * await writeFile(join(folder, PLUGIN_MANIFEST), JSON.stringify({ name: 'echo', version: '1.0.0' }));
+ * ```
+ */
 export const PLUGIN_MANIFEST = 'icode-plugin.json';
 
 /** Names joined by single `-` or `_`: never `__`, which separates the parts of `plugin__<name>__<tool>`. */

@@ -9,12 +9,26 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 import { parseFrontMatter, type FrontMatterValue } from './front-matter.js';
 
-/** The file that makes a folder a skill. */
+/**
+ * The file that makes a folder a skill.
+ *
+ * @example
+ * ```ts
+ * const file = join(folder, SKILL_FILE); // …/SKILL.md
+ * ```
+ */
 export const SKILL_FILE = 'SKILL.md';
 const SKILL_NAME = /^[A-Za-z0-9]+(?:[-_.:][A-Za-z0-9]+)*$/;
 const MAX_NAME = 64;
 const MAX_DESCRIPTION = 1_024;
-/** A SKILL.md larger than this is refused: it is instructions, loaded whole into the context. */
+/**
+ * A SKILL.md larger than this is refused: it is instructions, loaded whole into the context.
+ *
+ * @example
+ * ```ts
+ * if (size > MAX_SKILL_FILE_BYTES) console.warn('too big for a skill');
+ * ```
+ */
 export const MAX_SKILL_FILE_BYTES = 256 * 1024;
 
 /**

@@ -8,10 +8,24 @@
  */
 import { ConfigError } from '../errors/config-error.js';
 
-/** A front matter value: a string, or a list of strings. */
+/**
+ * A front matter value: a string, or a list of strings.
+ *
+ * @example
+ * ```ts
+ * const tools: FrontMatterValue = ['read', 'bash'];
+ * ```
+ */
 export type FrontMatterValue = string | readonly string[];
 
-/** The parsed front matter and the text after it. */
+/**
+ * The parsed front matter and the text after it.
+ *
+ * @example
+ * ```ts
+ * const { data, body }: FrontMatterDocument = parseFrontMatter(text, 'SKILL.md');
+ * ```
+ */
 export interface FrontMatterDocument {
   readonly data: Readonly<Record<string, FrontMatterValue>>;
   readonly body: string;

@@ -15,7 +15,14 @@ import type { Toolset, ToolsetStatus } from '../tools/toolset.js';
 import { discoverSkills, type Skill, type SkillDiscovery } from './discover.js';
 import { parseFrontMatter } from './front-matter.js';
 
-/** The name of the tool that loads a skill. */
+/**
+ * The name of the tool that loads a skill.
+ *
+ * @example
+ * ```ts
+ * createPolicy({ mode: 'read-only', deny: [SKILL_TOOL_NAME] }); // no skills for this agent
+ * ```
+ */
 export const SKILL_TOOL_NAME = 'skill';
 /** Files of a skill folder listed when it loads, at most. */
 const MAX_LISTED_FILES = 100;

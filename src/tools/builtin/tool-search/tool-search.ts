@@ -11,7 +11,14 @@ import type { SessionState, Tool } from '../../tool.js';
 import { isToolset, type Toolset, type ToolsetContext, type ToolsetStatus } from '../../toolset.js';
 import { searchTools } from './rank.js';
 
-/** The name of the search tool the model calls. */
+/**
+ * The name of the search tool the model calls.
+ *
+ * @example
+ * ```ts
+ * const searches = events.filter((e) => e.type === 'tool-call' && e.name === TOOL_SEARCH_NAME);
+ * ```
+ */
 export const TOOL_SEARCH_NAME = 'tool_search';
 /** Deferred tools named in the search tool's description, at most; the others are found by searching. */
 const MAX_LISTED_NAMES = 300;

@@ -20,6 +20,7 @@ export default defineConfig({
     'lsp/index': 'src/lsp/index.ts',
     'mcp/index': 'src/mcp/index.ts',
     'otel/index': 'src/otel/index.ts',
+    'plugins/index': 'src/plugins/index.ts',
   },
   format: ['esm'],
   target: 'node20',

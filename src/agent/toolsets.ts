@@ -90,7 +90,16 @@ export class AgentToolsets {
       if (wait) await wait;
     }
     this.#seen.set(ctx, this.#seq);
-    return this.#modelTools;
+    return this.#visible(ctx);
+  }
+
+  /** The model's tools minus those a toolset defers for this session (`toolSearch`). */
+  #visible(ctx: RunContext): readonly ModelTool[] {
+    let hidden: Set<string> | undefined;
+    for (const toolset of this.#toolsets) {
+      for (const name of toolset.deferredTools?.({ state: ctx.state }) ?? []) (hidden ??= new Set()).add(name);
+    }
+    return hidden ? this.#modelTools.filter((tool) => !hidden.has(tool.name)) : this.#modelTools;
   }
 
   /** Closes every toolset once; later calls return the same promise. */

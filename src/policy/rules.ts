@@ -60,10 +60,13 @@ const FAMILIES: Record<string, RuleFamily> = {
   webfetch: 'webfetch',
 };
 
+/** MCP tools (`mcp__server__tool`) and plugin tools (`plugin__name__tool`): names kept as written, prefix rules. */
+const NAMESPACED = /^(?:mcp|plugin)__/;
+
 /** Normalises a tool name for comparison: case-insensitive, `web_fetch` = `WebFetch`. */
 export function normalizeToolName(name: string): string {
   const lower = name.toLowerCase();
-  return lower.startsWith('mcp__') ? lower : lower.replace(/[_-]/g, '');
+  return NAMESPACED.test(lower) ? lower : lower.replace(/[_-]/g, '');
 }
 
 function fail(rule: string, why: string): never {
@@ -223,17 +226,19 @@ export function parseRule(rule: string): ParsedRule {
     if (specifier.trim() === '') fail(rule, 'empty parentheses; write the bare tool name');
   }
   const name = normalizeToolName(rawName);
-  if (name.startsWith('mcp__')) {
-    if (specifier !== undefined) fail(rule, 'MCP rules take no parentheses');
+  if (NAMESPACED.test(name)) {
+    const [kind, owner] = name.startsWith('mcp__') ? ['mcp', 'server'] : ['plugin', 'name'];
+    if (specifier !== undefined) fail(rule, `${kind} rules take no parentheses`);
     const parts = name.split('__');
     if (parts.length < 2 || parts.length > 3 || parts.some((part, i) => i > 0 && part === ''))
-      fail(rule, 'MCP rules look like mcp__server or mcp__server__tool');
+      fail(rule, `${kind} rules look like ${kind}__${owner} or ${kind}__${owner}__tool`);
     const tool = parts[2];
-    if (tool === undefined || tool === '*') return { source, family: 'mcp', name, mcpPrefix: `mcp__${parts[1]}__` };
-    if (tool.includes('*')) fail(rule, 'only a whole "*" tool part is supported in MCP rules');
+    if (tool === undefined || tool === '*') return { source, family: 'mcp', name, mcpPrefix: `${kind}__${parts[1]}__` };
+    if (tool.includes('*')) fail(rule, `only a whole "*" tool part is supported in ${kind} rules`);
     return { source, family: 'mcp', name };
   }
-  if (rawName.includes('*')) fail(rule, '"*" is only supported in MCP rules (mcp__server__*)');
+  if (rawName.includes('*'))
+    fail(rule, '"*" is only supported in MCP and plugin rules (mcp__server__*, plugin__name__*)');
   const family = (Object.hasOwn(FAMILIES, name) ? FAMILIES[name] : undefined) ?? 'tool';
   if (specifier === undefined) return { source, family, name };
   switch (family) {

@@ -7,7 +7,7 @@
 import type { ToolsetStatusEvent } from '../events/agent-event.js';
 import type { LanguageModel } from '../model/language-model.js';
 import type { Usage } from '../model/usage.js';
-import type { Tool } from './tool.js';
+import type { SessionState, Tool } from './tool.js';
 
 /**
  * What the agent tells a toolset when it asks for its tools.
@@ -78,6 +78,13 @@ export interface Toolset {
    * adding the toolset to `tools` is all it takes. Return the tools you do not change as they are.
    */
   wrapTools?(tools: readonly Tool[]): readonly Tool[];
+  /**
+   * Names of this toolset's tools to leave out of the model's tool list for this turn of this session:
+   * they stay callable, but their schemas cost nothing in the request (`toolSearch` defers tools until
+   * the model searches for them). Asked before each turn with the session's state, so what a session
+   * loaded stays loaded across its runs.
+   */
+  deferredTools?(context: { readonly state: SessionState }): ReadonlySet<string>;
   /** Stops everything the toolset started. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -58,10 +58,8 @@ describe('the scenario suite', () => {
         'web_fetch_private_address_refused',
       ]),
     );
-    // Only what icode truly lacks waits: approvals, compaction and cost all run for real.
-    expect(scenarios.filter((scenario) => scenario.pending).map((scenario) => scenario.name)).toEqual([
-      'plugin_tool_roundtrip',
-    ]);
+    // Nothing waits: approvals, compaction, cost and plugins all run for real.
+    expect(scenarios.filter((scenario) => scenario.pending).map((scenario) => scenario.name)).toEqual([]);
   });
 });
 

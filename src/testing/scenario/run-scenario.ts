@@ -13,6 +13,7 @@ import { checkExpectations } from './check.js';
 import { startCassetteModel, type ScenarioCassette } from './cassette-model.js';
 import { startScenarioModel } from './providers.js';
 import { buildScenarioAgent, toAnswer } from './scenario-agent.js';
+import { scenarioPlugins } from './scenario-plugins.js';
 import type { Scenario, ScenarioExpectation, ScenarioProvider } from './schema.js';
 import { scenarioScript } from './script.js';
 import { createScenarioDirectories } from './workspace.js';
@@ -145,11 +146,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const setupFailures: string[] = [];
   const events: AgentEvent[] = [];
   let model: Awaited<ReturnType<typeof startScenarioModel>> | undefined;
+  let closeAgent: (() => Promise<void>) | undefined;
   try {
     model = options.cassette
       ? await startCassetteModel(provider, scenario, script, options.cassette)
       : await startScenarioModel(provider, scenario, script);
-    const { agent, store, approvals } = buildScenarioAgent(scenario, dirs, model.model, setupFailures);
+    const pluginTools = await scenarioPlugins(scenario, dirs);
+    const built = buildScenarioAgent(scenario, dirs, model.model, setupFailures, pluginTools ? [pluginTools] : []);
+    const { agent, store, approvals } = built;
+    closeAgent = () => agent.close();
 
     const timeout = AbortSignal.timeout(scenario.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const resumeAnswers = [...(scenario.policy?.resume ?? [])];
@@ -257,6 +262,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
+    await closeAgent?.().catch(() => undefined);
     await model?.close();
     await dirs.dispose();
   }

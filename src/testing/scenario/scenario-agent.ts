@@ -1,5 +1,5 @@
 /**
- * The agent a scenario runs: the built-in coding tools on its workspace, a policy whose approver plays the
+ * The agent a scenario runs: the built-in coding tools on its workspace (and its plugins' tools), a policy whose approver plays the
  * scripted answers, a memory store, and workspace snapshots when the scenario reverts.
  *
  * @packageDocumentation
@@ -16,6 +16,7 @@ import { localSandbox } from '../../sandbox/local-sandbox.js';
 import { gitSnapshots } from '../../snapshots/git-snapshots.js';
 import { memoryStore } from '../../stores/memory-store.js';
 import type { SessionStore } from '../../stores/types.js';
+import type { Toolset } from '../../tools/toolset.js';
 import { codingTools, type CodingToolName, CODING_TOOL_NAMES } from '../../tools/builtin/coding-tools.js';
 import type { Scenario, ScenarioApproval } from './schema.js';
 import type { ScenarioDirectories } from './workspace.js';
@@ -52,6 +53,7 @@ export function buildScenarioAgent(
   dirs: ScenarioDirectories,
   model: LanguageModel,
   failures: string[],
+  toolsets: readonly Toolset[] = [],
 ): ScenarioAgent {
   const approvals = [...(scenario.policy?.approvals ?? [])];
   let asked = 0;
@@ -73,10 +75,13 @@ export function buildScenarioAgent(
     provider: model,
     store,
     sandbox,
-    tools: codingTools({
-      sandbox,
-      exclude: CODING_TOOL_NAMES.filter((name) => !wanted.has(name)) as CodingToolName[],
-    }),
+    tools: [
+      ...codingTools({
+        sandbox,
+        exclude: CODING_TOOL_NAMES.filter((name) => !wanted.has(name)) as CodingToolName[],
+      }),
+      ...toolsets,
+    ],
     policy: createPolicy({
       mode: policy.mode ?? 'workspace-write',
       ...(policy.allow ? { allow: policy.allow } : {}),

@@ -10,7 +10,8 @@
  * - `policy`: `mode`, `allow` / `ask` / `deny` rules, `approvals` (the approver's scripted answers, in
  *   order: `allow`, `allow-always`, `deny`, `{ decision: 'deny', feedback }`) and `resume` (answers given
  *   through `agent.resume` when the run pauses, which it does when there is no `approvals` list);
- * - `tools` (built-in tool names; all of `codingTools` by default) and `agent` (`instructions`,
+ * - `tools` (built-in tool names; all of `codingTools` by default), `plugins` (workspace folders installed
+ *   as plugins, whose tools the agent gets too) and `agent` (`instructions`,
  *   `maxTurns`, `maxCostUsd`);
  * - `prompt` (and `followUps`, later runs in the same session; then `revert: { toTurn }`), and `model`: the scripted `steps` (as
  *   `MockStep`, with `{{result}}` slots filled from the tool results the model was sent),
@@ -183,6 +184,11 @@ export const scenarioSchema = z
     policy: policySchema.optional(),
     /** The built-in tools the agent gets. @defaultValue all of `codingTools` */
     tools: z.array(z.string()).optional(),
+    /**
+     * Plugin folders of the workspace, installed with `PluginManager` into a plugin directory beside it;
+     * the agent gets their tools (`plugin__<name>__<tool>`) through `plugins()`.
+     */
+    plugins: z.array(z.string().min(1)).optional(),
     agent: z
       .strictObject({
         instructions: z.string().optional(),

@@ -52,3 +52,5 @@ export { readTodos, TODO_STATE_KEY, todoWriteTool } from './todo-write.js';
 export type { WebFetchOptions } from './web-fetch/web-fetch.js';
 export { webFetchTool } from './web-fetch/web-fetch.js';
 export { exitPlanModeTool, planTools } from './plan/exit-plan-mode.js';
+export type { ToolSearchOptions } from './tool-search/tool-search.js';
+export { TOOL_SEARCH_NAME, toolSearch } from './tool-search/tool-search.js';

@@ -19,6 +19,7 @@ export default defineConfig({
     'testing/vitest/index': 'src/testing/vitest/index.ts',
     'lsp/index': 'src/lsp/index.ts',
     'mcp/index': 'src/mcp/index.ts',
+    'config/index': 'src/config/index.ts',
   },
   format: ['esm'],
   target: 'node20',

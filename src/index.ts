@@ -53,6 +53,9 @@ export type {
 export { isToolset } from './tools/toolset.js';
 export type { Toolset, ToolsetContext, ToolsetStatus } from './tools/toolset.js';
 
+export { projectInstructions } from './config/instructions/project-instructions.js';
+export type { ProjectInstructionsOptions } from './config/instructions/project-instructions.js';
+
 export { memoryStore } from './stores/memory-store.js';
 export type { MemorySessionStore, MemoryStoreOptions } from './stores/memory-store.js';
 export { ENTRY_SCHEMA_VERSION } from './stores/types.js';

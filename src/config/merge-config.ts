@@ -9,6 +9,7 @@ import { MODES } from '../policy/policy-options.js';
 import type { PermissionMode } from '../policy/types.js';
 import type { AdditionalDirectory } from '../sandbox/types.js';
 import { ConfigFileError } from './config-file-error.js';
+import { formatJsonPath } from './json-path.js';
 import { canonicalPath, isInside, resolveCommand, resolveConfigPath } from './config-path-value.js';
 import type { ParsedConfigFile } from './read-config-file.js';
 import type { ConfigFile, LspServerSection, McpServerSection, ProviderName } from './schema.js';
@@ -78,7 +79,7 @@ export async function mergeConfig(layers: readonly ConfigLayer[], context: Merge
       const absolute = path(value);
       if (scope !== 'user' && !isInside(await canonicalPath(context.root), await canonicalPath(absolute)))
         throw new ConfigFileError(
-          { file, path: where.join('.'), ...parsed.locate(where) },
+          { file, path: formatJsonPath(where), ...parsed.locate(where) },
           `"${value}" leads out of the project (${context.root}); a project file may only name files inside it.`,
         );
       return absolute;

@@ -19,6 +19,7 @@
 import { MODES } from '../policy/policy-options.js';
 import type { PermissionMode } from '../policy/types.js';
 import { ConfigFileError } from './config-file-error.js';
+import { formatJsonPath } from './json-path.js';
 import type { ParsedConfigFile } from './read-config-file.js';
 import type { TrustProject } from './schema.js';
 
@@ -38,7 +39,7 @@ export function guardProjectFile(
 ): void {
   const { settings } = parsed;
   const refuse = (path: (string | number)[], problem: string): never => {
-    throw new ConfigFileError({ file: parsed.file, path: path.join('.'), ...parsed.locate(path) }, problem);
+    throw new ConfigFileError({ file: parsed.file, path: formatJsonPath(path), ...parsed.locate(path) }, problem);
   };
   if (settings.trustProject) refuse(['trustProject'], `only the user config (${userFile}) can set this.`);
   if (settings.provider?.apiKeyEnv !== undefined)

@@ -41,6 +41,7 @@ export async function readConfigFile(file: string): Promise<ParsedConfigFile | u
  * @throws ConfigFileError naming the file, the JSON path and the position of the first problem.
  */
 export function parseConfigText(file: string, text: string): ConfigFile {
+  if (text.trim() === '') throw new ConfigFileError({ file, path: '' }, 'the file is empty; write {} for no settings.');
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const [syntax] = errors;
@@ -50,7 +51,7 @@ export function parseConfigText(file: string, text: string): ConfigFile {
       `invalid JSONC: ${printParseErrorCode(syntax.error)}.`,
     );
   }
-  if (!tree) throw new ConfigFileError({ file, path: '' }, 'the file is empty; write {} for no settings.');
+  if (!tree) throw new ConfigFileError({ file, path: '' }, 'the file holds no value; write {} for no settings.');
   const parsed = configFileSchema.safeParse(nodeValue(tree));
   if (parsed.success) return parsed.data;
   const [issue, ...more] = parsed.error.issues;

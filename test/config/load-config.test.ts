@@ -70,6 +70,42 @@ describe('loadConfig precedence', () => {
     });
   });
 
+  it('joins hooks from every file and merges servers by name, with relative commands made absolute', async () => {
+    await fx.write(
+      fx.userFile,
+      JSON.stringify({
+        trustProject: { commands: true },
+        hooks: [{ command: './hooks/guard.sh', events: ['beforeToolCall'], matcher: 'bash', timeoutMs: 5000 }],
+        mcpServers: { docs: { url: 'https://docs.example.com/mcp' }, fs: { command: 'mcp-fs' } },
+      }),
+    );
+    await fx.write(
+      fx.projectFile,
+      JSON.stringify({
+        hooks: [{ command: 'node', args: ['scripts/check.js'], events: ['stop'] }],
+        mcpServers: { fs: { command: './bin/fs-server', args: ['.'] } },
+      }),
+    );
+    const config = await fx.load();
+    expect(config.hooks).toEqual([
+      {
+        command: join(fx.userDir, 'hooks/guard.sh'),
+        events: ['beforeToolCall'],
+        matcher: 'bash',
+        timeoutMs: 5000,
+        source: fx.userFile,
+        baseDir: fx.userDir,
+      },
+      { command: 'node', args: ['scripts/check.js'], events: ['stop'], source: fx.projectFile, baseDir: fx.root },
+    ]);
+    expect(config.mcpServers).toEqual({
+      docs: { url: 'https://docs.example.com/mcp' },
+      fs: { command: join(fx.root, 'bin/fs-server'), args: ['.'] },
+    });
+    expect(config.sources['mcpServers.fs']).toBe(fx.projectFile);
+    expect(config.sources['hooks[1]']).toBe(fx.projectFile);
+  });
+
   it('reads JSONC: comments and trailing commas', async () => {
     await fx.write(
       fx.projectFile,

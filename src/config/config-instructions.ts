@@ -9,13 +9,17 @@ import type { IcodeConfig } from './types.js';
  * the config's `instructions.files` (each marked with its path), then the project instruction files
  * (`AGENTS.md`, `CLAUDE.md`: the user's, then from the root down to `cwd`) unless turned off.
  *
- * @throws ConfigError for an `instructions.files` entry that does not exist, is not a regular file, or (set
- *   by a project file) leads out of the project.
+ * Files in the workspace go through `canRead` (the agent's read rules): a file the agent may not read
+ * never reaches the model through its instructions.
+ *
+ * @throws ConfigError for an `instructions.files` entry that does not exist, is not a regular file, may
+ *   not be read, or (set by a project file) leads out of the project.
  */
 export async function configInstructions(
   config: IcodeConfig,
   text: string | undefined,
   project: boolean,
+  canRead: (path: string) => Promise<boolean>,
 ): Promise<string | undefined> {
   const parts: string[] = [];
   const own = text ?? config.instructions.text;
@@ -24,7 +28,9 @@ export async function configInstructions(
   for (const [index, path] of config.instructions.files.entries()) {
     const source = config.sources[`instructions.files[${index}]`];
     const fromProject = source !== userFile || isInside(config.root, path);
-    const file = await readInstructionFile(path, config.instructions.maxBytes, fromProject ? config.root : undefined);
+    let file = await readInstructionFile(path, config.instructions.maxBytes, fromProject ? config.root : undefined);
+    if (file && 'realPath' in file && isInside(config.root, path) && !(await canRead(path)))
+      file = { path, reason: 'the policy does not allow reading it' };
     if (!file || !('realPath' in file))
       throw new ConfigError(
         `instructions.files[${index}] (${source}): ${path} ${file ? `is not used: ${file.reason}` : 'does not exist'}.`,
@@ -38,6 +44,7 @@ export async function configInstructions(
       userDir: config.userDir,
       files: config.instructions.projectFiles,
       maxBytes: config.instructions.maxBytes,
+      canRead,
     });
     if (merged !== '') parts.push(merged);
   }

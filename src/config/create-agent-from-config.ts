@@ -13,7 +13,8 @@ import type { Tool } from '../tools/tool.js';
 import type { Toolset } from '../tools/toolset.js';
 import { configInstructions } from './config-instructions.js';
 import type { ConfigEnv } from './config-paths.js';
-import { configPolicy } from './config-policy.js';
+import { configPolicy, isPolicy } from './config-policy.js';
+import { createPolicy } from '../policy/create-policy.js';
 import { loadProvider } from './load-provider.js';
 import type { IcodeConfig } from './types.js';
 
@@ -91,15 +92,23 @@ export async function createAgentFromConfig(config: IcodeConfig, overrides: Conf
     tools.push(lspTools({ root: config.root, servers: config.lspServers }));
   }
   tools.push(...extra);
-  const instructions = await configInstructions(config, text, project ?? true);
+  const agentPolicy = configPolicy(config, policy);
+  const instructions = await configInstructions(config, text, project ?? true, readCheck(agentPolicy));
   return createAgent({
     ...limits(config),
     ...options,
     provider,
-    policy: configPolicy(config, policy),
+    policy: agentPolicy,
     tools,
     ...(instructions !== undefined ? { instructions } : {}),
   });
+}
+
+/** Whether the agent's policy lets the `read` tool read `path` without asking (instruction files obey it too). */
+function readCheck(policy: Policy | AgentPolicyOptions): (path: string) => Promise<boolean> {
+  const judge = isPolicy(policy) ? policy : createPolicy({ ...policy, approve: undefined });
+  return async (path) =>
+    (await judge.decide({ name: 'read', input: { file_path: path }, readOnly: true })).decision === 'allow';
 }
 
 function limits(config: IcodeConfig): Partial<AgentOptions> {

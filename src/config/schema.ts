@@ -125,7 +125,9 @@ const instructions = z.strictObject({
   /** Further instruction files (relative to the file's folder for the user file, to the project root else). */
   files: z.array(nonEmpty).optional(),
   /** File names looked for from the workspace root down to cwd; `false` turns project instructions off. */
-  projectFiles: z.union([z.literal(false), z.array(nonEmpty).min(1)]).optional(),
+  projectFiles: z
+    .union([z.literal(false), z.array(z.string().regex(/^[^/\\]+$/, 'must be a file name, not a path')).min(1)])
+    .optional(),
   /** Cap on the project instructions, in bytes. */
   maxBytes: positiveInt.optional(),
 });

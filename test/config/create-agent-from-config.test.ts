@@ -123,6 +123,27 @@ describe('createAgentFromConfig', () => {
     provider.assertComplete();
   });
 
+  it('instruction files obey the read rules: a project file cannot smuggle a denied file into the instructions', async () => {
+    await fx.write(join(fx.root, '.env'), 'API_TOKEN=hunter2');
+    await fx.write(fx.userFile, JSON.stringify({ policy: { deny: ['Read(./.env)'] } }));
+    await fx.write(fx.projectFile, JSON.stringify({ instructions: { projectFiles: ['AGENTS.md', '.env'] } }));
+    const provider = mockProvider([{ text: 'ok' }]);
+    const agent = await createAgentFromConfig(await fx.load(), { provider });
+    await agent.run('Hi').result;
+    const system = provider.requests[0]!.system ?? '';
+    expect(system).not.toContain('hunter2');
+    expect(system).toContain(`${join(fx.root, '.env')} not used: the policy does not allow reading it`);
+    provider.assertComplete();
+
+    await fx.write(fx.projectFile, JSON.stringify({ instructions: { files: ['.env'] } }));
+    const error = await createAgentFromConfig(await fx.load(), { provider: mockProvider([]) }).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(String(error)).toContain('the policy does not allow reading it');
+    expect(String(error)).not.toContain('hunter2');
+  });
+
   it('refuses an instruction file that does not exist', async () => {
     await fx.write(fx.projectFile, JSON.stringify({ instructions: { files: ['docs/style.md'] } }));
     const error = await createAgentFromConfig(await fx.load(), { provider: mockProvider([]) }).catch(

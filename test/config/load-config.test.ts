@@ -262,6 +262,9 @@ describe('project files cannot widen what the user allows', () => {
     await fx.write(fx.projectFile, JSON.stringify({ instructions: { files: ['../.ssh/id_ed25519'] } }));
     expect((await fileError(fx.load())).path).toBe('instructions.files[0]');
 
+    await fx.write(fx.projectFile, JSON.stringify({ instructions: { projectFiles: ['../../.ssh/id_ed25519'] } }));
+    expect((await fileError(fx.load())).path).toBe('instructions.projectFiles[0]');
+
     await symlink(join(fx.base, 'home', '.ssh'), join(fx.root, 'docs'));
     await fx.write(fx.projectFile, JSON.stringify({ skills: ['docs'] }));
     const error = await fileError(fx.load());

@@ -31,6 +31,12 @@ export interface ProjectInstructionsOptions {
   readonly files?: readonly string[];
   /** Cap on the text of all files together, in bytes (markers not counted). @defaultValue 32768 */
   readonly maxBytes?: number;
+  /**
+   * Whether a workspace file may be read (the policy's read rules, so a file the agent may not read never
+   * reaches the model through its instructions); refused files are left out with a marker. The user's
+   * global files are not checked. @defaultValue every file inside `root`
+   */
+  readonly canRead?: (path: string) => boolean | Promise<boolean>;
 }
 
 const DEFAULT_FILES = ['AGENTS.md', 'CLAUDE.md'];
@@ -45,7 +51,7 @@ const DEFAULT_MAX_BYTES = 32 * 1024;
  *
  * Each file is marked with its path. A file reached twice (`CLAUDE.md` a symlink to `AGENTS.md`) is used
  * once. Files in the workspace whose real path leads out of `root` (a symlink to `~/.ssh/…`) are refused,
- * as are FIFOs and devices; a marker says so. Over `maxBytes`, the closest files are kept: files are taken
+ * as are FIFOs, devices and files `canRead` refuses; a marker says so. Over `maxBytes`, the closest files are kept: files are taken
  * from `cwd` upwards, the one that crosses the cap is cut (its start kept), and every farther one is left
  * out, with a marker at the top naming them. `''` when there is no file.
  *
@@ -74,7 +80,10 @@ export async function projectInstructions(options: ProjectInstructionsOptions): 
   const seen = new Set<string>();
   const look = async (folder: string, within?: string): Promise<void> => {
     for (const name of names) {
-      const file = await readInstructionFile(await joinPath(folder, name), maxBytes, within);
+      const path = await joinPath(folder, name);
+      let file = await readInstructionFile(path, maxBytes, within);
+      if (file && 'realPath' in file && within !== undefined && options.canRead && !(await options.canRead(path)))
+        file = { path, reason: 'the policy does not allow reading it' };
       if (!file || ('realPath' in file && seen.has(file.realPath))) continue;
       if ('realPath' in file) seen.add(file.realPath);
       found.push(file);

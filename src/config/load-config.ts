@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
+import { checkRules } from './check-rules.js';
 import { findProjectRoot, userConfigDir, type ConfigEnv } from './config-paths.js';
 import { mergeConfig, type ConfigLayer } from './merge-config.js';
 import { DEFAULT_MODE_CEILING, guardProjectFile } from './project-guard.js';
@@ -72,12 +73,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<IcodeConfi
   const files = configFiles(userDir, root);
 
   const user = await readConfigFile(files.user);
+  if (user) checkRules(user);
   const trust = user?.settings.trustProject ?? {};
   const ceiling = user?.settings.policy?.mode ?? DEFAULT_MODE_CEILING;
   const layers: ConfigLayer[] = user ? [{ scope: 'user', parsed: user, baseDir: userDir }] : [];
   for (const scope of ['project', 'local'] as const) {
     const parsed = await readConfigFile(files[scope]);
     if (!parsed) continue;
+    checkRules(parsed);
     guardProjectFile(parsed, files.user, ceiling, trust);
     layers.push({ scope, parsed, baseDir: root });
   }

@@ -170,6 +170,13 @@ describe('loadConfig errors name the file, the JSON path and the position', () =
     expect(error.line).toBe(5);
   });
 
+  it('a malformed permission rule', async () => {
+    await fx.write(fx.projectFile, '{\n  "policy": {\n    "deny": ["Read(./.env)", "Bash(rm -rf"]\n  }\n}');
+    const error = await fileError(fx.load());
+    expect(error.path).toBe('policy.deny[1]');
+    expect([error.line, error.column]).toEqual([3, 30]);
+  });
+
   it('an API key in a config file', async () => {
     await fx.write(fx.userFile, JSON.stringify({ provider: { name: 'openai', options: { apiKey: 'sk-123' } } }));
     const error = await fileError(fx.load());

@@ -5,6 +5,8 @@
  */
 import type { Agent, AgentRun, ResumeOptions, RunInput, RunOptions } from '../agent/types.js';
 import { memoryStore } from '../stores/memory-store.js';
+import { isToolset } from '../tools/toolset.js';
+import { borrowTools } from './borrowed-toolset.js';
 import { createAgentFromConfig, type ConfigOverrides } from './create-agent-from-config.js';
 import type { IcodeConfig } from './types.js';
 import { watchConfig, type ConfigWatcher, type WatchConfigOptions } from './watch-config.js';
@@ -35,7 +37,10 @@ export interface ConfiguredAgent {
   resume(sessionId: string, options?: ResumeOptions): AgentRun;
   /** Reloads the files now; resolves with the current agent (the previous one if the new config is bad). */
   reload(): Promise<Agent>;
-  /** Stops watching and closes every agent once its runs have ended. */
+  /**
+   * Stops watching, closes every agent once its runs have ended, and closes the toolsets of
+   * `overrides.tools` (lent to each agent in turn, so no retired agent closes them).
+   */
   close(): Promise<void>;
 }
 
@@ -57,7 +62,12 @@ export interface ConfiguredAgent {
  * @throws ConfigError when the config is invalid at the start or cannot build an agent.
  */
 export async function configuredAgent(options: ConfiguredAgentOptions): Promise<ConfiguredAgent> {
-  const overrides: ConfigOverrides = { ...options.overrides, store: options.overrides?.store ?? memoryStore() };
+  const own = options.overrides?.tools ?? [];
+  const overrides: ConfigOverrides = {
+    ...options.overrides,
+    store: options.overrides?.store ?? memoryStore(),
+    ...(own.length > 0 ? { tools: borrowTools(own) } : {}),
+  };
   const onError = options.onError ?? ((error: unknown) => console.warn(`icode config not applied: ${String(error)}`));
   const runs = new Map<Agent, number>();
   const retired = new Set<Agent>();
@@ -124,6 +134,8 @@ export async function configuredAgent(options: ConfiguredAgentOptions): Promise<
       await building;
       retired.add(current().agent);
       await Promise.all([...new Set([...retired, ...runs.keys()])].map(closeIfIdle));
+      // The caller's toolsets were lent to every agent; they are closed once, here.
+      await Promise.all(own.filter(isToolset).map((toolset) => toolset.close().catch(onError)));
     },
   };
 }

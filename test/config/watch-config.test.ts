@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { messageText, type ModelRequest } from 'icode';
+import { messageText, type ModelRequest, type Toolset } from 'icode';
 import { configuredAgent, watchConfig, type ConfigWatcher, type IcodeConfig } from 'icode/config';
 import { mockProvider } from 'icode/testing';
 import { configFixture, type ConfigFixture } from './fixture.js';
@@ -66,12 +66,20 @@ describe('configuredAgent', () => {
     });
     const reloads: IcodeConfig[] = [];
     const errors: unknown[] = [];
+    // A toolset of the caller's, lent to each agent: a retired agent must not close it.
+    let closes = 0;
+    const toolset: Toolset = {
+      kind: 'toolset',
+      name: 'own',
+      tools: () => Promise.resolve([]),
+      close: () => Promise.resolve(void closes++),
+    };
     const configured = await configuredAgent({
       cwd: fx.root,
       userDir: fx.userDir,
       env: { HOME: fx.base },
       debounceMs: 20,
-      overrides: { provider },
+      overrides: { provider, tools: [toolset] },
       onReload: (_agent, config) => reloads.push(config),
       onError: (error) => errors.push(error),
     });
@@ -102,7 +110,9 @@ describe('configuredAgent', () => {
     expect(systemOf('four')).toBe('Version two.');
     expect(configured.config.instructions.text).toBe('Version two.');
 
+    expect(closes).toBe(0);
     await configured.close();
+    expect(closes).toBe(1);
     provider.assertComplete();
   });
 });

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
@@ -59,6 +60,7 @@ export function configFiles(userDir: string, root: string): { user: string; proj
  * const config = await loadConfig({ cwd: process.cwd() });
  * const agent = await createAgentFromConfig(config);
  * ```
+ * @throws ConfigError when `cwd` is not a folder.
  * @throws ConfigFileError (a {@link ConfigError}) naming the file, JSON path, line and column of the
  *   first problem: a JSONC syntax error, an unknown key, a bad value, or a setting a project file may not make.
  */
@@ -68,6 +70,13 @@ export async function loadConfig(options: LoadConfigOptions): Promise<IcodeConfi
   const env = options.env ?? process.env;
   const home = env.HOME && env.HOME.startsWith('/') ? env.HOME : homedir();
   const cwd = resolve(options.cwd);
+  if (
+    !(await stat(cwd).then(
+      (info) => info.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new ConfigError(`loadConfig: cwd ${cwd} is not a folder.`);
   const userDir = resolve(options.userDir ?? userConfigDir(env));
   const root = await findProjectRoot(cwd, home);
   const files = configFiles(userDir, root);

@@ -132,6 +132,12 @@ describe('loadConfig precedence', () => {
     expect(config.maxTurns).toBe(5);
   });
 
+  it('refuses a cwd that is not a folder', async () => {
+    const error = await fx.load(join(fx.root, 'missing')).catch((thrown: unknown) => thrown);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(String(error)).toContain('is not a folder');
+  });
+
   it('uses $XDG_CONFIG_HOME/icode for the user file', async () => {
     await fx.write('xdg/icode/config.json', JSON.stringify({ maxTurns: 7 }));
     const { loadConfig } = await import('icode/config');

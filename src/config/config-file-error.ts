@@ -1,6 +1,13 @@
 import { ConfigError } from '../errors/config-error.js';
 
-/** Where in a config file a problem is: the file, the JSON path, and the line and column when known. */
+/**
+ * Where in a config file a problem is: the file, the JSON path, and the line and column when known.
+ *
+ * @example
+ * ```ts
+ * const at: ConfigLocation = { file: '/work/app/.icode/config.json', path: 'policy.allow[1]', line: 4, column: 7 };
+ * ```
+ */
 export interface ConfigLocation {
   /** Absolute path of the file. */
   readonly file: string;

@@ -7,10 +7,25 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
-/** The environment a config is read in: only `XDG_CONFIG_HOME` and `HOME` are read here. */
+/**
+ * The environment a config is read in: `loadConfig` reads `XDG_CONFIG_HOME` and `HOME`,
+ * `createAgentFromConfig` the variable `provider.apiKeyEnv` names.
+ *
+ * @example
+ * ```ts
+ * const env: ConfigEnv = { HOME: '/home/ada', XDG_CONFIG_HOME: undefined };
+ * ```
+ */
 export type ConfigEnv = Readonly<Record<string, string | undefined>>;
 
-/** The user's config folder: `$XDG_CONFIG_HOME/icode`, else `~/.config/icode`. */
+/**
+ * The user's config folder: `$XDG_CONFIG_HOME/icode`, else `~/.config/icode`.
+ *
+ * @example
+ * ```ts
+ * userConfigDir({ XDG_CONFIG_HOME: '/home/ada/.xdg' }); // '/home/ada/.xdg/icode'
+ * ```
+ */
 export function userConfigDir(env: ConfigEnv): string {
   const xdg = env.XDG_CONFIG_HOME;
   // The XDG spec: a relative value is invalid and is ignored.

@@ -25,7 +25,15 @@ export interface ConfiguredAgentOptions extends Omit<WatchConfigOptions, 'onChan
   readonly onReload?: (agent: Agent, config: IcodeConfig) => void;
 }
 
-/** An agent rebuilt from its config files when they change; each run uses the agent current at its start. */
+/**
+ * An agent rebuilt from its config files when they change; each run uses the agent current at its start.
+ *
+ * @example
+ * ```ts
+ * const configured: ConfiguredAgent = await configuredAgent({ cwd });
+ * console.log(configured.config.provider.model, configured.agent.tools.length);
+ * ```
+ */
 export interface ConfiguredAgent {
   /** The agent the next run will use. */
   readonly agent: Agent;

@@ -31,7 +31,14 @@ export interface LoadConfigOptions {
   readonly env?: ConfigEnv;
 }
 
-/** The three files of a config, lowest precedence first. */
+/**
+ * The three files of a config, lowest precedence first.
+ *
+ * @example
+ * ```ts
+ * configFiles('/home/ada/.config/icode', '/work/app').local; // '/work/app/.icode/config.local.json'
+ * ```
+ */
 export function configFiles(userDir: string, root: string): { user: string; project: string; local: string } {
   return {
     user: join(userDir, 'config.json'),

@@ -6,10 +6,24 @@
  */
 import { z } from 'zod';
 
-/** The provider names a config file may choose; each maps to `icode/providers/<name>`. */
+/**
+ * The provider names a config file may choose; each maps to `icode/providers/<name>`.
+ *
+ * @example
+ * ```ts
+ * PROVIDER_NAMES.includes('ollama'); // true
+ * ```
+ */
 export const PROVIDER_NAMES = ['anthropic', 'openai', 'gemini', 'ollama'] as const;
 
-/** The hook points a command hook in a config file may name. */
+/**
+ * The hook points a command hook in a config file may name.
+ *
+ * @example
+ * ```ts
+ * const hook = { command: './hooks/guard.sh', events: ['beforeToolCall'] satisfies HookEvent[], matcher: 'bash' };
+ * ```
+ */
 export const HOOK_EVENTS = [
   'sessionStart',
   'userPromptSubmit',
@@ -141,7 +155,14 @@ const trustProject = z.strictObject({
   additionalDirectories: z.boolean().optional(),
 });
 
-/** The schema of one config file. */
+/**
+ * The zod schema of one config file, for tools that check or generate config files.
+ *
+ * @example
+ * ```ts
+ * configFileSchema.parse({ provider: { name: 'openai', model: 'gpt-5-mini' }, maxTurns: 20 });
+ * ```
+ */
 export const configFileSchema = z.strictObject({
   /** For editors; ignored. */
   $schema: z.string().optional(),
@@ -164,7 +185,14 @@ export const configFileSchema = z.strictObject({
   trustProject: trustProject.optional(),
 });
 
-/** One config file, as validated. */
+/**
+ * One config file, as validated; the section types below are its parts.
+ *
+ * @example
+ * ```ts
+ * const file: ConfigFile = { policy: { deny: ['Read(./.env)'] }, trustProject: { commands: true } };
+ * ```
+ */
 export type ConfigFile = z.infer<typeof configFileSchema>;
 /** The `provider` section. */
 export type ProviderSection = z.infer<typeof provider>;

@@ -8,7 +8,15 @@ import type { PermissionMode } from '../policy/types.js';
 import type { AdditionalDirectory } from '../sandbox/types.js';
 import type { HookSection, LspServerSection, McpServerSection, ProviderName } from './schema.js';
 
-/** Which file a value came from: the user's, the project's, or the project's local (uncommitted) one. */
+/**
+ * Which file a value came from: the user's, the project's, or the project's local (uncommitted) one. The
+ * types below are the parts of {@link IcodeConfig}.
+ *
+ * @example
+ * ```ts
+ * const local = config.files.find((file: ConfigFileInfo) => file.scope === 'local')?.file;
+ * ```
+ */
 export type ConfigScope = 'user' | 'project' | 'local';
 
 /** A config file that was read. */

@@ -27,7 +27,15 @@ export interface WatchConfigOptions extends LoadConfigOptions {
   readonly debounceMs?: number;
 }
 
-/** A config kept up to date with its files. */
+/**
+ * A config kept up to date with its files.
+ *
+ * @example
+ * ```ts
+ * const watcher: ConfigWatcher = await watchConfig({ cwd });
+ * const agent = await createAgentFromConfig(watcher.current); // for the next run
+ * ```
+ */
 export interface ConfigWatcher {
   /** The last valid config. */
   readonly current: IcodeConfig;

@@ -16,7 +16,7 @@ import type { ConfigEnv } from './config-paths.js';
 import { configPolicy, isPolicy } from './config-policy.js';
 import { createPolicy } from '../policy/create-policy.js';
 import { loadProvider } from './load-provider.js';
-import type { IcodeConfig } from './types.js';
+import { CONFIG_LIMITS, type IcodeConfig } from './types.js';
 
 /**
  * What code sets on top of a config: every {@link AgentOptions} field given here wins over the files.
@@ -82,26 +82,42 @@ export async function createAgentFromConfig(config: IcodeConfig, overrides: Conf
     ...options
   } = overrides;
   const provider = model ?? (await loadProvider(config, env ?? process.env));
-  const tools: (Tool | Toolset)[] = coding === false ? [] : codingTools({ ...coding });
+  const agentPolicy = configPolicy(config, policy);
+  const instructions = await configInstructions(config, text, project ?? true, readCheck(agentPolicy));
+  // Servers last, once nothing else can fail before the agent owns them.
+  const servers = await serverToolsets(config);
+  try {
+    return createAgent({
+      ...limits(config),
+      ...options,
+      provider,
+      policy: agentPolicy,
+      tools: [...(coding === false ? [] : codingTools({ ...coding })), ...servers, ...extra],
+      ...(instructions !== undefined ? { instructions } : {}),
+    });
+  } catch (error) {
+    await Promise.allSettled(servers.map((toolset) => toolset.close()));
+    throw error;
+  }
+}
+
+/** The MCP and LSP toolsets of the config, their modules imported only when configured. */
+async function serverToolsets(config: IcodeConfig): Promise<Toolset[]> {
+  const toolsets: Toolset[] = [];
   if (Object.keys(config.mcpServers).length > 0) {
     const { mcpServers } = await import('../mcp/mcp-servers.js');
-    tools.push(mcpServers({ servers: config.mcpServers }));
+    toolsets.push(mcpServers({ servers: config.mcpServers }));
   }
   if (Object.keys(config.lspServers).length > 0) {
     const { lspTools } = await import('../lsp/lsp-tools.js');
-    tools.push(lspTools({ root: config.root, servers: config.lspServers }));
+    try {
+      toolsets.push(lspTools({ root: config.root, servers: config.lspServers }));
+    } catch (error) {
+      await Promise.allSettled(toolsets.map((toolset) => toolset.close()));
+      throw error;
+    }
   }
-  tools.push(...extra);
-  const agentPolicy = configPolicy(config, policy);
-  const instructions = await configInstructions(config, text, project ?? true, readCheck(agentPolicy));
-  return createAgent({
-    ...limits(config),
-    ...options,
-    provider,
-    policy: agentPolicy,
-    tools,
-    ...(instructions !== undefined ? { instructions } : {}),
-  });
+  return toolsets;
 }
 
 /** Whether the agent's policy lets the `read` tool read `path` without asking (instruction files obey it too). */
@@ -112,16 +128,7 @@ function readCheck(policy: Policy | AgentPolicyOptions): (path: string) => Promi
 }
 
 function limits(config: IcodeConfig): Partial<AgentOptions> {
-  const keys = [
-    'maxTurns',
-    'maxParallelTools',
-    'toolTimeoutMs',
-    'maxToolOutputChars',
-    'maxCostUsd',
-    'maxOutputTokens',
-    'temperature',
-  ] as const;
-  return Object.fromEntries(keys.filter((key) => config[key] !== undefined).map((key) => [key, config[key]]));
+  return Object.fromEntries(CONFIG_LIMITS.filter((key) => config[key] !== undefined).map((key) => [key, config[key]]));
 }
 
 /** Sections this function does not apply: refused unless the caller applies them through `overrides`. */

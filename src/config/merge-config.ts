@@ -14,6 +14,7 @@ import { formatJsonPath } from './json-path.js';
 import type { ParsedConfigFile } from './read-config-file.js';
 import type { ConfigFile, LspServerSection, McpServerSection, ProviderName } from './schema.js';
 import {
+  CONFIG_LIMITS,
   DEFAULT_INSTRUCTION_FILES,
   DEFAULT_INSTRUCTIONS_MAX_BYTES,
   type ConfigScope,
@@ -36,15 +37,7 @@ export interface MergeContext {
   readonly home: string;
 }
 
-const SCALARS = [
-  'maxTurns',
-  'maxParallelTools',
-  'toolTimeoutMs',
-  'maxToolOutputChars',
-  'maxCostUsd',
-  'maxOutputTokens',
-  'temperature',
-] as const;
+const SCALARS = CONFIG_LIMITS;
 
 /** The merge so far. */
 interface Merged {

@@ -104,6 +104,17 @@ export interface IcodeConfig {
   readonly sources: Readonly<Record<string, string>>;
 }
 
+/** The settings passed to `createAgent` as they are. */
+export const CONFIG_LIMITS = [
+  'maxTurns',
+  'maxParallelTools',
+  'toolTimeoutMs',
+  'maxToolOutputChars',
+  'maxCostUsd',
+  'maxOutputTokens',
+  'temperature',
+] as const;
+
 /** Default cap on project instructions, in bytes. */
 export const DEFAULT_INSTRUCTIONS_MAX_BYTES = 32 * 1024;
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, type AgentEvent, type ToolResultEvent } from 'icode';
 import { createAgentFromConfig } from 'icode/config';
@@ -103,6 +104,43 @@ describe('createAgentFromConfig', () => {
     const result = await agent.run('Hi').result;
     expect(result.text).toBe('Hello from the wire.');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('starts the configured MCP server (a real one, over stdio) and applies the file rules to its tools', async () => {
+    const require = createRequire(import.meta.url);
+    const serverJs = join(
+      dirname(require.resolve('@modelcontextprotocol/server-filesystem/package.json')),
+      'dist/index.js',
+    );
+    await fx.write(join(fx.root, 'list.md'), '- milk\n');
+    await fx.write(
+      fx.userFile,
+      JSON.stringify({
+        mcpServers: { fs: { command: process.execPath, args: [serverJs, fx.root] } },
+        policy: { deny: ['mcp__fs__move_file'] },
+      }),
+    );
+    const file = join(fx.root, 'list.md');
+    const provider = mockProvider([
+      {
+        toolCalls: [
+          { name: 'mcp__fs__read_text_file', input: { path: file } },
+          { name: 'mcp__fs__move_file', input: { source: file, destination: join(fx.root, 'old.md') } },
+        ],
+      },
+      { text: 'Read it; the move was refused.' },
+    ]);
+    const agent = await createAgentFromConfig(await fx.load(), { provider });
+    const results = (await events(agent.run('Read the list, then move it'))).filter(
+      (event): event is ToolResultEvent => event.type === 'tool-result',
+    );
+    const byName = Object.fromEntries(results.map((event) => [event.name, event]));
+    expect(byName.mcp__fs__read_text_file!.isError).toBe(false);
+    expect(JSON.stringify(byName.mcp__fs__read_text_file!.output)).toContain('- milk');
+    expect(byName.mcp__fs__move_file!.errorCode).toBe('PERMISSION_DENIED');
+    expect(await readFile(file, 'utf8')).toBe('- milk\n');
+    provider.assertComplete();
+    await agent.close();
   });
 
   it('refuses a config without a provider, or with sections it does not apply', async () => {

@@ -85,6 +85,8 @@ export type { Toolset, ToolsetContext, ToolsetStatus } from './tools/toolset.js'
 
 export { taskTools } from './tasks/task-tools.js';
 export type { TaskTools, TaskToolsOptions } from './tasks/task-tools.js';
+export { projectInstructions } from './config/instructions/project-instructions.js';
+export type { ProjectInstructionsOptions } from './config/instructions/project-instructions.js';
 
 export { memoryStore } from './stores/memory-store.js';
 export type { MemorySessionStore, MemoryStoreOptions } from './stores/memory-store.js';

@@ -55,6 +55,7 @@ describe('package shape', () => {
         './tools',
         './mcp',
         './otel',
+        './config',
         './plugins',
       ].sort(),
     );

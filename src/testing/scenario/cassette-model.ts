@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { DURATION_PATTERN } from '../../tools/builtin/bash/bash-format.js';
 import { ConfigError } from '../../errors/config-error.js';
 import type { LanguageModel, ModelRequest } from '../../model/language-model.js';
 import { cassette, type Cassette, type CassetteMode } from '../cassette/cassette.js';
@@ -15,7 +16,6 @@ import { faultedCalls, scenarioAdapter, scenarioWireFaults, type ScenarioModel }
 import type { Scenario, ScenarioProvider } from './schema.js';
 
 /** A duration as tools report it, which a replayed run measures anew. */
-const DURATION = /\b\d+ ms\b/g;
 
 /**
  * The cassette a scenario runs against: a file path (replayed), or a path and a mode. `record` and `auto`
@@ -70,7 +70,7 @@ export async function startCassetteModel(
       path,
       mode,
       // Tool results report how long a command took (`[Exit code 0, 35 ms]`): measured afresh on every run.
-      ignore: [DURATION],
+      ignore: [DURATION_PATTERN],
       ...(server ? { upstream: server.url, canRecord: true } : {}),
     });
   } catch (error) {

@@ -6,6 +6,12 @@ import path from 'node:path';
 import type { ExecResult, Sandbox } from '../../../sandbox/types.js';
 
 /** A duration for people: `850 ms`, `12.3 s`, `4 min 05 s`. */
+/**
+ * Matches every duration {@link formatDuration} writes (`35 ms`, `1.1 s`, `2 min 05 s`): what replays of
+ * recorded runs ignore, since a command's time is measured afresh on every run.
+ */
+export const DURATION_PATTERN = /\b(?:\d+ min \d{2} s|\d+\.\d s|\d+ ms)\b/g;
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;

@@ -35,9 +35,15 @@ export interface ConfiguredProvider {
   readonly options: Readonly<Record<string, JsonValue>>;
 }
 
-/** The merged policy: rule lists from every file, the narrowest mode any file set. */
+/**
+ * The merged policy: rule lists from every file, the narrowest mode any file set (`plan` narrowest of
+ * all) and, with `plan`, the narrowest `afterPlan` (bounded by every other mode a file set, as
+ * `mergePolicyOptions` does).
+ */
 export interface ConfiguredPolicy {
   readonly mode?: PermissionMode;
+  /** Only with `mode: 'plan'`: the mode once a person approved the plan. */
+  readonly afterPlan?: PermissionMode;
   readonly allow: readonly string[];
   readonly ask: readonly string[];
   readonly deny: readonly string[];

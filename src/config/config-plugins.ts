@@ -24,6 +24,11 @@ export interface ConfigPlugins {
   readonly mcpServers: Readonly<Record<string, PluginMcpServer>>;
   /** Skill folders of the plugins, absolute. */
   readonly skills: readonly string[];
+  /**
+   * The installed folders of the plugins offered, to grant read-only: their command tools run in the
+   * agent's sandbox, which must reach the program (`${PLUGIN_ROOT}/tool.mjs`) and its files.
+   */
+  readonly folders: readonly string[];
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -93,6 +98,7 @@ export async function configPlugins(config: IcodeConfig): Promise<ConfigPlugins 
     hooks,
     mcpServers: Object.assign({}, ...used.map((plugin) => plugin.mcpServers)) as Record<string, PluginMcpServer>,
     skills: used.flatMap((plugin) => plugin.skills),
+    folders: used.map((plugin) => plugin.root),
   };
 }
 

@@ -63,8 +63,9 @@ export interface ConfigOverrides extends Partial<Omit<AgentOptions, 'policy' | '
  * - `hooks`: each a `commandHook`, run in the project root, before `overrides.hooks`;
  * - `plugins`: installed into `plugins/` of the user's config folder when not there yet (a path is
  *   installed from, a name is an installed plugin or an npm package); the enabled ones' tools
- *   (`plugin__<name>__<tool>`), command hooks, MCP servers and skills join the agent. A plugin that fails
- *   is skipped and reported as a `toolset-status` event;
+ *   (`plugin__<name>__<tool>`), command hooks, MCP servers and skills join the agent, and their folders
+ *   are granted read-only (their command tools run in the agent's sandbox). A plugin that fails is skipped
+ *   and reported as a `toolset-status` event;
  * - `skills` (and the plugins' skills): the `skill` tool, and their descriptions in the instructions; a
  *   skill folder outside the project (the user's, a plugin's) is granted read-only to the file tools;
  * - an MCP toolset for `mcpServers` (and the plugins') and LSP tools for `lspServers`, when configured
@@ -101,7 +102,7 @@ export async function createAgentFromConfig(config: IcodeConfig, overrides: Conf
     if (plugins) owned.push(plugins.toolset);
     const skills = await configSkills(config, plugins?.skills ?? []);
     if (skills) owned.push(skills.toolset);
-    const agentPolicy = configPolicy(config, policy, skills?.folders);
+    const agentPolicy = configPolicy(config, policy, [...(plugins?.folders ?? []), ...(skills?.folders ?? [])]);
     const instructions = joinText([
       await configInstructions(config, text, project ?? true, readCheck(agentPolicy)),
       skills?.instructions,

@@ -86,7 +86,10 @@ for await (const event of agent.run('What is in README.md and .env?')) {
   }
   if (event.type === 'run-end') console.log('answer:', event.result.text);
 }
-console.log('skills offered:', provider.requests[0]?.system?.split('\n').filter((line) => line.startsWith('- ')));
+console.log(
+  'skills offered:',
+  provider.requests[0]?.system?.split('\n').filter((line) => line.startsWith('- ')),
+);
 provider.assertComplete();
 await agent.close();
 await rm(base, { recursive: true, force: true });

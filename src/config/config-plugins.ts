@@ -61,7 +61,8 @@ export async function configPlugins(config: IcodeConfig): Promise<ConfigPlugins 
   ]);
   const manager = new PluginManager({ dir: configPluginDir(config) });
   const problems: ToolsetStatus[] = [];
-  const report = (server: string, error: string): void => void problems.push({ server, status: 'degraded', message: error });
+  const report = (server: string, error: string): void =>
+    void problems.push({ server, status: 'degraded', message: error });
 
   const names = new Set<string>();
   for (const [index, entry] of config.plugins.entries()) {

@@ -53,7 +53,8 @@ export async function configSkills(
     problems.push(...discovery.problems);
     for (const skill of discovery.skills) {
       const taken = found.find((other) => other.name === skill.name);
-      if (taken) problems.push({ path: skill.file, error: `a skill named "${skill.name}" was found first in ${taken.folder}` });
+      if (taken)
+        problems.push({ path: skill.file, error: `a skill named "${skill.name}" was found first in ${taken.folder}` });
       else if (!trusted && !isInside(root, skill.folder))
         problems.push({ path: skill.folder, error: `leads out of the project (${config.root}); not used` });
       else found.push(skill);

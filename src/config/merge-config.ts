@@ -201,7 +201,11 @@ function mergePolicy(merged: Merged, { settings, file, at, path }: LayerTools): 
     at('policy.mode');
   }
   if (mode !== undefined || policy?.afterPlan !== undefined)
-    merged.modes.push({ ...(mode ? { mode } : {}), ...(policy?.afterPlan ? { afterPlan: policy.afterPlan } : {}), file });
+    merged.modes.push({
+      ...(mode ? { mode } : {}),
+      ...(policy?.afterPlan ? { afterPlan: policy.afterPlan } : {}),
+      file,
+    });
   for (const directory of policy?.additionalDirectories ?? []) {
     at(`policy.additionalDirectories[${merged.directories.length}]`);
     merged.directories.push(
@@ -245,7 +249,9 @@ async function mergeLists(merged: Merged, tools: LayerTools): Promise<void> {
   for (const hook of settings.hooks ?? []) {
     at(`hooks[${merged.hooks.length}]`);
     const command =
-      hook.args === undefined ? resolveShellCommand(baseDir, hook.command, home) : resolveCommand(baseDir, hook.command, home);
+      hook.args === undefined
+        ? resolveShellCommand(baseDir, hook.command, home)
+        : resolveCommand(baseDir, hook.command, home);
     merged.hooks.push({ ...hook, command, source: file, baseDir });
   }
   for (const plugin of settings.plugins ?? []) {

@@ -183,8 +183,15 @@ export const configFileSchema = z.strictObject({
   policy: policy.optional(),
   mcpServers: z.record(z.string().regex(/^[A-Za-z0-9-]+(?:_[A-Za-z0-9-]+)*$/), mcpServer).optional(),
   lspServers: z.record(nonEmpty, lspServer).optional(),
+  /** Command hooks, run with the Claude Code hook contract in the project root. Project files need trust. */
   hooks: z.array(hook).optional(),
+  /**
+   * Plugins the agent uses: a path (`./plugins/lint`, `~/dev/lint`, a `.tgz`) is installed from, again when
+   * a folder's manifest version changes; a name is an installed plugin, or else an npm package to install.
+   * Project files need trust.
+   */
   plugins: z.array(nonEmpty).optional(),
+  /** Skill folders, or folders of skill folders. A project file's stay inside the project. */
   skills: z.array(nonEmpty).optional(),
   instructions: instructions.optional(),
   maxTurns: positiveInt.optional(),

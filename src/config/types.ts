@@ -91,7 +91,7 @@ export interface IcodeConfig {
   readonly lspServers: Readonly<Record<string, LspServerSection>>;
   /** Every file's hooks, user file's first. */
   readonly hooks: readonly ConfiguredHook[];
-  /** Plugin folders (absolute) and package names, for the plugin manager. */
+  /** Plugin paths (absolute: folders or tarballs to install from) and names (installed plugins or npm packages). */
   readonly plugins: readonly string[];
   /** Skill folders, absolute. */
   readonly skills: readonly string[];

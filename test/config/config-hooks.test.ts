@@ -5,7 +5,7 @@ import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentEvent, ToolResultEvent } from 'icode';
-import { ConfigFileError, HOOK_EVENTS, commandHook, createAgentFromConfig } from 'icode/config';
+import { ConfigFileError, HOOK_EVENTS, commandHook, createAgentFromConfig, loadConfig } from 'icode/config';
 import { mockProvider } from 'icode/testing';
 import { configFixture, type ConfigFixture } from './fixture.js';
 
@@ -56,6 +56,32 @@ describe('hooks from config files', () => {
     expect(await readFile(join(fx.root, 'build', 'out.js'), 'utf8')).toBe('built');
     expect(results.get('touch')!.isError).toBe(false);
     expect((await stat(join(fx.root, 'done.txt'))).isFile()).toBe(true);
+    provider.assertComplete();
+    await agent.close();
+  });
+
+  it('a relative hook program in a folder whose path has spaces still runs (quoted for the shell)', async () => {
+    const userDir = join(fx.base, 'my config', "it's here");
+    const guard = await fx.write(join(userDir, 'hooks', 'guard.sh'), GUARD);
+    await chmod(guard, 0o755);
+    await fx.write(
+      join(userDir, 'config.json'),
+      JSON.stringify({
+        hooks: [{ command: './hooks/guard.sh --strict', events: ['beforeToolCall'], onError: 'block' }],
+      }),
+    );
+    await fx.write(join(fx.root, 'build', 'out.js'), 'built');
+    await fx.write(fx.projectFile, JSON.stringify({ policy: { allow: ['Bash(rm:*)'] } }));
+    await fx.write(fx.localFile, JSON.stringify({ maxTurns: 2 }));
+    const provider = mockProvider([
+      { toolCalls: [{ id: 'rm', name: 'bash', input: { command: 'rm -rf build' } }] },
+      { text: 'Kept.' },
+    ]);
+    const config = await loadConfig({ cwd: fx.root, userDir, env: { HOME: join(fx.base, 'home') } });
+    const agent = await createAgentFromConfig(config, { provider });
+    const results = await toolResults(agent.run('Clean up'));
+    expect(JSON.stringify(results.get('rm')!.output)).toContain('Deleting folders is not allowed in this project.');
+    expect(await readFile(join(fx.root, 'build', 'out.js'), 'utf8')).toBe('built');
     provider.assertComplete();
     await agent.close();
   });

@@ -12,6 +12,19 @@ export function resolveCommand(base: string, command: string, home: string): str
   return command.includes('/') && !isAbsolute(command) ? resolveConfigPath(base, command, home) : command;
 }
 
+/**
+ * A shell command line with its program made absolute when it is written as a relative path
+ * (`./hooks/guard.sh --strict`), quoted for the shell when needed. The rest of the line is left as written:
+ * its relative paths are taken from the working directory it runs in.
+ */
+export function resolveShellCommand(base: string, line: string, home: string): string {
+  const match = /^(\.{1,2}\/\S*|~\/\S*)(.*)$/s.exec(line);
+  if (!match) return line;
+  const program = resolveConfigPath(base, match[1]!, home);
+  const quoted = /^[\w@%+=:,./-]+$/.test(program) ? program : `'${program.replaceAll("'", `'\\''`)}'`;
+  return `${quoted}${match[2]!}`;
+}
+
 /** Whether `path` is `root` or inside it, by path segments. */
 export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);

@@ -1,7 +1,8 @@
 /**
  * `icode/config`: agents built from config files. `loadConfig` reads the user's, the project's and the
- * local config files (JSONC, validated), `createAgentFromConfig` builds an agent from them, `watchConfig`
- * and `configuredAgent` follow changes, and `projectInstructions` merges `AGENTS.md`/`CLAUDE.md` files.
+ * local config files (JSONC, validated), `createAgentFromConfig` builds an agent from them (command hooks,
+ * plugins and skills included), `watchConfig` and `configuredAgent` follow changes, `projectInstructions`
+ * merges `AGENTS.md`/`CLAUDE.md` files, and `commandHook` runs hook programs with the Claude Code contract.
  *
  * @packageDocumentation
  */
@@ -13,6 +14,10 @@ export { ConfigFileError } from './config-file-error.js';
 export type { ConfigLocation } from './config-file-error.js';
 export { createAgentFromConfig } from './create-agent-from-config.js';
 export type { ConfigOverrides } from './create-agent-from-config.js';
+export type { ConfigPolicyOptions } from './config-policy.js';
+export { configPluginDir } from './config-plugins.js';
+export { commandHook } from '../hooks/command-hook.js';
+export type { CommandHookEvent, CommandHookOptions } from '../hooks/command-hook.js';
 export { watchConfig } from './watch-config.js';
 export type { ConfigWatcher, WatchConfigOptions } from './watch-config.js';
 export { configuredAgent } from './configured-agent.js';

@@ -10,7 +10,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { checkRules } from './check-rules.js';
 import { findProjectRoot, userConfigDir, type ConfigEnv } from './config-paths.js';
 import { mergeConfig, type ConfigLayer } from './merge-config.js';
-import { DEFAULT_MODE_CEILING, guardProjectFile } from './project-guard.js';
+import { guardProjectFile, modeCeiling } from './project-guard.js';
 import { readConfigFile } from './read-config-file.js';
 import type { IcodeConfig } from './types.js';
 
@@ -91,7 +91,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<IcodeConfi
   const user = await readConfigFile(files.user);
   if (user) checkRules(user);
   const trust = user?.settings.trustProject ?? {};
-  const ceiling = user?.settings.policy?.mode ?? DEFAULT_MODE_CEILING;
+  const ceiling = modeCeiling(user?.settings.policy);
   const layers: ConfigLayer[] = user ? [{ scope: 'user', parsed: user, baseDir: userDir }] : [];
   for (const scope of ['project', 'local'] as const) {
     const parsed = await readConfigFile(files[scope]);

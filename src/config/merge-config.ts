@@ -5,11 +5,17 @@
  * @packageDocumentation
  */
 import type { JsonValue } from '../model/message.js';
-import { MODES } from '../policy/policy-options.js';
+import { MODES, mergePolicyOptions } from '../policy/policy-options.js';
 import type { PermissionMode } from '../policy/types.js';
 import type { AdditionalDirectory } from '../sandbox/types.js';
 import { ConfigFileError } from './config-file-error.js';
-import { canonicalPath, isInside, resolveCommand, resolveConfigPath } from './config-path-value.js';
+import {
+  canonicalPath,
+  isInside,
+  resolveCommand,
+  resolveConfigPath,
+  resolveShellCommand,
+} from './config-path-value.js';
 import { formatJsonPath } from './json-path.js';
 import type { ParsedConfigFile } from './read-config-file.js';
 import type { ConfigFile, LspServerSection, McpServerSection, ProviderName } from './schema.js';
@@ -47,6 +53,8 @@ interface Merged {
   readonly rules: { allow: string[]; ask: string[]; deny: string[] };
   readonly directories: AdditionalDirectory[];
   mode?: PermissionMode;
+  /** Each file's `mode` and `afterPlan`, for the `afterPlan` of a merged `plan` mode. */
+  readonly modes: { mode?: PermissionMode; afterPlan?: PermissionMode; file: string }[];
   readonly mcpServers: Record<string, McpServerSection>;
   readonly lspServers: Record<string, LspServerSection>;
   readonly hooks: ConfiguredHook[];
@@ -85,6 +93,7 @@ export async function mergeConfig(layers: readonly ConfigLayer[], context: Merge
     options: {},
     rules: { allow: [], ask: [], deny: [] },
     directories: [],
+    modes: [],
     mcpServers: {},
     lspServers: {},
     hooks: [],
@@ -112,6 +121,7 @@ export async function mergeConfig(layers: readonly ConfigLayer[], context: Merge
     provider: { ...merged.provider, options: merged.options },
     policy: {
       ...(merged.mode ? { mode: merged.mode } : {}),
+      ...afterPlan(merged),
       ...merged.rules,
       additionalDirectories: merged.directories,
     },
@@ -175,7 +185,7 @@ function mergeProvider(merged: Merged, { settings, at }: LayerTools): void {
   }
 }
 
-function mergePolicy(merged: Merged, { settings, at, path }: LayerTools): void {
+function mergePolicy(merged: Merged, { settings, file, at, path }: LayerTools): void {
   const policy = settings.policy;
   for (const list of ['allow', 'ask', 'deny'] as const) {
     const value = policy?.[list];
@@ -190,12 +200,31 @@ function mergePolicy(merged: Merged, { settings, at, path }: LayerTools): void {
     merged.mode = mode;
     at('policy.mode');
   }
+  if (mode !== undefined || policy?.afterPlan !== undefined)
+    merged.modes.push({
+      ...(mode ? { mode } : {}),
+      ...(policy?.afterPlan ? { afterPlan: policy.afterPlan } : {}),
+      file,
+    });
   for (const directory of policy?.additionalDirectories ?? []) {
     at(`policy.additionalDirectories[${merged.directories.length}]`);
     merged.directories.push(
       typeof directory === 'string' ? path(directory) : { path: path(directory.path), access: directory.access },
     );
   }
+}
+
+/**
+ * The `afterPlan` of a merged `plan` mode: merged as `mergePolicyOptions` merges it (the narrowest of every
+ * file's `afterPlan` and every other mode a file set), with the file it came from in `sources`.
+ */
+function afterPlan(merged: Merged): { afterPlan?: PermissionMode } {
+  if (merged.mode !== 'plan') return {};
+  const { afterPlan: mode } = mergePolicyOptions(...merged.modes.map(({ mode, afterPlan }) => ({ mode, afterPlan })));
+  if (mode === undefined) return {};
+  const from = merged.modes.find((entry) => entry.afterPlan === mode || entry.mode === mode);
+  if (from) merged.sources['policy.afterPlan'] = from.file;
+  return { afterPlan: mode };
 }
 
 function mergeServers(merged: Merged, { settings, at, path, baseDir, home }: LayerTools): void {
@@ -219,7 +248,11 @@ async function mergeLists(merged: Merged, tools: LayerTools): Promise<void> {
   const { settings, file, at, path, contained, baseDir, home } = tools;
   for (const hook of settings.hooks ?? []) {
     at(`hooks[${merged.hooks.length}]`);
-    merged.hooks.push({ ...hook, command: resolveCommand(baseDir, hook.command, home), source: file, baseDir });
+    const command =
+      hook.args === undefined
+        ? resolveShellCommand(baseDir, hook.command, home)
+        : resolveCommand(baseDir, hook.command, home);
+    merged.hooks.push({ ...hook, command, source: file, baseDir });
   }
   for (const plugin of settings.plugins ?? []) {
     // A name that looks like a path is a plugin folder; anything else is a package name.

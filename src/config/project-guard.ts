@@ -3,7 +3,9 @@
  * project's folder, which may come from anyone (a cloned repository, a pull request), so neither is
  * trusted like the user's own file:
  *
- * - the mode can only be narrowed: a mode wider than the user file's (else `workspace-write`) is an error;
+ * - the mode can only be narrowed: a mode wider than the user file's (else `workspace-write`) is an error,
+ *   `plan` being the narrowest; an `afterPlan` wider than what the user file lets a plan lead to (its
+ *   `afterPlan` when it sets `plan`, else its mode, else `workspace-write`) is an error too;
  * - `provider.apiKeyEnv` and `trustProject` are user-file settings;
  * - `provider.baseURL` would send the user's API key and conversations to another server: only with the
  *   user file's `trustProject.baseURL`;
@@ -17,6 +19,7 @@
  * @packageDocumentation
  */
 import { MODES } from '../policy/policy-options.js';
+import { narrowerMode } from '../policy/plan-mode.js';
 import type { PermissionMode } from '../policy/types.js';
 import { ConfigFileError } from './config-file-error.js';
 import { formatJsonPath } from './json-path.js';
@@ -26,6 +29,30 @@ import type { TrustProject } from './schema.js';
 /** The widest mode a project file may set when the user file sets none. */
 export const DEFAULT_MODE_CEILING: PermissionMode = 'workspace-write';
 
+/** The widest modes a project file may set, from the user file's policy. */
+export interface ModeCeiling {
+  readonly mode: PermissionMode;
+  readonly afterPlan: PermissionMode;
+}
+
+/**
+ * What the user file's `policy` lets project files set: its mode (else `workspace-write`), and for
+ * `afterPlan` the mode its own plan leads to (its `afterPlan`, else `read-only`) when it sets `plan`, else
+ * its mode, narrowed by its `afterPlan` when it sets one.
+ *
+ * @example
+ * ```ts
+ * modeCeiling({ mode: 'plan', afterPlan: 'workspace-write' }); // { mode: 'plan', afterPlan: 'workspace-write' }
+ * ```
+ */
+export function modeCeiling(user: { mode?: PermissionMode; afterPlan?: PermissionMode } = {}): ModeCeiling {
+  const mode = user.mode ?? DEFAULT_MODE_CEILING;
+  if (mode === 'plan') return { mode, afterPlan: user.afterPlan ?? 'read-only' };
+  return { mode, afterPlan: user.afterPlan ? narrowerMode(mode, user.afterPlan) : mode };
+}
+
+const wider = (mode: PermissionMode, than: PermissionMode): boolean => MODES.indexOf(mode) > MODES.indexOf(than);
+
 /**
  * Throws when the project file `parsed` sets something only the user may.
  *
@@ -34,7 +61,7 @@ export const DEFAULT_MODE_CEILING: PermissionMode = 'workspace-write';
 export function guardProjectFile(
   parsed: ParsedConfigFile,
   userFile: string,
-  ceiling: PermissionMode,
+  ceiling: ModeCeiling,
   trust: TrustProject,
 ): void {
   const { settings } = parsed;
@@ -45,11 +72,19 @@ export function guardProjectFile(
   if (settings.provider?.apiKeyEnv !== undefined)
     refuse(['provider', 'apiKeyEnv'], `only the user config (${userFile}) can choose where the API key comes from.`);
   const mode = settings.policy?.mode;
-  if (mode !== undefined && MODES.indexOf(mode) > MODES.indexOf(ceiling)) {
+  if (mode !== undefined && wider(mode, ceiling.mode)) {
     refuse(
       ['policy', 'mode'],
-      `"${mode}" is wider than the user config allows ("${ceiling}"); a project file can only narrow the mode. ` +
+      `"${mode}" is wider than the user config allows ("${ceiling.mode}"); a project file can only narrow the mode. ` +
         `Set policy.mode in ${userFile} to widen it.`,
+    );
+  }
+  const afterPlan = settings.policy?.afterPlan;
+  if (afterPlan !== undefined && wider(afterPlan, ceiling.afterPlan)) {
+    refuse(
+      ['policy', 'afterPlan'],
+      `"${afterPlan}" is wider than the user config lets a plan lead to ("${ceiling.afterPlan}"); a project file ` +
+        `can only narrow it. Set policy.mode (or policy.afterPlan) in ${userFile} to widen it.`,
     );
   }
   const needs = (key: keyof TrustProject, what: string): string =>

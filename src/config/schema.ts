@@ -17,23 +17,32 @@ import { z } from 'zod';
 export const PROVIDER_NAMES = ['anthropic', 'openai', 'gemini', 'ollama'] as const;
 
 /**
- * The hook points a command hook in a config file may name.
+ * The events a command hook in a config file may name: Claude Code's names (`PreToolUse`, …), so hook
+ * settings copied from Claude Code work as they are, or the names of icode's hook points
+ * (`beforeToolCall`, …). Both run `commandHook` with the Claude Code hook contract.
  *
  * @example
  * ```ts
- * const hook = { command: './hooks/guard.sh', events: ['beforeToolCall'] satisfies HookEvent[], matcher: 'bash' };
+ * const hook = { command: './hooks/guard.sh', events: ['PreToolUse'] satisfies HookEvent[], matcher: 'bash' };
  * ```
  */
 export const HOOK_EVENTS = [
-  'sessionStart',
-  'userPromptSubmit',
-  'beforeModelCall',
+  'PreToolUse',
+  'PostToolUse',
+  'UserPromptSubmit',
+  'Stop',
+  'SubagentStop',
+  'SessionStart',
+  'SessionEnd',
+  'PreCompact',
   'beforeToolCall',
   'afterToolCall',
-  'beforeCompact',
+  'userPromptSubmit',
   'stop',
   'subagentStop',
+  'sessionStart',
   'sessionEnd',
+  'beforeCompact',
 ] as const;
 
 /**
@@ -82,7 +91,9 @@ const additionalDirectory = z.union([
 ]);
 
 const policy = z.strictObject({
-  mode: z.enum(['read-only', 'workspace-write', 'full-access']).optional(),
+  mode: z.enum(['plan', 'read-only', 'workspace-write', 'full-access']).optional(),
+  /** With `mode: 'plan'`: the mode once a person approved the plan. @defaultValue 'read-only' */
+  afterPlan: z.enum(['read-only', 'workspace-write', 'full-access']).optional(),
   allow: ruleList.optional(),
   ask: ruleList.optional(),
   deny: ruleList.optional(),
@@ -131,6 +142,8 @@ const hook = z.strictObject({
   /** Tool names the hook applies to (a regular expression over the tool name, as in Claude Code). */
   matcher: z.string().optional(),
   timeoutMs: positiveInt.optional(),
+  /** What an exit code other than 0 and 2 means for a guard: `'block'` makes it fail closed. @defaultValue 'warn' */
+  onError: z.enum(['warn', 'block']).optional(),
 });
 
 const instructions = z.strictObject({
@@ -170,8 +183,15 @@ export const configFileSchema = z.strictObject({
   policy: policy.optional(),
   mcpServers: z.record(z.string().regex(/^[A-Za-z0-9-]+(?:_[A-Za-z0-9-]+)*$/), mcpServer).optional(),
   lspServers: z.record(nonEmpty, lspServer).optional(),
+  /** Command hooks, run with the Claude Code hook contract in the project root. Project files need trust. */
   hooks: z.array(hook).optional(),
+  /**
+   * Plugins the agent uses: a path (`./plugins/lint`, `~/dev/lint`, a `.tgz`) is installed from, again when
+   * a folder's manifest version changes; a name is an installed plugin, or else an npm package to install.
+   * Project files need trust.
+   */
   plugins: z.array(nonEmpty).optional(),
+  /** Skill folders, or folders of skill folders. A project file's stay inside the project. */
   skills: z.array(nonEmpty).optional(),
   instructions: instructions.optional(),
   maxTurns: positiveInt.optional(),

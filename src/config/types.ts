@@ -35,9 +35,15 @@ export interface ConfiguredProvider {
   readonly options: Readonly<Record<string, JsonValue>>;
 }
 
-/** The merged policy: rule lists from every file, the narrowest mode any file set. */
+/**
+ * The merged policy: rule lists from every file, the narrowest mode any file set (`plan` narrowest of
+ * all) and, with `plan`, the narrowest `afterPlan` (bounded by every other mode a file set, as
+ * `mergePolicyOptions` does).
+ */
 export interface ConfiguredPolicy {
   readonly mode?: PermissionMode;
+  /** Only with `mode: 'plan'`: the mode once a person approved the plan. */
+  readonly afterPlan?: PermissionMode;
   readonly allow: readonly string[];
   readonly ask: readonly string[];
   readonly deny: readonly string[];
@@ -85,7 +91,7 @@ export interface IcodeConfig {
   readonly lspServers: Readonly<Record<string, LspServerSection>>;
   /** Every file's hooks, user file's first. */
   readonly hooks: readonly ConfiguredHook[];
-  /** Plugin folders (absolute) and package names, for the plugin manager. */
+  /** Plugin paths (absolute: folders or tarballs to install from) and names (installed plugins or npm packages). */
   readonly plugins: readonly string[];
   /** Skill folders, absolute. */
   readonly skills: readonly string[];

@@ -143,21 +143,17 @@ describe('createAgentFromConfig', () => {
     await agent.close();
   });
 
-  it('refuses a config without a provider, or with sections it does not apply', async () => {
+  it('refuses a config without a provider, or with a hook commandHook refuses', async () => {
     const empty = await createAgentFromConfig(await fx.load()).catch((error: unknown) => error);
     expect(ConfigError.isInstance(empty)).toBe(true);
     expect(String(empty)).toContain('provider.name');
 
-    await fx.write(fx.userFile, JSON.stringify({ hooks: [{ command: 'node', events: ['beforeToolCall'] }] }));
-    const config = await fx.load();
-    const provider = mockProvider([{ text: 'ok' }]);
-    const unapplied = await createAgentFromConfig(config, { provider }).catch((error: unknown) => error);
-    expect(ConfigError.isInstance(unapplied)).toBe(true);
-    expect(String(unapplied)).toContain(fx.userFile);
-    expect(String(unapplied)).toContain('overrides.hooks');
-
-    const agent = await createAgentFromConfig(config, { provider, hooks: {} });
-    expect((await agent.run('Hi').result).text).toBe('ok');
+    await fx.write(fx.userFile, JSON.stringify({ hooks: [{ command: 'node', events: ['PreToolUse'], matcher: '(' }] }));
+    const provider = mockProvider([]);
+    const refused = await createAgentFromConfig(await fx.load(), { provider }).catch((error: unknown) => error);
+    expect(ConfigError.isInstance(refused)).toBe(true);
+    expect(String(refused)).toContain(`hooks[0] (${fx.userFile})`);
+    expect(String(refused)).toContain('matcher');
     provider.assertComplete();
   });
 

@@ -62,6 +62,11 @@ export interface WorkspaceSnapshotter {
 /** Options of the policy, as `createAgent({ policy })` accepts them instead of a `Policy`. */
 export interface AgentPolicyOptions {
   readonly mode?: PermissionMode;
+  /**
+   * With `mode: 'plan'`: the mode a session moves to once its plan is approved (`exit_plan_mode`).
+   * @defaultValue `'read-only'`: writing after a plan is asked for explicitly
+   */
+  readonly afterPlan?: PermissionMode;
   readonly allow?: string | readonly string[];
   readonly ask?: string | readonly string[];
   readonly deny?: string | readonly string[];

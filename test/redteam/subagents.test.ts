@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createAgent,
+  handoff,
   memoryStore,
   subagent,
   type AgentOptions,
@@ -160,5 +161,33 @@ describe('call ids built to collide with a child request', () => {
     }
     parentModel.assertComplete();
     childModel.assertComplete();
+  });
+});
+
+describe('a handoff inside a sub-agent', () => {
+  it("with widenPolicy, still cannot do what the sub-agent's parent forbids", async () => {
+    const writerModel = mockProvider([
+      call('w', 'write', { file_path: 'out.txt', content: 'x' }),
+      call('b', 'bash', { command: 'touch made.txt', description: 'touch' }),
+      { text: 'writer done' },
+    ]);
+    const writer = createAgent({
+      provider: writerModel,
+      name: 'writer',
+      tools: codingTools({ root: ws.root, exclude: ['web_fetch'] }),
+      policy: { mode: 'full-access', root: ws.root },
+    });
+    const t = tree({ mode: 'read-only' }, { tools: [handoff(writer, { widenPolicy: true })] }, [
+      call('t', 'transfer_to_writer', {}),
+    ]);
+    const { events } = await observe(t.agent.run('go'));
+    expect(childResults(events).find((r) => r.id === 'w')).toMatchObject({
+      isError: true,
+      errorCode: 'PERMISSION_DENIED',
+    });
+    expect(existsSync(join(ws.root, 'out.txt'))).toBe(false);
+    expect(existsSync(join(ws.root, 'made.txt'))).toBe(false);
+    t.assertComplete();
+    writerModel.assertComplete();
   });
 });

@@ -16,19 +16,52 @@ export interface DelegationOptions {
   /** The name its events and results carry. */
   readonly name: string;
   /**
+   * `subagent`: a child run, bounded for good by the run that starts it. `handoff`: the same run goes on
+   * with another agent, bounded by the current one unless `widenPolicy` says otherwise.
+   */
+  readonly kind: 'subagent' | 'handoff';
+  /**
    * `true`: an agent created without a policy of its own runs under the delegating run's policy as it is.
    * `false`: it runs under its own (the default `workspace-write` when it has none), still bounded by the
    * delegating run's. Either way every call must pass the delegating run's policy.
    */
   readonly inheritPolicy: boolean;
-  /** Handoffs only: take the target's policy as it is, unbounded. Only embedding code may set it. */
+  /**
+   * Handoffs only: take the target's policy as it is, unbounded. Only embedding code may set it, and it
+   * widens only a top-level run: inside a sub-agent the target stays bounded by the sub-agent's parent.
+   */
   readonly widenPolicy?: boolean;
+}
+
+/** What a sub-agent's run stays bounded by: the policy and workspace of the run that started it. */
+interface Ceiling {
+  readonly policy: Policy;
+  readonly sandbox: Sandbox;
+  readonly parent: RunContext;
+}
+
+/**
+ * The ceiling of each configuration a sub-agent runs with, and of every handoff target it switches to. A
+ * handoff's `widenPolicy` is meant for the embedding code's own top-level agent (say, after the user was
+ * authenticated); without this, a sub-agent holding a widening handoff would shed its parent's bounds.
+ */
+const ceilings = new WeakMap<AgentConfig, Ceiling>();
+
+/**
+ * `config` with the ceiling `from` runs under, if any: a handoff target is a new configuration object of
+ * the same bounded run.
+ */
+export function keepCeiling(config: AgentConfig, from: AgentConfig): AgentConfig {
+  const ceiling = ceilings.get(from);
+  if (ceiling) ceilings.set(config, ceiling);
+  return config;
 }
 
 /**
  * Derives the delegated configuration. The sandbox of the delegating run (`outer`) is the boundary: the
  * delegated agent's own sandbox and the sandboxes its tools are bound to must lie inside its root or one
- * of its additional directories, and an agent without a sandbox of its own acts in `outer` itself.
+ * of its additional directories, and an agent without a sandbox of its own acts in `outer` itself. A
+ * widening handoff inside a sub-agent is bounded (policy and roots) by the sub-agent's parent instead.
  *
  * @throws ToolFailure (`WORKSPACE_ESCAPE`) when a root lies outside: the call fails, nothing runs.
  */
@@ -39,16 +72,28 @@ export async function delegatedConfig(
   options: DelegationOptions,
 ): Promise<AgentConfig> {
   const ownSandbox = base.options.sandbox;
-  if (!options.widenPolicy) await checkRoots(base, parent, outer, options.name);
+  const ceiling = ceilings.get(parent.config);
   const own: Policy | undefined = base.options.policy !== undefined || !options.inheritPolicy ? base.policy : undefined;
-  const policy = options.widenPolicy ? base.policy : narrowPolicy(parent.config.policy, own, { outerSandbox: outer });
-  return {
+  let policy: Policy;
+  if (options.widenPolicy && ceiling) {
+    await checkRoots(base, ceiling.parent, ceiling.sandbox, options.name);
+    policy = narrowPolicy(ceiling.policy, base.policy, { outerSandbox: ceiling.sandbox });
+  } else if (options.widenPolicy) {
+    policy = base.policy;
+  } else {
+    await checkRoots(base, parent, outer, options.name);
+    policy = narrowPolicy(parent.config.policy, own, { outerSandbox: outer });
+  }
+  const config: AgentConfig = {
     ...base,
     policy,
     name: options.name,
     store: base.options.store ?? parent.config.store,
     sandbox: ownSandbox ? base.sandbox : () => Promise.resolve(outer),
   };
+  if (options.kind === 'subagent') ceilings.set(config, { policy: parent.config.policy, sandbox: outer, parent });
+  else if (ceiling) ceilings.set(config, ceiling);
+  return config;
 }
 
 /** Refuses a delegated agent whose sandboxes reach beyond the delegating run's workspace. */

@@ -113,7 +113,7 @@ export function subagent<TSchema extends z.ZodType = z.ZodType<{ prompt: string 
   const marker: SubagentMarker = {
     name,
     configFor: (parent, outer) =>
-      delegatedConfig(base, parent, outer, { name, inheritPolicy: spec.inheritPolicy ?? true }),
+      delegatedConfig(base, parent, outer, { name, kind: 'subagent', inheritPolicy: spec.inheritPolicy ?? true }),
   };
 
   const execute = async (input: unknown, context: ToolContext): Promise<JsonValue> => {

@@ -42,7 +42,8 @@ const handoffs = new WeakMap<RunContext, AgentConfig>();
  * calls `transfer_to_<name>`, the run goes on from the next turn with the target's instructions, tools and
  * model, in the same session, so the target sees the whole conversation. Its policy is narrowed by the
  * current one (every call must pass both; deny beats ask beats allow; its mode is at most the current one;
- * its tools must act inside the current workspace) unless `widenPolicy` says otherwise; the run keeps its
+ * its tools must act inside the current workspace) unless `widenPolicy` says otherwise, and the current
+ * agent's `beforeToolCall` hooks (guards) keep running on its calls; the run keeps its
  * sandbox and store. The handoff lasts until the run ends: the next `run` starts with the agent it is
  * called on.
  *

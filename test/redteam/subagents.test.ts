@@ -191,3 +191,78 @@ describe('a handoff inside a sub-agent', () => {
     writerModel.assertComplete();
   });
 });
+
+describe("the parent's guard hooks", () => {
+  it("refuse a child's call as they refuse the parent's own", async () => {
+    const childModel = mockProvider([
+      call('c', 'bash', { command: 'touch pwned.txt', description: 'touch' }),
+      { text: 'child done' },
+    ]);
+    const parentModel = mockProvider([call('d', 'helper', { prompt: 'go' }), { text: 'done' }]);
+    const agent = createAgent({
+      provider: parentModel,
+      name: 'main',
+      tools: [
+        ...codingTools({ root: ws.root, exclude: ['web_fetch'] }),
+        subagent({
+          name: 'helper',
+          description: 'Helps',
+          options: { provider: childModel, tools: codingTools({ root: ws.root, exclude: ['web_fetch'] }) },
+        }),
+      ],
+      sandbox: localSandbox({ root: ws.root }),
+      policy: { mode: 'full-access', root: ws.root },
+      hooks: {
+        name: 'no-touch',
+        beforeToolCall: (c) =>
+          c.name === 'bash' && JSON.stringify(c.input).includes('touch')
+            ? { deny: 'touch is not allowed here' }
+            : undefined,
+      },
+    });
+    const { events } = await observe(agent.run('go'));
+    expect(childResults(events).find((r) => r.id === 'c')).toMatchObject({
+      isError: true,
+      errorCode: 'PERMISSION_DENIED',
+    });
+    expect(existsSync(join(ws.root, 'pwned.txt'))).toBe(false);
+    parentModel.assertComplete();
+    childModel.assertComplete();
+  });
+});
+
+describe('a handoff target and the guard hooks of the agent that hands over', () => {
+  it('is refused what those hooks refuse, though it has no hooks of its own', async () => {
+    const writerModel = mockProvider([
+      call('c', 'bash', { command: 'touch pwned.txt', description: 'touch' }),
+      { text: 'writer done' },
+    ]);
+    const writer = createAgent({
+      provider: writerModel,
+      name: 'writer',
+      tools: codingTools({ root: ws.root, exclude: ['web_fetch'] }),
+    });
+    const triageModel = mockProvider([call('t', 'transfer_to_writer', {})]);
+    const agent = createAgent({
+      provider: triageModel,
+      tools: [handoff(writer)],
+      sandbox: localSandbox({ root: ws.root }),
+      policy: { mode: 'full-access', root: ws.root },
+      hooks: {
+        name: 'no-touch',
+        beforeToolCall: (c) =>
+          c.name === 'bash' && JSON.stringify(c.input).includes('touch')
+            ? { deny: 'touch is not allowed here' }
+            : undefined,
+      },
+    });
+    const { events } = await observe(agent.run('go'));
+    expect(resultsAt(events).find((r) => r.id === 'c')).toMatchObject({
+      isError: true,
+      errorCode: 'PERMISSION_DENIED',
+    });
+    expect(existsSync(join(ws.root, 'pwned.txt'))).toBe(false);
+    triageModel.assertComplete();
+    writerModel.assertComplete();
+  });
+});

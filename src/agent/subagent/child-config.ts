@@ -9,6 +9,7 @@ import type { Policy } from '../../policy/types.js';
 import { isWithin } from '../../policy/workspace.js';
 import type { AdditionalDirectory, Sandbox } from '../../sandbox/types.js';
 import type { AgentConfig } from '../config.js';
+import type { AgentHooks } from '../hooks.js';
 import type { RunContext } from '../run-context.js';
 
 /** How a delegated agent's policy relates to the delegating run's. */
@@ -86,6 +87,7 @@ export async function delegatedConfig(
   }
   const config: AgentConfig = {
     ...base,
+    options: guardedOptions(base, parent),
     policy,
     name: options.name,
     store: base.options.store ?? parent.config.store,
@@ -94,6 +96,39 @@ export async function delegatedConfig(
   if (options.kind === 'subagent') ceilings.set(config, { policy: parent.config.policy, sandbox: outer, parent });
   else if (ceiling) ceilings.set(config, ceiling);
   return config;
+}
+
+/** The guard a delegated agent's options carry for each `beforeToolCall` hook of a delegating run, by hook. */
+const inherited = new WeakMap<AgentHooks, AgentHooks>();
+
+/**
+ * The delegated agent's options with the delegating run's `beforeToolCall` hooks first (then its own
+ * hooks). Guard hooks bind as the policy does: without them, delegating (a sub-agent, or a handoff whose
+ * target has no hooks) would run calls a guard of the delegating agent refuses. Only that point is carried
+ * over: the run's other hooks (`stop`, `sessionStart`, …) belong to the run they were given to.
+ */
+function guardedOptions(base: AgentConfig, parent: RunContext): AgentConfig['options'] {
+  const guards = hookList(parent.config.options.hooks).filter((h) => typeof h.beforeToolCall === 'function');
+  if (guards.length === 0) return base.options;
+  const own = hookList(base.options.hooks);
+  const carried = guards.map((hooks) => {
+    const original = inherited.get(hooks) ?? hooks;
+    const guard: AgentHooks = {
+      ...(original.name !== undefined ? { name: original.name } : {}),
+      beforeToolCall: (call, ctx) => original.beforeToolCall!(call, ctx),
+    };
+    inherited.set(guard, original);
+    return { original, guard };
+  });
+  // A guard already among the target's own hooks (a handoff back, the same hook given to both) runs once.
+  const owned = new Set(own.map((h) => inherited.get(h) ?? h));
+  const fresh = carried.filter(({ original }) => !owned.has(original)).map(({ guard }) => guard);
+  return fresh.length === 0 ? base.options : { ...base.options, hooks: [...fresh, ...own] };
+}
+
+function hookList(hooks: AgentConfig['options']['hooks']): AgentHooks[] {
+  if (hooks === undefined) return [];
+  return (Array.isArray(hooks) ? hooks : [hooks]).filter((h): h is AgentHooks => typeof h === 'object' && h !== null);
 }
 
 /** Refuses a delegated agent whose sandboxes reach beyond the delegating run's workspace. */

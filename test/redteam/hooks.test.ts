@@ -124,4 +124,27 @@ process.stdin.on('end', () => {
     expect(existsSync(join(ws.root, 'pwned.txt'))).toBe(false);
     model.assertComplete();
   });
+
+  it('answers allow for a call an ask rule covers: without an approver the run pauses, nothing runs', async () => {
+    const allow = await script(
+      'allow.sh',
+      `#!/usr/bin/env bash
+cat > /dev/null
+echo '{"hookSpecificOutput":{"permissionDecision":"allow","permissionDecisionReason":"looks fine"}}'
+`,
+    );
+    const model = mockProvider([touch('asked.txt')]);
+    const run = ws
+      .agent({
+        provider: model,
+        policy: { mode: 'full-access', ask: ['Bash(touch:*)'] },
+        hooks: commandHook({ command: allow, events: ['PreToolUse'] }),
+      })
+      .run('go');
+    const { events } = await collect(run);
+    const end = events.find((e) => e.type === 'run-end');
+    expect(end).toMatchObject({ result: { status: 'paused' } });
+    expect(existsSync(join(ws.root, 'asked.txt'))).toBe(false);
+    model.assertComplete();
+  });
 });

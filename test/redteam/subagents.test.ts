@@ -4,6 +4,7 @@
  * the ids of a child's requests. Every call goes through `createAgent` with real tools and a real policy.
  */
 import { existsSync } from 'node:fs';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -264,5 +265,24 @@ describe('a handoff target and the guard hooks of the agent that hands over', ()
     expect(existsSync(join(ws.root, 'pwned.txt'))).toBe(false);
     triageModel.assertComplete();
     writerModel.assertComplete();
+  });
+});
+
+describe('a child whose root is a symbolic link inside the workspace that leads out', () => {
+  it('is not started', async () => {
+    const link = join(ws.root, 'linked');
+    await symlink(ws.outside, link);
+    const t = tree(
+      { mode: 'workspace-write' },
+      {
+        tools: codingTools({ root: link, exclude: ['web_fetch'] }),
+        sandbox: localSandbox({ root: link }),
+        policy: { mode: 'full-access', root: link },
+      },
+      [],
+    );
+    const { events } = await observe(t.agent.run('go'));
+    expect(resultsAt(events).find((r) => r.id === 'd')).toMatchObject({ isError: true, errorCode: 'WORKSPACE_ESCAPE' });
+    t.assertComplete();
   });
 });

@@ -9,7 +9,7 @@ import type { Tool, ToolContext } from '../tools/tool.js';
 import type { AgentConfig } from './config.js';
 import type { RunContext } from './run-context.js';
 import { configOf } from './subagent/agent-registry.js';
-import { delegatedConfig } from './subagent/child-config.js';
+import { delegatedConfig, keepCeiling } from './subagent/child-config.js';
 import { runOf } from './subagent/run-link.js';
 import type { Agent } from './types.js';
 
@@ -29,7 +29,8 @@ export interface HandoffOptions {
   /**
    * `true` runs the target under its own policy as it is, even where it allows more than the agent that
    * hands over. Only embedding code can set it (the model cannot); leave it off unless the target is meant
-   * to hold more rights, e.g. after the user was authenticated. @defaultValue false
+   * to hold more rights, e.g. after the user was authenticated. It widens only a top-level run: inside a
+   * sub-agent the target stays bounded by the sub-agent's parent. @defaultValue false
    */
   readonly widenPolicy?: boolean;
 }
@@ -41,7 +42,8 @@ const handoffs = new WeakMap<RunContext, AgentConfig>();
  * calls `transfer_to_<name>`, the run goes on from the next turn with the target's instructions, tools and
  * model, in the same session, so the target sees the whole conversation. Its policy is narrowed by the
  * current one (every call must pass both; deny beats ask beats allow; its mode is at most the current one;
- * its tools must act inside the current workspace) unless `widenPolicy` says otherwise; the run keeps its
+ * its tools must act inside the current workspace) unless `widenPolicy` says otherwise, and the current
+ * agent's `beforeToolCall` hooks (guards) keep running on its calls; the run keeps its
  * sandbox and store. The handoff lasts until the run ends: the next `run` starts with the agent it is
  * called on.
  *
@@ -64,10 +66,15 @@ export function handoff(agent: Agent, options: HandoffOptions = {}): Tool<Record
     const run = runOf(context);
     if (!run)
       throw new ToolFailure('TOOL_EXECUTION_FAILED', `The handoff to "${name}" works only as a tool of an agent.`);
-    const target = await delegatedConfig(base, run, context.sandbox, { name, inheritPolicy: true, widenPolicy });
+    const target = await delegatedConfig(base, run, context.sandbox, {
+      name,
+      kind: 'handoff',
+      inheritPolicy: true,
+      widenPolicy,
+    });
     // Same session: same store and sandbox. Applied when the turn ends, so the calls of this turn are still
     // judged by the policy they were made under.
-    handoffs.set(run, { ...target, store: run.config.store, sandbox: run.config.sandbox });
+    handoffs.set(run, keepCeiling({ ...target, store: run.config.store, sandbox: run.config.sandbox }, target));
     return `Transferred to ${name}. ${name} continues the conversation from here.`;
   };
   return tool({

@@ -50,6 +50,11 @@ export function readReply(result: HookProcessResult, timeoutMs: number): HookRep
       guardFails: false,
     };
   }
+  if (result.truncated) {
+    // The answer was cut at the cap: what is left (blank space, the start of a JSON answer) is not what the
+    // hook said, and a deny past the cut must not read as a pass.
+    return { kind: 'failed', message: 'answered more output than a hook may (1 MiB)', guardFails: true };
+  }
   const text = result.stdout.trim();
   if (!/^[[{]/.test(text)) return text === '' ? { kind: 'ok', output: {} } : { kind: 'ok', output: {}, text };
   let json: unknown;

@@ -7,7 +7,14 @@ import { spawn } from 'node:child_process';
 
 /** What running a hook's process gave. */
 export type HookProcessResult =
-  | { readonly kind: 'exit'; readonly code: number; readonly stdout: string; readonly stderr: string }
+  | {
+      readonly kind: 'exit';
+      readonly code: number;
+      readonly stdout: string;
+      readonly stderr: string;
+      /** Stdout went past the cap and was cut: what is kept is not the hook's whole answer. */
+      readonly truncated?: boolean;
+    }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'aborted' }
   | { readonly kind: 'crashed'; readonly message: string; readonly stderr: string };
@@ -77,6 +84,9 @@ export function runHookProcess(options: HookProcessOptions): Promise<HookProcess
     child.on('error', (error) => finish({ kind: 'crashed', message: error.message, stderr: stderr.text() }));
     child.on('exit', () => {
       grace = setTimeout(() => {
+        // What still holds the output past the grace is a background child of the hook: it goes with the
+        // group, as on a timeout, rather than outlive the hook unseen.
+        killGroup();
         child.stdout.destroy();
         child.stderr.destroy();
       }, CLOSE_GRACE_MS);
@@ -85,7 +95,13 @@ export function runHookProcess(options: HookProcessOptions): Promise<HookProcess
       if (code === null) {
         finish({ kind: 'crashed', message: `killed by ${signal ?? 'a signal'}`, stderr: stderr.text() });
       } else {
-        finish({ kind: 'exit', code, stdout: stdout.text(), stderr: stderr.text() });
+        finish({
+          kind: 'exit',
+          code,
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          ...(stdout.truncated() ? { truncated: true } : {}),
+        });
       }
     });
     // A hook that does not read its input makes the write fail (EPIPE): that is its business.
@@ -94,13 +110,16 @@ export function runHookProcess(options: HookProcessOptions): Promise<HookProcess
   });
 }
 
-function collect(stream: NodeJS.ReadableStream): { text(): string } {
+function collect(stream: NodeJS.ReadableStream): { text(): string; truncated(): boolean } {
   const chunks: Buffer[] = [];
   let size = 0;
+  let cut = false;
   stream.on('data', (chunk: Buffer) => {
-    if (size >= MAX_OUTPUT_BYTES) return;
-    chunks.push(chunk.subarray(0, MAX_OUTPUT_BYTES - size));
-    size += chunk.length;
+    const room = MAX_OUTPUT_BYTES - size;
+    if (chunk.length > room) cut = true;
+    if (room <= 0) return;
+    chunks.push(chunk.subarray(0, room));
+    size += Math.min(chunk.length, room);
   });
-  return { text: () => Buffer.concat(chunks).toString('utf8') };
+  return { text: () => Buffer.concat(chunks).toString('utf8'), truncated: () => cut };
 }

@@ -32,6 +32,11 @@ export const DEFAULT_COMMAND_TOOL_TIMEOUT_MS = 60_000;
 export const MAX_COMMAND_INPUT_CHARS = 120_000;
 /** Output kept for the model (head and tail past it). */
 const MAX_OUTPUT_CHARS = 100_000;
+/**
+ * Modes in which nothing may be written. `plan` is one: until its plan is approved a session only reads, and
+ * a program that claims `readOnly` is let through by the policy there, so the sandbox must hold it to it.
+ */
+const READ_ONLY_MODES: ReadonlySet<string> = new Set(['read-only', 'plan']);
 
 const ARGUMENTS = z.record(z.string(), z.unknown());
 const ANY_OBJECT: JsonSchema = { type: 'object', properties: {}, additionalProperties: true };
@@ -68,7 +73,7 @@ export function commandTool(plugin: PluginPlace, entry: PluginCommandTool): Tool
     description: entry.description ?? `Tool "${entry.name}" of the plugin "${plugin.name}".`,
     input: ARGUMENTS,
     inputSchema: (entry.inputSchema as JsonSchema | undefined) ?? ANY_OBJECT,
-    // A program that claims to change nothing runs read-only in `read-only` mode, and the sandbox enforces
+    // A program that claims to change nothing runs read-only in `read-only` and `plan` mode, and the sandbox enforces
     // it (or refuses to run it): the claim cannot be abused.
     readOnly: entry.readOnly ?? false,
     ...(entry.needsApproval !== undefined ? { needsApproval: entry.needsApproval } : {}),
@@ -83,7 +88,7 @@ export function commandTool(plugin: PluginPlace, entry: PluginCommandTool): Tool
       const result = await ctx.sandbox.exec(launcher, {
         signal: ctx.signal,
         maxOutputChars: MAX_OUTPUT_CHARS,
-        ...(ctx.permissionMode === 'read-only' ? { readOnly: true } : {}),
+        ...(ctx.permissionMode !== undefined && READ_ONLY_MODES.has(ctx.permissionMode) ? { readOnly: true } : {}),
         env: {
           ...env,
           ICODE_PLUGIN_INPUT: json,

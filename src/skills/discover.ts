@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors/config-error.js';
 import { parseFrontMatter, type FrontMatterValue } from './front-matter.js';
@@ -113,7 +113,10 @@ function text(value: FrontMatterValue | undefined, key: string, file: string): s
 export async function readSkill(folder: string): Promise<Skill> {
   const real = await realpath(folder);
   const file = join(real, SKILL_FILE);
-  const info = await stat(file).catch(() => undefined);
+  const info = await lstat(file).catch(() => undefined);
+  // A symbolic link is refused: the `skill` tool reads this file without asking the policy, so a link
+  // shipped in a skill folder would read any file it names (a private skill, notes outside the workspace).
+  if (info?.isSymbolicLink()) throw new ConfigError(`${file}: a symbolic link; ${SKILL_FILE} must be a file.`);
   if (!info?.isFile()) throw new ConfigError(`${file}: no ${SKILL_FILE} here.`);
   if (info.size > MAX_SKILL_FILE_BYTES)
     throw new ConfigError(`${file}: larger than ${MAX_SKILL_FILE_BYTES / 1024} KB.`);

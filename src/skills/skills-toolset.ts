@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { constants, open, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
@@ -12,7 +12,7 @@ import type { PluginManager } from '../plugins/plugin-manager.js';
 import { tool } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool.js';
 import type { Toolset, ToolsetStatus } from '../tools/toolset.js';
-import { discoverSkills, type Skill, type SkillDiscovery } from './discover.js';
+import { discoverSkills, MAX_SKILL_FILE_BYTES, type Skill, type SkillDiscovery } from './discover.js';
 import { parseFrontMatter } from './front-matter.js';
 
 /**
@@ -101,9 +101,32 @@ async function filesOf(folder: string): Promise<string[]> {
   return files.slice(0, MAX_LISTED_FILES);
 }
 
+/**
+ * The text of a skill's `SKILL.md`, read only while it is still the file that was found: no path component
+ * swapped for a symbolic link since (the folder, or the file itself). The `skill` tool reads it without the
+ * policy, so a link put there after discovery would read any file it names.
+ */
+async function readSkillFile(skill: Skill): Promise<string> {
+  const moved = new Error(
+    `the skill "${skill.name}" is no longer where it was found (${skill.file}); it was not loaded.`,
+  );
+  if ((await realpath(skill.file).catch(() => undefined)) !== skill.file) throw moved;
+  // O_NOFOLLOW: a link swapped in between the check and the read fails the open (ELOOP).
+  const handle = await open(skill.file, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => {
+    throw moved;
+  });
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > MAX_SKILL_FILE_BYTES) throw moved;
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The text the `skill` tool returns: where the skill is, its files, its advisory tools, its instructions. */
 async function loadSkill(skill: Skill): Promise<string> {
-  const { body } = parseFrontMatter(await readFile(skill.file, 'utf8'), skill.file);
+  const { body } = parseFrontMatter(await readSkillFile(skill), skill.file);
   const files = await filesOf(skill.folder);
   return [
     `<skill name="${skill.name}" folder="${skill.folder}">`,

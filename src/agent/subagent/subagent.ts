@@ -71,7 +71,8 @@ export interface SubagentOptions<TSchema extends z.ZodType = z.ZodType> {
  *
  * Narrowing only: every call the child makes must pass its parent's policy too (deny beats ask beats allow,
  * its mode is at most its parent's), and its sandbox and tools must lie inside the parent's workspace, or
- * the call fails with `WORKSPACE_ESCAPE`. A child's approval requests go to the parent's `approve`; without
+ * the call fails with `WORKSPACE_ESCAPE`. The parent's `beforeToolCall` hooks (guards) run on the child's calls
+ * too, before its own. A child's approval requests go to the parent's `approve`; without
  * one, the child pauses and so does the parent, listing the child's requests in `result.pending` (ids
  * `<parent call id>/<child call id>`); `agent.resume(parentSessionId, { approvals })` resumes both.
  * Aborting the parent aborts the child; a child that fails is an error result for the parent.
@@ -113,7 +114,7 @@ export function subagent<TSchema extends z.ZodType = z.ZodType<{ prompt: string 
   const marker: SubagentMarker = {
     name,
     configFor: (parent, outer) =>
-      delegatedConfig(base, parent, outer, { name, inheritPolicy: spec.inheritPolicy ?? true }),
+      delegatedConfig(base, parent, outer, { name, kind: 'subagent', inheritPolicy: spec.inheritPolicy ?? true }),
   };
 
   const execute = async (input: unknown, context: ToolContext): Promise<JsonValue> => {

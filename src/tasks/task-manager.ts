@@ -21,7 +21,14 @@ const REMOTE_POLL_MS = 500;
 
 /** What `task_create` asks for, checked. */
 export type TaskSpec =
-  | { readonly kind: 'agent'; readonly description: string; readonly agent: string; readonly prompt: string }
+  | {
+      readonly kind: 'agent';
+      readonly description: string;
+      readonly agent: string;
+      readonly prompt: string;
+      /** The agent to run: `agent` narrowed by the creating run (see bound-agent.ts). */
+      readonly run: Agent;
+    }
   | {
       readonly kind: 'shell';
       readonly description: string;
@@ -38,6 +45,8 @@ export interface TaskChange {
   readonly notes?: string;
   /** A follow-up message to an agent task that has ended: it runs again in the same session. */
   readonly message?: string;
+  /** Narrows the task's agent by the run that sends `message` (see bound-agent.ts). */
+  readonly bind?: (agent: Agent, name: string) => Promise<Agent>;
 }
 
 /** A task as `task_output` reports it: its record and its output so far. */
@@ -99,7 +108,7 @@ export class TaskManager {
     this.#live.set(record.id, task);
     this.#enqueue(task, () =>
       spec.kind === 'agent'
-        ? runAgentTask(task, { agent: this.agents[spec.agent]!, prompt: spec.prompt })
+        ? runAgentTask(task, { agent: spec.run, prompt: spec.prompt })
         : runShellTask(task, {
             jobs: this.#jobs,
             sandbox: spec.sandbox,
@@ -192,22 +201,28 @@ export class TaskManager {
       ...(change.description === undefined ? {} : { description: change.description }),
       ...(change.notes === undefined ? {} : { notes: change.notes }),
     };
-    if (change.message !== undefined) return this.#followUp(record, change.message, fields);
+    if (change.message !== undefined) return this.#followUp(record, change.message, fields, change.bind);
     const live = this.#live.get(id);
     if (live) return live.write(fields);
     return this.#store.putTask({ ...record, ...fields }, { expectedRevision: record.revision });
   }
 
-  async #followUp(record: TaskRecord, message: string, fields: Partial<TaskRecordInput>): Promise<TaskRecord> {
+  async #followUp(
+    record: TaskRecord,
+    message: string,
+    fields: Partial<TaskRecordInput>,
+    bind: TaskChange['bind'],
+  ): Promise<TaskRecord> {
     if (record.kind !== 'agent') throw new Error(`Task ${record.id} runs a command; only agent tasks take messages.`);
     if (isActiveTask(record.status)) {
       throw new Error(
         `Task ${record.id} is still ${record.status}; wait for it with task_output (or stop it with task_stop), then send the message.`,
       );
     }
-    const agent = record.agent === undefined ? undefined : this.agents[record.agent];
-    if (!agent)
+    const named = record.agent === undefined ? undefined : this.agents[record.agent];
+    if (!named || !bind)
       throw new Error(`Task ${record.id} ran the agent "${record.agent}", which these task tools do not have.`);
+    const agent = await bind(named, record.agent!);
     let task = this.#live.get(record.id);
     if (!task) {
       // A task of an earlier process (or an ended one forgotten here): this process takes it over.

@@ -1,6 +1,8 @@
 /**
  * The six task tools, over one {@link TaskManager}.
  */
+import type { Agent } from '../agent/types.js';
+import { boundAgent } from './bound-agent.js';
 import { z } from 'zod';
 import { tool } from '../tools/define-tool.js';
 import { withAliases } from '../tools/builtin/tool-input.js';
@@ -72,7 +74,10 @@ type CreateInput = {
   timeout?: number;
 };
 
-function toSpec(args: CreateInput, ctx: ToolContext, names: readonly string[], shell: boolean): TaskSpec {
+/** A checked `task_create` input, before its agent is bound to the creating run. */
+type DraftSpec = Exclude<TaskSpec, { kind: 'agent' }> | Omit<Extract<TaskSpec, { kind: 'agent' }>, 'run'>;
+
+function toSpec(args: CreateInput, ctx: ToolContext, names: readonly string[], shell: boolean): DraftSpec {
   const wantsAgent = args.agent !== undefined || args.prompt !== undefined;
   if (wantsAgent && args.command !== undefined)
     throw new Error('Give either `agent` and `prompt` (a sub-agent task) or `command` (a shell task), not both.');
@@ -119,7 +124,11 @@ export function taskCreateTool(manager: TaskManager, limits: TaskToolLimits): To
         ? []
         : [{ kind: 'exec', command: args.command, ...(args.workdir === undefined ? {} : { cwd: args.workdir }) }],
     async execute(args, ctx) {
-      const spec = toSpec(args, ctx, names, limits.shell);
+      const draft = toSpec(args, ctx, names, limits.shell);
+      const spec: TaskSpec =
+        draft.kind === 'agent'
+          ? { ...draft, run: await boundAgent(manager.agents[draft.agent]!, draft.agent, ctx) }
+          : draft;
       // Check the directory now, so a bad one is this call's error rather than a failed task found later.
       if (spec.kind === 'shell' && spec.cwd !== undefined) await ctx.sandbox.resolve(spec.cwd, 'read');
       const { running, pending } = manager.load;
@@ -225,7 +234,10 @@ export function taskUpdateTool(manager: TaskManager): Tool<z.output<typeof updat
     async execute(args, ctx) {
       if (args.description === undefined && args.notes === undefined && args.message === undefined)
         throw new Error('Give `description`, `notes` or `message` to change.');
-      const record = await manager.update(args.task_id, ctx.sessionId, args);
+      const record = await manager.update(args.task_id, ctx.sessionId, {
+        ...args,
+        bind: (agent: Agent, name: string) => boundAgent(agent, name, ctx),
+      });
       return [
         args.message === undefined ? `Task ${record.id} updated.` : `Task ${record.id} got the message and runs again.`,
         statusLine(record),

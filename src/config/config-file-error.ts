@@ -5,7 +5,7 @@ import { ConfigError } from '../errors/config-error.js';
  *
  * @example
  * ```ts
- * const at: ConfigLocation = { file: '/work/app/.icode/config.json', path: 'policy.allow[1]', line: 4, column: 7 };
+ * const at: ConfigLocation = { file: '/srv/app/.icode/config.json', path: 'policy.allow[1]', line: 4, column: 7 };
  * ```
  */
 export interface ConfigLocation {

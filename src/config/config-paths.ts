@@ -42,7 +42,7 @@ export function userConfigDir(env: ConfigEnv): string {
  *
  * @example
  * ```ts
- * await findProjectRoot('/work/app/src/utils'); // '/work/app' when /work/app/.git exists
+ * await findProjectRoot('/srv/app/src/utils'); // '/srv/app' when /srv/app/.git exists
  * ```
  */
 export async function findProjectRoot(cwd: string, home: string = homedir()): Promise<string> {

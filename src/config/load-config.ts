@@ -36,7 +36,7 @@ export interface LoadConfigOptions {
  *
  * @example
  * ```ts
- * configFiles('/home/ada/.config/icode', '/work/app').local; // '/work/app/.icode/config.local.json'
+ * configFiles('/home/ada/.config/icode', '/srv/app').local; // '/srv/app/.icode/config.local.json'
  * ```
  */
 export function configFiles(userDir: string, root: string): { user: string; project: string; local: string } {

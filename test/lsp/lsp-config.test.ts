@@ -41,7 +41,7 @@ describe('lspTools options', () => {
       'lspTools: requestTimeoutMs must be a number ≥ 1, got 0.',
     );
     refuses({ servers: { ts: server }, feedback: { maxPerFile: -1 } }, 'feedback.maxPerFile must be a number ≥ 1');
-    refuses({ servers: { ts: server }, root: join(tmpdir(), `icode-no-such-root-${process.pid}`) }, /root/);
+    refuses({ servers: { ts: server }, root: join(tmpdir(), `icode-no-such-root-${process.pid}`) }, /\broot\b/);
   });
 
   it('starts nothing until a tool needs a server', async () => {

@@ -17,7 +17,7 @@ import {
  *
  * @example
  * ```ts
- * const options: ProjectInstructionsOptions = { root: '/work/app', cwd: '/work/app/packages/api', maxBytes: 16_384 };
+ * const options: ProjectInstructionsOptions = { root: '/srv/app', cwd: '/srv/app/packages/api', maxBytes: 16_384 };
  * ```
  */
 export interface ProjectInstructionsOptions {

@@ -7,28 +7,14 @@
  *
  * Run alone with `npx tsx bench/memory-store.ts` (it turns on `gc()` itself).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { createAgent, memoryStore, type Agent, type ModelRequest, type SessionStore } from '../src/index.js';
 import { mockProvider } from '../src/testing/index.js';
+import { collector, settledHeap } from './stats.js';
 
 const RUNS = 100_000;
 const CHECKPOINTS = [1_000, 10_000, 25_000, 50_000, 100_000];
 const UNBOUNDED_RUNS = 20_000;
-
-/** A full, forced GC: `--expose-gc` set at run time, so `npx tsx` needs no flag. */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-/** The heap after two full collections, in bytes. */
-function settledHeap(gc: () => void): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 /** An agent as a stateless endpoint has it: one agent, a new session per request. */
 function oneShotAgent(store?: SessionStore): { agent: Agent; forget(): void } {

@@ -7,8 +7,6 @@
  *
  * Run alone with `npx tsx bench/sessions.ts` (it turns on `gc()` itself).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
@@ -22,21 +20,12 @@ import {
 import { postgresStore } from '../dist/stores/postgres/index.js';
 import { startTestPostgres } from '../test/stores/postgres-server.js';
 import { floorLoop, type FloorModel } from './floor.js';
-import { median, table } from './stats.js';
+import { collector, settledHeap, table } from './stats.js';
 
 const SESSIONS = 1_000;
 const TOOL_TURNS = 2;
 const TOOL_MS = 2;
 
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-function settledHeap(gc: () => void): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 const percentile = (values: readonly number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;

@@ -1,4 +1,6 @@
-/** Timing helpers for the benchmarks. */
+/** Timing and heap helpers for the benchmarks. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** A clock in ms. */
 export type Clock = () => number;
@@ -95,4 +97,17 @@ export function fmt(value: number): string {
   if (Math.abs(value) >= 100) return value.toFixed(0);
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(2);
+}
+
+/** A full, forced GC: `--expose-gc` set at run time, so `npx tsx` needs no flag. */
+export function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** The heap after two full collections, in bytes. */
+export function settledHeap(gc: () => void): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
 }

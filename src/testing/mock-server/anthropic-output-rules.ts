@@ -9,24 +9,13 @@
  *
  * @packageDocumentation
  */
+import { ANTHROPIC_OUTPUT_UNSUPPORTED_KEYWORDS } from '../../providers/anthropic/output.js';
 import { arr, isObj, str, type Obj } from './decode.js';
 import { blocksOf } from './anthropic-rules.js';
 import type { WireRejection } from './types.js';
 
 const reject = (message: string): WireRejection => ({ status: 400, message });
 
-const UNSUPPORTED = [
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minLength',
-  'maxLength',
-  'maxItems',
-  'minProperties',
-  'maxProperties',
-];
 
 /** Claude 3.x and the first Claude 4 models (Opus 4, Sonnet 4) have no structured outputs. */
 const lacksStructuredOutputs = (model: string): boolean =>
@@ -36,7 +25,7 @@ function schemaProblem(node: unknown, seen: Set<unknown>): string | undefined {
   if (!isObj(node) || seen.has(node)) return undefined;
   seen.add(node);
   const type = Array.isArray(node.type) ? String(node.type[0]) : str(node.type);
-  for (const keyword of UNSUPPORTED) {
+  for (const keyword of ANTHROPIC_OUTPUT_UNSUPPORTED_KEYWORDS) {
     if (keyword in node) return `For '${type || 'any'}' type, property '${keyword}' is not supported`;
   }
   if (typeof node.minItems === 'number' && node.minItems > 1) {

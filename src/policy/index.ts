@@ -12,6 +12,8 @@ export type { BashAnalysis } from './bash/analyze-bash.js';
 export { analyzeBash } from './bash/analyze-bash.js';
 export type { PolicyOptions, RuleList, RulePolicy } from './create-policy.js';
 export { createPolicy, mergePolicyOptions } from './create-policy.js';
+export type { NarrowPolicyOptions } from './narrow-policy.js';
+export { narrowPolicy } from './narrow-policy.js';
 export type { BashPattern, ParsedRule, PathAnchor, PathPattern, RuleFamily } from './rules.js';
 export { parseRule } from './rules.js';
 export type {

@@ -7,7 +7,8 @@
  *   for a feature icode does not have yet (reported pending, never run, never counted as passed);
  * - `workspace`: files to create (path → content, `{ symlink }`, or `{ repeat, times }` for big files),
  *   and `outside`: files of a sibling directory, for escape tests;
- * - `policy`: `mode`, `allow` / `ask` / `deny` rules, `approvals` (the approver's scripted answers, in
+ * - `policy`: `mode` (`plan`, `read-only`, `workspace-write`, `full-access`; `plan` runs read-only with
+ *   the plan instructions), `allow` / `ask` / `deny` rules, `approvals` (the approver's scripted answers, in
  *   order: `allow`, `allow-always`, `deny`, `{ decision: 'deny', feedback }`) and `resume` (answers given
  *   through `agent.resume` when the run pauses, which it does when there is no `approvals` list);
  * - `tools` (built-in tool names; all of `codingTools` by default), `plugins` (workspace folders installed
@@ -24,6 +25,8 @@
  * @packageDocumentation
  */
 import { z } from 'zod';
+import { MODES } from '../../policy/plan-mode.js';
+import type { PermissionMode } from '../../policy/types.js';
 import { CODING_TOOL_NAMES } from '../../tools/builtin/coding-tools.js';
 import { expectSchema } from './expect-schema.js';
 import { jsonValue, tokens } from './schema-parts.js';
@@ -80,7 +83,8 @@ const approvalAnswer = z.union([
 ]);
 
 const policySchema = z.strictObject({
-  mode: z.enum(['read-only', 'workspace-write', 'full-access']).optional(),
+  // Every mode the policy knows, so a mode added there is accepted here too.
+  mode: z.enum(MODES as readonly [PermissionMode, ...PermissionMode[]]).optional(),
   allow: z.array(z.string()).optional(),
   ask: z.array(z.string()).optional(),
   deny: z.array(z.string()).optional(),

@@ -145,7 +145,13 @@ function callPolicy(
   };
   const needs = tool.needsApproval;
   if (typeof needs !== 'function') return decide(needs === true);
-  const context = { toolCallId: id, sessionId: ctx.sessionId, runId: ctx.runId };
+  const runContext = ctx.settings.context;
+  const context = {
+    toolCallId: id,
+    sessionId: ctx.sessionId,
+    runId: ctx.runId,
+    ...(runContext !== undefined ? { context: runContext } : {}),
+  };
   return Promise.resolve(needs(parsed, context)).then((answer) => decide(answer !== false));
 }
 
@@ -232,7 +238,9 @@ export async function ask(
   if (!approve) return { kind: 'pending', request };
   let answer: ApprovalAnswer | undefined;
   try {
-    answer = await approve({ ...request, sessionId: ctx.sessionId });
+    // The run's context reaches the live approver only: the stored pending request never holds it.
+    const context = ctx.settings.context;
+    answer = await approve({ ...request, sessionId: ctx.sessionId, ...(context !== undefined ? { context } : {}) });
   } catch {
     // An approver that fails has not approved: the call is refused, the run goes on.
     answer = undefined;

@@ -78,6 +78,8 @@ export interface ApprovalRequest {
   readonly sessionId: string;
   /** `sha256:<hex>` of the canonical JSON of `{ name, input }`: the exact call this request shows. */
   readonly digest: string;
+  /** The run's `context` (`agent.run(input, { context })`), when it has one: who the call is made for. */
+  readonly context?: unknown;
 }
 
 /** Decides an `ask`: a prompt in a terminal, a button in a web UI, a rule of your own. */

@@ -84,6 +84,8 @@ export interface ApprovalCheckContext {
   readonly toolCallId: string;
   readonly sessionId: string;
   readonly runId: string;
+  /** The run's `context` (`agent.run(input, { context })`), when it has one. */
+  readonly context?: unknown;
 }
 
 /**

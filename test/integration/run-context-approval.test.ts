@@ -1,8 +1,7 @@
 /**
  * The per-run `context` and approvals: what a tool's `needsApproval` and the policy's `approve` can see of
  * the caller. A service decides approvals per user (an admin may transfer more than a guest), so the user
- * must reach both. Today only hooks and tools get `context`; the two known gaps are `it.fails` below, and a
- * `beforeToolCall` hook is the way to decide by the caller until they are closed.
+ * must reach both; a `beforeToolCall` hook can decide by the caller too.
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -34,11 +33,11 @@ const transfer = tool({
   },
 });
 
-function bank(caller: Caller, hooks: AgentHooks = {}) {
+function bank(caller: Caller, hooks: AgentHooks = {}, amount = 50) {
   seen.needs = [];
   seen.approve = [];
   transfers.length = 0;
-  const model = mockProvider([{ toolCalls: [{ id: 't', name: 'transfer', input: { amount: 50 } }] }, { text: 'done' }]);
+  const model = mockProvider([{ toolCalls: [{ id: 't', name: 'transfer', input: { amount } }] }, { text: 'done' }]);
   const agent = createAgent<Caller>({
     provider: model,
     tools: [transfer],
@@ -52,21 +51,39 @@ function bank(caller: Caller, hooks: AgentHooks = {}) {
     },
     hooks,
   });
-  const run = agent.run('Send 50', { context: caller });
+  const run = agent.run(`Send ${amount}`, { context: caller });
   return { model, run };
 }
 
 const admin: Caller = { userId: 'u_admin', role: 'admin' };
 
 describe('per-run context and approvals', () => {
-  it('gives needsApproval and approve the call and session they are documented to', async () => {
+  it("gives needsApproval the call, its session and the run's context", async () => {
     const { model, run } = bank(admin);
     const result = await run.result;
     model.assertComplete();
     expect(result.status).toBe('completed');
-    expect(seen.needs).toEqual([{ toolCallId: 't', sessionId: result.sessionId, runId: expect.any(String) }]);
-    expect(seen.approve).toHaveLength(1);
-    expect(seen.approve[0]).toMatchObject({ id: 't', name: 'transfer', sessionId: result.sessionId });
+    expect(seen.needs).toEqual([
+      { toolCallId: 't', sessionId: result.sessionId, runId: expect.any(String), context: admin },
+    ]);
+    // An admin's small transfer needs nobody's approval.
+    expect(seen.approve).toHaveLength(0);
+    expect(transfers).toEqual(['u_admin:50']);
+  });
+
+  it("gives the policy's approve the run's context", async () => {
+    const guest: Caller = { userId: 'u_guest', role: 'guest' };
+    const refused = bank(guest);
+    const result = await refused.run.result;
+    refused.model.assertComplete();
+    expect(seen.approve[0]).toMatchObject({ id: 't', name: 'transfer', sessionId: result.sessionId, context: guest });
+    expect(transfers).toEqual([]);
+
+    const large = bank(admin, {}, 5000);
+    await large.run.result;
+    large.model.assertComplete();
+    expect(seen.approve[0]).toMatchObject({ context: admin });
+    expect(transfers).toEqual(['u_admin:5000']);
   });
 
   it('lets a beforeToolCall hook decide by the caller (the way to do it today)', async () => {
@@ -86,25 +103,5 @@ describe('per-run context and approvals', () => {
       content: [{ id: 't', isError: true, output: expect.stringContaining('Only admins transfer money.') }],
     });
     expect(transfers).toEqual([]);
-  });
-
-  // Known gap: `needsApproval` gets `{ toolCallId, sessionId, runId }` (src/agent/authorize.ts), not the
-  // run's `context`, so an admin's small transfer cannot skip the approval.
-  it.fails("gives needsApproval the run's context", async () => {
-    const { model, run } = bank(admin);
-    await run.result;
-    model.assertComplete();
-    expect(seen.needs[0]).toMatchObject({ context: admin });
-    expect(seen.approve).toHaveLength(0);
-  });
-
-  // Known gap: the approver gets the pending request and the session id, not the run's context, so it
-  // cannot tell who it approves for.
-  it.fails("gives the policy's approve the run's context", async () => {
-    const { model, run } = bank(admin);
-    await run.result;
-    model.assertComplete();
-    expect(seen.approve[0]).toMatchObject({ context: admin });
-    expect(transfers).toEqual(['u_admin:50']);
   });
 });

@@ -86,7 +86,7 @@ describe("the parent's deny rule against a child that allows it", () => {
   // Known gap: `task_create` runs the registered agent under its own policy (src/tasks/agent-task.ts calls
   // `agent.run`), not narrowed by the policy of the run that creates the task, so a parent's deny rule does
   // not bind its background sub-agents.
-  it.fails('holds for a background agent task', async () => {
+  it('holds for a background agent task', async () => {
     const child = fixer();
     const tasks = taskTools({ agents: { fixer: createAgent(child.options) }, store });
     closers.push(() => tasks.close());

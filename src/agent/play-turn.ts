@@ -30,7 +30,9 @@ export async function playTurn(ctx: RunContext): Promise<PlayedTurn> {
   applyHandoff(ctx);
   const turn = ++ctx.turns;
   const sessionTurn = ++ctx.sessionTurn;
-  const started = ctx.emit({ type: 'turn-start', turn, sessionTurn, runId: ctx.runId });
+  const { provider, modelId } = ctx.config.options.provider;
+  const model = { provider, modelId };
+  const started = ctx.emit({ type: 'turn-start', turn, sessionTurn, model, runId: ctx.runId });
   if (started) await started;
 
   const prepared = prepareRequest(ctx);

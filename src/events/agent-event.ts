@@ -50,6 +50,8 @@ export type DecisionSource = 'mode' | 'rule' | 'approver' | 'hook' | 'repeat-gua
 export interface RunStartEvent extends EventBase {
   readonly type: 'run-start';
   readonly sessionId: string;
+  /** For a sub-agent's run, as its parent forwards it: the id of the parent's tool call that started it. */
+  readonly parentCallId?: string;
 }
 /** A model call (turn) starts; turns count from 1 within a run. */
 export interface TurnStartEvent extends EventBase {
@@ -57,6 +59,8 @@ export interface TurnStartEvent extends EventBase {
   readonly turn: number;
   /** The turn's number in the session, across runs: what `agent.revert` and `agent.fork` take. */
   readonly sessionTurn: number;
+  /** The model this turn calls (`provider/modelId`): after a handoff, the new agent's. */
+  readonly model?: { readonly provider: string; readonly modelId: string };
 }
 /** A piece of the model's text. */
 export interface TextDeltaEvent extends EventBase {

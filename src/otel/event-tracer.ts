@@ -9,6 +9,9 @@ import type { ModelRequest } from '../model/language-model.js';
 import type { JsonValue } from '../model/message.js';
 import { ATTR, ICODE, usageAttributes } from './attributes.js';
 
+/** Now, in epoch milliseconds with sub-millisecond precision, as span times are. */
+const epochMs = (): number => performance.timeOrigin + performance.now();
+
 /** What the tracer knows of the agent it traces. */
 export interface TracedAgent {
   readonly name: string;
@@ -59,22 +62,23 @@ export class EventTracer {
       if (event.type === 'run-end') this.untraced.delete(event.runId);
       return;
     }
-    if (event.type === 'run-start') return this.startRun(event.runId, event.sessionId, event.path);
+    if (event.type === 'run-start') return this.startRun(event.runId, event.sessionId, event.path, event.parentCallId);
     const run = this.runs.get(event.runId);
     if (!run) return;
-    const now = Date.now();
+    const now = epochMs();
     switch (event.type) {
       case 'turn-start':
         run.output = '';
         delete run.streamEnd;
+        // The turn names its model (a sub-agent's or a handoff target's may differ from this agent's).
         run.turn = this.tracer.startSpan(
-          `chat ${this.agent.modelId}`,
+          `chat ${event.model?.modelId ?? this.agent.modelId}`,
           {
             kind: SpanKind.CLIENT,
             attributes: {
               [ATTR.operation]: 'chat',
-              [ATTR.providerName]: this.agent.provider,
-              [ATTR.requestModel]: this.agent.modelId,
+              [ATTR.providerName]: event.model?.provider ?? this.agent.provider,
+              [ATTR.requestModel]: event.model?.modelId ?? this.agent.modelId,
               [ICODE.turn]: event.turn,
               [ICODE.sessionTurn]: event.sessionTurn,
             },
@@ -131,10 +135,10 @@ export class EventTracer {
     }
   }
 
-  private startRun(runId: string, sessionId: string, path: readonly string[] | undefined): void {
+  private startRun(runId: string, sessionId: string, path: readonly string[] | undefined, callId?: string): void {
     const runPath = path ?? [this.agent.name];
     const name = runPath.at(-1) ?? this.agent.name;
-    const parent = path && path.length > 1 ? this.parentOf(runPath) : undefined;
+    const parent = path && path.length > 1 ? this.parentOf(runPath, callId) : undefined;
     const attributes: Attributes = {
       [ATTR.operation]: 'invoke_agent',
       [ATTR.agentName]: name,
@@ -161,7 +165,7 @@ export class EventTracer {
       toolNames: new Map(),
       tools: new Map(),
       output: '',
-      boundary: Date.now(),
+      boundary: epochMs(),
     });
   }
 
@@ -169,12 +173,14 @@ export class EventTracer {
    * The span a sub-agent run nests under: the open tool call named like the sub-agent in the run one level
    * up (the call that started it), else that run's own span.
    */
-  private parentOf(path: readonly string[]): Span | undefined {
+  private parentOf(path: readonly string[], callId: string | undefined): Span | undefined {
     const parentPath = path.slice(0, -1);
     const child = path.at(-1);
     let fallback: Span | undefined;
     for (const run of [...this.runs.values()].reverse()) {
       if (run.path.length !== parentPath.length || !run.path.every((part, i) => part === parentPath[i])) continue;
+      const started = callId === undefined ? undefined : run.tools.get(callId);
+      if (started) return started;
       for (const [id, span] of run.tools) if (run.toolNames.get(id) === child) return span;
       fallback ??= run.tools.size > 0 ? [...run.tools.values()].at(-1) : run.span;
     }

@@ -146,14 +146,15 @@ describe('withTracing with a sub-agent', () => {
       (s) => s.attributes['gen_ai.operation.name'] === 'chat' && parentId(s) === idOf(lead!),
     );
     expect(leadChats).toHaveLength(2);
-    // The call span covers the child's run.
-    expect(ms(call.startTime)).toBeLessThanOrEqual(ms(child!.startTime));
-    expect(ms(call.endTime)).toBeGreaterThanOrEqual(ms(child!.endTime));
+    // The call span covers the child's run. The SDK anchors each span's clock when the span starts, so two
+    // spans' times can disagree by microseconds: compare to the millisecond.
+    expect(ms(call.startTime)).toBeLessThanOrEqual(ms(child!.startTime) + 1);
+    expect(ms(call.endTime) + 1).toBeGreaterThanOrEqual(ms(child!.endTime));
   });
 
   // Known gap: the tracer names and labels every chat span with the traced (top-level) agent's model, also
   // the chat spans of a sub-agent that runs on another model: events do not say which model a run uses.
-  it.fails('labels the chat spans of a child on another model with that model', async () => {
+  it('labels the chat spans of a child on another model with that model', async () => {
     const { agent, assertComplete } = delegatingAgent(
       [{ toolCalls: [explore('sub', 'notes.txt')] }, { text: 'done' }],
       [{ text: 'It says remember the milk.' }],
@@ -171,7 +172,7 @@ describe('withTracing with a sub-agent', () => {
 
   // Known gap: two calls of the same sub-agent in one turn both nest under the first call's span: a
   // child's run-start says which agent it is (its path) but not which tool call started it.
-  it.fails('nests two concurrent runs of the same sub-agent each under its own tool call', async () => {
+  it('nests two concurrent runs of the same sub-agent each under its own tool call', async () => {
     const { agent, assertComplete } = delegatingAgent(
       [{ toolCalls: [explore('a', 'notes.txt'), explore('b', 'todo.txt')] }, { text: 'done' }],
       [{ text: 'first' }, { text: 'second' }],

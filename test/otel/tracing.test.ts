@@ -125,7 +125,8 @@ describe('withTracing', () => {
     expect(denied!.status.code).toBe(2);
     // The model call ends before its tool calls run: the spans of one turn do not overlap.
     for (const span of tools) {
-      expect(ms(span.startTime)).toBeGreaterThanOrEqual(ms(chats[0]!.endTime));
+      // Each span's clock is anchored when it starts: compare to the millisecond.
+      expect(ms(span.startTime) + 1).toBeGreaterThanOrEqual(ms(chats[0]!.endTime));
     }
   });
 
@@ -213,8 +214,8 @@ describe('withTracing', () => {
     // It starts where the turn before it ended and ends before the next turn starts.
     const chats = byName(spans, `chat ${provider.modelId}`).sort((a, b) => ms(a.startTime) - ms(b.startTime));
     const before = chats.filter((c) => ms(c.startTime) <= ms(compaction!.startTime)).at(-1)!;
-    const after = chats.find((c) => ms(c.startTime) >= ms(compaction!.endTime))!;
-    expect(ms(compaction!.startTime)).toBeGreaterThanOrEqual(ms(before.startTime));
+    const after = chats.find((c) => ms(c.startTime) + 1 >= ms(compaction!.endTime))!;
+    expect(ms(compaction!.startTime) + 1).toBeGreaterThanOrEqual(ms(before.startTime));
     expect(after).toBeDefined();
   });
 

@@ -57,7 +57,11 @@ export async function runChild(start: ChildStart): Promise<RunResult> {
   let result: RunResult;
   try {
     for await (const event of run) {
-      const wait = parent.emit(tagged(event, parent.config.name, config.name));
+      const forwarded = tagged(event, parent.config.name, config.name);
+      // The child's own start names the call that started it, so two runs of one sub-agent stay apart.
+      const wait = parent.emit(
+        forwarded.type === 'run-start' && !event.path ? { ...forwarded, parentCallId: toolCallId } : forwarded,
+      );
       if (wait) await wait;
     }
     result = await run.result;

@@ -21,6 +21,7 @@ export default defineConfig({
     'mcp/index': 'src/mcp/index.ts',
     'otel/index': 'src/otel/index.ts',
     'plugins/index': 'src/plugins/index.ts',
+    'durable/index': 'src/durable/index.ts',
   },
   format: ['esm'],
   target: 'node20',

@@ -56,6 +56,7 @@ describe('package shape', () => {
         './mcp',
         './otel',
         './plugins',
+        './durable',
       ].sort(),
     );
   });

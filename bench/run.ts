@@ -8,7 +8,20 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const suites = ['core', 'tools', 'policy', 'stores', 'sandbox', 'snapshots', 'memory-store', 'mcp', 'lsp', 'otel', 'subagent'];
+const suites = [
+  'core',
+  'tools',
+  'policy',
+  'stores',
+  'sandbox',
+  'snapshots',
+  'memory-store',
+  'mcp',
+  'lsp',
+  'otel',
+  'subagent',
+  'durable',
+];
 
 console.log(
   `# icode benchmarks\n\nNode ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}`,

@@ -202,17 +202,13 @@ export function durableAgent(agent: Agent, options: DurableAgentOptions = {}): D
 
   const runWorkflow = dbos.registerWorkflow(runInWorkflow, { name: `icode.run.${name}` });
 
-  function handleOf(runId: string, sessionId: string): DurableRunHandle {
-    return {
-      runId,
-      sessionId,
-      result: () => dbos.retrieveWorkflow<DurableRunResult>(runId).getResult() as Promise<DurableRunResult>,
-    };
-  }
-
   async function start(args: RunArgs, runId: string, queue?: string): Promise<DurableRunHandle> {
-    await dbos.startWorkflow(runWorkflow, { workflowID: runId, ...(queue ? { queueName: queue } : {}) })(args);
-    return handleOf(runId, args.sessionId);
+    const handle = await dbos.startWorkflow(runWorkflow, {
+      workflowID: runId,
+      ...(queue ? { queueName: queue } : {}),
+    })(args);
+    // A run started here is awaited in memory; an enqueued one is polled for, at the queue's pace.
+    return { runId, sessionId: args.sessionId, result: () => handle.getResult({ pollingIntervalMs: polling }) };
   }
 
   const argsOf = (input: RunInput, o: DurableRunOptions): RunArgs => ({

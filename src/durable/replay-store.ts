@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-import { StoreError } from '../errors/store-error.js';
+import { StoreConflictError, StoreError } from '../errors/store-error.js';
 import type { LoadedSession, SessionEntry, SessionInfo, SessionStore, StoredEntry } from '../stores/types.js';
 
 /** What identifies an entry across executions: message role and tool call ids, not timestamps or run ids. */
@@ -33,11 +33,14 @@ export function replayStore(store: SessionStore, sessionId: string, baseVersion:
 
   async function append(id: string, entries: readonly SessionEntry[], options: { expectedVersion: number }) {
     if (id !== sessionId) return store.append(id, entries, options);
-    const { info, entries: stored } = await store.load(id);
-    if (info.version <= options.expectedVersion) {
+    try {
       version = await store.append(id, entries, options);
       return version;
+    } catch (error) {
+      // Only a replay over entries a dead execution wrote finds the session ahead of it.
+      if (!StoreConflictError.isInstance(error)) throw error;
     }
+    const { entries: stored } = await store.load(id);
     const already = stored.filter(
       (e) => e.seq > options.expectedVersion && e.seq <= options.expectedVersion + entries.length,
     );

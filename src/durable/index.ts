@@ -23,3 +23,5 @@ export { scheduleAgent, listAgentSchedules, unscheduleAgent } from './schedule.j
 export type { AgentSchedule, ScheduleAgentOptions } from './schedule.js';
 export { cronTools } from './cron-tools.js';
 export type { CronToolsOptions } from './cron-tools.js';
+export { followSession, followRun } from './follow-session.js';
+export type { FollowSessionOptions } from './follow-session.js';

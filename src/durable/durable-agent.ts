@@ -16,7 +16,7 @@ import { collectTurn, durableModel, type DurableCall, type RecordedTurn } from '
 import { durableTool } from './durable-tools.js';
 import { replayStore } from './replay-store.js';
 import { summarize, type DurableRunResult } from './run-result.js';
-import { APPROVAL_TOPIC } from './approvals.js';
+import { APPROVAL_TOPIC, SESSION_ATTRIBUTE } from './approvals.js';
 import { registerFiring } from './schedule-registry.js';
 
 /** A DBOS queue's rate limit: at most `limitPerPeriod` starts per `periodSec` seconds, across all workers. */
@@ -205,6 +205,8 @@ export function durableAgent(agent: Agent, options: DurableAgentOptions = {}): D
   async function start(args: RunArgs, runId: string, queue?: string): Promise<DurableRunHandle> {
     const handle = await dbos.startWorkflow(runWorkflow, {
       workflowID: runId,
+      // Lets approveRun find a paused run by its session.
+      workflowAttributes: { [SESSION_ATTRIBUTE]: args.sessionId },
       ...(queue ? { queueName: queue } : {}),
     })(args);
     // A run started here is awaited in memory; an enqueued one is polled for, at the queue's pace.

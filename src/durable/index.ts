@@ -18,7 +18,8 @@ export type {
   RunArgs,
 } from './durable-agent.js';
 export type { DurableRunResult } from './run-result.js';
-export { approveRun, APPROVAL_TOPIC } from './approvals.js';
+export { approveRun, APPROVAL_TOPIC, SESSION_ATTRIBUTE } from './approvals.js';
+export type { ApprovalSender } from './approvals.js';
 export { scheduleAgent, listAgentSchedules, unscheduleAgent } from './schedule.js';
 export type { AgentSchedule, ScheduleAgentOptions } from './schedule.js';
 export { cronTools } from './cron-tools.js';

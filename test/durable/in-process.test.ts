@@ -9,7 +9,14 @@ import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, tool, ConfigError, type Agent } from '../../src/index.js';
-import { approveRun, cronTools, durableAgent, followRun, type DurableAgent } from '../../src/durable/index.js';
+import {
+  approveRun,
+  cronTools,
+  durableAgent,
+  followRun,
+  type DurableAgent,
+  type DurableRunHandle,
+} from '../../src/durable/index.js';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import type { PendingApprovalsEntry, StoredEntry } from '../../src/stores/types.js';
 import { mockProvider } from '../../src/testing/index.js';
@@ -33,10 +40,12 @@ const deploy = tool({
   },
 });
 
-const deployModel = mockProvider([
-  { toolCalls: [{ id: 'call_1', name: 'deploy', input: { env: 'staging' } }] },
-  { text: 'Deployed to staging.' },
-]);
+// Each run: the deploy call, then once its result is in, the answer.
+const deployModel = mockProvider((request) =>
+  request.messages.at(-1)?.role === 'tool'
+    ? { text: 'Deployed to staging.' }
+    : { toolCalls: [{ name: 'deploy', input: { env: 'staging' } }] },
+);
 const cronModel = mockProvider([
   {
     toolCalls: [{ id: 'call_1', name: 'cron_create', input: { id: 'nightly', cron: '0 3 * * *', prompt: 'Triage.' } }],
@@ -82,32 +91,40 @@ afterAll(async () => {
 });
 
 describe('durable runs in one process', () => {
-  it('waits for an approval sent from another connection, then runs the call once', { timeout: 60_000 }, async () => {
-    const handle = await deployer.run('Deploy to staging');
-    const seen: StoredEntry[] = [];
-    let approved = false;
-    for await (const stored of followRun(store, handle, { intervalMs: 50 })) {
-      seen.push(stored);
-      if (stored.entry.type === 'pending-approvals' && !approved) {
-        const [request] = (stored.entry as PendingApprovalsEntry).requests;
-        expect(linesOf(ledger)).toEqual([]);
-        await approveRun(
-          handle.runId,
-          { [request!.id]: { answer: 'allow', digest: request!.digest } },
-          { dbos: client },
-        );
-        approved = true;
+  it.each([
+    ['its run id', (run: DurableRunHandle) => run.runId],
+    ['its session', (run: DurableRunHandle) => ({ sessionId: run.sessionId })],
+  ])(
+    'waits for an approval sent from another connection by %s, then runs the call once',
+    { timeout: 60_000 },
+    async (_, target) => {
+      const before = linesOf(ledger).length;
+      const handle = await deployer.run('Deploy to staging');
+      const seen: StoredEntry[] = [];
+      let approved = false;
+      for await (const stored of followRun(store, handle, { intervalMs: 50 })) {
+        seen.push(stored);
+        if (stored.entry.type === 'pending-approvals' && !approved) {
+          const [request] = (stored.entry as PendingApprovalsEntry).requests;
+          expect(linesOf(ledger)).toHaveLength(before);
+          const answer = { [request!.id]: { answer: 'allow' as const, digest: request!.digest } };
+          await approveRun(target(handle), answer, { dbos: client });
+          approved = true;
+        }
       }
-    }
-    const result = await handle.result();
-    expect(result.status).toBe('completed');
-    expect(result.text).toBe('Deployed to staging.');
-    expect(linesOf(ledger)).toEqual(['staging']);
-    // The follower saw every entry once, in order, up to the final answer.
-    expect(seen.map((s) => s.seq)).toEqual(seen.map((_, i) => i + 1));
-    const last = seen.at(-1)!.entry;
-    expect(last.type === 'message' && last.message.role).toBe('assistant');
-    deployModel.assertComplete();
+      const result = await handle.result();
+      expect(result.status).toBe('completed');
+      expect(result.text).toBe('Deployed to staging.');
+      expect(linesOf(ledger)).toHaveLength(before + 1);
+      // The follower saw every entry once, in order, up to the final answer.
+      expect(seen.map((s) => s.seq)).toEqual(seen.map((_, i) => i + 1));
+      const last = seen.at(-1)!.entry;
+      expect(last.type === 'message' && last.message.role).toBe('assistant');
+    },
+  );
+
+  it('refuses an approval for a session with no running run', async () => {
+    await expect(approveRun({ sessionId: 'no-such-session' }, {}, { dbos: client })).rejects.toThrow(ConfigError);
   });
 
   it('gives the model cron_create, cron_list and cron_delete on DBOS schedules', { timeout: 60_000 }, async () => {

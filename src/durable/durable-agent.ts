@@ -167,7 +167,11 @@ export function durableAgent(agent: Agent, options: DurableAgentOptions = {}): D
     { name: `icode.model.${name}` },
   );
   const modelCall: DurableCall = options.modelRateLimit
-    ? async (request) => (await dbos.startWorkflow(modelWorkflow, { queueName: modelQueue })(request)).getResult()
+    ? async (request) => {
+        // The call may run on another worker: its result is polled for at the queue's pace.
+        const child = await dbos.startWorkflow(modelWorkflow, { queueName: modelQueue })(request);
+        return child.getResult({ pollingIntervalMs: polling });
+      }
     : (request, signal) =>
         dbos.runStep(() => collectTurn(config.options.provider, request, signal), { name: 'icode.model' });
 

@@ -22,6 +22,7 @@ export default defineConfig({
     'otel/index': 'src/otel/index.ts',
     'plugins/index': 'src/plugins/index.ts',
     'config/index': 'src/config/index.ts',
+    'durable/index': 'src/durable/index.ts',
   },
   format: ['esm'],
   target: 'node20',

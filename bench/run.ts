@@ -16,10 +16,12 @@ const suites = [
   'sandbox',
   'snapshots',
   'memory-store',
+  'sessions',
   'mcp',
   'lsp',
   'otel',
   'subagent',
+  'durable',
 ];
 
 console.log(

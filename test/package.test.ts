@@ -57,6 +57,7 @@ describe('package shape', () => {
         './otel',
         './config',
         './plugins',
+        './durable',
       ].sort(),
     );
   });

@@ -22,7 +22,7 @@ export type RunStart =
   | { readonly kind: 'resume'; readonly approvals?: Readonly<Record<string, ResumeAnswer>> };
 
 const NEW_INPUT_INSTEAD = 'Not run: the user sent a new message instead of deciding on this call.';
-const INTERRUPTED =
+export const INTERRUPTED =
   'Not completed: the run was interrupted before this tool call finished. Check its effects before retrying.';
 
 /**

@@ -43,6 +43,12 @@ describe('parsePartialJson edges', () => {
 
   it('refuses a wrong closing bracket, a bare key and a stray character', () => {
     for (const text of [
+      '{"a"x1}',
+      '{"a";"b"}',
+      '[+',
+      '[.',
+      ' .',
+      '{"a": +',
       '[1}',
       '[true}',
       '{"a": 1]',
@@ -75,6 +81,26 @@ describe('parsePartialJson edges', () => {
     expect(parsePartialJson('{"a": [1, 2], "b": {}} trailing prose')).toEqual({ a: [1, 2], b: {} });
     expect(parsePartialJson('[[1], [2]] [3]')).toEqual([[1], [2]]);
     expect(parsePartialJson('{"a": {"b": 1}, "c": 2}')).toEqual({ a: { b: 1 }, c: 2 });
+  });
+
+  it('makes each member an ordinary own property', () => {
+    const value = parsePartialJson('{"a": 1, "b": {"c": [2]}}') as Record<string, unknown>;
+    for (const [key, member] of [
+      ['a', 1],
+      ['b', { c: [2] }],
+    ] as const) {
+      expect(Object.getOwnPropertyDescriptor(value, key)).toEqual({
+        value: member,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  });
+
+  it('limits the nesting of objects as of arrays', () => {
+    expect(parsePartialJson('{"a": '.repeat(257))).toBeDefined();
+    expect(parsePartialJson('{"a": '.repeat(300))).toBeUndefined();
   });
 
   it('parses 257 levels of nesting and refuses 258', () => {

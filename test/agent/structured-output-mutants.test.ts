@@ -5,11 +5,35 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createAgent, memoryStore, OutputValidationError, type OutputDeltaEvent } from '../../src/index.js';
+import {
+  ConfigError,
+  createAgent,
+  memoryStore,
+  OutputValidationError,
+  type LanguageModel,
+  type OutputDeltaEvent,
+} from '../../src/index.js';
 import { mockProvider } from '../../src/testing/index.js';
 import { drain } from '../helpers/agent.js';
 
 const Verdict = z.object({ label: z.enum(['bug', 'feature']), confidence: z.number() });
+
+function partialsOf(events: readonly { type: string }[]): unknown[] {
+  return events.filter((e): e is OutputDeltaEvent => e.type === 'output-delta').map((e) => e.output);
+}
+
+/** A model that streams `text` in pieces of `size` characters. */
+function piecewise(text: string, size: number): LanguageModel {
+  return {
+    specificationVersion: 'v1',
+    provider: 'custom',
+    modelId: 'pieces',
+    async *stream() {
+      for (let i = 0; i < text.length; i += size) yield { type: 'text-delta', text: text.slice(i, i + size) };
+      yield { type: 'finish', reason: 'stop' };
+    },
+  };
+}
 
 function textOf(message: { content: readonly { type: string; text?: string }[] } | undefined): string {
   return message?.content.map((part) => part.text ?? '').join('') ?? '';
@@ -145,5 +169,73 @@ describe('structured output answers and schemas', () => {
     expect(partials.at(-1)).toEqual([7, 8]);
     expect((await run.result).output).toEqual([7, 8]);
     model.assertComplete();
+  });
+
+  it('accepts a fenced answer whose closing fence follows the JSON directly, and a fence inside a string', async () => {
+    const Snippet = z.object({ snippet: z.string() });
+    const model = mockProvider([
+      { text: '```json\n{"snippet": "x"}```' },
+      { text: '```json\n{"snippet": "a ``` b"}\n```' },
+    ]);
+    const agent = createAgent({ provider: model, output: Snippet });
+    expect((await agent.run('One').result).output).toEqual({ snippet: 'x' });
+    expect((await agent.run('Two').result).output).toEqual({ snippet: 'a ``` b' });
+    model.assertComplete();
+  });
+
+  it('refuses a zod schema with no JSON Schema form with a ConfigError that keeps the cause', () => {
+    const broken = z.lazy((): z.ZodType => {
+      throw new Error('not defined yet');
+    });
+    let error: unknown;
+    try {
+      createAgent({ provider: mockProvider([]), output: broken });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^`output`: this zod schema has no JSON Schema form \(.+\)\.$/);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(() => createAgent({ provider: mockProvider([]), output: 'json' as never })).toThrow(
+      new ConfigError('`output` must be a zod schema, e.g. z.object({ title: z.string() }).'),
+    );
+  });
+});
+
+describe('structured output partial values', () => {
+  it('streams a partial value for every delta that changed it, and none for one that did not', async () => {
+    const model = mockProvider([{ text: '{"label": "bug", "confidence": 1}' }]);
+    const run = createAgent({ provider: model, output: Verdict }).run('Triage');
+    const { events } = await drain(run);
+    expect(partialsOf(events)).toEqual([{}, { label: 'bug' }, { label: 'bug', confidence: 1 }]);
+    model.assertComplete();
+  });
+
+  it('streams no partial value once the text stops being JSON', async () => {
+    const model = mockProvider([{ text: '{"label": "bug" oops' }, { output: { label: 'bug', confidence: 1 } }]);
+    const run = createAgent({ provider: model, output: Verdict }).run('Triage');
+    const { events } = await drain(run);
+    const partials = partialsOf(events);
+    expect(partials.slice(0, 2)).toEqual([{}, { label: 'bug' }]);
+    expect(partials.every((partial) => partial !== undefined)).toBe(true);
+    expect((await run.result).output).toEqual({ label: 'bug', confidence: 1 });
+    model.assertComplete();
+  });
+
+  it('parses every small delta of a short answer, and keeps parsing a long one to near its end', async () => {
+    const short = JSON.stringify({ items: Array.from({ length: 60 }, (_, i) => `item number ${i}`) });
+    const Items = z.object({ items: z.array(z.string()) });
+    const shortRun = createAgent({ provider: piecewise(short, 10), output: Items }).run('List');
+    const pieces = Math.ceil(short.length / 10);
+    expect(short.length).toBeLessThan(4096);
+    // Each piece of ten characters but the closing one holds part of a string, so each changes the value.
+    expect(partialsOf((await drain(shortRun)).events).length).toBeGreaterThanOrEqual(pieces - 1);
+
+    const items = Array.from({ length: 3000 }, (_, i) => `item number ${i}`);
+    const long = JSON.stringify({ items });
+    const longRun = createAgent({ provider: piecewise(long, 40), output: Items }).run('List');
+    const partials = partialsOf((await drain(longRun)).events) as { items: string[] }[];
+    // The last parse is at most a sixteenth of the text before its end.
+    expect(partials.at(-1)!.items.length).toBeGreaterThan(items.length * 0.9);
   });
 });

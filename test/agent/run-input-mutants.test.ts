@@ -175,6 +175,15 @@ describe('run input refusals', () => {
       'input message 2: the tool calls c have no result.',
     ],
     [
+      'two results missing among three',
+      [
+        user('a'),
+        { role: 'assistant', content: [call('c'), call('d'), call('e')] },
+        { role: 'tool', content: [result('d')] },
+      ],
+      'input message 2: the tool calls c, e have no result.',
+    ],
+    [
       'a user message right after calls',
       [user('a'), { role: 'assistant', content: [call('c'), call('d')] }, user('b')],
       'input message 2 follows tool calls without their results: the calls c, d need a tool message right after the assistant message that made them.',
@@ -209,6 +218,13 @@ describe('run input refusals', () => {
 });
 
 describe('run input accepted', () => {
+  it('turns a string into one user message with one text part', async () => {
+    const model = mockProvider([{ text: 'Hello.' }]);
+    await createAgent({ provider: model }).run('Hi there').result;
+    expect(model.requests[0]!.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hi there' }] }]);
+    model.assertComplete();
+  });
+
   it('takes an assistant message with text, reasoning and calls, and any user part type it does not know', async () => {
     const model = mockProvider([{ text: 'Fine.' }]);
     const agent = createAgent({ provider: model, tools: [echoTool], policy: fixedPolicy('allow') });
@@ -250,6 +266,8 @@ describe('run input accepted', () => {
     expect(sent[2]!.content.map((part) => (part as { id: string }).id)).toEqual(['good_1', callIds[0]]);
     expect(sent[2]!.content[1]).toEqual({ ...result(LONG), id: callIds[0] });
     expect(sent[0]).toEqual(question);
+    // Only the results of re-keyed calls are rewritten: no other part gains an id.
+    expect(Object.keys(sent[0]!.content[0]!)).toEqual(['type', 'text']);
     expect(sent[3]).toEqual(follow);
     expect(sent[4]).toEqual(followResult);
     model.assertComplete();

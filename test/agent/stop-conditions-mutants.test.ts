@@ -107,6 +107,22 @@ describe('stop condition state', () => {
     model.assertComplete();
   });
 
+  it('stops when one of the turn’s calls is named, not only when all are', async () => {
+    const model = mockProvider([
+      {
+        toolCalls: [
+          { name: 'echo', input: { text: 'a' } },
+          { name: 'shout', input: { text: 'b' } },
+        ],
+      },
+    ]);
+    const agent = createAgent({ provider: model, tools: [echoTool, shout], policy: allow });
+    const result = await agent.run('Go', { stopWhen: hasToolCall('shout') }).result;
+    expect(result.status).toBe('stopped');
+    expect(result.turns).toBe(1);
+    model.assertComplete();
+  });
+
   it('stops exactly at the step count, not before', async () => {
     const model = mockProvider([
       { toolCalls: [{ name: 'echo', input: { text: 'a' } }] },

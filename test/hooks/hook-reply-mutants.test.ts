@@ -89,6 +89,7 @@ describe('readReply: what exit 0 said', () => {
     ['{"hookSpecificOutput": {"permissionDecision": "block"}}', '`permissionDecision` has an invalid value "block"'],
     ['{"hookSpecificOutput": {"updatedInput": [1]}}', '`updatedInput` has an invalid value [1]'],
     ['{"updatedInput": "rm"}', '`updatedInput` has an invalid value "rm"'],
+    ['{"updatedInput": null}', '`updatedInput` has an invalid value null'],
     ['{"stopReason": 1}', '`stopReason` has an invalid value 1'],
     ['{"reason": false}', '`reason` has an invalid value false'],
     ['{"hookSpecificOutput": {"permissionDecisionReason": {}}}', '`permissionDecisionReason` has an invalid value {}'],

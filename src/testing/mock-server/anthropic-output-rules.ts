@@ -16,7 +16,6 @@ import type { WireRejection } from './types.js';
 
 const reject = (message: string): WireRejection => ({ status: 400, message });
 
-
 /** Claude 3.x and the first Claude 4 models (Opus 4, Sonnet 4) have no structured outputs. */
 const lacksStructuredOutputs = (model: string): boolean =>
   /^claude-(?:instant|\d(?:[-.]|$)|(?:opus|sonnet)-4(?:-0)?(?:-\d{8})?$)/.test(model.toLowerCase());

@@ -2,6 +2,7 @@
  * The configuration a delegated agent (a sub-agent, or a handoff target) runs with: its own instructions,
  * tools and model, its policy narrowed by the delegating run's, its tools confined to that run's workspace.
  */
+import { planGrant } from '../plan-mode.js';
 import { ToolFailure } from '../../internal/tool-failure.js';
 import { narrowPolicy } from '../../policy/narrow-policy.js';
 import { canonicalDirectory, nodeHelpers } from '../../policy/paths.js';
@@ -83,7 +84,7 @@ export async function delegatedConfig(
     policy = base.policy;
   } else {
     await checkRoots(base, parent, outer, options.name);
-    policy = narrowPolicy(parent.config.policy, own, { outerSandbox: outer });
+    policy = narrowPolicy(await grantedPolicy(parent), own, { outerSandbox: outer });
   }
   const config: AgentConfig = {
     ...base,
@@ -96,6 +97,26 @@ export async function delegatedConfig(
   if (options.kind === 'subagent') ceilings.set(config, { policy: parent.config.policy, sandbox: outer, parent });
   else if (ceiling) ceilings.set(config, ceiling);
   return config;
+}
+
+/**
+ * The delegating run's policy as it stands for this run: a `plan` policy whose session's plan was approved
+ * judges as the mode the approval granted (what the run itself is now allowed), so a child started after
+ * the approval can carry the plan out; one still planning stays `plan`. The approval lives in the
+ * delegating run's session, which the child's checks never see, so it is read here, once, at delegation.
+ */
+async function grantedPolicy(parent: RunContext): Promise<Policy> {
+  const policy = parent.config.policy;
+  if (policy.mode !== 'plan') return policy;
+  const grant = await planGrant(parent);
+  if (grant === undefined) return policy;
+  return {
+    mode: grant,
+    decide: (check) => policy.decide({ ...check, afterPlan: grant }),
+    ...(policy.approve ? { approve: policy.approve } : {}),
+    ...(policy.allowAlways ? { allowAlways: (rule: string) => policy.allowAlways!(rule) } : {}),
+    ...(policy.canRead ? { canRead: (path: string, sandbox?: Sandbox) => policy.canRead!(path, sandbox) } : {}),
+  };
 }
 
 /** The guard a delegated agent's options carry for each `beforeToolCall` hook of a delegating run, by hook. */

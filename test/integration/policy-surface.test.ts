@@ -9,8 +9,8 @@ import { parseScenario, runScenario } from '../../src/testing/scenario/index.js'
 
 describe('narrowPolicy from icode/policy', () => {
   it('combines two policies so that the stricter answer wins, as its example says', async () => {
-    const parent = createPolicy({ mode: 'read-only', deny: ['Read(./.env)'], root: '/work/app' });
-    const child = createPolicy({ mode: 'full-access', root: '/work/app' });
+    const parent = createPolicy({ mode: 'read-only', deny: ['Read(./.env)'], root: '/srv/app' });
+    const child = createPolicy({ mode: 'full-access', root: '/srv/app' });
     const policy: Policy = narrowPolicy(parent, child);
     expect(policy.mode).toBe('read-only');
     const write = await policy.decide({ name: 'write', input: { file_path: 'a.txt', content: 'x' } });

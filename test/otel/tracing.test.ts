@@ -6,42 +6,23 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { byName, inMemoryTracing, ms, parentId } from './helpers.js';
 import { createAgent } from '../../src/index.js';
 import { withTracing } from '../../src/otel/index.js';
 import type { ModelRequest } from '../../src/model/language-model.js';
 import { mockProvider } from '../../src/testing/index.js';
 import { codingTools } from '../../src/tools/builtin/index.js';
 
-const exporter = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const tracer = tracerProvider.getTracer('test');
-const contextManager = new AsyncLocalStorageContextManager();
+const { exporter, tracer } = inMemoryTracing();
 let root: string;
 
-beforeAll(() => void context.setGlobalContextManager(contextManager.enable()));
-afterAll(() => {
-  context.disable();
-  trace.disable();
-});
 beforeEach(async () => {
-  exporter.reset();
   root = await mkdtemp(join(tmpdir(), 'icode-otel-'));
   await writeFile(join(root, 'notes.txt'), 'remember the milk\n');
   await writeFile(join(root, '.env'), 'TOKEN=secret\n');
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
-
-const byName = (spans: readonly ReadableSpan[], name: string): ReadableSpan[] => spans.filter((s) => s.name === name);
-const ms = ([seconds, nanos]: readonly [number, number]): number => seconds * 1e3 + nanos / 1e6;
-const parentId = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
 
 function twoTurnAgent(recordContent = false) {
   const provider = mockProvider([

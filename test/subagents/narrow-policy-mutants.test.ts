@@ -149,7 +149,7 @@ describe('narrowPolicy allowAlways and canRead', () => {
 
 describe('narrowPolicy paths of a tool bound to another sandbox', () => {
   const outerSandbox = sandboxAt('/outer');
-  const own = sandboxAt('/work');
+  const own = sandboxAt('/srv');
 
   async function shown(call: PermissionCheck, sandbox = outerSandbox) {
     const outer = recording('allow', 'o');
@@ -178,17 +178,17 @@ describe('narrowPolicy paths of a tool bound to another sandbox', () => {
     const seen = await shown({ name: 'custom', input: {}, access, sandbox: own });
     expect(seen.sandbox).toBe(outerSandbox);
     expect(seen.access).toEqual([
-      { kind: 'read', path: '/work/src/a.ts' },
-      { kind: 'write', path: '/work/dir/' },
-      { kind: 'read', path: '/work/a~/' },
-      { kind: 'read', path: '/work/x\0' },
+      { kind: 'read', path: '/srv/src/a.ts' },
+      { kind: 'write', path: '/srv/dir/' },
+      { kind: 'read', path: '/srv/a~/' },
+      { kind: 'read', path: '/srv/x\0' },
       { kind: 'read', path: '/etc/passwd' },
       { kind: 'write', path: '~' },
       { kind: 'write', path: '~/notes' },
       { kind: 'read', path: '\0unknown' },
       { kind: 'read', path: '' },
-      { kind: 'exec', command: 'ls', cwd: '/work' },
-      { kind: 'exec', command: 'ls', cwd: '/work/sub' },
+      { kind: 'exec', command: 'ls', cwd: '/srv' },
+      { kind: 'exec', command: 'ls', cwd: '/srv/sub' },
       { kind: 'exec', command: 'ls', cwd: '/tmp' },
       { kind: 'fetch', url: 'https://example.com/x' },
     ]);
@@ -196,7 +196,7 @@ describe('narrowPolicy paths of a tool bound to another sandbox', () => {
 
   it('derives the accesses of a built-in tool from its input, and adds none for an unknown tool', async () => {
     const bash = await shown({ name: 'bash', input: { command: 'make' }, sandbox: own });
-    expect(bash.access).toEqual([{ kind: 'exec', command: 'make', cwd: '/work' }]);
+    expect(bash.access).toEqual([{ kind: 'exec', command: 'make', cwd: '/srv' }]);
     const unknown = await shown({ name: 'deploy', input: { target: 'prod' }, sandbox: own });
     expect(unknown).toEqual({ name: 'deploy', input: { target: 'prod' }, sandbox: outerSandbox });
   });
